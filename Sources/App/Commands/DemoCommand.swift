@@ -1,0 +1,119 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// `reachable demo [--seed S] [--referrals N]`: fills an empty database with generated, realistic data for the
+/// four regions (the current financial year so far and the three before it) and demo accounts for every role,
+/// printing how to sign in. Refuses to touch a database that already holds referrals.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "seed", help: "Random seed (default 1): the same seed gives the same data")
+        var seed: UInt64?
+        @Option(name: "referrals", help: "Roughly how many referrals to generate (default about 1,800)")
+        var referrals: Int?
+    }
+
+    var help: String { "Fill an empty database with demo data and demo accounts" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if try await Referral.query(on: app.db).count() > 0 {
+            StandardError.print("The database already holds referrals: demo data was not added. The demo accounts were "
+                + "printed when it was loaded; to start again, delete the database file.")
+            return
+        }
+        let started = Date()
+        let now = app.clock.now()
+        let today = CivilDate.today(at: now)
+        let current = FinancialYear.containing(today)
+        let years = (0...3).map { FinancialYear(startYear: current.startYear - $0) }
+        let reference = try await ImportReferenceData.load(on: app.db)
+        var plan = DemoGenerator.Plan.standard(years: years, today: today)
+        if let wanted = signature.referrals {
+            guard wanted > 0 else { throw CommandError(message: "--referrals must be a positive number") }
+            let perYear = Double(plan.referralsPerYear.values.reduce(0, +)) * 8 / 7
+            plan.scale = Double(wanted) / (perYear * Double(years.count))
+        }
+        var generator = DemoGenerator(seed: signature.seed ?? 1, plan: plan,
+                                      regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
+        let output = generator.generate()
+        let actor = AuditEntry(action: "import", actor: "reachable demo", address: "command line")
+        let summary = try await ReferralImport.store(output.referrals, reference: reference, source: "demo seed \(signature.seed ?? 1)",
+                                                     onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
+        _ = try await OutreachImport.store(output.outreach, reference: reference, source: "demo seed \(signature.seed ?? 1)",
+                                           onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
+        let accounts = try await DemoAccounts.create(app: app, reference: reference, now: now)
+        let contacts = try await DemoCasework.add(app: app, seed: signature.seed ?? 1, now: now)
+        StandardError.print("Demo data: \(summary.created) referrals, \(summary.peopleCreated) young people, "
+            + "\(contacts) contacts, \(output.outreach.count) outreach sessions, "
+            + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        accounts.print()
+    }
+}
+
+/// One account per role (and a manager and caseworker per region), all with one random password printed once,
+/// each with its own TOTP secret for an authenticator app (or `oathtool --totp -b SECRET`).
+enum DemoAccounts {
+    struct Printed {
+        let password: String
+        let rows: [(email: String, role: String, secret: String)]
+
+        func print() {
+            var lines = ["", "Demo accounts (password for all: \(password)). Add each secret to an authenticator app, or print",
+                         "the current code with: reachable totp SECRET"]
+            let width = (rows.map(\.email.count).max() ?? 40) + 2
+            for row in rows {
+                lines.append("  \(row.email.padding(toLength: width, withPad: " ", startingAt: 0)) \(row.role.padding(toLength: 34, withPad: " ", startingAt: 0)) \(row.secret)")
+            }
+            lines.append("These accounts are for trying Reachable out: never load demo data into a live service.")
+            StandardError.print(lines.joined(separator: "\n"))
+        }
+    }
+
+    static func create(app: Application, reference: ImportReferenceData, now: Date) async throws -> Printed {
+        let password = SecretToken.make(bytes: 12)
+        let hash = try PasswordHasher(cost: app.settings.bcryptCost).hash(password)
+        var specs: [(String, Role, String?)] = [("admin", .admin, nil), ("national.lead", .nationalLead, nil),
+                                                ("commissioner", .commissioner, nil)]
+        for region in reference.regionIDs.keys.sorted() {
+            specs += [("manager.\(region)", .manager, region), ("caseworker.\(region)", .caseworker, region)]
+        }
+        var rows: [(String, String, String)] = []
+        var users: [User] = []
+        for (name, role, region) in specs {
+            let email = "\(name)@demo.reachable.example"
+            let user = User(email: email, displayName: Self.displayName(name, role: role),
+                            role: role, regionID: region.flatMap { reference.regionIDs[$0] })
+            user.passwordHash = hash
+            let secret = TOTP.newSecret()
+            user.totpSecret = try app.cipher.seal(Base32.encode(secret))
+            user.totpEnabled = true
+            users.append(user)
+            rows.append((email, role.label + (region.map { ", \($0)" } ?? ""), Base32.encode(secret)))
+        }
+        let caseworkers = users
+        try await app.writes.transaction(on: app.db) { db in
+            for user in caseworkers {
+                try await user.create(on: db)
+                try await Audit.append(AuditEntry(action: "user.created", actor: "reachable demo", objectType: "user",
+                                                  objectID: user.id!.uuidString, detail: "demo account, role \(user.role.rawValue)"),
+                                       on: db, at: now)
+            }
+            // Open cases get a lead: the region's demo caseworker.
+            for user in caseworkers where user.role == .caseworker {
+                try await SupportCase.query(on: db).filter(\.$region.$id == user.$region.id!).filter(\.$closedDate == nil)
+                    .set(\.$leadCaseworker.$id, to: user.id).update()
+            }
+        }
+        return Printed(password: password, rows: rows)
+    }
+
+    static func displayName(_ name: String, role: Role) -> String {
+        let demoNames: [Role: String] = [.admin: "Alex Admin", .nationalLead: "Nia National", .commissioner: "Chris Commissioner"]
+        if let fixed = demoNames[role] { return fixed }
+        let region = name.split(separator: ".").last.map { PlaceName.fromCode(String($0)) } ?? ""
+        return role == .manager ? "Morgan Manager (\(region))" : "Casey Caseworker (\(region))"
+    }
+}

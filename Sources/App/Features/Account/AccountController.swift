@@ -1,0 +1,89 @@
+import Fluent
+import Vapor
+
+/// A person's own account: their sessions, ending one, and signing out everywhere (ASVS v5.0.0-7.5.2).
+struct AccountController {
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .account, access: .signedIn, use: show)
+        routes.on(.POST, .accountSessionEnd(nil), access: .signedIn, use: endSession)
+        routes.on(.POST, .accountSignOutEverywhere, access: .signedIn, use: signOutEverywhere)
+    }
+
+    func show(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let sessions = try await UserSession.query(on: req.db).filter(\.$user.$id == user.id)
+            .filter(\.$endedAt == nil).filter(\.$stage == .signedIn).sort(\.$lastSeenAt, .descending).all()
+        let rows = try sessions.map { session in
+            let id = try session.requireID()
+            return AccountPage.Session(
+                started: Self.format(session.createdAt), lastSeen: Self.format(session.lastSeenAt),
+                address: session.address, browser: session.userAgent.isEmpty ? "Unknown" : session.userAgent,
+                current: id == user.sessionID, endPath: SiteURL.accountSessionEnd(id).path)
+        }
+        let page = AccountPage(layout: req.layout(title: "Your account"), name: user.displayName, email: user.email,
+                               role: user.role.label, region: user.regionName ?? "All regions", sessions: rows,
+                               signOutEverywherePath: SiteURL.accountSignOutEverywhere.path)
+        return try await req.view.render("account/account", page)
+    }
+
+    func endSession(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("sessionID", as: UUID.self) else { throw Abort(.notFound) }
+        // Only the person's own sessions: another person's session id is "not found".
+        guard try await UserSession.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == user.id)
+            .filter(\.$endedAt == nil).count() == 1 else { throw Abort(.notFound) }
+        let entry = req.auditEntry("session.ended_by_user", objectType: "session", objectID: id.uuidString)
+        let now = req.now
+        try await req.write { db in
+            try await UserSession.query(on: db).filter(\.$id == id).set(\.$endedAt, to: now).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        if id == user.sessionID {
+            let response = req.redirect(to: SiteURL.signIn.path + "?signed-out=1")
+            SessionCookie.clear(on: response, for: req)
+            return response
+        }
+        return req.redirect(to: SiteURL.account.path)
+    }
+
+    func signOutEverywhere(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let entry = req.auditEntry("signout.everywhere", objectType: "user", objectID: user.id.uuidString)
+        let now = req.now
+        try await req.write { db in
+            try await Sessions.endAll(of: user.id, at: now, on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        let response = req.redirect(to: SiteURL.signIn.path + "?signed-out=1")
+        SessionCookie.clear(on: response, for: req)
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
+        return response
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        formatter.dateFormat = "d MMM yyyy, HH:mm"
+        return formatter.string(from: date)
+    }
+}
+
+struct AccountPage: Encodable {
+    struct Session: Encodable {
+        let started: String
+        let lastSeen: String
+        let address: String
+        let browser: String
+        let current: Bool
+        let endPath: String
+    }
+
+    let layout: Layout
+    let name: String
+    let email: String
+    let role: String
+    let region: String
+    let sessions: [Session]
+    let signOutEverywherePath: String
+}

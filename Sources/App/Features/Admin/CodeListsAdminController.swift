@@ -1,0 +1,88 @@
+import Domain
+import Fluent
+import Vapor
+
+/// The code lists of SPEC §5. Admins add codes and relabel them; codes are never renamed or removed, because
+/// CSV files, the API and old reports use them.
+struct CodeListsAdminController {
+    func register(_ routes: any RoutesBuilder) {
+        let admin: AccessRule = .roles([.admin])
+        routes.on(.GET, .adminCodeLists, access: admin, use: list)
+        routes.on(.POST, .adminCodeList(nil), access: admin, use: addCode)
+    }
+
+    func list(req: Request) async throws -> View {
+        try await render(req, failedList: nil, code: FormField("code"), label: FormField("label"))
+    }
+
+    func addCode(req: Request) async throws -> Response {
+        struct Form: Content { var code: String?; var label: String? }
+        guard let listName = req.parameters.get("list"), let list = CodeList(rawValue: listName) else {
+            throw Abort(.notFound)
+        }
+        let form = try req.content.decode(Form.self)
+        var code = FormField("code", value: (form.code ?? "").trimmingCharacters(in: .whitespaces).lowercased())
+        var label = FormField("label", value: (form.label ?? "").trimmingCharacters(in: .whitespaces))
+        if !Code.isValid(code.value) {
+            code.error = "Enter a code of lower-case letters, digits and underscores, like youth_offending"
+        } else if try await CodeListItem.query(on: req.db).filter(\.$list == list.rawValue)
+            .filter(\.$code == code.value).count() > 0 {
+            code.error = "\(list.label) already has the code \(code.value)"
+        }
+        if label.value.isEmpty { label.error = "Enter the label people will read" }
+        if code.error != nil || label.error != nil {
+            return try await render(req, failedList: list, code: code, label: label)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let entry = req.auditEntry("code_list.code_added", objectType: "code_list", objectID: list.rawValue,
+                                   detail: "code \(code.value)")
+        let now = req.now
+        let (codeValue, labelValue) = (code.value, label.value)
+        try await req.write { db in
+            let position = try await CodeListItem.query(on: db).filter(\.$list == list.rawValue).count()
+            try await CodeListItem(list: list.rawValue, code: codeValue, label: labelValue, position: position).create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.adminCodeLists.path + "#" + list.rawValue)
+    }
+
+    private func render(_ req: Request, failedList: CodeList?, code: FormField, label: FormField) async throws -> View {
+        let items = try await CodeListItem.query(on: req.db).sort(\.$list).sort(\.$position).all()
+        let lists = CodeList.allCases.map { list in
+            let isFailed = list == failedList
+            return CodeListsPage.List(
+                id: list.rawValue, label: list.label, action: SiteURL.adminCodeList(list.rawValue).path,
+                items: items.filter { $0.list == list.rawValue }.map { .init(code: $0.code, label: $0.label) },
+                code: isFailed ? prefixed(code, list) : FormField("\(list.rawValue)-code"),
+                newLabel: isFailed ? prefixed(label, list) : FormField("\(list.rawValue)-label"))
+        }
+        let errors = failedList.flatMap { [prefixed(code, $0), prefixed(label, $0)].errorLinks }
+        return try await req.view.render("admin/code-lists", CodeListsPage(layout: req.layout(title: "Code lists"),
+                                                                           lists: lists, errorLinks: errors))
+    }
+
+    /// Each list has its own form on one page, so field ids carry the list's name.
+    private func prefixed(_ field: FormField, _ list: CodeList) -> FormField {
+        FormField("\(list.rawValue)-\(field.id)", value: field.value, error: field.error)
+    }
+}
+
+struct CodeListsPage: Encodable {
+    struct Item: Encodable {
+        let code: String
+        let label: String
+    }
+
+    struct List: Encodable {
+        let id: String
+        let label: String
+        let action: String
+        let items: [Item]
+        let code: FormField
+        let newLabel: FormField
+    }
+
+    let layout: Layout
+    let lists: [List]
+    let errorLinks: [FormErrorLink]?
+}

@@ -1,0 +1,206 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Admins create accounts, change roles and regions, disable and re-enable them, and reset a lost second factor.
+/// Admins see no case content; these pages show accounts only.
+struct UsersAdminController {
+    func register(_ routes: any RoutesBuilder) {
+        let admin: AccessRule = .roles([.admin])
+        routes.on(.GET, .adminUsers, access: admin, use: list)
+        routes.on(.GET, .adminUserNew, access: admin, use: showNew)
+        routes.on(.POST, .adminUserNew, access: admin, use: create)
+        routes.on(.GET, .adminUser(nil), access: admin, use: show)
+        routes.on(.POST, .adminUserRole(nil), access: admin, use: changeRole)
+        routes.on(.POST, .adminUserDisable(nil), access: admin, use: disable)
+        routes.on(.POST, .adminUserEnable(nil), access: admin, use: enable)
+        routes.on(.POST, .adminUserResetAccess(nil), access: admin, use: resetAccess)
+    }
+
+    func list(req: Request) async throws -> View {
+        let users = try await User.query(on: req.db).with(\.$region).sort(\.$email).all()
+        let now = req.now
+        let rows = users.map { UserRow($0, now: now) }
+        return try await req.view.render("admin/users", UsersPage(layout: req.layout(title: "Users"), users: rows,
+                                                                  newUserPath: SiteURL.adminUserNew.path))
+    }
+
+    func showNew(req: Request) async throws -> View {
+        try await renderNew(req, fields: UserFields())
+    }
+
+    func create(req: Request) async throws -> Response {
+        struct Form: Content { var email: String?; var name: String?; var role: String?; var region: String? }
+        let form = try req.content.decode(Form.self)
+        let input = UserForm.Input(email: form.email ?? "", name: form.name ?? "", role: form.role ?? "",
+                                   region: form.region ?? "")
+        let checked = try await UserForm.validate(input, on: req.db)
+        if !checked.problems.isEmpty {
+            return try await renderNew(req, fields: UserFields(input: input, problems: checked.problems))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let actor = req.auditEntry("user.created")
+        let settings = req.application.settings
+        let now = req.now
+        let (user, link) = try await req.write { db in
+            let user = try await UserForm.create(checked, actor: actor, at: now, on: db)
+            let link = try await SetupLinks.issue(for: user.id, purpose: .setPassword, settings: settings, now: now, on: db)
+            return (user, link)
+        }
+        return try await renderLink(req, user: user, link: link, heading: "Account created")
+    }
+
+    func show(req: Request) async throws -> View {
+        let user = try await findUser(req)
+        let regions = try await Region.query(on: req.db).sort(\.$name).all()
+        let page = UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
+                            roles: roleOptions(selected: user.role.rawValue),
+                            regions: regionOptions(regions, selected: user.region?.code ?? ""),
+                            isSelf: user.id == req.currentUser?.id,
+                            rolePath: SiteURL.adminUserRole(user.id).path, disablePath: SiteURL.adminUserDisable(user.id).path,
+                            enablePath: SiteURL.adminUserEnable(user.id).path,
+                            resetPath: SiteURL.adminUserResetAccess(user.id).path, errorLinks: nil, roleError: nil,
+                            regionError: nil)
+        return try await req.view.render("admin/user", page)
+    }
+
+    func changeRole(req: Request) async throws -> Response {
+        struct Form: Content { var role: String?; var region: String? }
+        let user = try await findUser(req)
+        let form = try req.content.decode(Form.self)
+        try refuseSelf(user, req)
+        let checked = try await UserForm.checkRole(form.role ?? "", region: form.region ?? "", on: req.db)
+        if !checked.problems.isEmpty {
+            let regions = try await Region.query(on: req.db).sort(\.$name).all()
+            let roleError = checked.problems.first { $0.field == "role" }?.message
+            let regionError = checked.problems.first { $0.field == "region" }?.message
+            let page = UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
+                                roles: roleOptions(selected: form.role ?? ""),
+                                regions: regionOptions(regions, selected: form.region ?? ""), isSelf: false,
+                                rolePath: SiteURL.adminUserRole(user.id).path,
+                                disablePath: SiteURL.adminUserDisable(user.id).path,
+                                enablePath: SiteURL.adminUserEnable(user.id).path,
+                                resetPath: SiteURL.adminUserResetAccess(user.id).path,
+                                errorLinks: checked.problems.map { FormErrorLink(href: "#\($0.field)", message: $0.message) },
+                                roleError: roleError, regionError: regionError)
+            return try await req.view.render("admin/user", page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let userID = try user.requireID()
+        let entry = req.auditEntry("user.role_changed", objectType: "user", objectID: userID.uuidString,
+                                   region: checked.regionCode ?? "",
+                                   detail: "from \(user.role.rawValue) \(user.region?.code ?? "-") to \(checked.role!.rawValue) \(checked.regionCode ?? "-")")
+        let now = req.now
+        try await req.write { db in
+            try await User.query(on: db).filter(\.$id == userID)
+                .set(\.$role, to: checked.role!).set(\.$region.$id, to: checked.regionID).update()
+            // A new role means new rights: sessions opened under the old ones end.
+            try await Sessions.endAll(of: userID, at: now, on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.adminUser(userID).path)
+    }
+
+    func disable(req: Request) async throws -> Response {
+        try await setDisabled(true, req: req)
+    }
+
+    func enable(req: Request) async throws -> Response {
+        try await setDisabled(false, req: req)
+    }
+
+    /// A lost authenticator: the person gets a new one-time link to choose a password and set up a new
+    /// authenticator; their sessions and recovery codes end now (ASVS v5.0.0-6.4.4).
+    func resetAccess(req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        try refuseSelf(user, req)
+        let userID = try user.requireID()
+        let entry = req.auditEntry("user.access_reset", objectType: "user", objectID: userID.uuidString,
+                                   detail: "password, authenticator and recovery codes cleared")
+        let settings = req.application.settings
+        let now = req.now
+        let link = try await req.write { db in
+            try await User.query(on: db).filter(\.$id == userID)
+                .set(\.$passwordHash, to: nil).set(\.$totpSecret, to: nil).set(\.$totpEnabled, to: false)
+                .set(\.$totpLastCounter, to: nil).set(\.$failedAttempts, to: 0).set(\.$lockedUntil, to: nil).update()
+            try await RecoveryCode.query(on: db).filter(\.$user.$id == userID).delete()
+            try await Sessions.endAll(of: userID, at: now, on: db)
+            try await Audit.append(entry, on: db, at: now)
+            return try await SetupLinks.issue(for: userID, purpose: .setPassword, settings: settings, now: now, on: db)
+        }
+        return try await renderLink(req, user: user, link: link, heading: "Sign-in reset")
+    }
+
+    // MARK: - Helpers
+
+    private func setDisabled(_ disabled: Bool, req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        try refuseSelf(user, req)
+        let userID = try user.requireID()
+        let entry = req.auditEntry(disabled ? "user.disabled" : "user.enabled", objectType: "user", objectID: userID.uuidString)
+        let now = req.now
+        try await req.write { db in
+            try await User.query(on: db).filter(\.$id == userID).set(\.$disabled, to: disabled).update()
+            if disabled { try await Sessions.endAll(of: userID, at: now, on: db) }
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.adminUser(userID).path)
+    }
+
+    /// An admin cannot lock themselves out or change their own rights: another admin must.
+    private func refuseSelf(_ user: User, _ req: Request) throws {
+        if user.id == req.currentUser?.id { throw Abort(.forbidden) }
+    }
+
+    private func findUser(_ req: Request) async throws -> User {
+        guard let id = req.parameters.get("userID", as: UUID.self),
+              let user = try await User.query(on: req.db).filter(\.$id == id).with(\.$region).first() else {
+            throw Abort(.notFound)
+        }
+        return user
+    }
+
+    private func renderNew(_ req: Request, fields: UserFields) async throws -> View {
+        let regions = try await Region.query(on: req.db).sort(\.$name).all()
+        let page = NewUserPage(layout: req.layout(title: "Create an account"), action: SiteURL.adminUserNew.path,
+                               email: fields.email, name: fields.name, role: fields.role, region: fields.region,
+                               roles: roleOptions(selected: fields.role.value),
+                               regions: regionOptions(regions, selected: fields.region.value),
+                               errorLinks: [fields.email, fields.name, fields.role, fields.region].errorLinks)
+        return try await req.view.render("admin/user-new", page)
+    }
+
+    private func renderLink(_ req: Request, user: User, link: String, heading: String) async throws -> Response {
+        let page = SetupLinkPage(layout: req.layout(title: heading), heading: heading, email: user.email, link: link,
+                                 userPath: SiteURL.adminUser(user.id).path)
+        return try await req.view.render("admin/setup-link", page).encodeResponse(for: req)
+    }
+
+    private func roleOptions(selected: String) -> [SelectOption] {
+        Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
+    }
+
+    private func regionOptions(_ regions: [Region], selected: String) -> [SelectOption] {
+        [SelectOption(value: "", label: "No region (national lead, admin, commissioner)", selected: selected.isEmpty)]
+            + regions.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == selected) }
+    }
+}
+
+/// The typed fields of the new-account form.
+struct UserFields {
+    var email = FormField("email")
+    var name = FormField("name")
+    var role = FormField("role")
+    var region = FormField("region")
+
+    init() {}
+
+    init(input: UserForm.Input, problems: [UserForm.Problem]) {
+        func field(_ id: String, _ value: String) -> FormField {
+            FormField(id, value: value, error: problems.first { $0.field == id }?.message)
+        }
+        email = field("email", input.email)
+        name = field("name", input.name)
+        role = field("role", input.role)
+        region = field("region", input.region)
+    }
+}

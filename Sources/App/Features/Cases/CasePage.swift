@@ -1,0 +1,178 @@
+import Domain
+import Fluent
+import Vapor
+
+/// The case page: the young person's safe-contact warnings first, then the timeline, newest first, then the
+/// forms the person may use.
+struct CasePage: Encodable {
+    struct Event: Encodable {
+        let sortKey: String
+        let when: String
+        let title: String
+        let detail: String?
+        let hiddenSensitive: Bool
+        let sensitive: Bool
+    }
+
+    struct Viewer: Encodable {
+        let who: String
+        let when: String
+    }
+
+    let layout: Layout
+    let name: String
+    let personPath: String
+    let referralPath: String
+    let region: String
+    let opened: String
+    let closed: String?
+    let closure: String?
+    let lead: String
+    let risk: String
+    let isOpen: Bool
+    let closureRequested: String?
+    let safeContact: String?
+    let doNotText: Bool
+    let phoneMayBeControlled: Bool
+    let events: [Event]
+    let canWrite: Bool
+    let isManager: Bool
+    let errorLinks: [FormErrorLink]?
+    let caseworkers: [SelectOption]
+    let contactKinds: [SelectOption]
+    let closureReasons: [SelectOption]
+    let goalProgress: [SelectOption]
+    let now: String
+    let today: String
+    let paths: [String: String]
+    let viewers: [Viewer]?
+    let hasExitMeasures: Bool
+    let pathway: Pathway
+    let registers: Registers
+    let riskIndicators: [ReferralFormPage.Choice]
+
+    static func make(req: Request, supportCase: SupportCase, scope: RegionScope, errors: FieldErrors) async throws -> CasePage {
+        let caseID = try supportCase.requireID()
+        let cipher = req.application.cipher
+        let labels = try await Labels.load(on: req.db)
+        let canSeeSensitive = scope.canReadSensitive(supportCase)
+        let users = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$region.$id == supportCase.$region.id)
+            .all().map { ($0.id!, $0.displayName) })
+        var events: [Event] = [Event(sortKey: supportCase.openedDate, when: supportCase.openedDate, title: "Case opened",
+                                     detail: nil, hiddenSensitive: false, sensitive: false)]
+        for assignment in try await CaseAssignment.query(on: req.db).filter(\.$supportCase.$id == caseID).with(\.$caseworker).all() {
+            events.append(Event(sortKey: Self.stamp(assignment.assignedAt), when: Self.display(assignment.assignedAt),
+                                title: "Lead caseworker: \(assignment.caseworker.displayName)", detail: nil,
+                                hiddenSensitive: false, sensitive: false))
+        }
+        for contact in try await Contact.query(on: req.db).filter(\.$supportCase.$id == caseID).all() {
+            let present = contact.present.split(separator: ";").map { Self.presentLabel(String($0)) }.joined(separator: ", ")
+            let hidden = contact.sensitive && !canSeeSensitive
+            let notes = hidden ? nil : try contact.notes.map(cipher.open)
+            events.append(Event(
+                sortKey: Self.stamp(contact.happenedAt), when: Self.display(contact.happenedAt),
+                title: "\(contact.kind.label), \(contact.durationMinutes) min" + (present.isEmpty ? "" : " (\(present))")
+                    + " · \(users[contact.recordedByID] ?? "someone")",
+                detail: notes, hiddenSensitive: hidden, sensitive: contact.sensitive))
+        }
+        let measures = try await OutcomeMeasure.query(on: req.db).filter(\.$supportCase.$id == caseID).all()
+        for measure in measures {
+            let parts: [String?] = [
+                measure.safety.map { "safety \($0)" }, measure.mentalHealth.map { "mental health \($0)" },
+                measure.criminogenicNeed.map { "criminogenic need \($0)" }, measure.missingEpisodes.map { "missing episodes \($0)" },
+                measure.offences.map { "offences \($0)" }, measure.countyLinesActive.map { "county lines \($0 ? "active" : "not active")" },
+                measure.familyConflict.map { "family conflict \($0 ? "yes" : "no")" }, measure.eet.map { "EET \($0 ? "yes" : "no")" },
+                measure.goalProgress.map { "goal progress \($0)" },
+            ]
+            events.append(Event(sortKey: measure.recordedOn, when: measure.recordedOn,
+                                title: "Outcome measures at \(measure.stage.rawValue) (\(measure.source.replacingOccurrences(of: "_", with: " ")))",
+                                detail: parts.compactMap { $0 }.joined(separator: ", "), hiddenSensitive: false, sensitive: false))
+        }
+        let ratings = try await RiskRating.query(on: req.db).filter(\.$supportCase.$id == caseID).sort(\.$ratedAt).all()
+        for rating in ratings {
+            let indicators = rating.indicators.split(separator: ";").compactMap { RiskIndicator(rawValue: String($0))?.label }
+            let reason = rating.reason.isEmpty ? "" : try cipher.open(rating.reason)
+            events.append(Event(sortKey: Self.stamp(rating.ratedAt), when: Self.display(rating.ratedAt),
+                                title: "Risk rated \(rating.rating)",
+                                detail: reason + (indicators.isEmpty ? "" : "\nIndicators: " + indicators.joined(separator: ", ")),
+                                hiddenSensitive: false, sensitive: false))
+        }
+        if let closed = supportCase.closedDate {
+            events.append(Event(sortKey: closed + "~", when: closed,
+                                title: "Case closed: \(labels.label("closure_reason")(supportCase.closureReason ?? "other"))",
+                                detail: nil, hiddenSensitive: false, sensitive: false))
+        }
+        events.sort { $0.sortKey > $1.sortKey }
+        var viewers: [Viewer]?
+        if scope.isManager {
+            viewers = try await AuditEvent.query(on: req.db).filter(\.$objectType == "case").filter(\.$objectID == caseID.uuidString)
+                .filter(\.$action == "case.viewed").sort(\.$seq, .descending).limit(50).all()
+                .map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
+        }
+        let person = supportCase.person
+        let workers = try await User.query(on: req.db).filter(\.$region.$id == supportCase.$region.id)
+            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
+        let now = req.now
+        // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
+        let loads = try await StaffQueries.rows(for: workers, today: CivilDate.today(at: now), on: req.db)
+        return CasePage(
+            layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
+            name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,
+            referralPath: SiteURL.referral(supportCase.$referral.id).path, region: supportCase.region.name,
+            opened: supportCase.openedDate, closed: supportCase.closedDate,
+            closure: supportCase.closureReason.map(labels.label("closure_reason")),
+            lead: supportCase.leadCaseworker?.displayName ?? "Awaiting assignment", risk: ratings.last?.rating ?? "not rated",
+            isOpen: supportCase.isOpen,
+            closureRequested: supportCase.closureRequestedReason.map { "A planned closure was asked for on \(supportCase.closureRequestedOn ?? ""): \($0)" },
+            safeContact: try person.safeContact.map(cipher.open), doNotText: person.doNotText,
+            phoneMayBeControlled: person.phoneMayBeControlled, events: events, canWrite: scope.canWrite(supportCase),
+            isManager: scope.isManager && scope.contains(regionID: supportCase.$region.id), errorLinks: errors.links,
+            caseworkers: zip(workers, loads).map { worker, load in
+                SelectOption(value: worker.id!.uuidString,
+                             label: "\(worker.displayName) (\(load.openCases) open, capacity \(load.available))",
+                             selected: worker.id == supportCase.$leadCaseworker.id)
+            },
+            contactKinds: Contact.Kind.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == .faceToFace) },
+            closureReasons: (labels.byList["closure_reason"] ?? [:]).sorted { $0.key < $1.key }
+                .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == "planned") },
+            goalProgress: [SelectOption(value: "", label: "Not recorded", selected: true)]
+                + ["positive", "none", "negative"].map { SelectOption(value: $0, label: $0.capitalized, selected: false) },
+            now: Self.localInput(now), today: CivilDate.today(at: now).description,
+            paths: ["assign": SiteURL.caseAssign(caseID).path, "contacts": SiteURL.caseContacts(caseID).path,
+                    "measures": SiteURL.caseMeasures(caseID).path, "risk": SiteURL.caseRisk(caseID).path,
+                    "close": SiteURL.caseClose(caseID).path, "approve": SiteURL.caseApproveClosure(caseID).path,
+                    "reopen": SiteURL.caseReopen(caseID).path, "safeContact": SiteURL.personSafeContact(person.id).path,
+                    "caseID": caseID.uuidString, "wheel": SiteURL.caseWheel(caseID).path,
+                    "goals": SiteURL.caseGoals(caseID).path, "goalUpdate": SiteURL.caseGoalUpdate(caseID).path,
+                    "registers": SiteURL.caseRegisters(caseID).path],
+            viewers: viewers, hasExitMeasures: measures.contains { $0.stage == .exit },
+            pathway: try await Pathway.make(caseID: caseID, cipher: cipher, on: req.db),
+            registers: try await Registers.make(caseID: caseID, cipher: cipher, on: req.db),
+            riskIndicators: RiskIndicator.allCases.map {
+                ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: false)
+            })
+    }
+
+    static func presentLabel(_ code: String) -> String {
+        switch code {
+        case "young_person": "the young person"
+        case "parent_carer": "a parent or carer"
+        case "professional": "a professional"
+        default: code
+        }
+    }
+
+    /// UTC, sortable.
+    static func stamp(_ date: Date) -> String { Audit.timestamp(date) }
+
+    static func display(_ date: Date) -> String { AccountController.format(date) }
+
+    /// The value a `datetime-local` input expects, in UK time.
+    static func localInput(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
+    }
+}

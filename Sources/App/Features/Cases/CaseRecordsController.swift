@@ -1,0 +1,220 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Writing to a case: assignment (managers), contacts, outcome measures, risk, closure with approval, reopening,
+/// and the young person's safe-contact details. Only the lead caseworker and the region's managers write.
+struct CaseRecordsController {
+    func register(_ routes: any RoutesBuilder) {
+        let writers: AccessRule = .roles(ReferralsController.writers)
+        routes.on(.POST, .caseAssign(nil), access: .roles([.manager]), use: assign)
+        routes.on(.POST, .caseContacts(nil), access: writers, use: addContact)
+        routes.on(.POST, .caseMeasures(nil), access: writers, use: addMeasures)
+        routes.on(.POST, .caseRisk(nil), access: writers, use: rateRisk)
+        routes.on(.POST, .caseClose(nil), access: writers, use: close)
+        routes.on(.POST, .caseApproveClosure(nil), access: .roles([.manager]), use: approveClosure)
+        routes.on(.POST, .caseReopen(nil), access: .roles([.manager]), use: reopen)
+        routes.on(.POST, .personSafeContact(nil), access: writers, use: safeContact)
+    }
+
+    func assign(req: Request) async throws -> Response {
+        struct Form: Content { var caseworker: String? }
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let id = try req.content.decode(Form.self).caseworker.flatMap { UUID(uuidString: $0) }
+        guard let id, let worker = try await User.query(on: req.db).filter(\.$id == id)
+            .filter(\.$region.$id == supportCase.$region.id).filter(\.$role ~~ [.caseworker, .manager])
+            .filter(\.$disabled == false).first() else {
+            return try await CaseWrites.rerender(req, supportCase, field: "caseworker", message: "Select a caseworker of this region")
+        }
+        let user = try req.requireUser()
+        let caseID = try supportCase.requireID()
+        return try await CaseWrites.save(req, supportCase, "case.assigned", detail: "lead \(id.uuidString)") { db, now in
+            try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$leadCaseworker.$id, to: worker.id).update()
+            let assignment = CaseAssignment()
+            assignment.$supportCase.id = caseID
+            assignment.$caseworker.id = id
+            assignment.assignedAt = now
+            assignment.assignedByID = user.id
+            try await assignment.create(on: db)
+        }
+    }
+
+    func addContact(req: Request) async throws -> Response {
+        struct Form: Content {
+            var happenedAt: String?; var kind: String?; var durationMinutes: String?; var present: [String]?
+            var notes: String?; var sensitive: String?
+        }
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let form = try req.content.decode(Form.self)
+        guard let happened = ImportTimestamp.parse(form.happenedAt ?? ""), happened <= req.now.addingTimeInterval(300) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "happenedAt", message: "Enter when the contact happened (not in the future)")
+        }
+        guard let kind = Contact.Kind(rawValue: form.kind ?? "") else {
+            return try await CaseWrites.rerender(req, supportCase, field: "kind", message: "Select the type of contact")
+        }
+        guard let minutes = Int(form.durationMinutes ?? ""), (0...1440).contains(minutes) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "durationMinutes", message: "Enter the duration in minutes, 0 to 1440")
+        }
+        let present = (form.present ?? []).filter { ["young_person", "parent_carer", "professional"].contains($0) }
+        let notes = (form.notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard notes.count <= 10_000 else {
+            return try await CaseWrites.rerender(req, supportCase, field: "notes", message: "Notes must be 10,000 characters or fewer")
+        }
+        let sealed = notes.isEmpty ? nil : try req.application.cipher.seal(notes)
+        let user = try req.requireUser()
+        let caseID = try supportCase.requireID()
+        let sensitive = form.sensitive == "yes"
+        return try await CaseWrites.save(req, supportCase, "contact.recorded", detail: "\(kind.rawValue)\(sensitive ? ", sensitive" : "")") { db, _ in
+            let contact = Contact()
+            contact.$supportCase.id = caseID
+            contact.happenedAt = happened
+            contact.kind = kind
+            contact.durationMinutes = minutes
+            contact.present = present.joined(separator: ";")
+            contact.notes = sealed
+            contact.sensitive = sensitive
+            contact.recordedByID = user.id
+            try await contact.create(on: db)
+        }
+    }
+
+    func addMeasures(req: Request) async throws -> Response {
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let cells = (try? req.content.decode([String: String].self)) ?? [:]
+        guard let stage = OutcomeMeasure.Stage(rawValue: cells["stage"] ?? "") else {
+            return try await CaseWrites.rerender(req, supportCase, field: "stage", message: "Select entry, review or exit")
+        }
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        let context = ImportContext(regions: [], codes: codes, today: CivilDate.today(at: req.now))
+        // The same checks as the CSV import's columns, so both write the same values.
+        var prefixed: [String: String] = [:]
+        for (key, value) in cells where key != "_csrf" && key != "stage" && key != "recordedOn" && key != "source" {
+            prefixed[key == "goal_progress" ? key : "\(stage == .entry ? "entry" : "exit")_\(key)"] = value
+        }
+        let parsed = MeasuresForm.parse(prefixed, isEntry: stage == .entry, context: context)
+        guard case let .success(values) = parsed else {
+            if case let .failure(problems) = parsed, let first = problems.problems.first {
+                return try await CaseWrites.rerender(req, supportCase, field: first.column.split(separator: "_", maxSplits: 1).last.map(String.init) ?? "stage",
+                                          message: "\(first.column): \(first.problem)")
+            }
+            throw Abort(.unprocessableEntity)
+        }
+        guard let recorded = CivilDate(cells["recordedOn"] ?? ""), recorded <= CivilDate.today(at: req.now) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "recordedOn", message: "Enter the date the measures were taken")
+        }
+        let source = ["self_report", "police", "school", "caseworker"].contains(cells["source"] ?? "") ? cells["source"]! : "caseworker"
+        let caseID = try supportCase.requireID()
+        return try await CaseWrites.save(req, supportCase, "outcome_measures.recorded", detail: stage.rawValue) { db, _ in
+            if stage != .review {
+                // One entry and one exit per case: a new one replaces the old, so reports count each case once.
+                try await OutcomeMeasure.query(on: db).filter(\.$supportCase.$id == caseID).filter(\.$stage == stage).delete()
+            }
+            try await OutcomeMeasure.make(caseID: caseID, stage: stage, on: recorded, values: values, source: source).create(on: db)
+        }
+    }
+
+    func rateRisk(req: Request) async throws -> Response {
+        struct Form: Content { var rating: String?; var reason: String?; var indicators: [String]? }
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let form = try req.content.decode(Form.self)
+        guard let rating = form.rating, ["red", "amber", "green"].contains(rating) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "rating", message: "Select red, amber or green")
+        }
+        let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            return try await CaseWrites.rerender(req, supportCase, field: "riskReason", message: "Enter the reason for the rating")
+        }
+        let sealed = try req.application.cipher.seal(reason)
+        let user = try req.requireUser()
+        let caseID = try supportCase.requireID()
+        return try await CaseWrites.save(req, supportCase, "risk.rated", detail: rating) { db, now in
+            let row = RiskRating()
+            row.$supportCase.id = caseID
+            row.rating = rating
+            row.reason = sealed
+            row.ratedAt = now
+            row.ratedByID = user.id
+            row.indicators = (form.indicators ?? []).filter { RiskIndicator(rawValue: $0) != nil }.joined(separator: ";")
+            try await row.create(on: db)
+        }
+    }
+
+    /// A planned closure needs exit measures and, when a caseworker asks, a manager's approval; other closures
+    /// take effect at once.
+    func close(req: Request) async throws -> Response {
+        struct Form: Content { var reason: String?; var note: String? }
+        let (supportCase, scope) = try await CaseWrites.writableCase(req)
+        let form = try req.content.decode(Form.self)
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        guard supportCase.isOpen else { return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "The case is already closed") }
+        guard let reason = form.reason, codes[.closureReason]?.contains(reason) == true else {
+            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "Select why the case is closing")
+        }
+        let caseID = try supportCase.requireID()
+        let today = CivilDate.today(at: req.now).description
+        if reason == "planned" {
+            let hasExit = try await OutcomeMeasure.query(on: req.db).filter(\.$supportCase.$id == caseID).filter(\.$stage == .exit).count() > 0
+            guard hasExit else {
+                return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "A planned closure needs the exit outcome measures first")
+            }
+            if !scope.isManager {
+                let user = try req.requireUser()
+                let note = String((form.note ?? "").prefix(500))
+                return try await CaseWrites.save(req, supportCase, "case.closure_requested", detail: "planned") { db, _ in
+                    try await SupportCase.query(on: db).filter(\.$id == caseID)
+                        .set(\.$closureRequestedReason, to: note.isEmpty ? "Planned closure" : note)
+                        .set(\.$closureRequestedByID, to: user.id).set(\.$closureRequestedOn, to: today).update()
+                }
+            }
+        }
+        return try await CaseWrites.save(req, supportCase, "case.closed", detail: reason) { db, _ in
+            try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
+                .set(\.$closureReason, to: reason).set(\.$closureRequestedReason, to: nil).update()
+            try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
+        }
+    }
+
+    func approveClosure(req: Request) async throws -> Response {
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        guard supportCase.isOpen, supportCase.closureRequestedReason != nil else {
+            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "No closure is waiting for approval")
+        }
+        let caseID = try supportCase.requireID()
+        let today = CivilDate.today(at: req.now).description
+        return try await CaseWrites.save(req, supportCase, "case.closure_approved", detail: "planned") { db, _ in
+            try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
+                .set(\.$closureReason, to: "planned").set(\.$closureRequestedReason, to: nil).update()
+            try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
+        }
+    }
+
+    func reopen(req: Request) async throws -> Response {
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        guard !supportCase.isOpen else { return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "The case is open") }
+        let caseID = try supportCase.requireID()
+        return try await CaseWrites.save(req, supportCase, "case.reopened", detail: "was closed \(supportCase.closedDate ?? "")") { db, _ in
+            try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: nil).set(\.$closureReason, to: nil).update()
+            try await OutcomeMeasure.query(on: db).filter(\.$supportCase.$id == caseID).filter(\.$stage == .exit).delete()
+            try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
+        }
+    }
+
+    func safeContact(req: Request) async throws -> Response {
+        struct Form: Content { var safeContact: String?; var doNotText: String?; var phoneMayBeControlled: String?; var caseID: UUID? }
+        let scope = try req.scope
+        let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
+        let form = try req.content.decode(Form.self)
+        guard scope.canWrite else { throw Abort(.forbidden) }
+        let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let sealed = text.isEmpty ? nil : try req.application.cipher.seal(String(text.prefix(1000)))
+        let personID = try person.requireID()
+        let entry = req.auditEntry("person.safe_contact_changed", objectType: "person", objectID: personID.uuidString)
+        let now = req.now
+        try await req.write { db in
+            try await Person.query(on: db).filter(\.$id == personID).set(\.$safeContact, to: sealed)
+                .set(\.$doNotText, to: form.doNotText == "yes").set(\.$phoneMayBeControlled, to: form.phoneMayBeControlled == "yes").update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path)
+    }
+}

@@ -1,0 +1,39 @@
+import Fluent
+import Vapor
+
+/// The steps every write to a case shares: who may write, one transaction with its audit entry, and the case
+/// page again with the error when the input is wrong.
+enum CaseWrites {
+
+    /// A case the user may write to: else 404 (outside their scope) or 403 (not the lead caseworker), audited.
+    static func writableCase(_ req: Request) async throws -> (SupportCase, RegionScope) {
+        let scope = try req.scope
+        let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
+        guard scope.canWrite(supportCase) else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "case", objectID: supportCase.id!.uuidString,
+                                region: supportCase.region.code, detail: "not the lead caseworker")
+            throw Abort(.forbidden)
+        }
+        return (supportCase, scope)
+    }
+
+    static func save(_ req: Request, _ supportCase: SupportCase, _ action: String, detail: String,
+                      _ change: @Sendable @escaping (any Database, Date) async throws -> Void) async throws -> Response {
+        let caseID = try supportCase.requireID()
+        let entry = req.auditEntry(action, objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code,
+                                   detail: detail)
+        let now = req.now
+        try await req.write { db in
+            try await change(db, now)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.supportCase(caseID).path)
+    }
+
+    static func rerender(_ req: Request, _ supportCase: SupportCase, field: String, message: String) async throws -> Response {
+        var errors = FieldErrors()
+        errors.add(field, message)
+        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: try req.scope, errors: errors)
+        return try await req.view.render("cases/show", page).encodeResponse(status: .unprocessableEntity, for: req)
+    }
+}

@@ -1,0 +1,193 @@
+import Charts
+import Domain
+import Fluent
+import Vapor
+
+/// The tailored intervention pathway: outcome-wheel assessments (every configured area scored 1 to 10 at
+/// entry, reviews and exit) and goals tied to the areas, with status and progress.
+struct PathwayController {
+    func register(_ routes: any RoutesBuilder) {
+        let writers: AccessRule = .roles(ReferralsController.writers)
+        routes.on(.POST, .caseWheel(nil), access: writers, use: assess)
+        routes.on(.POST, .caseGoals(nil), access: writers, use: addGoal)
+        routes.on(.POST, .caseGoalUpdate(nil), access: writers, use: updateGoal)
+        routes.on(.POST, .caseRegisters(nil), access: writers, use: addRegisterEntry)
+    }
+
+    /// Adds an entry to one of the case's registers (missing episodes, NRM, onward referrals, activities, prison).
+    func addRegisterEntry(req: Request) async throws -> Response {
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let cells = (try? req.content.decode([String: String].self)) ?? [:]
+        guard let kind = RegisterKind(rawValue: cells["kind"] ?? "") else {
+            return try await CaseWrites.rerender(req, supportCase, field: "kind", message: "Choose a register")
+        }
+        let prefix = kind.rawValue + "."
+        var values: [String: String] = [:]
+        for (key, value) in cells where key.hasPrefix(prefix) { values[String(key.dropFirst(prefix.count))] = value }
+        guard let date = CivilDate(values["occurred_on"] ?? ""), date <= CivilDate.today(at: req.now) else {
+            return try await CaseWrites.rerender(req, supportCase, field: prefix + "occurred_on", message: "\(kind.dateLabel): enter a date, not in the future")
+        }
+        let checked: [String: String]
+        switch kind.check(values) {
+        case let .success(clean): checked = clean
+        case let .failure(problem): return try await CaseWrites.rerender(req, supportCase, field: prefix + problem.field, message: problem.message)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let sealed = try req.application.cipher.seal(String(decoding: try encoder.encode(checked), as: UTF8.self))
+        let user = try req.requireUser()
+        let caseID = try supportCase.requireID()
+        return try await CaseWrites.save(req, supportCase, "register.recorded", detail: kind.rawValue) { db, _ in
+            let entry = CaseRegisterEntry()
+            entry.$supportCase.id = caseID
+            entry.kind = kind.rawValue
+            entry.occurredOn = date.description
+            entry.fields = sealed
+            entry.recordedByID = user.id
+            try await entry.create(on: db)
+        }
+    }
+
+    func assess(req: Request) async throws -> Response {
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let cells = (try? req.content.decode([String: String].self)) ?? [:]
+        guard let stage = cells["stage"], ["entry", "review", "exit"].contains(stage) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "wheelStage", message: "Select entry, review or exit")
+        }
+        guard let date = CivilDate(cells["assessedOn"] ?? ""), date <= CivilDate.today(at: req.now) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "assessedOn", message: "Enter the date of the assessment")
+        }
+        let areas = try await Pathway.areas(on: req.db)
+        var scores: [(String, Int)] = []
+        for area in areas {
+            guard let score = Int(cells["score_\(area.code)"] ?? ""), (1...10).contains(score) else {
+                return try await CaseWrites.rerender(req, supportCase, field: "score_\(area.code)",
+                                                     message: "Score \(area.label) from 1 to 10")
+            }
+            scores.append((area.code, score))
+        }
+        let user = try req.requireUser()
+        let caseID = try supportCase.requireID()
+        let scored = scores
+        return try await CaseWrites.save(req, supportCase, "outcome_wheel.assessed", detail: stage) { db, _ in
+            let assessment = WheelAssessment()
+            assessment.id = UUID()
+            assessment.$supportCase.id = caseID
+            assessment.stage = stage
+            assessment.assessedOn = date.description
+            assessment.assessedByID = user.id
+            try await assessment.create(on: db)
+            try await scored.map { WheelScore(assessmentID: assessment.id!, area: $0.0, score: $0.1) }.create(on: db)
+        }
+    }
+
+    func addGoal(req: Request) async throws -> Response {
+        struct Form: Content { var area: String?; var description: String? }
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let form = try req.content.decode(Form.self)
+        let areas = try await Pathway.areas(on: req.db)
+        guard let area = form.area, areas.contains(where: { $0.code == area }) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "goalArea", message: "Select the outcome area the goal is for")
+        }
+        let text = (form.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 1000 else {
+            return try await CaseWrites.rerender(req, supportCase, field: "goalDescription", message: "Describe the goal in up to 1,000 characters")
+        }
+        let sealed = try req.application.cipher.seal(text)
+        let caseID = try supportCase.requireID()
+        return try await CaseWrites.save(req, supportCase, "goal.added", detail: area) { db, _ in
+            let goal = Goal()
+            goal.$supportCase.id = caseID
+            goal.area = area
+            goal.description = sealed
+            goal.status = "not_started"
+            goal.progress = 0
+            try await goal.create(on: db)
+        }
+    }
+
+    func updateGoal(req: Request) async throws -> Response {
+        struct Form: Content { var goal: UUID?; var status: String?; var progress: String? }
+        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let form = try req.content.decode(Form.self)
+        let caseID = try supportCase.requireID()
+        guard let goalID = form.goal else {
+            return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose the goal to update")
+        }
+        guard try await Goal.query(on: req.db).filter(\.$id == goalID).filter(\.$supportCase.$id == caseID).count() == 1 else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "goal", objectID: goalID.uuidString)
+            throw Abort(.notFound)
+        }
+        guard let status = form.status, Goal.statuses.contains(status),
+              let progress = Int(form.progress ?? ""), (0...100).contains(progress) else {
+            return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose a status and a progress from 0 to 100")
+        }
+        return try await CaseWrites.save(req, supportCase, "goal.updated", detail: "\(status) \(progress)%") { db, _ in
+            try await Goal.query(on: db).filter(\.$id == goalID).set(\.$status, to: status).set(\.$progress, to: progress).update()
+        }
+    }
+}
+
+/// What the case page shows of the pathway: the radar chart (entry against latest), the goals, and whether the
+/// plan is complete (every area scored 4 or less at entry has a goal).
+struct Pathway: Encodable {
+    struct Area: Encodable, Sendable {
+        let code: String
+        let label: String
+    }
+
+    struct GoalRow: Encodable {
+        let id: String
+        let area: String
+        let description: String
+        let status: String
+        let progress: Int
+        let statuses: [SelectOption]
+    }
+
+    static let lowScore = 4
+
+    let areas: [Area]
+    let radar: RadarChart?
+    let table: [[String]]
+    let goals: [GoalRow]
+    let missingGoals: [String]?
+    let planComplete: Bool
+    let hasEntry: Bool
+
+    static func areas(on db: any Database) async throws -> [Area] {
+        try await CodeListItem.query(on: db).filter(\.$list == CodeList.outcomeArea.rawValue).sort(\.$position).all()
+            .map { Area(code: $0.code, label: $0.label) }
+    }
+
+    static func make(caseID: UUID, cipher: FieldCipher, on db: any Database) async throws -> Pathway {
+        let areas = try await Self.areas(on: db)
+        let assessments = try await WheelAssessment.query(on: db).filter(\.$supportCase.$id == caseID).with(\.$scores)
+            .sort(\.$assessedOn).all()
+        let entry = assessments.first { $0.stage == "entry" }
+        let latest = assessments.last
+        func values(_ assessment: WheelAssessment?) -> [Double] {
+            areas.map { area in Double(assessment?.scores.first { $0.area == area.code }?.score ?? 0) }
+        }
+        var series: [(name: String, values: [Double])] = []
+        if let entry { series.append(("Entry \(entry.assessedOn)", values(entry))) }
+        if let latest, latest.id != entry?.id { series.append(("\(latest.stage.capitalized) \(latest.assessedOn)", values(latest))) }
+        let goals = try await Goal.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$createdAt).all()
+        let label = Dictionary(uniqueKeysWithValues: areas.map { ($0.code, $0.label) })
+        let lowAtEntry = areas.filter { area in (entry?.scores.first { $0.area == area.code }?.score ?? 10) <= lowScore }
+        let missing = lowAtEntry.filter { area in !goals.contains { $0.area == area.code } }.map(\.label)
+        let table = areas.map { area in
+            [area.label] + series.map { entry in String(Int(entry.values[areas.firstIndex { $0.code == area.code }!])) }
+        }
+        return Pathway(
+            areas: areas, radar: series.isEmpty ? nil : RadarChart(areas: areas.map(\.label), series: series), table: table,
+            goals: try goals.map { goal in
+                GoalRow(id: goal.id!.uuidString, area: label[goal.area] ?? goal.area,
+                        description: goal.description.isEmpty ? "" : try cipher.open(goal.description),
+                        status: goal.status.replacingOccurrences(of: "_", with: " "), progress: goal.progress,
+                        statuses: Goal.statuses.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
+                                                                   selected: $0 == goal.status) })
+            },
+            missingGoals: missing.isEmpty ? nil : missing, planComplete: entry != nil && missing.isEmpty, hasEntry: entry != nil)
+    }
+}

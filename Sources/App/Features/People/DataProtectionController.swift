@@ -1,0 +1,230 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Subject-access requests with their one-month deadline, the export of everything held on a person, and the
+/// information-sharing log. Managers handle subject access; caseworkers and managers record sharing.
+struct DataProtectionController {
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .subjectAccessRequests, access: .roles([.manager]), use: requests)
+        routes.on(.POST, .personSubjectAccess(nil), access: .roles([.manager]), use: openRequest)
+        routes.on(.GET, .subjectAccess(nil), access: .roles([.manager]), use: document)
+        routes.on(.GET, .subjectAccessJSON(nil), access: .roles([.manager]), use: json)
+        routes.on(.POST, .subjectAccessComplete(nil), access: .roles([.manager]), use: complete)
+        routes.on(.GET, .informationSharing, access: .roles(ReferralsController.writers), use: sharingLog)
+        routes.on(.POST, .personInformationSharing(nil), access: .roles(ReferralsController.writers), use: recordShare)
+    }
+
+    // MARK: Subject access
+
+    func requests(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let today = CivilDate.today(at: req.now).description
+        let all = try await SubjectAccessRequest.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .with(\.$person).sort(\.$dueOn).all()
+        let rows = all.map { request in
+            SubjectAccessListPage.Row(name: "\(request.person.firstName) \(request.person.lastName)", received: request.receivedOn,
+                                      due: request.dueOn, completed: request.completedOn,
+                                      overdue: request.completedOn == nil && request.dueOn < today,
+                                      path: SiteURL.subjectAccess(request.id).path)
+        }
+        try await req.audit("subject_access.list_viewed", objectType: "subject_access", region: user.regionCode ?? "")
+        return try await req.view.render("people/subject-access-list", SubjectAccessListPage(
+            layout: req.layout(title: "Subject access requests"), open: rows.filter { $0.completed == nil },
+            done: rows.filter { $0.completed != nil }))
+    }
+
+    func openRequest(req: Request) async throws -> Response {
+        struct Form: Content { var receivedOn: String?; var requester: String? }
+        let scope = try req.scope
+        let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
+        let form = try req.content.decode(Form.self)
+        let requester = (form.requester ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let received = CivilDate(form.receivedOn ?? ""), received <= CivilDate.today(at: req.now),
+              !requester.isEmpty, requester.count <= 300 else {
+            throw FormProblem("Enter the date the request was received (not in the future) and who asked.")
+        }
+        let user = try req.requireUser()
+        let sealed = try req.application.cipher.seal(requester)
+        let now = req.now
+        let request = SubjectAccessRequest()
+        request.id = UUID()
+        request.$person.id = try person.requireID()
+        request.$region.id = user.regionID!
+        request.receivedOn = received.description
+        request.dueOn = received.oneMonthLater.description
+        request.requester = sealed
+        request.requestedByID = user.id
+        let entry = req.auditEntry("subject_access.opened", objectType: "person", objectID: person.id!.uuidString,
+                                   region: user.regionCode ?? "", detail: "due \(request.dueOn)")
+        try await req.write { db in
+            try await request.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.subjectAccess(request.id).path)
+    }
+
+    func document(req: Request) async throws -> View {
+        let (request, export) = try await load(req)
+        try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
+                            detail: "html")
+        let names = ["\(export.person.firstName) \(export.person.lastName)"] + export.person.aliases
+        let page = SubjectAccessPage(
+            layout: req.layout(title: "Subject access: everything held"), export: export,
+            requester: try req.application.cipher.open(request.requester), due: request.dueOn, completed: request.completedOn,
+            narratives: export.referrals.compactMap { referral in
+                referral.concerns.map { SubjectAccessPage.Narrative(title: "Concerns on referral \(referral.ref)",
+                                                                    segments: RedactionReview.segments($0, subjectNames: names)) }
+            } + export.informationShared.map {
+                SubjectAccessPage.Narrative(title: "Shared with \($0.agency) on \($0.sharedOn)",
+                                            segments: RedactionReview.segments($0.what + " — " + $0.why, subjectNames: names))
+            },
+            jsonPath: SiteURL.subjectAccessJSON(request.id).path, completePath: SiteURL.subjectAccessComplete(request.id).path)
+        return try await req.view.render("people/subject-access", page)
+    }
+
+    func json(req: Request) async throws -> Response {
+        let (request, export) = try await load(req)
+        try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
+                            detail: "json")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let response = Response(status: .ok, body: .init(data: try encoder.encode(export)))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"subject-access-\(request.id!).json\"")
+        return response
+    }
+
+    func complete(req: Request) async throws -> Response {
+        let (request, _) = try await load(req)
+        let today = CivilDate.today(at: req.now).description
+        let entry = req.auditEntry("subject_access.completed", objectType: "person", objectID: request.$person.id.uuidString)
+        let now = req.now
+        let requestID = try request.requireID()
+        try await req.write { db in
+            try await SubjectAccessRequest.query(on: db).filter(\.$id == requestID).set(\.$completedOn, to: today).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.subjectAccessRequests.path)
+    }
+
+    /// A request of the manager's own region, and the export of its person (which spans every region).
+    private func load(_ req: Request) async throws -> (SubjectAccessRequest, SubjectAccessExport) {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("requestID", as: UUID.self),
+              let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id)
+                  .filter(\.$region.$id == (user.regionID ?? UUID())).first() else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "subject_access",
+                                objectID: req.parameters.get("requestID") ?? "")
+            throw Abort(.notFound)
+        }
+        return (request, try await SubjectAccessExport.build(personID: request.$person.id, request: request,
+                                                            app: req.application, on: req.db))
+    }
+
+    // MARK: Information sharing
+
+    func sharingLog(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let shares = try await InformationShare.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .with(\.$person).sort(\.$sharedOn, .descending).limit(200).all()
+        let cipher = req.application.cipher
+        let rows = try shares.map {
+            SharingLogPage.Row(date: $0.sharedOn, name: "\($0.person.firstName) \($0.person.lastName)",
+                               personPath: SiteURL.person($0.$person.id).path, agency: $0.agency,
+                               what: try cipher.open($0.what), why: try cipher.open($0.why),
+                               basis: LawfulBasis(rawValue: $0.lawfulBasis)?.label ?? $0.lawfulBasis,
+                               consent: $0.consentSought ? "Yes" : "No")
+        }
+        try await req.audit("information_sharing.viewed", objectType: "information_sharing", region: user.regionCode ?? "")
+        return try await req.view.render("people/information-sharing", SharingLogPage(layout: req.layout(title: "Information sharing"),
+                                                                                     rows: rows, hasRows: !rows.isEmpty))
+    }
+
+    func recordShare(req: Request) async throws -> Response {
+        struct Form: Content {
+            var sharedOn: String?; var agency: String?; var what: String?; var why: String?; var lawfulBasis: String?
+            var consentSought: String?
+        }
+        let scope = try req.scope
+        let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
+        guard scope.canWrite else { throw Abort(.forbidden) }
+        let form = try req.content.decode(Form.self)
+        func text(_ value: String?) -> String? {
+            guard let t = value?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty, t.count <= 2000 else { return nil }
+            return t
+        }
+        guard let date = CivilDate(form.sharedOn ?? ""), date <= CivilDate.today(at: req.now), let agency = text(form.agency),
+              let what = text(form.what), let why = text(form.why), let basis = LawfulBasis(rawValue: form.lawfulBasis ?? "") else {
+            throw FormProblem("Enter the date shared (not in the future), the agency, what was shared, why, and the lawful basis.")
+        }
+        let user = try req.requireUser()
+        let share = InformationShare()
+        share.$person.id = try person.requireID()
+        share.$region.id = user.regionID!
+        share.sharedOn = date.description
+        share.agency = agency
+        share.what = try req.application.cipher.seal(what)
+        share.why = try req.application.cipher.seal(why)
+        share.lawfulBasis = basis.rawValue
+        share.consentSought = form.consentSought == "yes"
+        share.recordedByID = user.id
+        let entry = req.auditEntry("information_sharing.recorded", objectType: "person", objectID: person.id!.uuidString,
+                                   region: user.regionCode ?? "", detail: "with \(agency.prefix(80)); basis \(basis.rawValue)")
+        let now = req.now
+        try await req.write { db in
+            try await share.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.person(person.id).path)
+    }
+}
+
+struct SubjectAccessListPage: Encodable {
+    struct Row: Encodable {
+        let name: String
+        let received: String
+        let due: String
+        let completed: String?
+        let overdue: Bool
+        let path: String
+    }
+
+    let layout: Layout
+    let open: [Row]
+    let done: [Row]
+}
+
+struct SubjectAccessPage: Encodable {
+    struct Narrative: Encodable {
+        let title: String
+        let segments: [RedactionReview.Segment]
+    }
+
+    let layout: Layout
+    let export: SubjectAccessExport
+    let requester: String
+    let due: String
+    let completed: String?
+    let narratives: [Narrative]
+    let jsonPath: String
+    let completePath: String
+}
+
+struct SharingLogPage: Encodable {
+    struct Row: Encodable {
+        let date: String
+        let name: String
+        let personPath: String
+        let agency: String
+        let what: String
+        let why: String
+        let basis: String
+        let consent: String
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let hasRows: Bool
+}

@@ -1,0 +1,46 @@
+import Domain
+import Fluent
+import Foundation
+
+/// Finds the people a referred young person may be (SPEC §2.2) through indexed keys only: the same date of birth
+/// (date-of-birth index); the same folded name with a date of birth a near match may have (day and month
+/// swapped, one digit out: name index); and aliases (folded-alias index). Never a scan of every person.
+enum PersonMatchQuery {
+    struct Candidate: Sendable {
+        let person: Person
+        let result: MatchResult
+    }
+
+    static func candidates(for key: PersonKey, excluding: UUID? = nil, on db: any Database) async throws -> [Candidate] {
+        // Everyone born that day (name variants are judged in Swift); for the other dates a near match may have,
+        // only people of exactly the same folded name (PersonMatcher's rule), through the name index.
+        let otherDates = PersonMatcher.candidateDates(for: key.dateOfBirth).dropFirst().map(\.description)
+        var people = try await Person.query(on: db).filter(\.$dateOfBirth == key.dateOfBirth.description)
+            .filter(\.$mergedIntoID == nil).with(\.$aliases).all()
+        people += try await Person.query(on: db).filter(\.$foldedLast == key.foldedLast).filter(\.$foldedFirst == key.foldedFirst)
+            .filter(\.$dateOfBirth ~~ Array(otherDates)).filter(\.$mergedIntoID == nil).with(\.$aliases).all()
+        let typedNames = [key.foldedFullName] + key.aliases.map(NameFolding.fold)
+        let aliasOwners = try await PersonAlias.query(on: db).filter(\.$folded ~~ typedNames).all().map(\.$person.id)
+        let known = Set(people.compactMap(\.id))
+        let missing = Set(aliasOwners).subtracting(known)
+        if !missing.isEmpty {
+            people += try await Person.query(on: db).filter(\.$id ~~ Array(missing)).filter(\.$mergedIntoID == nil)
+                .with(\.$aliases).all()
+        }
+        return people.compactMap { person in
+            guard person.id != excluding, let born = CivilDate(person.dateOfBirth) else { return nil }
+            let candidate = PersonKey(firstName: person.firstName, lastName: person.lastName, dateOfBirth: born,
+                                      aliases: person.aliases.map(\.name))
+            if let result = PersonMatcher.compare(key, with: candidate) { return Candidate(person: person, result: result) }
+            // An alias shared across different dates of birth is still worth a look.
+            if aliasOwners.contains(person.id!) { return Candidate(person: person, result: .possible(.alias)) }
+            return nil
+        }
+    }
+
+    static func key(of person: Person) -> PersonKey? {
+        guard let born = CivilDate(person.dateOfBirth) else { return nil }
+        return PersonKey(firstName: person.firstName, lastName: person.lastName, dateOfBirth: born,
+                         aliases: person.$aliases.value?.map(\.name) ?? [])
+    }
+}

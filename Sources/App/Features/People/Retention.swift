@@ -1,0 +1,72 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+
+/// Retention (ASVS v5.0.0-14.2.7, UK GDPR storage limitation): a young person whose last case closed, and last
+/// referral arrived, more than the configured years ago, with no open case and no legal hold, is anonymised.
+/// Identifiers and narrative go; the statistical fields stay (age at referral, gender, ethnicity, local
+/// authority, codes, dates, outcome measures), so that old annual reports give the same figures.
+enum Retention {
+    struct Due: Sendable {
+        let personID: UUID
+        let lastActivity: String
+    }
+
+    static let anonymisedName = "Anonymised"
+
+    static func cutoff(years: Int, today: CivilDate) -> CivilDate {
+        var year = today.year - years
+        if today.month == 2 && today.day == 29 && !CivilDate.isLeap(year) { return CivilDate(year: year, month: 2, day: 28) }
+        year = max(year, 1)
+        return CivilDate(year: year, month: today.month, day: today.day)
+    }
+
+    static func due(years: Int, today: CivilDate, on db: any Database) async throws -> [Due] {
+        let limit = cutoff(years: years, today: today).description
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT p.id AS id,
+              (SELECT MAX(r.received_date) FROM referrals r WHERE r.person_id = p.id) AS last_referral,
+              (SELECT MAX(c.closed_date) FROM cases c WHERE c.person_id = p.id) AS last_closed
+            FROM people p
+            WHERE p.merged_into_id IS NULL AND p.anonymised_at IS NULL AND p.legal_hold = \(bind: false)
+              AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id AND c.closed_date IS NULL)
+              AND COALESCE((SELECT MAX(c.closed_date) FROM cases c WHERE c.person_id = p.id), '0000-00-00') < \(bind: limit)
+              AND COALESCE((SELECT MAX(r.received_date) FROM referrals r WHERE r.person_id = p.id), '0000-00-00') < \(bind: limit)
+            ORDER BY last_referral
+            """).all()
+        return try rows.map { row in
+            let referral = try row.decode(column: "last_referral", as: String?.self) ?? ""
+            let closed = try row.decode(column: "last_closed", as: String?.self) ?? ""
+            return Due(personID: try row.decode(column: "id", as: UUID.self), lastActivity: max(referral, closed))
+        }
+    }
+
+    /// Anonymises one person and everything identifying held about them, in one transaction, with an audit entry
+    /// that records the fact and not the removed data.
+    static func anonymise(_ personID: UUID, actor: AuditEntry, now: Date, on db: any Database) async throws {
+        try await PersonAlias.query(on: db).filter(\.$person.$id == personID).delete()
+        try await Person.query(on: db).filter(\.$id == personID)
+            .set(\.$firstName, to: anonymisedName).set(\.$lastName, to: anonymisedName)
+            .set(\.$foldedFirst, to: "").set(\.$foldedLast, to: "").set(\.$surnameKey, to: "")
+            .set(\.$dateOfBirth, to: "").set(\.$contactDetails, to: nil).set(\.$safeContact, to: nil)
+            .set(\.$anonymisedAt, to: now).update()
+        let caseIDs = try await SupportCase.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.id)
+        if !caseIDs.isEmpty {
+            try await Contact.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$notes, to: nil).update()
+            try await RiskRating.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$reason, to: "").update()
+            try await Goal.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$description, to: "").update()
+            try await CaseRegisterEntry.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$fields, to: "").update()
+        }
+        try await Referral.query(on: db).filter(\.$person.$id == personID)
+            .set(\.$firstName, to: anonymisedName).set(\.$lastName, to: anonymisedName).set(\.$dateOfBirth, to: "")
+            .set(\.$concerns, to: nil).set(\.$referrerContact, to: nil).set(\.$notAcceptedReason, to: nil).update()
+        try await InformationShare.query(on: db).filter(\.$person.$id == personID).set(\.$what, to: "").set(\.$why, to: "").update()
+        try await SubjectAccessRequest.query(on: db).filter(\.$person.$id == personID).set(\.$requester, to: "").update()
+        var entry = actor
+        entry.action = "person.anonymised"
+        entry.objectType = "person"
+        entry.objectID = personID.uuidString
+        try await Audit.append(entry, on: db, at: now)
+    }
+}

@@ -1,0 +1,95 @@
+import Domain
+import Fluent
+import Vapor
+
+/// The referral form's page: every field with what was typed and its error, and the choices from the
+/// reference data.
+struct ReferralFormPage: Encodable {
+    struct Choice: Encodable {
+        let id: String
+        let value: String
+        let label: String
+        let checked: Bool
+    }
+
+    let layout: Layout
+    let action: String
+    let regionName: String
+    let errorLinks: [FormErrorLink]?
+    let receivedDate: FormField
+    let services: [Choice]
+    let serviceError: String?
+    let referralSource: FormField
+    let sources: [SelectOption]
+    let referrerOrganisation: FormField
+    let referrerContact: FormField
+    let firstName: FormField
+    let lastName: FormField
+    let aliases: FormField
+    let dateOfBirth: FormField
+    let gender: FormField
+    let genders: [SelectOption]
+    let ethnicity: FormField
+    let ethnicities: [SelectOption]
+    let homeLocalAuthority: FormField
+    let localAuthorities: [SelectOption]
+    let otherLocalAuthority: FormField
+    let contactDetails: FormField
+    let exploitationTypes: [Choice]
+    let exploitationTypesError: String?
+    let riskIndicators: [Choice]
+    let consents: [Choice]
+    let consentError: String?
+    let concerns: FormField
+
+    static func make(req: Request, user: CurrentUser, form: ReferralForm, errors: FieldErrors) async throws -> ReferralFormPage {
+        let items = try await CodeListItem.query(on: req.db).sort(\.$position).all()
+        func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] {
+            [SelectOption(value: "", label: blank, selected: (selected ?? "").isEmpty)]
+                + items.filter { $0.list == list.rawValue }
+                    .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == selected) }
+        }
+        func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
+        let authorities = try await LocalAuthority.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .sort(\.$name).all()
+        let knownAuthority = authorities.contains { $0.code == form.homeLocalAuthority }
+        let chosenAuthority = knownAuthority || form.homeLocalAuthority == "other" ? form.homeLocalAuthority : nil
+        var authorityOptions = [SelectOption(value: "", label: "Select a local authority", selected: chosenAuthority == nil)]
+        authorityOptions += authorities.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == chosenAuthority) }
+        authorityOptions.append(SelectOption(value: "other", label: "Outside the region (type it below)",
+                                             selected: chosenAuthority == "other"))
+        let types = Set(form.exploitationTypes ?? []), risks = Set(form.riskIndicators ?? [])
+        return ReferralFormPage(
+            layout: req.layout(title: "Record a referral"), action: SiteURL.referralNew.path,
+            regionName: user.regionName ?? "", errorLinks: errors.links,
+            receivedDate: field("receivedDate", form.receivedDate),
+            services: items.filter { $0.list == "service" }.map {
+                Choice(id: "service-\($0.code)", value: $0.code, label: $0.label, checked: $0.code == form.service)
+            },
+            serviceError: errors["service"],
+            referralSource: field("referralSource", form.referralSource),
+            sources: options(.referralSource, selected: form.referralSource, blank: "Select who referred"),
+            referrerOrganisation: field("referrerOrganisation", form.referrerOrganisation),
+            referrerContact: field("referrerContact", form.referrerContact),
+            firstName: field("firstName", form.firstName), lastName: field("lastName", form.lastName),
+            aliases: field("aliases", form.aliases), dateOfBirth: field("dateOfBirth", form.dateOfBirth),
+            gender: field("gender", form.gender), genders: options(.gender, selected: form.gender, blank: "Select gender"),
+            ethnicity: field("ethnicity", form.ethnicity),
+            ethnicities: options(.ethnicity, selected: form.ethnicity, blank: "Not known"),
+            homeLocalAuthority: field("homeLocalAuthority", form.homeLocalAuthority), localAuthorities: authorityOptions,
+            otherLocalAuthority: field("otherLocalAuthority", form.otherLocalAuthority),
+            contactDetails: field("contactDetails", form.contactDetails),
+            exploitationTypes: items.filter { $0.list == "exploitation_type" }.map {
+                Choice(id: "type-\($0.code)", value: $0.code, label: $0.label, checked: types.contains($0.code))
+            },
+            exploitationTypesError: errors["exploitationTypes"],
+            riskIndicators: RiskIndicator.allCases.map {
+                Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))
+            },
+            consents: Consent.formChoices.map {
+                Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == form.consent)
+            },
+            consentError: errors["consent"],
+            concerns: field("concerns", form.concerns))
+    }
+}

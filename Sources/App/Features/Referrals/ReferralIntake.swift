@@ -1,0 +1,105 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Records a referral from a checked form: matches the young person (the same folded name and date of birth
+/// is the same person; near matches are left for a person to judge), screens it by the rules, stores the
+/// result and its reasons, and audits it. One transaction. Used by the web form and the API.
+enum ReferralIntake {
+    /// The rescue request's details, when the referral is a rescue logged from the rescue form.
+    struct RescueDetails: Sendable {
+        var callAt: Date
+        var caller: String
+        var callBackAt: Date?
+        var outOfHours: Bool
+        var foundPlace: String?
+        var policeForceArea: String?
+        var dispatchedCaseworkerID: UUID?
+    }
+
+    static func create(_ form: ReferralForm.Checked, rescueDetails: RescueDetails? = nil, user: CurrentUser,
+                       req: Request) async throws -> Referral {
+        guard let regionID = user.regionID, let regionCode = user.regionCode else { throw Abort(.forbidden) }
+        let cipher = req.application.cipher
+        let sealedConcerns = try form.concerns.map(cipher.seal)
+        let sealedContact = try form.referrerContact.map(cipher.seal)
+        let sealedDetails = try form.contactDetails.map(cipher.seal)
+        let sealedPlace = try rescueDetails?.foundPlace.map(cipher.seal)
+        let key = PersonKey(firstName: form.firstName, lastName: form.lastName, dateOfBirth: form.dateOfBirth, aliases: form.aliases)
+        let now = req.now
+        let entryTemplate = req.auditEntry("referral.created", objectType: "referral", region: regionCode)
+        return try await req.write { db in
+            let authorities = Set(try await LocalAuthority.query(on: db).filter(\.$region.$id == regionID).all().map(\.code))
+            let candidates = try await PersonMatchQuery.candidates(for: key, on: db)
+            let person: Person
+            if let same = candidates.first(where: { $0.result == .same })?.person {
+                person = same
+            } else {
+                person = Person.make(firstName: form.firstName, lastName: form.lastName, dateOfBirth: form.dateOfBirth,
+                                     gender: form.gender, ethnicity: form.ethnicity, homeLocalAuthority: form.homeLocalAuthority,
+                                     regionID: regionID)
+                try await person.create(on: db)
+            }
+            let personID = try person.requireID()
+            if let sealedDetails { person.contactDetails = sealedDetails; try await person.save(on: db) }
+            let knownAliases = Set(try await PersonAlias.query(on: db).filter(\.$person.$id == personID).all().map(\.folded))
+            for alias in form.aliases where !knownAliases.contains(NameFolding.fold(alias)) {
+                try await PersonAlias(personID: personID, name: alias, folded: NameFolding.fold(alias)).create(on: db)
+            }
+            let eligibility = Eligibility.assess(received: form.received, dateOfBirth: form.dateOfBirth,
+                                                 homeLocalAuthority: form.homeLocalAuthority,
+                                                 regionLocalAuthorities: authorities, exploitationTypes: form.exploitationTypes)
+            let closedBefore = try await SupportCase.query(on: db).filter(\.$person.$id == personID)
+                .filter(\.$closedDate != nil).filter(\.$closedDate < form.received.description).count()
+            let referral = Referral()
+            referral.id = UUID()
+            referral.ref = "REF-" + referral.id!.uuidString.prefix(8)
+            referral.$region.id = regionID
+            referral.service = form.service
+            referral.receivedDate = form.received.description
+            referral.referralSource = form.source
+            referral.referrerOrganisation = form.organisation
+            referral.referrerContact = sealedContact
+            referral.$person.id = personID
+            referral.firstName = form.firstName
+            referral.lastName = form.lastName
+            referral.dateOfBirth = form.dateOfBirth.description
+            referral.ageAtReferral = form.dateOfBirth.age(on: form.received)
+            referral.gender = form.gender
+            referral.ethnicity = form.ethnicity
+            referral.homeLocalAuthority = form.homeLocalAuthority
+            referral.exploitationTypes = form.exploitationTypes.joined(separator: ";")
+            referral.riskIndicators = form.riskIndicators.joined(separator: ";")
+            referral.consent = form.consent
+            referral.concerns = sealedConcerns
+            referral.eligible = eligibility.isEligible
+            referral.ineligibilityReasons = eligibility.reasons.map(\.rawValue).joined(separator: ";")
+            referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
+            referral.isRepeat = closedBefore > 0
+            referral.status = .awaitingScreening
+            referral.createdByID = user.id
+            try await referral.create(on: db)
+            try await form.exploitationTypes.map { ReferralExploitationType(referralID: referral.id!, code: $0) }.create(on: db)
+            if form.service == "rescue" {
+                let rescue = Rescue()
+                rescue.$referral.id = referral.id!
+                if let details = rescueDetails {
+                    rescue.callAt = details.callAt
+                    rescue.caller = details.caller
+                    rescue.callBackAt = details.callBackAt
+                    rescue.outOfHours = details.outOfHours
+                    rescue.foundPlace = sealedPlace
+                    rescue.policeForceArea = details.policeForceArea
+                    rescue.dispatchedCaseworkerID = details.dispatchedCaseworkerID
+                }
+                try await rescue.create(on: db)
+            }
+            var entry = entryTemplate
+            entry.objectID = referral.id!.uuidString
+            entry.detail = (eligibility.isEligible ? "eligible" : "not eligible: " + referral.ineligibilityReasons)
+                + (candidates.contains { $0.result == .same } ? "; matched an existing person" : "; new person")
+            try await Audit.append(entry, on: db, at: now)
+            return referral
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Domain
+import Fluent
+import Vapor
+
+struct ReferralRowView: Encodable {
+    let ref: String
+    let path: String
+    let name: String
+    let received: String
+    let service: String
+    let source: String
+    let localAuthority: String
+    let eligible: Bool
+    let isRepeat: Bool
+    let status: String
+    let region: String
+
+    init(_ referral: Referral, labels: Labels) {
+        ref = referral.ref
+        path = SiteURL.referral(referral.id).path
+        name = "\(referral.firstName) \(referral.lastName)"
+        received = referral.receivedDate
+        service = labels.label("service")(referral.service)
+        source = labels.label("referral_source")(referral.referralSource)
+        localAuthority = PlaceName.fromCode(referral.homeLocalAuthority)
+        eligible = referral.eligible
+        isRepeat = referral.isRepeat
+        status = referral.status.label
+        region = referral.$region.value?.name ?? ""
+    }
+}
+
+struct ReferralListPage: Encodable {
+    struct Tab: Encodable {
+        let label: String
+        let href: String
+        let current: Bool
+    }
+
+    let layout: Layout
+    let heading: String
+    let tabs: [Tab]
+    let referrals: [ReferralRowView]
+    let total: Int
+    let hasReferrals: Bool
+    let newPath: String?
+    let from: String
+    let to: String
+    let sources: [SelectOption]
+    let localAuthorities: [SelectOption]
+    let status: String
+    let previousPage: String?
+    let nextPage: String?
+    let pageText: String
+
+    static func make(req: Request, referrals: [Referral], total: Int, filters: ReferralFilters, labels: Labels,
+                     canWrite: Bool) async throws -> ReferralListPage {
+        let user = try req.requireUser()
+        let tabs = Referral.Status.allCases.map { status in
+            Tab(label: status.label, href: SiteURL.referrals.path + "?status=\(status.rawValue)", current: status == filters.status)
+        }
+        let sources = [SelectOption(value: "", label: "Any source", selected: filters.source == nil)]
+            + (labels.byList["referral_source"] ?? [:]).sorted { $0.value < $1.value }
+                .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == filters.source) }
+        var authorityQuery = LocalAuthority.query(on: req.db)
+        if let regionID = user.regionID { authorityQuery = authorityQuery.filter(\.$region.$id == regionID) }
+        let authorities = try await authorityQuery.sort(\.$name).all()
+        let authorityOptions = [SelectOption(value: "", label: "Any local authority", selected: filters.localAuthority == nil)]
+            + authorities.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filters.localAuthority) }
+        let pages = max(1, (total + ReferralsController.pageSize - 1) / ReferralsController.pageSize)
+        return ReferralListPage(
+            layout: req.layout(title: "Referrals"), heading: "Referrals: \(filters.status.label.lowercased())", tabs: tabs,
+            referrals: referrals.map { ReferralRowView($0, labels: labels) }, total: total, hasReferrals: !referrals.isEmpty,
+            newPath: canWrite ? SiteURL.referralNew.path : nil,
+            from: filters.from?.description ?? "", to: filters.to?.description ?? "", sources: sources,
+            localAuthorities: authorityOptions, status: filters.status.rawValue,
+            previousPage: filters.page > 1 ? SiteURL.referrals.path + filters.query(page: filters.page - 1) : nil,
+            nextPage: filters.page < pages ? SiteURL.referrals.path + filters.query(page: filters.page + 1) : nil,
+            pageText: "Page \(min(filters.page, pages)) of \(pages), \(total) referral\(total == 1 ? "" : "s")")
+    }
+}
+
+/// One referral: who, why, the screening result with its reasons, possible duplicates, and the decision.
+struct ReferralPage: Encodable {
+    struct Item: Encodable {
+        let label: String
+        let value: String
+    }
+
+    struct Duplicate: Encodable {
+        let name: String
+        let dateOfBirth: String
+        let reason: String
+        let mergePath: String?
+    }
+
+    let layout: Layout
+    let recorded: Bool
+    let ref: String
+    let name: String
+    let personPath: String
+    let status: String
+    let isAwaiting: Bool
+    let eligible: Bool
+    let reasons: [String]
+    let isRepeat: Bool
+    let details: [Item]
+    let concerns: String?
+    let duplicates: [Duplicate]
+    let hasDuplicates: Bool
+    let canScreen: Bool
+    let acceptPath: String
+    let declinePath: String
+    let caseworkers: [SelectOption]
+    let signposting: [SelectOption]
+    let decision: String?
+    let today: String
+    let errorLinks: [FormErrorLink]?
+    let acceptError: String?
+    let declineReason: FormField
+    let signpostedTo: String
+    let signpostedOn: FormField
+    /// For managers: who has opened this referral, most recent first (ASVS v5.0.0-16.3.2 reads of sensitive data).
+    let viewers: [Viewer]?
+
+    struct Viewer: Encodable {
+        let who: String
+        let when: String
+    }
+
+    static func make(req: Request, referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
+                     typed: ScreeningController.DeclineForm? = nil) async throws -> ReferralPage {
+        let labels = try await Labels.load(on: req.db)
+        let reasons = referral.ineligibilityReasons.split(separator: ";").compactMap {
+            Eligibility.Reason(rawValue: String($0))?.explanation
+        }
+        let person = try await Person.query(on: req.db).filter(\.$id == referral.$person.id).with(\.$aliases).first()
+        var duplicates: [Duplicate] = []
+        if let person, let key = PersonMatchQuery.key(of: person) {
+            for candidate in try await PersonMatchQuery.candidates(for: key, excluding: person.id, on: req.db) {
+                guard case let .possible(reason) = candidate.result else { continue }
+                // Only people this user may see are offered; others stay invisible.
+                guard try await scope.referrals(on: req.db).filter(\.$person.$id == candidate.person.id!).count() > 0 else { continue }
+                duplicates.append(Duplicate(
+                    name: "\(candidate.person.firstName) \(candidate.person.lastName)", dateOfBirth: candidate.person.dateOfBirth,
+                    reason: reason.explanation,
+                    mergePath: scope.isManager ? SiteURL.personMerge(person.id).path + "?with=\(candidate.person.id!.uuidString)" : nil))
+            }
+        }
+        var details: [Item] = [
+            Item(label: "Received", value: referral.receivedDate),
+            Item(label: "Service", value: labels.label("service")(referral.service)),
+            Item(label: "Referred by", value: [labels.label("referral_source")(referral.referralSource), referral.referrerOrganisation]
+                .compactMap { $0 }.joined(separator: ", ")),
+            Item(label: "Date of birth", value: "\(referral.dateOfBirth) (\(referral.ageAtReferral) when referred)"),
+            Item(label: "Gender", value: labels.label("gender")(referral.gender)),
+            Item(label: "Ethnicity", value: referral.ethnicity.map(labels.label("ethnicity")) ?? "Not known"),
+            Item(label: "Home local authority", value: PlaceName.fromCode(referral.homeLocalAuthority)),
+            Item(label: "Exploitation", value: referral.exploitationTypeCodes.map(labels.label("exploitation_type"))
+                .joined(separator: ", ").nonEmpty ?? "None recorded"),
+            Item(label: "Risk indicators", value: referral.riskIndicators.split(separator: ";")
+                .compactMap { RiskIndicator(rawValue: String($0))?.label }.joined(separator: ", ").nonEmpty ?? "None recorded"),
+            Item(label: "Consent", value: Consent(rawValue: referral.consent)?.label ?? referral.consent),
+        ]
+        if let contact = referral.referrerContact {
+            details.insert(Item(label: "Referrer's contact", value: try req.application.cipher.open(contact)), at: 3)
+        }
+        var decision: String?
+        switch referral.status {
+        case .accepted: decision = "Accepted: a case was opened."
+        case .notAccepted:
+            decision = "Not accepted: \(referral.notAcceptedReason ?? "no reason recorded")."
+            if let to = referral.signpostedTo {
+                decision! += " Signposted to \(labels.label("signposting")(to))" + (referral.signpostedOn.map { " on \($0)." } ?? ".")
+            }
+        case .awaitingScreening: decision = nil
+        }
+        let caseworkers = try await User.query(on: req.db).filter(\.$region.$id == referral.$region.id)
+            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
+        let me = try req.requireUser()
+        var viewers: [Viewer]?
+        if scope.isManager {
+            let views = try await AuditEvent.query(on: req.db).filter(\.$objectType == "referral")
+                .filter(\.$objectID == referral.id!.uuidString).filter(\.$action == "referral.viewed")
+                .sort(\.$seq, .descending).limit(50).all()
+            viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
+        }
+        return ReferralPage(
+            layout: req.layout(title: "Referral \(referral.ref)"), recorded: req.query[String.self, at: "recorded"] != nil,
+            ref: referral.ref, name: "\(referral.firstName) \(referral.lastName)",
+            personPath: SiteURL.person(referral.$person.id).path, status: referral.status.label,
+            isAwaiting: referral.status == .awaitingScreening, eligible: referral.eligible, reasons: reasons,
+            isRepeat: referral.isRepeat, details: details,
+            concerns: try referral.concerns.map(req.application.cipher.open), duplicates: duplicates,
+            hasDuplicates: !duplicates.isEmpty, canScreen: scope.canWrite && scope.contains(regionID: referral.$region.id),
+            acceptPath: SiteURL.referralAccept(referral.id).path, declinePath: SiteURL.referralDecline(referral.id).path,
+            caseworkers: caseworkers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == me.id) },
+            signposting: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]
+                + (labels.byList["signposting"] ?? [:]).sorted { $0.value < $1.value }
+                    .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == typed?.signpostedTo) },
+            decision: decision, today: CivilDate.today(at: req.now).description, errorLinks: errors.links,
+            acceptError: errors["caseworker"],
+            declineReason: FormField("reason", value: typed?.reason ?? "", error: errors["reason"]),
+            signpostedTo: typed?.signpostedTo ?? "",
+            signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: req.now).description,
+                                    error: errors["signpostedOn"] ?? errors["signpostedTo"]),
+            viewers: viewers)
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

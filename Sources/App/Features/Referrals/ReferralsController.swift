@@ -1,0 +1,102 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Recording referrals and finding them: the front door of the service (SPEC §2.1).
+struct ReferralsController {
+    static let readers: Set<Role> = [.caseworker, .manager, .nationalLead]
+    static let writers: Set<Role> = [.caseworker, .manager]
+    static let pageSize = 25
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .referrals, access: .roles(Self.readers), use: list)
+        routes.on(.GET, .referralNew, access: .roles(Self.writers), use: showNew)
+        routes.on(.POST, .referralNew, access: .roles(Self.writers), use: create)
+        routes.on(.GET, .referral(nil), access: .roles(Self.readers), use: show)
+    }
+
+    func list(req: Request) async throws -> View {
+        let scope = try req.scope
+        let filters = ReferralFilters(req)
+        var query = scope.referrals(on: req.db).filter(\.$status == filters.status)
+        if let from = filters.from { query = query.filter(\.$receivedDate >= from.description) }
+        if let to = filters.to { query = query.filter(\.$receivedDate <= to.description) }
+        if let source = filters.source { query = query.filter(\.$referralSource == source) }
+        if let authority = filters.localAuthority { query = query.filter(\.$homeLocalAuthority == authority) }
+        let total = try await query.count()
+        // The oldest unscreened first: nobody waits at the back of the queue.
+        let sorted = filters.status == .awaitingScreening
+            ? query.sort(\.$receivedDate, .ascending) : query.sort(\.$receivedDate, .descending)
+        let referrals = try await sorted.sort(\.$ref).with(\.$region)
+            .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
+        let labels = try await Labels.load(on: req.db)
+        let page = try await ReferralListPage.make(req: req, referrals: referrals, total: total, filters: filters,
+                                                   labels: labels, canWrite: scope.canWrite)
+        try await req.audit("referral.list", objectType: "referral", detail: "status \(filters.status.rawValue), \(total) found")
+        return try await req.view.render("referrals/list", page)
+    }
+
+    func showNew(req: Request) async throws -> View {
+        var form = ReferralForm()
+        form.receivedDate = CivilDate.today(at: req.now).description
+        form.service = "support"
+        return try await render(req, form: form, errors: FieldErrors())
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(ReferralForm.self)
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        switch form.check(codes: codes, today: CivilDate.today(at: req.now)) {
+        case let .failure(errors):
+            return try await render(req, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        case let .success(checked):
+            let referral = try await ReferralIntake.create(checked, user: try req.requireUser(), req: req)
+            return req.redirect(to: SiteURL.referral(referral.id).path + "?recorded=1")
+        }
+    }
+
+    func show(req: Request) async throws -> View {
+        let scope = try req.scope
+        let referral = try await scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
+        let page = try await ReferralPage.make(req: req, referral: referral, scope: scope)
+        try await req.audit("referral.viewed", objectType: "referral", objectID: referral.id!.uuidString,
+                            region: referral.region.code)
+        return try await req.view.render("referrals/show", page)
+    }
+
+    private func render(_ req: Request, form: ReferralForm, errors: FieldErrors) async throws -> View {
+        let user = try req.requireUser()
+        let page = try await ReferralFormPage.make(req: req, user: user, form: form, errors: errors)
+        return try await req.view.render("referrals/new", page)
+    }
+}
+
+/// The list's filters, read from the query string; bad values are ignored rather than refused.
+struct ReferralFilters: Sendable {
+    var status: Referral.Status
+    var from: CivilDate?
+    var to: CivilDate?
+    var source: String?
+    var localAuthority: String?
+    var page: Int
+
+    init(_ req: Request) {
+        status = req.query[String.self, at: "status"].flatMap(Referral.Status.init) ?? .awaitingScreening
+        from = req.query[String.self, at: "from"].flatMap(CivilDate.init)
+        to = req.query[String.self, at: "to"].flatMap(CivilDate.init)
+        source = req.query[String.self, at: "source"].flatMap { $0.isEmpty ? nil : $0 }
+        localAuthority = req.query[String.self, at: "localAuthority"].flatMap { $0.isEmpty ? nil : $0 }
+        page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
+    }
+
+    func query(page: Int) -> String {
+        var parts = ["status=\(status.rawValue)", "page=\(page)"]
+        if let from { parts.append("from=\(from)") }
+        if let to { parts.append("to=\(to)") }
+        if let source { parts.append("source=\(source.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
+        if let localAuthority {
+            parts.append("localAuthority=\(localAuthority.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+        }
+        return "?" + parts.joined(separator: "&")
+    }
+}

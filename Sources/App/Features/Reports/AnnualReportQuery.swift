@@ -1,0 +1,193 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+
+/// Builds the annual report with grouped queries in the database: a handful of aggregate queries whatever the
+/// number of referrals (SPEC §4; the speed targets of §8). `region` is a region code or `all`.
+enum AnnualReportQuery {
+    enum Failure: Error, CustomStringConvertible {
+        case unknownRegion(String)
+
+        var description: String {
+            switch self {
+            case let .unknownRegion(code): "--region: \"\(code)\" is not a region (or all)"
+            }
+        }
+    }
+
+    static func run(region: String, year: FinancialYear, on db: any Database) async throws -> AnnualReport {
+        let sql = db as! any SQLDatabase
+        var regionIDs: [UUID]? = nil
+        if region != "all" {
+            guard let found = try await Region.query(on: db).filter(\.$code == region).first() else {
+                throw Failure.unknownRegion(region)
+            }
+            regionIDs = [try found.requireID()]
+        }
+        let scope = Scope(regionIDs: regionIDs, start: year.start.description, end: year.end.description)
+        var report = AnnualReport(region: region, year: year)
+        report.referrals = try await referrals(scope, sql)
+        report.rescue = try await rescue(scope, sql)
+        report.outreach = try await outreach(scope, sql)
+        report.outcomes = try await outcomeSums(scope, sql).outcomes
+        report.demographics = try await demographics(scope, sql)
+        return report
+    }
+
+    /// Which rows a report covers: its regions (nil for all) and its period, bound as parameters.
+    struct Scope {
+        let regionIDs: [UUID]?
+        let start: String
+        let end: String
+
+        /// `AND <alias>.region_id IN (…) AND <alias>.<dateColumn> BETWEEN … AND …`
+        func filter(_ alias: String, date dateColumn: String) -> SQLQueryString {
+            var text: SQLQueryString = " AND \(ident: alias).\(ident: dateColumn) BETWEEN \(bind: start) AND \(bind: end)"
+            if let regionIDs {
+                text = text + " AND \(ident: alias).region_id IN (\(binds: regionIDs))"
+            }
+            return text
+        }
+    }
+
+    private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Referrals {
+        let query: SQLQueryString = """
+            SELECT COUNT(*) AS received,
+              CAST(COALESCE(SUM(CASE WHEN r.eligible THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
+              CAST(COALESCE(SUM(CASE WHEN r.first_ineligibility_reason = 'outside_area' THEN 1 ELSE 0 END), 0) AS BIGINT) AS outside_area,
+              CAST(COALESCE(SUM(CASE WHEN r.first_ineligibility_reason = 'age_25_or_over' THEN 1 ELSE 0 END), 0) AS BIGINT) AS too_old,
+              CAST(COALESCE(SUM(CASE WHEN r.first_ineligibility_reason = 'no_exploitation_concern' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_concern,
+              CAST(COALESCE(SUM(CASE WHEN r.eligible AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS engaged,
+              CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.person_id = r.person_id
+                AND c.closed_date IS NOT NULL AND c.closed_date < r.received_date) THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats
+            FROM referrals r WHERE r.service = 'support'
+            """ + scope.filter("r", date: "received_date")
+        let row = try await sql.raw(query).first()
+        var result = AnnualReport.Referrals()
+        guard let row else { return result }
+        result.received = try row.decode(column: "received", as: Int.self)
+        result.metCriteria = try row.decode(column: "met", as: Int.self)
+        result.didNotMeetCriteria = result.received - result.metCriteria
+        result.didNotMeetReasons = [
+            Eligibility.Reason.outsideArea.rawValue: try row.decode(column: "outside_area", as: Int.self),
+            Eligibility.Reason.age25OrOver.rawValue: try row.decode(column: "too_old", as: Int.self),
+            Eligibility.Reason.noExploitationConcern.rawValue: try row.decode(column: "no_concern", as: Int.self),
+        ]
+        result.engaged = try row.decode(column: "engaged", as: Int.self)
+        result.repeat = try row.decode(column: "repeats", as: Int.self)
+        return result
+    }
+
+    private static func rescue(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Rescue {
+        let counts: SQLQueryString = """
+            SELECT COUNT(*) AS requests,
+              CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS converted
+            FROM referrals r WHERE r.service = 'rescue'
+            """ + scope.filter("r", date: "received_date")
+        var result = AnnualReport.Rescue()
+        if let row = try await sql.raw(counts).first() {
+            result.requests = try row.decode(column: "requests", as: Int.self)
+            result.convertedToSupport = try row.decode(column: "converted", as: Int.self)
+        }
+        // Rescues are few (hundreds a year), so their times are read and the median taken here.
+        let times: SQLQueryString = """
+            SELECT s.call_at AS call_at, s.arrived_at AS arrived_at FROM rescues s JOIN referrals r ON r.id = s.referral_id
+            WHERE r.service = 'rescue' AND s.call_at IS NOT NULL AND s.arrived_at IS NOT NULL
+            """ + scope.filter("r", date: "received_date")
+        let minutes = try await sql.raw(times).all().map { row in
+            try row.decode(column: "arrived_at", as: Date.self).timeIntervalSince(try row.decode(column: "call_at", as: Date.self)) / 60
+        }
+        result.medianResponseMinutes = Median.of(minutes).map { ($0 * 10).rounded() / 10 }
+        return result
+    }
+
+    private static func outreach(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Outreach {
+        let query: SQLQueryString = "SELECT COUNT(*) AS sessions, CAST(COALESCE(SUM(o.attendees), 0) AS BIGINT) AS attendees FROM outreach_sessions o WHERE 1 = 1"
+            + scope.filter("o", date: "date")
+        var result = AnnualReport.Outreach()
+        if let row = try await sql.raw(query).first() {
+            result.sessions = try row.decode(column: "sessions", as: Int.self)
+            result.attendees = try row.decode(column: "attendees", as: Int.self)
+        }
+        return result
+    }
+
+    private static func outcomeSums(_ scope: Scope, _ sql: any SQLDatabase) async throws -> OutcomeSums {
+        let yes: SQLQueryString = "\(bind: true)", no: SQLQueryString = "\(bind: false)"
+        let query: SQLQueryString = """
+            SELECT COUNT(*) AS cohort,
+              CAST(COALESCE(SUM(CASE WHEN en.safety IS NOT NULL AND ex.safety IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS safety_pairs,
+              CAST(COALESCE(SUM(CASE WHEN ex.safety > en.safety THEN 1 ELSE 0 END), 0) AS BIGINT) AS safety_improved,
+              CAST(COALESCE(SUM(CASE WHEN en.mental_health IS NOT NULL AND ex.mental_health IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS mh_pairs,
+              CAST(COALESCE(SUM(CASE WHEN ex.mental_health > en.mental_health THEN 1 ELSE 0 END), 0) AS BIGINT) AS mh_improved,
+              CAST(COALESCE(SUM(CASE WHEN ex.goal_progress IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS goal_recorded,
+              CAST(COALESCE(SUM(CASE WHEN ex.goal_progress = 'positive' THEN 1 ELSE 0 END), 0) AS BIGINT) AS goal_positive,
+              CAST(COALESCE(SUM(CASE WHEN ex.criminogenic_need IS NOT NULL THEN en.criminogenic_need ELSE 0 END), 0) AS BIGINT) AS crim_entry,
+              CAST(COALESCE(SUM(CASE WHEN en.criminogenic_need IS NOT NULL THEN ex.criminogenic_need ELSE 0 END), 0) AS BIGINT) AS crim_exit,
+              CAST(COALESCE(SUM(CASE WHEN ex.missing_episodes IS NOT NULL THEN en.missing_episodes ELSE 0 END), 0) AS BIGINT) AS missing_entry,
+              CAST(COALESCE(SUM(CASE WHEN en.missing_episodes IS NOT NULL THEN ex.missing_episodes ELSE 0 END), 0) AS BIGINT) AS missing_exit,
+              CAST(COALESCE(SUM(CASE WHEN ex.offences IS NOT NULL THEN en.offences ELSE 0 END), 0) AS BIGINT) AS offences_entry,
+              CAST(COALESCE(SUM(CASE WHEN en.offences IS NOT NULL THEN ex.offences ELSE 0 END), 0) AS BIGINT) AS offences_exit,
+              CAST(COALESCE(SUM(CASE WHEN en.county_lines_active = \(yes) AND ex.county_lines_active IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS cl_active,
+              CAST(COALESCE(SUM(CASE WHEN en.county_lines_active = \(yes) AND ex.county_lines_active = \(no) THEN 1 ELSE 0 END), 0) AS BIGINT) AS cl_stopped,
+              CAST(COALESCE(SUM(CASE WHEN en.family_conflict = \(yes) AND ex.family_conflict IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS conflict_entry,
+              CAST(COALESCE(SUM(CASE WHEN en.family_conflict = \(yes) AND ex.family_conflict = \(no) THEN 1 ELSE 0 END), 0) AS BIGINT) AS conflict_ended,
+              CAST(COALESCE(SUM(CASE WHEN ex.eet IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS eet_recorded,
+              CAST(COALESCE(SUM(CASE WHEN ex.eet = \(yes) THEN 1 ELSE 0 END), 0) AS BIGINT) AS eet_yes
+            FROM cases c
+            LEFT JOIN outcome_measures en ON en.case_id = c.id AND en.stage = 'entry'
+            LEFT JOIN outcome_measures ex ON ex.case_id = c.id AND ex.stage = 'exit'
+            WHERE c.closed_date IS NOT NULL
+            """ + scope.filter("c", date: "closed_date")
+        var sums = OutcomeSums()
+        guard let row = try await sql.raw(query).first() else { return sums }
+        func value(_ column: String) throws -> Int { try row.decode(column: column, as: Int.self) }
+        sums.cohort = try value("cohort")
+        sums.safetyPairs = try value("safety_pairs")
+        sums.safetyImproved = try value("safety_improved")
+        sums.mentalHealthPairs = try value("mh_pairs")
+        sums.mentalHealthImproved = try value("mh_improved")
+        sums.goalRecorded = try value("goal_recorded")
+        sums.goalPositive = try value("goal_positive")
+        sums.criminogenicEntry = try value("crim_entry")
+        sums.criminogenicExit = try value("crim_exit")
+        sums.missingEntry = try value("missing_entry")
+        sums.missingExit = try value("missing_exit")
+        sums.offencesEntry = try value("offences_entry")
+        sums.offencesExit = try value("offences_exit")
+        sums.countyLinesActiveAtEntry = try value("cl_active")
+        sums.countyLinesStopped = try value("cl_stopped")
+        sums.conflictAtEntry = try value("conflict_entry")
+        sums.conflictEnded = try value("conflict_ended")
+        sums.eetRecorded = try value("eet_recorded")
+        sums.eetAtExit = try value("eet_yes")
+        return sums
+    }
+
+    private static func demographics(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Demographics {
+        let support: SQLQueryString = " WHERE r.service = 'support'" + scope.filter("r", date: "received_date")
+        func grouped(_ select: SQLQueryString, from: SQLQueryString = "FROM referrals r") async throws -> [String: Int] {
+            let rows = try await sql.raw("SELECT " + select + " AS k, COUNT(*) AS n " + from + support + " GROUP BY 1").all()
+            var counts: [String: Int] = [:]
+            for row in rows {
+                let key = try row.decode(column: "k", as: String.self)
+                let n = try row.decode(column: "n", as: Int.self)
+                if n > 0 { counts[key, default: 0] += n }
+            }
+            return counts
+        }
+        var result = AnnualReport.Demographics()
+        // Keys are text on both databases (JSON object keys are strings).
+        result.age = try await grouped("CAST(r.age_at_referral AS TEXT)")
+        result.gender = try await grouped("r.gender")
+        result.ethnicity = try await grouped("COALESCE(r.ethnicity, 'not_known')")
+        result.referralSource = try await grouped("r.referral_source")
+        result.exploitationType = try await grouped(
+            "t.code", from: "FROM referral_exploitation_types t JOIN referrals r ON r.id = t.referral_id")
+        result.localAuthority = try await grouped(
+            "CASE WHEN la.id IS NULL THEN 'outside_region' ELSE r.home_local_authority END",
+            from: "FROM referrals r LEFT JOIN local_authorities la ON la.code = r.home_local_authority AND la.region_id = r.region_id")
+        return result
+    }
+}

@@ -1,0 +1,134 @@
+import Domain
+import Fluent
+import Vapor
+
+struct RescueLogPage: Encodable {
+    struct Row: Encodable {
+        let path: String
+        let name: String
+        let called: String
+        let clock: String
+        let stage: String
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let newPath: String?
+
+    /// "2 h 05 min" since the call: the page shows the clock as it stands when loaded (no script needed).
+    static func elapsed(from start: Date, to end: Date) -> String {
+        let minutes = max(0, Int(end.timeIntervalSince(start) / 60))
+        return "\(minutes / 60) h \(String(format: "%02d", minutes % 60)) min"
+    }
+
+    /// Outside 09:00–17:00 on a weekday, UK time.
+    static func isOutOfHours(_ date: Date) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let parts = calendar.dateComponents([.weekday, .hour], from: date)
+        let weekend = parts.weekday == 1 || parts.weekday == 7
+        return weekend || (parts.hour ?? 0) < 9 || (parts.hour ?? 0) >= 17
+    }
+}
+
+struct RescueFormPage: Encodable {
+    let layout: Layout
+    let action: String
+    let errorLinks: [FormErrorLink]?
+    let fields: [String: FormField]
+    let caseworkers: [SelectOption]
+    let sources: [SelectOption]
+    let genders: [SelectOption]
+    let localAuthorities: [SelectOption]
+    let exploitationTypes: [ReferralFormPage.Choice]
+
+    static func make(req: Request, form: RescueForm, errors: FieldErrors) async throws -> RescueFormPage {
+        let user = try req.requireUser()
+        var referral = form.referral
+        referral.service = "rescue"
+        if form.exploitationTypes == nil { referral.exploitationTypes = ["county_lines"] }
+        if referral.referralSource == nil { referral.referralSource = "police" }
+        let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
+        let workers = try await User.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
+        let chosen = form.dispatchedCaseworker ?? user.id.uuidString
+        func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
+        return RescueFormPage(
+            layout: req.layout(title: "Log a rescue"), action: SiteURL.rescueNew.path, errorLinks: errors.links,
+            fields: ["callAt": field("callAt", form.callAt ?? CasePage.localInput(req.now)), "caller": field("caller", form.caller),
+                     "callBackAt": field("callBackAt", form.callBackAt), "foundPlace": field("foundPlace", form.foundPlace),
+                     "policeForceArea": field("policeForceArea", form.policeForceArea),
+                     "dispatchedCaseworker": field("dispatchedCaseworker", chosen),
+                     "firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
+                     "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority,
+                     "referralSource": base.referralSource],
+            caseworkers: workers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id!.uuidString == chosen) },
+            sources: base.sources, genders: base.genders, localAuthorities: base.localAuthorities,
+            exploitationTypes: base.exploitationTypes)
+    }
+}
+
+struct RescuePage: Encodable {
+    struct Item: Encodable {
+        let label: String
+        let value: String
+    }
+
+    let layout: Layout
+    let name: String
+    let isOpen: Bool
+    let clock: String
+    let details: [Item]
+    let canWrite: Bool
+    let canConvert: Bool
+    let caseExists: Bool
+    let progressPath: String
+    let convertPath: String
+    let journeyModes: [SelectOption]
+    let outcomes: [SelectOption]
+    let departed: String
+    let arrived: String
+    let home: String
+
+    static func make(req: Request, rescue: Rescue, referral: Referral, scope: RegionScope) async throws -> RescuePage {
+        let cipher = req.application.cipher
+        let dispatched = try await rescue.dispatchedCaseworkerID.asyncFlatMap { try await User.find($0, on: req.db)?.displayName }
+        func show(_ date: Date?) -> String { date.map(AccountController.format) ?? "—" }
+        let response = rescue.callAt.flatMap { call in rescue.arrivedAt.map { RescueLogPage.elapsed(from: call, to: $0) } }
+        let details: [Item] = [
+            Item(label: "Call", value: "\(show(rescue.callAt)) from \(rescue.caller ?? referral.referrerOrganisation ?? "unknown")"
+                 + ((rescue.outOfHours ?? false) ? " (out of hours)" : "")),
+            Item(label: "Call back", value: show(rescue.callBackAt)),
+            Item(label: "Found at", value: (try rescue.foundPlace.map(cipher.open) ?? "—") + (rescue.policeForceArea.map { ", \($0)" } ?? "")),
+            Item(label: "Home local authority", value: PlaceName.fromCode(referral.homeLocalAuthority)),
+            Item(label: "Caseworker dispatched", value: dispatched ?? "—"),
+            Item(label: "Departed", value: show(rescue.departedAt)),
+            Item(label: "Arrived", value: show(rescue.arrivedAt) + (response.map { " (response time \($0))" } ?? "")),
+            Item(label: "Journey home", value: rescue.journeyMode?.replacingOccurrences(of: "_", with: " ") ?? "—"),
+            Item(label: "Home", value: show(rescue.homeAt)),
+            Item(label: "Outcome", value: rescue.outcome?.replacingOccurrences(of: "_", with: " ") ?? "Open"),
+        ]
+        let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)
+        let caseExists = try await SupportCase.query(on: req.db).filter(\.$referral.$id == referral.id!).count() > 0
+        return RescuePage(
+            layout: req.layout(title: "Rescue"), name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
+            clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? req.now) } ?? "",
+            details: details, canWrite: writable, canConvert: writable && referral.eligible && !caseExists, caseExists: caseExists,
+            progressPath: SiteURL.rescueProgress(rescue.id).path, convertPath: SiteURL.rescueConvert(rescue.id).path,
+            journeyModes: [SelectOption(value: "", label: "Not yet", selected: rescue.journeyMode == nil)]
+                + RescuesController.journeyModes.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
+                                                                    selected: $0 == rescue.journeyMode) },
+            outcomes: [SelectOption(value: "", label: "Still open", selected: rescue.outcome == nil)]
+                + RescuesController.outcomes.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
+                                                               selected: $0 == rescue.outcome) },
+            departed: rescue.departedAt.map(CasePage.localInput) ?? "", arrived: rescue.arrivedAt.map(CasePage.localInput) ?? "",
+            home: rescue.homeAt.map(CasePage.localInput) ?? "")
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

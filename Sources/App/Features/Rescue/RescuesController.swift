@@ -1,0 +1,210 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Rescue: a call at 2 a.m., a caseworker dispatched, the young person brought home, and the rescue turned into
+/// a support case with the same caseworker (SPEC §2.3). The rescue log shows open rescues with their clock.
+struct RescuesController {
+    static let journeyModes = ["train", "car", "taxi", "police_transport", "other"]
+    static let outcomes = ["home", "safe_accommodation", "hospital", "declined"]
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .rescues, access: .roles(CasesController.readers), use: log)
+        routes.on(.GET, .rescueNew, access: .roles(ReferralsController.writers), use: showNew)
+        routes.on(.POST, .rescueNew, access: .roles(ReferralsController.writers), use: create)
+        routes.on(.GET, .rescue(nil), access: .roles(CasesController.readers), use: show)
+        routes.on(.POST, .rescueProgress(nil), access: .roles(ReferralsController.writers), use: progress)
+        routes.on(.POST, .rescueConvert(nil), access: .roles(ReferralsController.writers), use: convert)
+    }
+
+    func log(req: Request) async throws -> View {
+        let scope = try req.scope
+        let referrals = try await scope.referrals(on: req.db).filter(\.$service == "rescue").all()
+        let ids = referrals.compactMap(\.id)
+        let rescues = ids.isEmpty ? [] : try await Rescue.query(on: req.db).filter(\.$referral.$id ~~ ids)
+            .filter(\.$outcome == nil).all()
+        let byID = Dictionary(uniqueKeysWithValues: referrals.map { ($0.id!, $0) })
+        let now = req.now
+        let rows = rescues.sorted { ($0.callAt ?? .distantPast) < ($1.callAt ?? .distantPast) }.map { rescue in
+            let referral = byID[rescue.$referral.id]!
+            return RescueLogPage.Row(path: SiteURL.rescue(rescue.id).path, name: "\(referral.firstName) \(referral.lastName)",
+                                     called: rescue.callAt.map(AccountController.format) ?? "",
+                                     clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: now) } ?? "",
+                                     stage: rescue.arrivedAt == nil ? (rescue.departedAt == nil ? "Awaiting departure" : "On the way")
+                                         : "With the young person")
+        }
+        try await req.audit("rescue.list", objectType: "rescue", detail: "\(rows.count) open")
+        return try await req.view.render("rescues/log", RescueLogPage(layout: req.layout(title: "Rescues"), rows: rows,
+                                                                      newPath: try req.scope.canWrite ? SiteURL.rescueNew.path : nil))
+    }
+
+    func showNew(req: Request) async throws -> View {
+        try await req.view.render("rescues/new", try await RescueFormPage.make(req: req, form: RescueForm(), errors: FieldErrors()))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(RescueForm.self)
+        let user = try req.requireUser()
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        var errors = FieldErrors()
+        let callAt = ImportTimestamp.parse(form.callAt ?? "")
+        if callAt == nil { errors.add("callAt", "Enter when the call came") }
+        let caller = (form.caller ?? "").trimmingCharacters(in: .whitespaces)
+        if caller.isEmpty { errors.add("caller", "Enter who called, such as British Transport Police") }
+        let callBack = (form.callBackAt ?? "").isEmpty ? nil : ImportTimestamp.parse(form.callBackAt!)
+        if !(form.callBackAt ?? "").isEmpty && callBack == nil { errors.add("callBackAt", "Enter the call-back time as a date and time") }
+        var dispatched: UUID?
+        if let id = form.dispatchedCaseworker.flatMap({ UUID(uuidString: $0) }),
+           try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == (user.regionID ?? UUID())).count() == 1 {
+            dispatched = id
+        } else {
+            errors.add("dispatchedCaseworker", "Select the caseworker dispatched")
+        }
+        var referralForm = form.referral
+        referralForm.service = "rescue"
+        referralForm.receivedDate = callAt.map { CivilDate.today(at: $0).description } ?? referralForm.receivedDate
+        referralForm.consent = referralForm.consent ?? "not_yet_sought"
+        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
+        if case let .failure(more) = checked {
+            for (id, message) in more.entries where id != "receivedDate" || callAt != nil { errors.add(id, message) }
+        }
+        guard errors.isEmpty, case let .success(valid) = checked, let callAt, let dispatched else {
+            let page = try await RescueFormPage.make(req: req, form: form, errors: errors)
+            return try await req.view.render("rescues/new", page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let details = ReferralIntake.RescueDetails(
+            callAt: callAt, caller: String(caller.prefix(200)), callBackAt: callBack,
+            outOfHours: form.outOfHours == "yes" || RescueLogPage.isOutOfHours(callAt),
+            foundPlace: form.foundPlace.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) },
+            policeForceArea: form.policeForceArea.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) },
+            dispatchedCaseworkerID: dispatched)
+        let referral = try await ReferralIntake.create(valid, rescueDetails: details, user: user, req: req)
+        let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
+        return req.redirect(to: SiteURL.rescue(rescue?.id).path)
+    }
+
+    func show(req: Request) async throws -> View {
+        let (rescue, referral, scope) = try await find(req)
+        let page = try await RescuePage.make(req: req, rescue: rescue, referral: referral, scope: scope)
+        try await req.audit("rescue.viewed", objectType: "rescue", objectID: rescue.id!.uuidString, region: referral.region.code)
+        return try await req.view.render("rescues/show", page)
+    }
+
+    func progress(req: Request) async throws -> Response {
+        struct Form: Content {
+            var departedAt: String?; var arrivedAt: String?; var journeyMode: String?; var homeAt: String?; var outcome: String?
+        }
+        let (rescue, referral, scope) = try await find(req)
+        guard scope.canWrite, scope.contains(regionID: referral.$region.id) else { throw Abort(.forbidden) }
+        let form = try req.content.decode(Form.self)
+        func time(_ text: String?) -> Date?? {
+            guard let text, !text.isEmpty else { return .some(nil) }
+            guard let date = ImportTimestamp.parse(text) else { return nil }
+            return .some(date)
+        }
+        guard let departed = time(form.departedAt), let arrived = time(form.arrivedAt), let home = time(form.homeAt) else {
+            throw FormProblem("Departed, arrived and home must each be a date and time.")
+        }
+        if let arrived, let call = rescue.callAt, arrived < call { throw FormProblem("Arrived: the arrival cannot be before the call.") }
+        let mode = form.journeyMode.flatMap { Self.journeyModes.contains($0) ? $0 : nil }
+        let outcome = form.outcome.flatMap { Self.outcomes.contains($0) ? $0 : nil }
+        let rescueID = try rescue.requireID()
+        let entry = req.auditEntry("rescue.updated", objectType: "rescue", objectID: rescueID.uuidString, region: referral.region.code,
+                                   detail: outcome.map { "outcome \($0)" } ?? "times")
+        let now = req.now
+        try await req.write { db in
+            guard let fresh = try await Rescue.find(rescueID, on: db) else { throw Abort(.notFound) }
+            fresh.departedAt = departed ?? fresh.departedAt
+            fresh.arrivedAt = arrived ?? fresh.arrivedAt
+            fresh.journeyMode = mode ?? fresh.journeyMode
+            fresh.homeAt = home ?? fresh.homeAt
+            fresh.outcome = outcome ?? fresh.outcome
+            try await fresh.update(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.rescue(rescueID).path)
+    }
+
+    /// Opens a support case from the rescue, led by the caseworker who went: the rapport carries over.
+    func convert(req: Request) async throws -> Response {
+        let (rescue, referral, scope) = try await find(req)
+        guard scope.canWrite, scope.contains(regionID: referral.$region.id) else { throw Abort(.forbidden) }
+        guard referral.eligible, referral.status == .awaitingScreening else {
+            throw Abort(.conflict, reason: "already converted or not eligible")
+        }
+        let user = try req.requireUser()
+        let lead = rescue.dispatchedCaseworkerID ?? user.id
+        let caseID = UUID()
+        let referralID = try referral.requireID()
+        let now = req.now
+        let today = CivilDate.today(at: now).description
+        let entry = req.auditEntry("rescue.converted", objectType: "case", objectID: caseID.uuidString, region: referral.region.code,
+                                   detail: "from rescue \(rescue.id!.uuidString)")
+        try await req.write { db in
+            guard let fresh = try await Referral.find(referralID, on: db), fresh.status == .awaitingScreening else { throw Abort(.conflict) }
+            fresh.status = .accepted
+            fresh.screenedByID = user.id
+            fresh.screenedAt = now
+            try await fresh.update(on: db)
+            let supportCase = SupportCase()
+            supportCase.id = caseID
+            supportCase.$region.id = fresh.$region.id
+            supportCase.$person.id = fresh.$person.id
+            supportCase.$referral.id = referralID
+            supportCase.$leadCaseworker.id = lead
+            supportCase.openedDate = today
+            try await supportCase.create(on: db)
+            let assignment = CaseAssignment()
+            assignment.$supportCase.id = caseID
+            assignment.$caseworker.id = lead
+            assignment.assignedAt = now
+            assignment.assignedByID = user.id
+            try await assignment.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.supportCase(caseID).path)
+    }
+
+    private func find(_ req: Request) async throws -> (Rescue, Referral, RegionScope) {
+        let scope = try req.scope
+        if let id = req.parameters.get("rescueID", as: UUID.self), let rescue = try await Rescue.find(id, on: req.db),
+           let referral = try await scope.referrals(on: req.db).filter(\.$id == rescue.$referral.id).with(\.$region).first() {
+            return (rescue, referral, scope)
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: "rescue", objectID: req.parameters.get("rescueID") ?? "")
+        throw Abort(.notFound)
+    }
+}
+
+/// The rescue form: the call, where they were found, who went, and the young person (the referral's fields).
+struct RescueForm: Content {
+    var callAt: String?
+    var caller: String?
+    var callBackAt: String?
+    var outOfHours: String?
+    var foundPlace: String?
+    var policeForceArea: String?
+    var dispatchedCaseworker: String?
+    var referralSource: String?
+    var firstName: String?
+    var lastName: String?
+    var dateOfBirth: String?
+    var gender: String?
+    var homeLocalAuthority: String?
+    var otherLocalAuthority: String?
+    var exploitationTypes: [String]?
+
+    var referral: ReferralForm {
+        var form = ReferralForm()
+        form.referralSource = referralSource
+        form.referrerOrganisation = caller
+        form.firstName = firstName
+        form.lastName = lastName
+        form.dateOfBirth = dateOfBirth
+        form.gender = gender
+        form.homeLocalAuthority = homeLocalAuthority
+        form.otherLocalAuthority = otherLocalAuthority
+        form.exploitationTypes = exploitationTypes
+        return form
+    }
+}

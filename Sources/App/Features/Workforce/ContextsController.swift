@@ -1,0 +1,162 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Contextual safeguarding: places, peer groups, schools and online spaces linked to referrals, so patterns show
+/// ("five referrals this quarter mention the same park"). Region-scoped; links reach only referrals the person
+/// may see.
+struct ContextsController {
+    func register(_ routes: any RoutesBuilder) {
+        let workers: AccessRule = .roles(LoneWorkingController.workers)
+        routes.on(.GET, .contexts, access: workers, use: list)
+        routes.on(.POST, .contexts, access: workers, use: create)
+        routes.on(.GET, .context(nil), access: workers, use: show)
+        routes.on(.POST, .contextLinks(nil), access: workers, use: link)
+        routes.on(.POST, .contextNotes(nil), access: workers, use: note)
+    }
+
+    /// The first day of the calendar quarter containing `date`.
+    static func quarterStart(_ date: CivilDate) -> CivilDate {
+        CivilDate(year: date.year, month: (date.month - 1) / 3 * 3 + 1, day: 1)
+    }
+
+    func list(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let contexts = try await SafeguardingContext.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .sort(\.$name).all()
+        let links = contexts.isEmpty ? [] : try await ContextLink.query(on: req.db).filter(\.$context.$id ~~ contexts.compactMap(\.id))
+            .with(\.$referral).all()
+        let quarter = Self.quarterStart(CivilDate.today(at: req.now)).description
+        let rows = contexts.map { context in
+            let own = links.filter { $0.$context.id == context.id }
+            return ContextsPage.Row(path: SiteURL.context(context.id).path, name: context.name,
+                                    kind: context.kind.replacingOccurrences(of: "_", with: " "),
+                                    referrals: own.count, thisQuarter: own.filter { $0.referral.receivedDate >= quarter }.count)
+        }.sorted { ($0.thisQuarter, $0.referrals) > ($1.thisQuarter, $1.referrals) }
+        return try await req.view.render("workforce/contexts", ContextsPage(
+            layout: req.layout(title: "Places and groups"), rows: rows, action: SiteURL.contexts.path,
+            kinds: SafeguardingContext.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) }))
+    }
+
+    func create(req: Request) async throws -> Response {
+        struct Form: Content { var kind: String?; var name: String? }
+        let user = try req.requireUser()
+        let form = try req.content.decode(Form.self)
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let kind = form.kind, SafeguardingContext.kinds.contains(kind), !name.isEmpty, let regionID = user.regionID else {
+            throw FormProblem("Choose the kind and enter the name of the place or group.")
+        }
+        let context = SafeguardingContext()
+        context.id = UUID()
+        context.$region.id = regionID
+        context.kind = kind
+        context.name = String(name.prefix(200))
+        let entry = req.auditEntry("context.created", objectType: "context", objectID: context.id!.uuidString, region: user.regionCode ?? "")
+        let now = req.now
+        try await req.write { db in
+            try await context.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.context(context.id).path)
+    }
+
+    func show(req: Request) async throws -> View {
+        let context = try await find(req)
+        let scope = try req.scope
+        let links = try await ContextLink.query(on: req.db).filter(\.$context.$id == context.id!).all()
+        let referrals = links.isEmpty ? [] : try await scope.referrals(on: req.db).filter(\.$id ~~ links.map(\.$referral.id))
+            .sort(\.$receivedDate, .descending).all()
+        let notes = try await ContextNote.query(on: req.db).filter(\.$context.$id == context.id!).sort(\.$notedAt, .descending).all()
+        let cipher = req.application.cipher
+        let page = ContextPage(
+            layout: req.layout(title: context.name), name: context.name, kind: context.kind.replacingOccurrences(of: "_", with: " "),
+            referrals: referrals.map {
+                ContextPage.Linked(name: "\($0.firstName) \($0.lastName)", received: $0.receivedDate, path: SiteURL.referral($0.id).path)
+            },
+            notes: try notes.map { "\(AccountController.format($0.notedAt)): \(try cipher.open($0.note))" },
+            linkPath: SiteURL.contextLinks(context.id).path, notePath: SiteURL.contextNotes(context.id).path)
+        try await req.audit("context.viewed", objectType: "context", objectID: context.id!.uuidString)
+        return try await req.view.render("workforce/context", page)
+    }
+
+    /// Links a referral, named by its reference, to the place or group.
+    func link(req: Request) async throws -> Response {
+        struct Form: Content { var ref: String? }
+        let context = try await find(req)
+        let ref = (try req.content.decode(Form.self).ref ?? "").trimmingCharacters(in: .whitespaces)
+        guard let referral = try await (try req.scope).referrals(on: req.db).filter(\.$ref == ref).first() else {
+            throw FormProblem("Reference: no referral you can see has that reference.")
+        }
+        let today = CivilDate.today(at: req.now).description
+        let entry = req.auditEntry("context.linked", objectType: "context", objectID: context.id!.uuidString, detail: "referral \(referral.id!)")
+        let now = req.now
+        try await req.write { db in
+            guard try await ContextLink.query(on: db).filter(\.$context.$id == context.id!).filter(\.$referral.$id == referral.id!)
+                .count() == 0 else { return }
+            let link = ContextLink()
+            link.$context.id = context.id!
+            link.$referral.id = referral.id!
+            link.linkedOn = today
+            try await link.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.context(context.id).path)
+    }
+
+    func note(req: Request) async throws -> Response {
+        struct Form: Content { var note: String? }
+        let context = try await find(req)
+        let text = (try req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw FormProblem("Note: enter the note.") }
+        let user = try req.requireUser()
+        let sealed = try req.application.cipher.seal(String(text.prefix(2000)))
+        let entry = req.auditEntry("context.noted", objectType: "context", objectID: context.id!.uuidString)
+        let now = req.now
+        try await req.write { db in
+            let note = ContextNote()
+            note.$context.id = context.id!
+            note.note = sealed
+            note.notedAt = now
+            note.notedByID = user.id
+            try await note.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.context(context.id).path)
+    }
+
+    private func find(_ req: Request) async throws -> SafeguardingContext {
+        try await (try req.scope).findInOwnRegion(SafeguardingContext.self, id: req.parameters.get("contextID", as: UUID.self),
+                                                  region: \.$region, objectType: "context", req: req)
+    }
+}
+
+struct ContextsPage: Encodable {
+    struct Row: Encodable {
+        let path: String
+        let name: String
+        let kind: String
+        let referrals: Int
+        let thisQuarter: Int
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let action: String
+    let kinds: [SelectOption]
+}
+
+struct ContextPage: Encodable {
+    struct Linked: Encodable {
+        let name: String
+        let received: String
+        let path: String
+    }
+
+    let layout: Layout
+    let name: String
+    let kind: String
+    let referrals: [Linked]
+    let notes: [String]
+    let linkPath: String
+    let notePath: String
+}

@@ -1,0 +1,73 @@
+import NIOCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// Raising overdue lone-working visits. A visit becomes overdue the moment its expected end passes without a
+/// check-out; the timer records that moment once (with an audit entry), whichever instance gets there first:
+/// the conditional UPDATE … RETURNING lets only one of two racing instances see the row change.
+enum LoneWorkingAlerts {
+    static func raiseOverdue(app: Application, now: Date) async throws -> Int {
+        try await app.writes.transaction(on: app.db) { db in
+            let sql = db as! any SQLDatabase
+            let raised = try await sql.raw("""
+                UPDATE lone_working_visits SET overdue_raised_at = \(bind: now)
+                WHERE checked_out_at IS NULL AND overdue_raised_at IS NULL AND expected_end < \(bind: now)
+                RETURNING id, region_id
+                """).all()
+            for row in raised {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let region = try row.decode(column: "region_id", as: UUID.self)
+                let code = try await Region.find(region, on: db)?.code ?? ""
+                try await Audit.append(AuditEntry(action: "lone_working.overdue", actor: "lone-working timer", objectType: "visit",
+                                                  objectID: id.uuidString, region: code, address: "server"), on: db, at: now)
+            }
+            return raised.count
+        }
+    }
+
+    /// Visits overdue and not yet acknowledged in a region: what managers see at the top of every page.
+    static func unacknowledged(regionID: UUID, now: Date, on db: any Database) async throws -> [LoneWorkingVisit] {
+        try await LoneWorkingVisit.query(on: db).filter(\.$region.$id == regionID).filter(\.$checkedOutAt == nil)
+            .filter(\.$acknowledgedAt == nil).filter(\.$expectedEnd < now).with(\.$caseworker).all()
+    }
+}
+
+/// Runs the overdue check on a timer in every serving instance; the database decides who raises what, so a
+/// restart loses nothing and two instances never raise one visit twice.
+struct LoneWorkingTimer: LifecycleHandler {
+    let interval: TimeAmount
+
+    func didBootAsync(_ app: Application) async throws {
+        guard CommandLine.isServe(app.environment.arguments), app.environment != .testing else { return }
+        let loop = app.eventLoopGroup.next()
+        let logger = app.logger
+        loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: interval) { _ in
+            loop.makeFutureWithTask {
+                do {
+                    let raised = try await LoneWorkingAlerts.raiseOverdue(app: app, now: app.clock.now())
+                    if raised > 0 { logger.warning("Lone working: \(raised) visit(s) overdue") }
+                } catch {
+                    logger.error("Lone-working check failed: \(String(reflecting: error))")
+                }
+            }
+        }
+    }
+}
+
+/// Loads, for a manager, the overdue visits of their region on every request, so the layout can put them at the
+/// top of every page.
+struct OverdueVisitsMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let user = req.currentUser, user.role == .manager, let region = user.regionID {
+            let visits = try await LoneWorkingAlerts.unacknowledged(regionID: region, now: req.now, on: req.db)
+            req.storage[OverdueVisitsKey.self] = visits.map {
+                Layout.Alert(text: "\($0.caseworker.displayName)'s visit was due to end \(AccountController.format($0.expectedEnd)) and has not been checked out.",
+                             href: SiteURL.loneWorking.path)
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+struct OverdueVisitsKey: StorageKey { typealias Value = [Layout.Alert] }

@@ -1,0 +1,207 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Lone working (SPEC §2.5): a caseworker starts a visit with an expected end, checks in and checks out; the
+/// region's managers see overdue visits at once, acknowledge them with a note and record escalation steps.
+struct LoneWorkingController {
+    static let workers: Set<Role> = [.caseworker, .manager]
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .loneWorking, access: .roles(Self.workers), use: show)
+        routes.on(.POST, .loneWorking, access: .roles(Self.workers), use: start)
+        routes.on(.POST, .visitCheckIn(nil), access: .roles(Self.workers), use: checkIn)
+        routes.on(.POST, .visitCheckOut(nil), access: .roles(Self.workers), use: checkOut)
+        routes.on(.POST, .visitAcknowledge(nil), access: .roles([.manager]), use: acknowledge)
+        routes.on(.POST, .visitEscalate(nil), access: .roles([.manager]), use: escalate)
+    }
+
+    func show(req: Request) async throws -> View {
+        try await req.audit("lone_working.viewed", objectType: "visit", region: try req.requireUser().regionCode ?? "")
+        return try await render(req, errors: FieldErrors())
+    }
+
+    func start(req: Request) async throws -> Response {
+        struct Form: Content { var place: String?; var withWhom: String?; var expectedEnd: String?; var checkInNote: String? }
+        let user = try req.requireUser()
+        let form = try req.content.decode(Form.self)
+        var errors = FieldErrors()
+        let place = (form.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if place.isEmpty { errors.add("place", "Enter where the visit is") }
+        let end = ImportTimestamp.parse(form.expectedEnd ?? "")
+        if end == nil { errors.add("expectedEnd", "Enter when the visit will end") }
+        else if end! <= req.now { errors.add("expectedEnd", "The expected end must be later than now") }
+        else if end!.timeIntervalSince(req.now) > 12 * 3600 { errors.add("expectedEnd", "A visit can last at most 12 hours") }
+        guard errors.isEmpty, let end, let regionID = user.regionID else {
+            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let cipher = req.application.cipher
+        let visit = LoneWorkingVisit()
+        visit.$region.id = regionID
+        visit.$caseworker.id = user.id
+        visit.place = try cipher.seal(String(place.prefix(300)))
+        visit.withWhom = try cipher.seal(String((form.withWhom ?? "").prefix(300)))
+        visit.checkInNote = try cipher.seal(String((form.checkInNote ?? "").prefix(300)))
+        visit.startedAt = req.now
+        visit.expectedEnd = end
+        let entry = req.auditEntry("lone_working.started", objectType: "visit", region: user.regionCode ?? "")
+        let now = req.now
+        try await req.write { db in
+            try await visit.create(on: db)
+            var logged = entry
+            logged.objectID = visit.id!.uuidString
+            try await Audit.append(logged, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.loneWorking.path)
+    }
+
+    func checkIn(req: Request) async throws -> Response {
+        struct Form: Content { var expectedEnd: String? }
+        let visit = try await ownVisit(req)
+        let extended = ImportTimestamp.parse(try req.content.decode(Form.self).expectedEnd ?? "")
+        return try await change(req, visit, "lone_working.checked_in") { db, now in
+            var query = LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$lastCheckInAt, to: now)
+            // Checking in with a later end moves the deadline on (and clears a raised alarm for the new period).
+            if let extended, extended > now {
+                query = query.set(\.$expectedEnd, to: extended).set(\.$overdueRaisedAt, to: nil)
+            }
+            try await query.update()
+        }
+    }
+
+    func checkOut(req: Request) async throws -> Response {
+        let visit = try await ownVisit(req)
+        return try await change(req, visit, "lone_working.checked_out") { db, now in
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$checkedOutAt, to: now).update()
+        }
+    }
+
+    func acknowledge(req: Request) async throws -> Response {
+        struct Form: Content { var note: String? }
+        let visit = try await regionVisit(req)
+        let note = (try req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !note.isEmpty else {
+            var errors = FieldErrors()
+            errors.add("note-\(visit.id!)", "Say what you have done, such as who you reached")
+            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let sealed = try req.application.cipher.seal(String(note.prefix(1000)))
+        let user = try req.requireUser()
+        return try await change(req, visit, "lone_working.acknowledged") { db, now in
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$acknowledgedAt, to: now)
+                .set(\.$acknowledgedByID, to: user.id).set(\.$acknowledgement, to: sealed).update()
+        }
+    }
+
+    func escalate(req: Request) async throws -> Response {
+        struct Form: Content { var step: String? }
+        let visit = try await regionVisit(req)
+        let step = (try req.content.decode(Form.self).step ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !step.isEmpty else {
+            var errors = FieldErrors()
+            errors.add("step-\(visit.id!)", "Describe the escalation step")
+            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let sealed = try req.application.cipher.seal(String(step.prefix(1000)))
+        let user = try req.requireUser()
+        return try await change(req, visit, "lone_working.escalated") { db, now in
+            let escalation = VisitEscalation()
+            escalation.$visit.id = visit.id!
+            escalation.step = sealed
+            escalation.at = now
+            escalation.byID = user.id
+            try await escalation.create(on: db)
+        }
+    }
+
+    // MARK: - Steps
+
+    /// A visit of the user's region, or 404 (audited).
+    private func regionVisit(_ req: Request) async throws -> LoneWorkingVisit {
+        try await (try req.scope).findInOwnRegion(LoneWorkingVisit.self, id: req.parameters.get("visitID", as: UUID.self),
+                                                  region: \.$region, objectType: "visit", req: req)
+    }
+
+    /// The user's own visit (a manager may check a visit in or out for a colleague).
+    private func ownVisit(_ req: Request) async throws -> LoneWorkingVisit {
+        let user = try req.requireUser()
+        let visit = try await regionVisit(req)
+        guard visit.$caseworker.id == user.id || user.role == .manager else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "visit", objectID: visit.id!.uuidString,
+                                detail: "not their visit")
+            throw Abort(.forbidden)
+        }
+        return visit
+    }
+
+    private func change(_ req: Request, _ visit: LoneWorkingVisit, _ action: String,
+                        _ body: @Sendable @escaping (any Database, Date) async throws -> Void) async throws -> Response {
+        let entry = req.auditEntry(action, objectType: "visit", objectID: visit.id!.uuidString,
+                                   region: req.currentUser?.regionCode ?? "")
+        let now = req.now
+        try await req.write { db in
+            try await body(db, now)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.loneWorking.path)
+    }
+
+    private func render(_ req: Request, errors: FieldErrors) async throws -> View {
+        let user = try req.requireUser()
+        var query = LoneWorkingVisit.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .filter(\.$checkedOutAt == nil).with(\.$caseworker).sort(\.$expectedEnd)
+        if user.role == .caseworker { query = query.filter(\.$caseworker.$id == user.id) }
+        let visits = try await query.all()
+        let escalations = visits.isEmpty ? [] : try await VisitEscalation.query(on: req.db)
+            .filter(\.$visit.$id ~~ visits.compactMap(\.id)).sort(\.$at).all()
+        let cipher = req.application.cipher
+        let now = req.now
+        let rows = try visits.map { visit in
+            LoneWorkingPage.Row(
+                id: visit.id!.uuidString, worker: visit.caseworker.displayName, place: try cipher.open(visit.place),
+                withWhom: try cipher.open(visit.withWhom), note: try cipher.open(visit.checkInNote),
+                expectedEnd: AccountController.format(visit.expectedEnd), overdue: visit.expectedEnd < now,
+                acknowledged: try visit.acknowledgement.map(cipher.open),
+                escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(AccountController.format($0.at)): \(try cipher.open($0.step))" },
+                own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
+                checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
+                escalatePath: SiteURL.visitEscalate(visit.id).path, noteError: errors["note-\(visit.id!)"],
+                stepError: errors["step-\(visit.id!)"])
+        }
+        let page = LoneWorkingPage(layout: req.layout(title: "Lone working"), rows: rows, isManager: user.role == .manager,
+                                   action: SiteURL.loneWorking.path, errorLinks: errors.links,
+                                   place: FormField("place", error: errors["place"]),
+                                   expectedEnd: FormField("expectedEnd", value: CasePage.localInput(now.addingTimeInterval(3600)),
+                                                          error: errors["expectedEnd"]))
+        return try await req.view.render("workforce/lone-working", page)
+    }
+}
+
+struct LoneWorkingPage: Encodable {
+    struct Row: Encodable {
+        let id: String
+        let worker: String
+        let place: String
+        let withWhom: String
+        let note: String
+        let expectedEnd: String
+        let overdue: Bool
+        let acknowledged: String?
+        let escalations: [String]
+        let own: Bool
+        let checkInPath: String
+        let checkOutPath: String
+        let acknowledgePath: String
+        let escalatePath: String
+        let noteError: String?
+        let stepError: String?
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let isManager: Bool
+    let action: String
+    let errorLinks: [FormErrorLink]?
+    let place: FormField
+    let expectedEnd: FormField
+}

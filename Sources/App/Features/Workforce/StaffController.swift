@@ -1,0 +1,257 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Staff records (SPEC §2.5): capacity, specialisms, absences and training with renewal dates; caseload
+/// against capacity per worker and for the region; renewals due in the next 60 days. Managers keep the
+/// records of their region; caseworkers see and add to their own training.
+struct StaffController {
+    static let renewalWindowDays = 60
+
+    func register(_ routes: any RoutesBuilder) {
+        let workers: AccessRule = .roles(LoneWorkingController.workers)
+        routes.on(.GET, .staff, access: workers, use: list)
+        routes.on(.GET, .staffMember(nil), access: workers, use: show)
+        routes.on(.POST, .staffProfile(nil), access: .roles([.manager]), use: saveProfile)
+        routes.on(.POST, .staffAbsences(nil), access: .roles([.manager]), use: addAbsence)
+        routes.on(.POST, .staffTraining(nil), access: workers, use: addTraining)
+    }
+
+    func list(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        var query = User.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID())).filter(\.$disabled == false)
+            .filter(\.$role ~~ [.caseworker, .manager]).sort(\.$displayName)
+        if user.role == .caseworker { query = query.filter(\.$id == user.id) }
+        let staff = try await query.all()
+        let rows = try await StaffQueries.rows(for: staff, today: CivilDate.today(at: req.now), on: req.db)
+        let today = CivilDate.today(at: req.now)
+        let horizon = CivilDate(daysSinceEpoch: today.daysSinceEpoch + Self.renewalWindowDays).description
+        let courses = try await Labels.load(on: req.db).label("training_course")
+        let renewals = staff.isEmpty ? [] : try await TrainingRecord.query(on: req.db).filter(\.$user.$id ~~ staff.compactMap(\.id))
+            .filter(\.$renewalDue != nil).filter(\.$renewalDue <= horizon).sort(\.$renewalDue).with(\.$user).all()
+        let page = StaffListPage(
+            layout: req.layout(title: "Staff"), rows: rows,
+            totalCapacity: rows.map(\.available).reduce(0, +), totalOpen: rows.map(\.openCases).reduce(0, +),
+            renewals: renewals.map {
+                StaffListPage.Renewal(name: $0.user.displayName, course: courses($0.course), due: $0.renewalDue ?? "",
+                                      overdue: ($0.renewalDue ?? "") < today.description)
+            })
+        try await req.audit("staff.list", objectType: "staff", region: user.regionCode ?? "")
+        return try await req.view.render("workforce/staff", page)
+    }
+
+    func show(req: Request) async throws -> View {
+        let member = try await member(req)
+        return try await render(req, member: member, errors: FieldErrors())
+    }
+
+    func saveProfile(req: Request) async throws -> Response {
+        struct Form: Content { var capacity: String?; var specialisms: [String]? }
+        let member = try await member(req)
+        let form = try req.content.decode(Form.self)
+        guard let capacity = Int(form.capacity ?? ""), (0...100).contains(capacity) else {
+            var errors = FieldErrors()
+            errors.add("capacity", "Capacity is a number of cases from 0 to 100")
+            return try await render(req, member: member, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let known = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "specialism").all().map(\.code))
+        let specialisms = (form.specialisms ?? []).filter(known.contains).joined(separator: ";")
+        let memberID = try member.requireID()
+        return try await save(req, member, "staff.profile_saved", detail: "capacity \(capacity)") { db in
+            if let profile = try await StaffProfile.query(on: db).filter(\.$user.$id == memberID).first() {
+                profile.capacity = capacity
+                profile.specialisms = specialisms
+                try await profile.update(on: db)
+            } else {
+                let profile = StaffProfile()
+                profile.$user.id = memberID
+                profile.capacity = capacity
+                profile.specialisms = specialisms
+                try await profile.create(on: db)
+            }
+        }
+    }
+
+    func addAbsence(req: Request) async throws -> Response {
+        struct Form: Content { var kind: String?; var from: String?; var to: String? }
+        let member = try await member(req)
+        let form = try req.content.decode(Form.self)
+        var errors = FieldErrors()
+        if !Absence.kinds.contains(form.kind ?? "") { errors.add("absenceKind", "Select the type of absence") }
+        let from = CivilDate(form.from ?? "")
+        if from == nil { errors.add("from", "Enter the first day of the absence") }
+        let to = (form.to ?? "").isEmpty ? nil : CivilDate(form.to!)
+        if !(form.to ?? "").isEmpty && to == nil { errors.add("to", "Enter the last day as a date, or leave it empty") }
+        if let from, let to, to < from { errors.add("to", "The last day must be on or after the first") }
+        guard errors.isEmpty, let from else {
+            return try await render(req, member: member, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let memberID = try member.requireID()
+        let kind = form.kind!
+        return try await save(req, member, "staff.absence_recorded", detail: kind) { db in
+            let absence = Absence()
+            absence.$user.id = memberID
+            absence.kind = kind
+            absence.fromDate = from.description
+            absence.toDate = to?.description
+            try await absence.create(on: db)
+        }
+    }
+
+    func addTraining(req: Request) async throws -> Response {
+        struct Form: Content { var course: String?; var external: String?; var provider: String?; var completedOn: String?; var renewalDue: String? }
+        let member = try await member(req)
+        let form = try req.content.decode(Form.self)
+        var errors = FieldErrors()
+        let courses = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "training_course").all().map(\.code))
+        if !courses.contains(form.course ?? "") { errors.add("course", "Select the course") }
+        let completed = CivilDate(form.completedOn ?? "")
+        if completed == nil || completed! > CivilDate.today(at: req.now) { errors.add("completedOn", "Enter the date it was completed") }
+        let renewal = (form.renewalDue ?? "").isEmpty ? nil : CivilDate(form.renewalDue!)
+        if !(form.renewalDue ?? "").isEmpty && renewal == nil { errors.add("renewalDue", "Enter the renewal date as a date, or leave it empty") }
+        guard errors.isEmpty, let completed else {
+            return try await render(req, member: member, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let memberID = try member.requireID()
+        let course = form.course!
+        return try await save(req, member, "staff.training_recorded", detail: course) { db in
+            let record = TrainingRecord()
+            record.$user.id = memberID
+            record.course = course
+            record.external = form.external == "yes"
+            record.provider = form.provider.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+            record.completedOn = completed.description
+            record.renewalDue = renewal?.description
+            try await record.create(on: db)
+        }
+    }
+
+    /// A member of staff of the manager's region, or the caseworker themself. Outside the region: 404; a
+    /// colleague's record for a caseworker: 403. Both audited.
+    private func member(_ req: Request) async throws -> User {
+        let user = try req.requireUser()
+        if let id = req.parameters.get("staffID", as: UUID.self),
+           let member = try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == (user.regionID ?? UUID())).first() {
+            guard user.role == .manager || id == user.id else {
+                try await req.audit("access.refused", outcome: .refused, objectType: "staff", objectID: id.uuidString,
+                                    detail: "a colleague's record")
+                throw Abort(.forbidden)
+            }
+            return member
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: "staff", objectID: req.parameters.get("staffID") ?? "")
+        throw Abort(.notFound)
+    }
+
+    private func save(_ req: Request, _ member: User, _ action: String, detail: String,
+                      _ change: @Sendable @escaping (any Database) async throws -> Void) async throws -> Response {
+        let memberID = try member.requireID()
+        let entry = req.auditEntry(action, objectType: "staff", objectID: memberID.uuidString, region: req.currentUser?.regionCode ?? "",
+                                   detail: detail)
+        let now = req.now
+        try await req.write { db in
+            try await change(db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.staffMember(memberID).path)
+    }
+
+    private func render(_ req: Request, member: User, errors: FieldErrors) async throws -> View {
+        let user = try req.requireUser()
+        let today = CivilDate.today(at: req.now)
+        let row = try await StaffQueries.rows(for: [member], today: today, on: req.db).first!
+        let memberID = try member.requireID()
+        let labels = try await Labels.load(on: req.db)
+        let items = try await CodeListItem.query(on: req.db).filter(\.$list ~~ ["specialism", "training_course"]).sort(\.$position).all()
+        let profile = try await StaffProfile.query(on: req.db).filter(\.$user.$id == memberID).first()
+        let chosen = Set((profile?.specialisms ?? "").split(separator: ";").map(String.init))
+        let absences = try await Absence.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$fromDate, .descending).all()
+        let training = try await TrainingRecord.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$completedOn, .descending).all()
+        let page = StaffPage(
+            layout: req.layout(title: member.displayName), row: row, isManager: user.role == .manager, errorLinks: errors.links,
+            capacityError: errors["capacity"],
+            specialisms: items.filter { $0.list == "specialism" }.map {
+                ReferralFormPage.Choice(id: "specialism-\($0.code)", value: $0.code, label: $0.label, checked: chosen.contains($0.code))
+            },
+            courses: items.filter { $0.list == "training_course" }.map { SelectOption(value: $0.code, label: $0.label, selected: false) },
+            absences: absences.map { "\($0.kind.replacingOccurrences(of: "_", with: " ").capitalized): \($0.fromDate) to \($0.toDate ?? "open")" },
+            training: training.map {
+                "\(labels.label("training_course")($0.course)) (\($0.external ? "external" : "internal")\($0.provider.map { ", \($0)" } ?? "")), "
+                    + "completed \($0.completedOn)" + ($0.renewalDue.map { ", renew by \($0)" } ?? "")
+            },
+            absenceKinds: Absence.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) },
+            today: today.description, errors: errors.entries.map { [$0.id: $0.message] }.reduce(into: [:]) { $0.merge($1) { a, _ in a } },
+            paths: ["profile": SiteURL.staffProfile(memberID).path, "absences": SiteURL.staffAbsences(memberID).path,
+                    "training": SiteURL.staffTraining(memberID).path])
+        return try await req.view.render("workforce/staff-member", page)
+    }
+}
+
+/// Caseload against capacity for a set of staff, with a handful of grouped queries.
+enum StaffQueries {
+    static func rows(for staff: [User], today: CivilDate, on db: any Database) async throws -> [StaffListPage.Row] {
+        let ids = staff.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let profiles = Dictionary(uniqueKeysWithValues: try await StaffProfile.query(on: db).filter(\.$user.$id ~~ ids).all()
+            .map { ($0.$user.id, $0) })
+        let absences = Dictionary(grouping: try await Absence.query(on: db).filter(\.$user.$id ~~ ids).all(), by: { $0.$user.id })
+        let open = try await SupportCase.query(on: db).filter(\.$leadCaseworker.$id ~~ ids).filter(\.$closedDate == nil).all()
+        let caseload = Dictionary(grouping: open, by: { $0.$leadCaseworker.id! }).mapValues(\.count)
+        let labels = try await Labels.load(on: db).label("specialism")
+        return staff.map { member in
+            let id = member.id!
+            let periods = (absences[id] ?? []).compactMap { absence in
+                CivilDate(absence.fromDate).map { Capacity.AbsencePeriod(kind: absence.kind, from: $0, to: absence.toDate.flatMap(CivilDate.init)) }
+            }
+            let contracted = profiles[id]?.capacity ?? 0
+            let absentNow = periods.first { $0.covers(today) }
+            return StaffListPage.Row(
+                name: member.displayName, path: SiteURL.staffMember(id).path, role: member.role.label, contracted: contracted,
+                available: Capacity.available(contracted: contracted, absences: periods, on: today), openCases: caseload[id] ?? 0,
+                absentNow: absentNow.map { $0.kind.replacingOccurrences(of: "_", with: " ") },
+                specialisms: (profiles[id]?.specialisms ?? "").split(separator: ";").map { labels(String($0)) }.joined(separator: ", "))
+        }
+    }
+}
+
+struct StaffListPage: Encodable {
+    struct Row: Encodable {
+        let name: String
+        let path: String
+        let role: String
+        let contracted: Int
+        let available: Int
+        let openCases: Int
+        let absentNow: String?
+        let specialisms: String
+    }
+
+    struct Renewal: Encodable {
+        let name: String
+        let course: String
+        let due: String
+        let overdue: Bool
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let totalCapacity: Int
+    let totalOpen: Int
+    let renewals: [Renewal]
+}
+
+struct StaffPage: Encodable {
+    let layout: Layout
+    let row: StaffListPage.Row
+    let isManager: Bool
+    let errorLinks: [FormErrorLink]?
+    let capacityError: String?
+    let specialisms: [ReferralFormPage.Choice]
+    let courses: [SelectOption]
+    let absences: [String]
+    let training: [String]
+    let absenceKinds: [SelectOption]
+    let today: String
+    let errors: [String: String]
+    let paths: [String: String]
+}

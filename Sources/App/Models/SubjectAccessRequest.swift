@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+
+/// A request by or for a young person for everything held on them (UK GDPR Art. 15), with its one-month deadline.
+final class SubjectAccessRequest: Model, @unchecked Sendable {
+    static let schema = "subject_access_requests"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    @Parent(key: "region_id") var region: Region
+    @Field(key: "received_on") var receivedOn: String
+    @Field(key: "due_on") var dueOn: String
+    @OptionalField(key: "completed_on") var completedOn: String?
+    /// Who asked (the young person, a parent, a solicitor): sealed.
+    @Field(key: "requester") var requester: String
+    @Field(key: "requested_by_id") var requestedByID: UUID
+
+    init() {}
+}
+
+/// Information shared about a young person with another agency: what, with whom, why, on what lawful basis.
+final class InformationShare: Model, @unchecked Sendable {
+    static let schema = "information_shares"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    @Parent(key: "region_id") var region: Region
+    @Field(key: "shared_on") var sharedOn: String
+    @Field(key: "agency") var agency: String
+    /// What was shared and why: sealed narrative.
+    @Field(key: "what") var what: String
+    @Field(key: "why") var why: String
+    @Field(key: "lawful_basis") var lawfulBasis: String
+    @Field(key: "consent_sought") var consentSought: Bool
+    @Field(key: "recorded_by_id") var recordedByID: UUID
+
+    init() {}
+}

@@ -1,0 +1,105 @@
+import Crypto
+import Fluent
+import SQLKit
+import Vapor
+
+/// What happened, for the audit log. `detail` names fields and codes; it never carries narrative, passwords
+/// or tokens.
+struct AuditEntry: Sendable {
+    enum Outcome: String, Sendable { case success, failure, refused }
+
+    var action: String
+    var outcome: Outcome = .success
+    var userID: UUID? = nil
+    var actor: String = ""
+    var objectType: String = ""
+    var objectID: String = ""
+    var region: String = ""
+    var address: String = ""
+    var detail: String = ""
+}
+
+enum Audit {
+    /// Appends an entry inside the caller's transaction, so the entry and the action it records commit together.
+    /// On PostgreSQL an advisory lock held to the end of the transaction keeps the chain a single line across
+    /// instances; on SQLite the write gate already admits one writer at a time.
+    static func append(_ entry: AuditEntry, on db: any Database, at date: Date) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: chainLockKey))").run()
+        }
+        let last = try await AuditEvent.query(on: db).sort(\.$seq, .descending).first()
+        let event = AuditEvent()
+        event.seq = (last?.seq ?? 0) + 1
+        event.at = timestamp(date)
+        event.userID = entry.userID
+        event.actor = entry.actor
+        event.action = entry.action
+        event.outcome = entry.outcome.rawValue
+        event.objectType = entry.objectType
+        event.objectID = entry.objectID
+        event.region = entry.region
+        event.address = entry.address
+        event.detail = entry.detail
+        event.prevHash = last?.hash ?? genesisHash
+        event.hash = hash(of: event)
+        try await event.create(on: db)
+    }
+
+    static let chainLockKey: Int64 = 0x5245_4143_4841_4200 // "REACHAB"
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    static func hash(of event: AuditEvent) -> String {
+        let fields: [String] = [
+            String(event.seq), event.at, event.userID?.uuidString ?? "", event.actor, event.action, event.outcome,
+            event.objectType, event.objectID, event.region, event.address, event.detail, event.prevHash,
+        ]
+        // Each field is length-prefixed so that moving text between fields changes the hash.
+        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// Walks the chain in order; returns the sequence number of the first entry whose hash or link is wrong.
+    static func firstBrokenEntry(on db: any Database) async throws -> Int? {
+        var previous = genesisHash
+        var expectedSeq = 1
+        while true {
+            let page = try await AuditEvent.query(on: db).filter(\.$seq >= expectedSeq).sort(\.$seq).limit(1000).all()
+            if page.isEmpty { return nil }
+            for event in page {
+                if event.seq != expectedSeq || event.prevHash != previous || hash(of: event) != event.hash {
+                    return expectedSeq
+                }
+                previous = event.hash
+                expectedSeq += 1
+            }
+        }
+    }
+}
+
+extension Request {
+    /// Records an entry about this request's user and address, in its own transaction. For changes, call
+    /// `Audit.append` inside the change's transaction instead.
+    func audit(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "", objectID: String = "",
+               region: String = "", detail: String = "", user: CurrentUser? = nil) async throws {
+        let entry = auditEntry(action, outcome: outcome, objectType: objectType, objectID: objectID, region: region,
+                               detail: detail, user: user)
+        let now = self.now
+        try await write { db in try await Audit.append(entry, on: db, at: now) }
+    }
+
+    func auditEntry(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "",
+                    objectID: String = "", region: String = "", detail: String = "", user: CurrentUser? = nil) -> AuditEntry {
+        let actor = user ?? currentUser
+        return AuditEntry(action: action, outcome: outcome, userID: actor?.id, actor: actor?.email ?? "",
+                          objectType: objectType, objectID: objectID, region: region, address: clientAddress,
+                          detail: detail)
+    }
+}

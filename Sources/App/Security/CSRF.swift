@@ -1,0 +1,75 @@
+import Vapor
+
+/// Cross-site request forgery defence for every state-changing form (ASVS v5.0.0-3.5.1-3.5.3): the browser must
+/// say the request is same-origin when it says anything, and the form must carry the synchronizer token of the
+/// session (or, before signing in, of the pre-session cookie). Refusals change nothing and are audited.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let field = "_csrf"
+    static let anonymousCookie = "reachable_csrf"
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if ![.GET, .HEAD, .OPTIONS].contains(req.method), !req.url.path.hasPrefix("/api/"),
+           let refusal = try await verify(req) {
+            return refusal
+        }
+        let response = try await next.respond(to: req)
+        if let fresh = req.storage[FreshAnonymousToken.self] {
+            response.cookies[Self.anonymousCookie] = HTTPCookies.Value(
+                string: fresh, path: "/", isSecure: req.arrivedOverTLS, isHTTPOnly: true, sameSite: .strict)
+        }
+        return response
+    }
+
+    /// Nil when the request may go on; otherwise the response that replaces it.
+    private func verify(_ req: Request) async throws -> Response? {
+        if let site = req.headers.first(name: "Sec-Fetch-Site"), !["same-origin", "none"].contains(site) {
+            try await refuse(req, "cross-site request")
+        }
+        if let origin = req.headers.first(name: .origin), origin != "null", !Self.isOwnOrigin(origin, req) {
+            try await refuse(req, "foreign origin")
+        }
+        _ = try await req.body.collect(max: req.route?.maxBodySize ?? req.application.routes.defaultMaxBodySize.value).get()
+        let sent = (try? req.content.get(String.self, at: Self.field)) ?? ""
+        if let expected = Self.expectedToken(req), SecretToken.constantTimeEquals(sent, expected) { return nil }
+        if req.sessionHolder == nil, req.storage[SessionEndedKey.self] == true || req.cookies[SessionCookie.name(for: req)] != nil {
+            // The form belonged to a session that has since ended (timed out, signed out elsewhere, locked):
+            // nothing is done, and the person is sent to sign in again rather than shown an error.
+            try await req.audit("csrf.refused", outcome: .refused, objectType: "route",
+                                objectID: "\(req.method) \(req.url.path)", detail: "session ended")
+            return req.redirect(to: SiteURL.signIn.path)
+        }
+        try await refuse(req, "missing or wrong token")
+        return nil
+    }
+
+    private func refuse(_ req: Request, _ why: String) async throws -> Never {
+        try await req.audit("csrf.refused", outcome: .refused, objectType: "route",
+                            objectID: "\(req.method) \(req.url.path)", detail: why, user: req.sessionHolder)
+        throw Abort(.forbidden, reason: "csrf")
+    }
+
+    static func isOwnOrigin(_ origin: String, _ req: Request) -> Bool {
+        if origin == req.application.settings.baseURL { return true }
+        guard let host = req.headers.first(name: .host) else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+
+    private static func expectedToken(_ req: Request) -> String? {
+        if let holder = req.sessionHolder { return holder.csrfToken }
+        return req.cookies[anonymousCookie]?.string
+    }
+}
+
+private struct FreshAnonymousToken: StorageKey { typealias Value = String }
+
+extension Request {
+    /// The token to put in this page's forms.
+    var csrfToken: String {
+        if let holder = sessionHolder { return holder.csrfToken }
+        if let existing = cookies[CSRFMiddleware.anonymousCookie]?.string, existing.count >= 32 { return existing }
+        if let fresh = storage[FreshAnonymousToken.self] { return fresh }
+        let fresh = SecretToken.make()
+        storage[FreshAnonymousToken.self] = fresh
+        return fresh
+    }
+}

@@ -1,0 +1,109 @@
+import Domain
+import Fluent
+import Vapor
+
+/// The one place that decides which regions' records a person may see (ASVS v5.0.0-8.2.2, 8.4.1: regions are
+/// tenants). List queries start from `referrals(on:)`/`cases(on:)`; single records are fetched through
+/// `find…`, which answers 404 for anything outside the scope and audits the attempt.
+struct RegionScope: Sendable {
+    enum Reach: Sendable, Equatable {
+        case regions([UUID])
+        case everywhere
+        case nowhere
+    }
+
+    let user: CurrentUser
+    let reach: Reach
+
+    init(_ user: CurrentUser) {
+        self.user = user
+        switch user.role {
+        case .caseworker, .manager: reach = user.regionID.map { .regions([$0]) } ?? .nowhere
+        case .nationalLead: reach = .everywhere
+        case .admin, .commissioner: reach = .nowhere
+        }
+    }
+
+    /// Who may write: caseworkers and managers, in their own region only. National leads read.
+    var canWrite: Bool { [.caseworker, .manager].contains(user.role) && user.regionID != nil }
+    var isManager: Bool { user.role == .manager }
+
+    func contains(regionID: UUID) -> Bool {
+        switch reach {
+        case let .regions(ids): ids.contains(regionID)
+        case .everywhere: true
+        case .nowhere: false
+        }
+    }
+
+    func referrals(on db: any Database) -> QueryBuilder<Referral> {
+        limit(Referral.query(on: db), \Referral.$region.$id)
+    }
+
+    func cases(on db: any Database) -> QueryBuilder<SupportCase> {
+        limit(SupportCase.query(on: db), \SupportCase.$region.$id)
+    }
+
+    private func limit<M: Model>(_ query: QueryBuilder<M>, _ region: KeyPath<M, FieldProperty<M, UUID>>) -> QueryBuilder<M> {
+        switch reach {
+        case let .regions(ids): query.filter(region ~~ ids)
+        case .everywhere: query
+        case .nowhere: query.filter(region ~~ [UUID]())
+        }
+    }
+
+    /// A referral this person may see, or 404 (audited).
+    func findReferral(_ id: UUID?, req: Request) async throws -> Referral {
+        if let id, let referral = try await referrals(on: req.db).filter(\.$id == id).with(\.$region).first() {
+            return referral
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: "referral", objectID: id?.uuidString ?? "")
+        throw Abort(.notFound)
+    }
+
+    /// A case this person may see, or 404 (audited).
+    func findCase(_ id: UUID?, req: Request) async throws -> SupportCase {
+        if let id, let found = try await cases(on: req.db).filter(\.$id == id).with(\.$region).with(\.$person)
+            .with(\.$leadCaseworker).first() {
+            return found
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: "case", objectID: id?.uuidString ?? "")
+        throw Abort(.notFound)
+    }
+
+    /// Writing to a case: its lead caseworker, or a manager of its region (SPEC §1).
+    func canWrite(_ supportCase: SupportCase) -> Bool {
+        guard canWrite, contains(regionID: supportCase.$region.id) else { return false }
+        return user.role == .manager || supportCase.$leadCaseworker.id == user.id
+    }
+
+    /// Sensitive notes: the lead caseworker and the region's managers only.
+    func canReadSensitive(_ supportCase: SupportCase) -> Bool { canWrite(supportCase) }
+
+    /// A record that belongs to the user's own region (meetings, places, visits): else 404, audited.
+    func findInOwnRegion<M: Model>(_ type: M.Type, id: UUID?, region: KeyPath<M, ParentProperty<M, Region>>,
+                                   objectType: String, req: Request) async throws -> M where M.IDValue == UUID {
+        if let id, let regionID = user.regionID,
+           let found = try await M.query(on: req.db).filter(\M._$id == id).filter(region.appending(path: \.$id) == regionID).first() {
+            return found
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: objectType, objectID: id?.uuidString ?? "")
+        throw Abort(.notFound)
+    }
+
+    /// A person this person may see: one with a referral in their scope. Otherwise 404 (audited).
+    func findPerson(_ id: UUID?, req: Request) async throws -> Person {
+        if let id, let person = try await Person.query(on: req.db).filter(\.$id == id).with(\.$aliases).first(),
+           try await referrals(on: req.db).filter(\.$person.$id == id).count() > 0 {
+            return person
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: "person", objectID: id?.uuidString ?? "")
+        throw Abort(.notFound)
+    }
+}
+
+extension Request {
+    var scope: RegionScope {
+        get throws { RegionScope(try requireUser()) }
+    }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+enum DatabaseSetup {
+    static func use(_ location: DatabaseLocation, poolSize: Int, on app: Application) throws {
+        switch location {
+        case let .sqlite(path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case let .postgres(url):
+            let configuration = try SQLPostgresConfiguration(url: url)
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: poolSize,
+                                        connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace), as: .psql)
+        }
+        app.writes = WriteGate(serialises: location.isSQLite)
+    }
+
+    /// Every command migrates a new database itself (SPEC §7).
+    static func prepare(_ app: Application) async throws {
+        if app.settings.database.isSQLite {
+            try await applySQLitePragmas(app)
+            try await app.autoMigrate()
+        } else {
+            // Several instances may start together: one migrates while the others wait on the lock.
+            try await app.db.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("SELECT pg_advisory_lock(\(bind: migrationLockKey))").run()
+                do {
+                    try await app.autoMigrate()
+                } catch {
+                    try? await sql.raw("SELECT pg_advisory_unlock(\(bind: migrationLockKey))").run()
+                    throw error
+                }
+                try await sql.raw("SELECT pg_advisory_unlock(\(bind: migrationLockKey))").run()
+            }
+        }
+    }
+
+    static let migrationLockKey: Int64 = 0x5245_4143_4841_4201
+
+    /// WAL lets readers carry on while one writer commits, and a killed process loses no committed transaction;
+    /// synchronous=NORMAL skips the flush per commit that only a power cut would need. The driver has no
+    /// per-connection hook, so each event loop's connection (there is one per loop) is set up here.
+    static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000",
+                                "PRAGMA foreign_keys=ON"]
+
+    static func applySQLitePragmas(_ app: Application) async throws {
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let db = app.databases.database(logger: app.logger, on: loop) as? any SQLDatabase else { continue }
+            for pragma in sqlitePragmas {
+                try await db.raw(SQLQueryString(pragma)).run()
+            }
+        }
+    }
+}

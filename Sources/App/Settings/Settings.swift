@@ -1,0 +1,137 @@
+import Foundation
+import Vapor
+
+/// Every setting Reachable reads, each environment variable named once here and in the README's table.
+/// Defaults are safe for a laptop; `--env production` refuses the ones that are not safe for real data.
+struct Settings: Sendable {
+    var database: DatabaseLocation
+    /// The address people type, used to build set-up links; `https` turns on Secure cookies and HSTS.
+    var baseURL: String
+    /// Where the SQLite file's neighbours live: the generated development data key.
+    var dataDirectory: String
+    /// Base64 of 32 random bytes; narrative fields and TOTP seeds are sealed with it (AES-GCM).
+    var dataKey: String?
+    /// Earlier data keys, still able to open what they sealed until `reachable keys rotate` has re-sealed it.
+    var oldDataKeys: [String]
+    /// Socket addresses of reverse proxies whose `X-Forwarded-For` is believed (ASVS v5.0.0-4.1.3).
+    var trustedProxies: Set<String>
+    var sessionIdle: TimeInterval
+    var sessionAbsolute: TimeInterval
+    var bcryptCost: Int
+    /// Sign-in attempts one address may make in `signInWindow` before getting 429.
+    var signInAttemptsPerAddress: Int
+    var signInWindow: TimeInterval
+    var setupLinkLifetime: TimeInterval
+    /// PostgreSQL connections per event loop (one loop per core).
+    var databasePoolSize: Int
+    /// Days without a contact before a case is flagged on the dashboard.
+    var noContactDays: Int
+    /// Weeks between outcome reviews of an open case.
+    var reviewWeeks: Int
+    /// Years after a young person's last case closed (and last referral) before they are anonymised.
+    var retentionYears: Int
+
+    static let variables: [String] = [
+        "DATABASE_URL", "REACHABLE_BASE_URL", "REACHABLE_DATA_DIR", "REACHABLE_DATA_KEY", "REACHABLE_OLD_DATA_KEYS",
+        "REACHABLE_TRUSTED_PROXIES",
+        "REACHABLE_SESSION_IDLE_MINUTES", "REACHABLE_SESSION_ABSOLUTE_HOURS", "REACHABLE_BCRYPT_COST",
+        "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_RETENTION_YEARS",
+        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "LOG_LEVEL",
+    ]
+
+    var usesTLS: Bool { baseURL.lowercased().hasPrefix("https://") }
+
+    static func load(from env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        func value(_ name: String) -> String? {
+            guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let raw = value(name) else { return fallback }
+            guard let number = Int(raw), range.contains(number) else {
+                throw SettingsError.invalid(name, "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        let database = try DatabaseLocation(value("DATABASE_URL") ?? "sqlite:data/reachable.sqlite")
+        let baseURL = value("REACHABLE_BASE_URL") ?? "http://127.0.0.1:8080"
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw SettingsError.invalid("REACHABLE_BASE_URL", "an http:// or https:// address")
+        }
+        return Settings(
+            database: database,
+            baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
+            dataDirectory: value("REACHABLE_DATA_DIR") ?? "data",
+            dataKey: value("REACHABLE_DATA_KEY"),
+            oldDataKeys: (value("REACHABLE_OLD_DATA_KEYS") ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty },
+            trustedProxies: Set((value("REACHABLE_TRUSTED_PROXIES") ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }),
+            sessionIdle: TimeInterval(try integer("REACHABLE_SESSION_IDLE_MINUTES", default: 30, range: 1...30) * 60),
+            sessionAbsolute: TimeInterval(try integer("REACHABLE_SESSION_ABSOLUTE_HOURS", default: 12, range: 1...12) * 3600),
+            bcryptCost: try integer("REACHABLE_BCRYPT_COST", default: 12, range: 4...16),
+            signInAttemptsPerAddress: try integer("REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", default: 30, range: 1...10_000),
+            signInWindow: 10 * 60,
+            setupLinkLifetime: 24 * 3600,
+            databasePoolSize: try integer("REACHABLE_DB_POOL_SIZE", default: 4, range: 2...64),
+            noContactDays: try integer("REACHABLE_NO_CONTACT_DAYS", default: 14, range: 1...365),
+            reviewWeeks: try integer("REACHABLE_REVIEW_WEEKS", default: 12, range: 1...52),
+            retentionYears: try integer("REACHABLE_RETENTION_YEARS", default: 6, range: 1...100)
+        )
+    }
+
+    /// ASVS v5.0.0-13.4: production refuses development conveniences rather than running with them.
+    func productionProblems() -> [String] {
+        var problems: [String] = []
+        if dataKey == nil { problems.append("REACHABLE_DATA_KEY is not set") }
+        if !usesTLS && trustedProxies.isEmpty {
+            problems.append("REACHABLE_BASE_URL is not https:// and no REACHABLE_TRUSTED_PROXIES terminates TLS")
+        }
+        if bcryptCost < 12 { problems.append("REACHABLE_BCRYPT_COST is below 12") }
+        return problems
+    }
+}
+
+enum SettingsError: Error, CustomStringConvertible {
+    case invalid(String, String)
+
+    var description: String {
+        switch self {
+        case let .invalid(name, expected): "\(name) must be \(expected)"
+        }
+    }
+}
+
+/// `sqlite:PATH` or `postgres://user:pass@host:port/db` (SPEC §7).
+enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    init(_ text: String) throws {
+        if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw SettingsError.invalid("DATABASE_URL", "sqlite:PATH with a path") }
+            self = .sqlite(path: path)
+        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(url: text)
+        } else {
+            throw SettingsError.invalid("DATABASE_URL", "sqlite:PATH or postgres://user:pass@host:port/db")
+        }
+    }
+
+    var isSQLite: Bool { if case .sqlite = self { true } else { false } }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+
+    var settings: Settings {
+        get {
+            guard let settings = storage[SettingsKey.self] else { fatalError("configure(_:settings:) has not run") }
+            return settings
+        }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

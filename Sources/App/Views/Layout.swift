@@ -1,0 +1,73 @@
+import Domain
+import Vapor
+
+/// What every page's frame needs: the title, who is signed in, the navigation for their role and the token
+/// for the sign-out form.
+struct Layout: Encodable {
+    struct NavItem: Encodable {
+        let label: String
+        let href: String
+        let current: Bool
+    }
+
+    let title: String
+    let serviceName = "Reachable"
+    let userName: String?
+    let roleLabel: String?
+    let regionName: String?
+    let nav: [NavItem]
+    let csrfToken: String
+    let signOutPath = SiteURL.signOut.path
+    let accountPath = SiteURL.account.path
+    /// Overdue lone-working visits, for the region's managers, at the top of every page.
+    let alerts: [Alert]?
+
+    struct Alert: Encodable, Sendable {
+        let text: String
+        let href: String
+    }
+}
+
+extension Request {
+    func layout(title: String) -> Layout {
+        let user = currentUser
+        return Layout(title: title, userName: user?.displayName, roleLabel: user?.role.label,
+                      regionName: user?.regionName, nav: Navigation.items(for: user?.role, currentPath: url.path),
+                      csrfToken: csrfToken, alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
+    }
+}
+
+/// The navigation each role sees. A link appears only for what the role may open.
+enum Navigation {
+    static func items(for role: Role?, currentPath: String) -> [Layout.NavItem] {
+        guard let role else { return [] }
+        var links: [(String, SiteURL)] = [("Home", .home)]
+        if [.caseworker, .manager, .nationalLead].contains(role) {
+            links += [("Referrals", .referrals), ("Cases", .cases), ("Rescues", .rescues)]
+        }
+        if [.caseworker, .manager].contains(role) {
+            links += [("Lone working", .loneWorking), ("Outreach", .outreach), ("Partnerships", .partnerships),
+                      ("Places and groups", .contexts),
+                      ("Staff", .staff)]
+        }
+        if role == .manager {
+            links += [("Import", .imports), ("Subject access", .subjectAccessRequests)]
+        }
+        if [.caseworker, .manager].contains(role) {
+            links.append(("Information sharing", .informationSharing))
+        }
+        if [.manager, .nationalLead, .commissioner].contains(role) {
+            links.append(("Annual report", .annualReport))
+        }
+        if role == .admin {
+            links += [("Users", .adminUsers), ("Regions", .adminRegions), ("Code lists", .adminCodeLists),
+                      ("Audit log", .adminAudit)]
+        }
+        links.append(("Your account", .account))
+        return links.map { label, url in
+            let path = url.path
+            let current = path == "/" ? currentPath == "/" : currentPath.hasPrefix(path)
+            return Layout.NavItem(label: label, href: path, current: current)
+        }
+    }
+}

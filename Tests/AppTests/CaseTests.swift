@@ -1,0 +1,251 @@
+@testable import App
+import Domain
+import Fluent
+import Testing
+import VaporTesting
+
+@Suite("Casework")
+struct CaseTests {
+    /// A West Midlands referral accepted into a case led by `lead`; returns the case id.
+    static func openCase(_ app: Application, lead: Account, browser: Browser) async throws -> UUID {
+        try await ReferralTests.record(browser, ReferralTests.form())
+        let referral = try #require(try await Referral.query(on: app.db).sort(\.$createdAt, .descending).first())
+        try await browser.get(SiteURL.referral(referral.id).path)
+        let accepted = try await browser.post(SiteURL.referralAccept(referral.id).path, ["caseworker": lead.id.uuidString])
+        let location = try #require(accepted.location)
+        #expect(location.hasPrefix("/cases/"))
+        return try #require(UUID(uuidString: String(location.split(separator: "/")[1])))
+    }
+
+    static func contact(_ notes: String, sensitive: Bool) -> [String: String] {
+        var form = ["happenedAt": "2024-01-12T10:00", "kind": "face_to_face", "durationMinutes": "45",
+                    "present[0]": "young_person", "notes": notes]
+        if sensitive { form["sensitive"] = "yes" }
+        return form
+    }
+
+    @Test("The lead caseworker logs contacts; a sensitive note is hidden from others, who see that it exists")
+    func contactsAndSensitivity() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let colleague = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let leadBrowser = Browser(app)
+            try await leadBrowser.signIn(lead)
+            let caseID = try await Self.openCase(app, lead: lead, browser: leadBrowser)
+            try await leadBrowser.get(SiteURL.supportCase(caseID).path)
+            try await leadBrowser.post(SiteURL.caseContacts(caseID).path, Self.contact("Talked about football trials.", sensitive: false))
+            try await leadBrowser.post(SiteURL.caseContacts(caseID).path, Self.contact("Disclosed abuse by an older cousin.", sensitive: true))
+            let own = try await leadBrowser.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(own.contains("Disclosed abuse") && own.contains("football trials"))
+
+            let other = Browser(app)
+            try await other.signIn(colleague)
+            let seen = try await other.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(seen.contains("football trials"))
+            #expect(!seen.contains("Disclosed abuse"))
+            #expect(seen.contains("A sensitive note exists"))
+            // Not the lead: no writing, refused and audited.
+            #expect(try await other.post(SiteURL.caseContacts(caseID).path, Self.contact("x", sensitive: false)).status == .forbidden)
+
+            let managerBrowser = Browser(app)
+            try await managerBrowser.signIn(manager)
+            let managerView = try await managerBrowser.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(managerView.contains("Disclosed abuse"))
+            #expect(managerView.contains("Who has looked at this case"))
+            #expect(managerView.contains(colleague.email))
+            #expect(try await Contact.query(on: app.db).all().allSatisfy { !($0.notes ?? "").contains("abuse") }, "sealed at rest")
+
+            let london = try await Fixtures.account(app, role: .caseworker, region: "london")
+            let londonBrowser = Browser(app)
+            try await londonBrowser.signIn(london)
+            #expect(try await londonBrowser.get(SiteURL.supportCase(caseID).path).status == .notFound)
+        }
+    }
+
+    @Test("A planned closure needs exit measures and a manager's approval, and is counted by the report like an imported case")
+    func plannedClosure() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await Self.openCase(app, lead: lead, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            let early = try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "planned"])
+            #expect(early.status == .unprocessableEntity)
+            #expect(early.body.string.contains("needs the exit outcome measures"))
+            let today = CivilDate.today(at: app.clock.now()).description
+            try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "entry", "recordedOn": today, "source": "self_report",
+                                                                       "safety": "3", "mental_health": "4", "county_lines_active": "yes"])
+            let bad = try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "exit", "recordedOn": today, "safety": "11"])
+            #expect(bad.status == .unprocessableEntity)
+            try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "exit", "recordedOn": today, "source": "self_report",
+                                                                       "safety": "7", "mental_health": "6", "county_lines_active": "no",
+                                                                       "goal_progress": "positive"])
+            try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "planned", "note": "Goals met"])
+            #expect(try await SupportCase.find(caseID, on: app.db)?.closedDate == nil, "waits for a manager")
+
+            let managerBrowser = Browser(app)
+            try await managerBrowser.signIn(manager)
+            #expect(try await managerBrowser.get(SiteURL.cases.path).body.string.contains("closures-awaiting"))
+            try await managerBrowser.get(SiteURL.supportCase(caseID).path)
+            try await managerBrowser.post(SiteURL.caseApproveClosure(caseID).path)
+            let closed = try #require(try await SupportCase.find(caseID, on: app.db))
+            #expect(closed.closedDate == today && closed.closureReason == "planned")
+
+            let year = FinancialYear.containing(CivilDate(today)!)
+            let onScreen = try await AnnualReportQuery.run(region: "west-midlands", year: year, on: app.db).outcomes
+            #expect(onScreen.cohort == 1)
+            #expect(onScreen.increasedSafety == Metric(numerator: 1, denominator: 1))
+            #expect(onScreen.reducedCountyLinesActivity == Metric(numerator: 1, denominator: 1))
+            #expect(onScreen.positiveGoalProgress == Metric(numerator: 1, denominator: 1))
+
+            // The same case, imported: the report counts it the same way.
+            let csv = """
+                referral_ref,received_date,region,service,referral_source,first_name,last_name,date_of_birth,gender,home_local_authority,exploitation_types,case_opened_date,case_closed_date,closure_reason,entry_safety,exit_safety,entry_mental_health,exit_mental_health,goal_progress,entry_county_lines_active,exit_county_lines_active
+                IMP-1,\(today),west-midlands,support,police,Ann,Other,2008-01-01,female,birmingham,county_lines,\(today),\(today),planned,3,7,4,6,positive,yes,no
+
+                """
+            _ = try await ReferralImport.run(text: csv, actor: AuditEntry(action: "import", actor: "test"), now: app.clock.now(),
+                                             db: app.db, writes: app.writes)
+            let both = try await AnnualReportQuery.run(region: "west-midlands", year: year, on: app.db).outcomes
+            #expect(both.cohort == 2)
+            #expect(both.increasedSafety == Metric(numerator: 2, denominator: 2))
+            #expect(both.improvedMentalHealth == Metric(numerator: 2, denominator: 2))
+            #expect(both.reducedCountyLinesActivity == Metric(numerator: 2, denominator: 2))
+
+            try await managerBrowser.get(SiteURL.supportCase(caseID).path)
+            try await managerBrowser.post(SiteURL.caseReopen(caseID).path)
+            #expect(try await SupportCase.find(caseID, on: app.db)?.closedDate == nil)
+        }
+    }
+
+    @Test("Managers see cases awaiting a lead with the time waiting, assign one, and the history is kept")
+    func assignment() async throws {
+        try await withApp { app in
+            try await ImportAndReportTests.importFixture(app)
+            // Four hours on, Leon's case (no lead) is past the 3-hour target.
+            app.clock.advance(by: 4 * 3600)
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let list = try await browser.get(SiteURL.cases.path).body.string
+            #expect(list.contains("Leon Grey"), "R07's open case has no lead yet")
+            #expect(list.contains("Overdue"))
+            let leon = try #require(try await SupportCase.query(on: app.db).filter(\.$closedDate == nil).with(\.$person).all()
+                .first { $0.person.firstName == "Leon" })
+            try await browser.get(SiteURL.supportCase(leon.id).path)
+            try await browser.post(SiteURL.caseRisk(leon.id).path, ["rating": "red", "reason": "Found in a trap house"])
+            try await browser.post(SiteURL.caseAssign(leon.id).path, ["caseworker": worker.id.uuidString])
+            #expect(try await SupportCase.find(leon.id, on: app.db)?.$leadCaseworker.id == worker.id)
+            #expect(try await CaseAssignment.query(on: app.db).filter(\.$supportCase.$id == leon.id!).count() == 1)
+            let page = try await browser.get(SiteURL.supportCase(leon.id).path).body.string
+            #expect(page.contains("Risk rated red") && page.contains("Found in a trap house"))
+            #expect(page.contains("Lead caseworker: \(worker.email.isEmpty ? "" : "Test Caseworker")"))
+
+            let workerBrowser = Browser(app)
+            try await workerBrowser.signIn(worker)
+            #expect(try await workerBrowser.get(SiteURL.cases.path).body.string.contains("Leon Grey"), "now in their caseload")
+            let caseloads = try await browser.get(SiteURL.cases.path).body.string
+            #expect(caseloads.contains("<td>Test Caseworker</td><td class=\"numeric\">1</td>"))
+        }
+    }
+
+    @Test("Safe-contact warnings show wherever contact is made")
+    func safeContact() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await Self.openCase(app, lead: lead, browser: browser)
+            let supportCase = try #require(try await SupportCase.find(caseID, on: app.db))
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            try await browser.post(SiteURL.personSafeContact(supportCase.$person.id).path, [
+                "safeContact": "Aunt's landline after 6pm", "phoneMayBeControlled": "yes", "doNotText": "yes",
+                "caseID": caseID.uuidString])
+            let page = try await browser.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(page.contains("phone may be controlled"))
+            #expect(page.contains("Do not text"))
+            #expect(page.contains("Aunt&#39;s landline after 6pm"))
+        }
+    }
+}
+
+@Suite("Intervention pathway")
+struct PathwayTests {
+    @Test("Outcome wheel at entry and review draws a radar; low areas need goals before the plan is complete")
+    func wheelAndGoals() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            let areas = try await Pathway.areas(on: app.db)
+            #expect(areas.count == 8)
+            var entry = ["stage": "entry", "assessedOn": "2024-01-12"]
+            for (index, area) in areas.enumerated() { entry["score_\(area.code)"] = index < 2 ? "3" : "7" }
+            let missing = try await browser.post(SiteURL.caseWheel(caseID).path, entry.merging(["score_feeling_safe": "12"]) { $1 })
+            #expect(missing.status == .unprocessableEntity)
+            try await browser.post(SiteURL.caseWheel(caseID).path, entry)
+            var page = try await browser.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(page.contains("Plan incomplete"))
+            #expect(page.contains("Feeling safe, Family and relationships"))
+            #expect(page.contains("class=\"chart__area chart__area--0\""))
+
+            for area in areas.prefix(2) {
+                try await browser.post(SiteURL.caseGoals(caseID).path, ["area": area.code, "description": "Feel safe walking to college"])
+            }
+            var review = entry
+            review["stage"] = "review"
+            review["assessedOn"] = "2024-03-12"
+            review["score_feeling_safe"] = "8"
+            try await browser.post(SiteURL.caseWheel(caseID).path, review)
+            page = try await browser.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(page.contains("Plan complete"))
+            #expect(page.contains("class=\"chart__area chart__area--1\""), "entry and latest compared")
+            let goal = try #require(try await Goal.query(on: app.db).first())
+            #expect(!goal.description.contains("college"), "sealed")
+            try await browser.post(SiteURL.caseGoalUpdate(caseID).path, ["goal": goal.id!.uuidString, "status": "achieved", "progress": "100"])
+            #expect(try await Goal.find(goal.id, on: app.db)?.status == "achieved")
+        }
+    }
+}
+
+@Suite("Case registers")
+struct RegisterTests {
+    @Test("Missing episodes, NRM decisions and onward referrals are recorded on the case, sealed, and checked")
+    func registers() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            try await browser.post(SiteURL.caseRegisters(caseID).path, [
+                "kind": "missing_episode", "missing_episode.occurred_on": "2024-01-14", "missing_episode.found_on": "2024-01-16",
+                "missing_episode.where_found": "A flat in Stoke", "missing_episode.rhi_offered": "yes",
+                "missing_episode.rhi_within_72_hours": "no", "missing_episode.findings": "Held a phone for older boys"])
+            let badNRM = try await browser.post(SiteURL.caseRegisters(caseID).path, [
+                "kind": "nrm", "nrm.occurred_on": "2024-01-20", "nrm.first_responder": "", "nrm.route": "child"])
+            #expect(badNRM.status == .unprocessableEntity)
+            #expect(badNRM.body.string.contains("href=\"#nrm.first_responder\""))
+            try await browser.post(SiteURL.caseRegisters(caseID).path, [
+                "kind": "nrm", "nrm.occurred_on": "2024-01-20", "nrm.first_responder": "West Midlands Police", "nrm.route": "child",
+                "nrm.reasonable_grounds": "positive", "nrm.reasonable_grounds_on": "2024-01-25"])
+            try await browser.post(SiteURL.caseRegisters(caseID).path, [
+                "kind": "onward_referral", "onward_referral.occurred_on": "2024-01-21", "onward_referral.service": "kooth",
+                "onward_referral.taken_up": "yes"])
+            try await browser.post(SiteURL.caseRisk(caseID).path, ["rating": "amber", "reason": "Still in contact with the line",
+                                                                  "indicators[0]": "going_missing", "indicators[1]": "extra_phones"])
+            let page = try await browser.get(SiteURL.supportCase(caseID).path).body.string
+            #expect(page.contains("Where found: A flat in Stoke"))
+            #expect(page.contains("Reasonable-grounds decision: positive"))
+            #expect(page.contains("Service: kooth; Taken up: yes"))
+            #expect(page.contains("Indicators: Going missing, Has several phones"))
+            #expect(try await CaseRegisterEntry.query(on: app.db).all().allSatisfy { !$0.fields.contains("Stoke") }, "sealed")
+        }
+    }
+}

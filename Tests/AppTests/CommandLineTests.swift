@@ -1,0 +1,141 @@
+@testable import App
+import Domain
+import Foundation
+import Testing
+
+/// The `reachable` binary itself, run as an operator would, from a folder that is not the project's.
+@Suite("The reachable command")
+struct CommandLineTests {
+    static var binary: URL {
+        // Tests run from .build/<configuration>/, where the executable is built beside them.
+        let testBundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [testBundle, testBundle.deletingLastPathComponent(),
+                          testBundle.deletingLastPathComponent().deletingLastPathComponent()]
+        return candidates.map { $0.appendingPathComponent("reachable") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? URL(fileURLWithPath: ".build/debug/reachable")
+    }
+
+    struct Result {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    static func run(_ arguments: [String], database: String, timeout: TimeInterval = 60) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        process.environment = ["DATABASE_URL": database, "REACHABLE_DATA_KEY": TestSettings.dataKey,
+                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin", "LOG_LEVEL": "warning"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      output: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                      errors: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    static func temporarySQLite() -> String {
+        "sqlite:" + FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+    }
+
+    @Test("migrate prepares a new database by itself and says so on standard error")
+    func migrate() throws {
+        let result = try Self.run(["migrate"], database: Self.temporarySQLite())
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.errors.contains("up to date"))
+        #expect(result.output.isEmpty)
+    }
+
+    @Test("users create prints a one-time set-up link, and names the option that is wrong")
+    func usersCreate() throws {
+        let database = Self.temporarySQLite()
+        let created = try Self.run(["users", "create", "--email", "wm.manager@example.org", "--role", "manager",
+                                    "--region", "west-midlands"], database: database)
+        #expect(created.status == 0, "\(created.errors)")
+        #expect(created.output.contains("/set-up/"))
+        let bad = try Self.run(["users", "create", "--email", "x@example.org", "--role", "caseworker"], database: database)
+        #expect(bad.status != 0)
+        #expect(bad.errors.contains("--region"))
+        let duplicate = try Self.run(["users", "create", "--email", "WM.Manager@example.org", "--role", "admin"], database: database)
+        #expect(duplicate.errors.contains("already exists"))
+    }
+
+    @Test("A bad DATABASE_URL stops the command with a message naming it")
+    func badDatabase() throws {
+        let result = try Self.run(["migrate"], database: "mysql://nowhere")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("DATABASE_URL"))
+    }
+
+    @Test("serve on an empty database prints a one-time link for the first admin, and no password anywhere")
+    func serveFirstAdmin() throws {
+        let port = Int.random(in: 20_000...40_000)
+        let result = try Self.run(["serve", "--hostname", "127.0.0.1", "--port", String(port)],
+                                  database: Self.temporarySQLite(), timeout: 4)
+        #expect(result.errors.contains("Create the first administrator"), "\(result.errors)")
+        #expect(result.errors.contains("/set-up/"))
+        #expect(!result.errors.lowercased().contains("password:"))
+    }
+}
+
+@Suite("Demo data")
+struct DemoCommandTests {
+    @Test("demo fills an empty database once, with accounts for every role, and refuses a second time")
+    func demo() throws {
+        let database = CommandLineTests.temporarySQLite()
+        let first = try CommandLineTests.run(["demo", "--seed", "3"], database: database)
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.errors.contains("Demo accounts"))
+        #expect(first.errors.contains(" contacts, "), "case pages have a timeline")
+        for email in ["admin@", "national.lead@", "commissioner@", "manager.west-midlands@", "caseworker.london@"] {
+            #expect(first.errors.contains(email))
+        }
+        let second = try CommandLineTests.run(["demo"], database: database)
+        #expect(second.status == 0)
+        #expect(second.errors.contains("already holds referrals"))
+        let year = FinancialYear.containing(CivilDate.today()).previous.description
+        let report = try CommandLineTests.run(["report", "annual", "--region", "west-midlands", "--year", year], database: database)
+        let decoded = try JSONDecoder().decode(AnnualReport.self, from: Data(report.output.utf8))
+        #expect(decoded.referrals.received > 50)
+        #expect(decoded.outcomes.cohort > 0)
+        let code = try CommandLineTests.run(["totp", "JBSWY3DPEHPK3PXP"], database: database)
+        #expect(code.output.trimmingCharacters(in: .whitespacesAndNewlines).count == 6)
+    }
+}
+
+@Suite("reachable audit verify")
+struct AuditVerifyCommandTests {
+    @Test("verify passes on an untouched log and names the entry a tamperer changed")
+    func verify() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).sqlite").path
+        let database = "sqlite:" + path
+        #expect(try CommandLineTests.run(["users", "create", "--email", "a@example.org", "--role", "admin"], database: database).status == 0)
+        #expect(try CommandLineTests.run(["users", "create", "--email", "b@example.org", "--role", "admin"], database: database).status == 0)
+        let good = try CommandLineTests.run(["audit", "verify"], database: database)
+        #expect(good.status == 0)
+        #expect(good.errors.contains("entries are intact"))
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("DROP TRIGGER audit_events_no_update")
+            db.execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 2")
+            db.commit()
+            """, path]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let bad = try CommandLineTests.run(["audit", "verify"], database: database)
+        #expect(bad.status != 0)
+        #expect(bad.errors.contains("broken at entry 2"))
+    }
+}

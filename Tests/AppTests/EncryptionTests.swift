@@ -1,0 +1,68 @@
+@testable import App
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+@Suite("Encryption at rest and key rotation")
+struct EncryptionTests {
+    @Test("The database file holds none of a referral's narrative text")
+    func dump() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withApp { app in
+            let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(worker)
+            let secret = "Seen with two older men by the bandstand at Cannon Hill Park"
+            let saved = try await ReferralTests.record(browser, ReferralTests.form(extra: [
+                "concerns": secret, "referrerContact": "PC Amrit Sandhu 07700 900123", "contactDetails": "14 Alder Road, Moseley"]))
+            #expect(saved.location != nil)
+            guard case let .sqlite(path) = app.settings.database else { return }
+            // Force everything out of the write-ahead log into the main file, then read both.
+            _ = try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes += (try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data()
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.contains("O'Neill"), "names are stored in clear, for matching")
+            #expect(!text.contains("Cannon Hill"))
+            #expect(!text.contains("07700 900123"))
+            #expect(!text.contains("Alder Road"))
+        }
+    }
+
+    @Test("keys rotate re-seals everything under the new key; afterwards the old key is not needed")
+    func rotation() async throws {
+        let database = try await TestDatabase.make()
+        let oldKey = TestSettings.dataKey
+        let newKey = Data(repeating: 9, count: 32).base64EncodedString()
+        var account: Account?
+
+        let first = try await Application.make(.testing)
+        try await configure(first, settings: TestSettings.make(database: database.location))
+        account = try await Fixtures.account(first, role: .caseworker, region: "london")
+        try await first.asyncShutdown()
+
+        let rotating = try await Application.make(.testing)
+        var settings = try TestSettings.make(database: database.location)
+        settings.dataKey = newKey
+        settings.oldDataKeys = [oldKey]
+        try await configure(rotating, settings: settings)
+        let count = try await SealedColumns.rotate(app: rotating)
+        #expect(count == 1)
+        let sealed = try #require(try await User.find(account!.id, on: rotating.db)?.totpSecret)
+        #expect(sealed.hasPrefix("v1.\(rotating.cipher.currentKeyID)."))
+        #expect(try await SealedColumns.rotate(app: rotating) == 0, "nothing left to do")
+        try await rotating.asyncShutdown()
+
+        let after = try await Application.make(.testing)
+        settings.oldDataKeys = []
+        try await configure(after, settings: settings)
+        let browser = Browser(after)
+        try await browser.signIn(account!)
+        #expect(try await browser.get(SiteURL.home.path).status == .ok)
+        try await after.asyncShutdown()
+        try await database.remove()
+    }
+}

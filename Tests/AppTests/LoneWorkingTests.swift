@@ -1,0 +1,84 @@
+@testable import App
+import Domain
+import Fluent
+import Testing
+import VaporTesting
+
+@Suite("Lone working")
+struct LoneWorkingTests {
+    @Test("A visit not checked out goes overdue; the region's managers, and only they, see it on every page until acknowledged")
+    func overdue() async throws {
+        try await withApp { app in
+            let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(worker)
+            try await browser.get(SiteURL.loneWorking.path)
+            let past = try await browser.post(SiteURL.loneWorking.path, ["place": "Home visit", "expectedEnd": "2020-01-01T10:00"])
+            #expect(past.status == .unprocessableEntity)
+            try await browser.post(SiteURL.loneWorking.path, [
+                "place": "Home visit, Aston", "withWhom": "Young person and mum",
+                "expectedEnd": CasePage.localInput(app.clock.now().addingTimeInterval(3600)), "checkInNote": "Safe word: bluebell"])
+            let visit = try #require(try await LoneWorkingVisit.query(on: app.db).first())
+            #expect(!visit.checkInNote.contains("bluebell"), "sealed")
+
+            app.clock.advance(by: 2 * 3600)
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let londonManager = try await Fixtures.account(app, role: .manager, region: "london")
+            let managerBrowser = Browser(app), londonBrowser = Browser(app)
+            try await managerBrowser.signIn(manager)
+            try await londonBrowser.signIn(londonManager)
+            for path in [SiteURL.home.path, SiteURL.referrals.path, SiteURL.account.path] {
+                #expect(try await managerBrowser.get(path).body.string.contains("id=\"overdue-visits\""), "on \(path)")
+            }
+            #expect(!(try await londonBrowser.get(SiteURL.home.path).body.string.contains("overdue-visits")))
+            try await browser.signIn(worker)
+            #expect(!(try await browser.get(SiteURL.home.path).body.string.contains("overdue-visits")), "managers are alerted")
+
+            try await managerBrowser.get(SiteURL.loneWorking.path)
+            #expect(try await managerBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": ""]).status == .unprocessableEntity)
+            try await managerBrowser.post(SiteURL.visitEscalate(visit.id).path, ["step": "Phoned the worker, no answer"])
+            try await managerBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": "Reached her: phone had died, she is safe"])
+            #expect(!(try await managerBrowser.get(SiteURL.home.path).body.string.contains("overdue-visits")))
+            let page = try await managerBrowser.get(SiteURL.loneWorking.path).body.string
+            #expect(page.contains("Phoned the worker, no answer") && page.contains("she is safe"))
+            #expect(try await londonBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": "x"]).status == .notFound)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "lone_working.viewed").count() >= 2, "views are audited")
+        }
+    }
+
+    @Test("Two server instances on one database raise an overdue visit exactly once")
+    func raisedOnce() async throws {
+        let database = try await TestDatabase.make()
+        let first = try await Application.make(.testing)
+        let second = try await Application.make(.testing)
+        do {
+            try await configure(first, settings: TestSettings.make(database: database.location))
+            try await configure(second, settings: TestSettings.make(database: database.location))
+            let worker = try await Fixtures.account(first, role: .caseworker, region: "london")
+            for _ in 0..<3 {
+                let visit = LoneWorkingVisit()
+                visit.$region.id = try #require(try await Region.query(on: first.db).filter(\.$code == "london").first()?.id)
+                visit.$caseworker.id = worker.id
+                visit.place = try first.cipher.seal("A")
+                visit.withWhom = try first.cipher.seal("B")
+                visit.checkInNote = try first.cipher.seal("C")
+                visit.startedAt = Date().addingTimeInterval(-7200)
+                visit.expectedEnd = Date().addingTimeInterval(-60)
+                try await visit.create(on: first.db)
+            }
+            let now = Date()
+            async let a = LoneWorkingAlerts.raiseOverdue(app: first, now: now)
+            async let b = LoneWorkingAlerts.raiseOverdue(app: second, now: now)
+            let (raisedByFirst, raisedBySecond) = try await (a, b)
+            #expect(raisedByFirst + raisedBySecond == 3)
+            #expect(try await LoneWorkingAlerts.raiseOverdue(app: first, now: now.addingTimeInterval(60)) == 0, "after a restart too")
+            #expect(try await AuditEvent.query(on: first.db).filter(\.$action == "lone_working.overdue").count() == 3)
+            #expect(try await Audit.firstBrokenEntry(on: first.db) == nil, "one audit chain across instances")
+        } catch {
+            Issue.record("\(String(reflecting: error))")
+        }
+        try await first.asyncShutdown()
+        try await second.asyncShutdown()
+        try await database.remove()
+    }
+}

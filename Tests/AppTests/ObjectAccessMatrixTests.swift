@@ -1,0 +1,126 @@
+@testable import App
+import Domain
+import Fluent
+import Testing
+import VaporTesting
+
+/// Generated from the route table: every route that names a record, for every role, against a record of the
+/// person's own region and one of another region. Allowed roles of the record's region get an answer; other
+/// regions get 404 (audited); other roles 403 (audited). A new route naming a record is covered automatically,
+/// and a parameter this test cannot fill fails it.
+@Suite("Object access matrix")
+struct ObjectAccessMatrixTests {
+    struct Records {
+        let referral: UUID
+        let person: UUID
+        let subjectAccess: UUID
+        let supportCase: UUID
+        let rescue: UUID
+        let visit: UUID
+        let staff: UUID
+        let meeting: UUID
+        let context: UUID
+    }
+
+    /// A referral, its person and a subject-access request in West Midlands.
+    static func westMidlandsRecords(_ app: Application) async throws -> Records {
+        let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+        let browser = Browser(app)
+        try await browser.signIn(manager)
+        try await ReferralTests.record(browser, ReferralTests.form())
+        let referral = try #require(try await Referral.query(on: app.db).first())
+        try await browser.get(SiteURL.referral(referral.id).path)
+        try await browser.post(SiteURL.referralAccept(referral.id).path, ["caseworker": manager.id.uuidString])
+        let supportCase = try #require(try await SupportCase.query(on: app.db).first())
+        try await browser.get(SiteURL.person(referral.$person.id).path)
+        try await browser.post(SiteURL.personSubjectAccess(referral.$person.id).path, ["receivedOn": "2024-01-31", "requester": "Self"])
+        let request = try #require(try await SubjectAccessRequest.query(on: app.db).first())
+        try await browser.get(SiteURL.rescueNew.path)
+        try await browser.post(SiteURL.rescueNew.path, RescueTests.form(dispatched: manager.id))
+        let rescue = try #require(try await Rescue.query(on: app.db).first())
+        try await browser.get(SiteURL.loneWorking.path)
+        try await browser.post(SiteURL.loneWorking.path, ["place": "Youth centre", "expectedEnd": CasePage.localInput(app.clock.now().addingTimeInterval(3600))])
+        let visit = try #require(try await LoneWorkingVisit.query(on: app.db).first())
+        try await browser.get(SiteURL.partnerships.path)
+        try await browser.post(SiteURL.partnerships.path, ["type": "steering_group", "heldOn": "2024-01-10", "agencies": "Police"])
+        let meeting = try #require(try await PartnershipMeeting.query(on: app.db).first())
+        try await browser.post(SiteURL.contexts.path, ["kind": "place", "name": "Cannon Hill Park"])
+        let context = try #require(try await SafeguardingContext.query(on: app.db).first())
+        return Records(referral: referral.id!, person: referral.$person.id, subjectAccess: request.id!, supportCase: supportCase.id!,
+                       rescue: rescue.id!, visit: visit.id!,
+                       staff: manager.id, meeting: meeting.id!,
+                       context: context.id!)
+    }
+
+    static func path(_ route: Route, _ records: Records) -> String? {
+        var path = ""
+        for component in route.path {
+            switch component {
+            case let .constant(text): path += "/" + text
+            case let .parameter(name):
+                switch name {
+                case "referralID": path += "/" + records.referral.uuidString
+                case "personID": path += "/" + records.person.uuidString
+                case "requestID": path += "/" + records.subjectAccess.uuidString
+                case "caseID": path += "/" + records.supportCase.uuidString
+                case "rescueID": path += "/" + records.rescue.uuidString
+                case "visitID": path += "/" + records.visit.uuidString
+                case "staffID": path += "/" + records.staff.uuidString
+                case "meetingID": path += "/" + records.meeting.uuidString
+                case "contextID": path += "/" + records.context.uuidString
+                default: return nil
+                }
+            default: return nil
+            }
+        }
+        return path
+    }
+
+    static let regionScopedParameters: Set<String> = ["referralID", "personID", "requestID", "caseID", "rescueID", "visitID", "staffID", "meetingID", "contextID"]
+
+    @Test("Every route naming a region's record: own region answers, another region is 404, another role 403",
+          arguments: [(Role.caseworker, "west-midlands"), (.caseworker, "london"), (.manager, "west-midlands"), (.manager, "london"),
+                      (.nationalLead, nil), (.admin, nil), (.commissioner, nil)] as [(Role, String?)])
+    func matrix(role: Role, region: String?) async throws {
+        try await withApp { app in
+            let records = try await Self.westMidlandsRecords(app)
+            let account = try await Fixtures.account(app, role: role, region: region)
+            let browser = Browser(app)
+            try await browser.signIn(account)
+            let routes = app.routes.all.filter { route in
+                route.path.contains { if case let .parameter(name) = $0 { Self.regionScopedParameters.contains(name) } else { false } }
+            }
+            #expect(routes.count >= 10)
+            for route in routes {
+                let path = try #require(Self.path(route, records), "the matrix cannot fill \(route.path.string)")
+                guard case let .roles(allowed)? = route.access else {
+                    Issue.record("\(route.path.string) names a record but is not limited to roles")
+                    continue
+                }
+                try await browser.get(SiteURL.home.path)
+                let refusalsBefore = try await AuditEvent.query(on: app.db).filter(\.$action == "access.refused")
+                    .filter(\.$userID == account.id).count()
+                // The merge names a second record: the same person, which the merge page shows and the merge refuses (400).
+                let isMerge = route.path.string.hasSuffix("merge")
+                let response = route.method == .GET
+                    ? try await browser.get(path + (isMerge ? "?with=\(records.person)" : ""))
+                    : try await browser.post(path, isMerge ? ["other": records.person.uuidString] : [:])
+                let label = "\(role) of \(region ?? "no region"): \(route.method) \(route.path.string)"
+                // National leads read every region but write none; regional roles are confined to their region.
+                let ownRegion = region == "west-midlands" || role == .nationalLead
+                if !allowed.contains(role) {
+                    #expect(response.status == .forbidden, "\(label)")
+                } else if !ownRegion {
+                    #expect(response.status == .notFound, "\(label)")
+                } else {
+                    #expect(response.status != .notFound && response.status != .internalServerError, "\(label): \(response.status)")
+                }
+                if response.status == .forbidden || response.status == .notFound {
+                    let refusalsAfter = try await AuditEvent.query(on: app.db).filter(\.$action == "access.refused")
+                        .filter(\.$userID == account.id).count()
+                    #expect(refusalsAfter == refusalsBefore + 1, "\(label): the refusal is audited")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+@testable import App
+import Domain
+import Fluent
+import Testing
+import VaporTesting
+
+@Suite("The annual report page")
+struct ReportPageTests {
+    @Test("A manager sees their region's report with charts and tables; another region is not found")
+    func manager() async throws {
+        try await withApp { app in
+            try await ImportAndReportTests.importFixture(app)
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let page = try await browser.get(SiteURL.annualReport.path + "?region=west-midlands&year=2023-24")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("In 2023-24, West Midlands received 6 support referrals; 3 of these did not meet the criteria"))
+            #expect(html.contains("<svg"), "charts are drawn")
+            #expect(html.contains("id=\"chart-gender\"") && html.contains("id=\"chart-monthly\""))
+            #expect(html.contains("<td class=\"numeric\">2</td><td class=\"numeric\">3</td><td class=\"numeric\">66.7%</td>"))
+            let other = try await browser.get(SiteURL.annualReport.path + "?region=london&year=2023-24")
+            #expect(other.status == .notFound)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "report.viewed").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "access.refused").count() == 1)
+
+            let csv = try await browser.get(SiteURL.annualReportCSV.path + "?region=west-midlands&year=2023-24")
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.body.string.contains("outcomes,Reported an increased feeling of safety,,,2,3,66.7%"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "export.annual_report").count() == 1)
+        }
+    }
+
+    @Test("A commissioner sees small numbers as c, and no names")
+    func commissioner() async throws {
+        try await withApp { app in
+            try await ImportAndReportTests.importFixture(app)
+            let commissioner = try await Fixtures.account(app, role: .commissioner)
+            let browser = Browser(app)
+            try await browser.signIn(commissioner)
+            let html = try await browser.get(SiteURL.annualReport.path + "?region=west-midlands&year=2023-24").body.string
+            #expect(html.contains("received 6 support referrals; c of these"))
+            #expect(html.contains("<td class=\"numeric\">c</td>"))
+            #expect(!html.contains("Zoë") && !html.contains("O&#39;Neill") && !html.contains("Tyler"))
+            let csv = try await browser.get(SiteURL.annualReportCSV.path + "?region=all&year=2023-24").body.string
+            #expect(csv.contains(",c,"))
+        }
+    }
+
+    @Test("A national lead reads every region and all together; caseworkers and admins have no report")
+    func otherRoles() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .nationalLead)
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            #expect(try await browser.get(SiteURL.annualReport.path + "?region=all&year=2023-24").status == .ok)
+            #expect(try await browser.get(SiteURL.annualReport.path + "?region=merseyside&year=2023-24").status == .ok)
+            #expect(try await browser.get(SiteURL.annualReport.path + "?region=atlantis&year=2023-24").status == .notFound)
+            for role in [Role.caseworker, .admin] {
+                let account = try await Fixtures.account(app, role: role, region: role == .caseworker ? "london" : nil)
+                let other = Browser(app)
+                try await other.signIn(account)
+                #expect(try await other.get(SiteURL.annualReport.path).status == .forbidden)
+            }
+        }
+    }
+
+    @Test("The printable report renders as a standalone HTML document")
+    func printable() async throws {
+        try await withApp { app in
+            try await ImportAndReportTests.importFixture(app)
+            let report = try await AnnualReportQuery.run(region: "west-midlands", year: FinancialYear("2023-24")!, on: app.db)
+            let html = try await AnnualReportPrint.html(report, app: app)
+            #expect(html.hasPrefix("<!DOCTYPE html>"))
+            #expect(html.contains("Annual report 2023-24"))
+            #expect(html.contains("66.7%"))
+        }
+    }
+}

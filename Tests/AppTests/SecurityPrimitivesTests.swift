@@ -1,0 +1,81 @@
+@testable import App
+import Crypto
+import Foundation
+import Testing
+
+@Suite("TOTP, base32, sealing and password hashing")
+struct SecurityPrimitivesTests {
+    /// RFC 6238 appendix B, SHA-1 rows: the secret is the ASCII "12345678901234567890", 8 digits.
+    @Test("TOTP matches the RFC 6238 test vectors", arguments: [
+        (59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"),
+        (1_234_567_890, "89005924"), (2_000_000_000, "69279037"), (20_000_000_000, "65353130"),
+    ])
+    func rfcVectors(time: Int, expected: String) {
+        let secret = Array("12345678901234567890".utf8)
+        let counter = TOTP.counter(at: Date(timeIntervalSince1970: TimeInterval(time)))
+        #expect(TOTP.code(secret: secret, counter: counter, digits: 8) == expected)
+    }
+
+    @Test("A code is accepted one step either side, and never twice")
+    func verifyWindowAndReplay() {
+        let secret = Array("12345678901234567890".utf8)
+        let now = Date(timeIntervalSince1970: 1_234_567_890)
+        let counter = TOTP.counter(at: now)
+        let code = TOTP.code(secret: secret, counter: counter)
+        #expect(TOTP.verify(code, secret: secret, at: now, lastUsed: nil) == counter)
+        #expect(TOTP.verify(code, secret: secret, at: now.addingTimeInterval(30), lastUsed: nil) == counter)
+        #expect(TOTP.verify(code, secret: secret, at: now.addingTimeInterval(90), lastUsed: nil) == nil)
+        #expect(TOTP.verify(code, secret: secret, at: now, lastUsed: counter) == nil, "a used code is refused")
+        #expect(TOTP.verify("12345", secret: secret, at: now, lastUsed: nil) == nil)
+        #expect(TOTP.verify("abcdef", secret: secret, at: now, lastUsed: nil) == nil)
+    }
+
+    @Test("Base32 follows RFC 4648", arguments: [
+        ("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"),
+        ("foobar", "MZXW6YTBOI"),
+    ])
+    func base32(plain: String, encoded: String) {
+        #expect(Base32.encode(Array(plain.utf8)) == encoded)
+        #expect(Base32.decode(encoded.lowercased()) == Array(plain.utf8))
+        #expect(Base32.decode("MZXW6YTBOI======") == Array("foobar".utf8))
+        #expect(Base32.decode("not base32!") == nil)
+    }
+
+    @Test("Sealed fields open with their key, name it, and detect tampering")
+    func sealing() throws {
+        let key = SymmetricKey(size: .bits256)
+        let cipher = FieldCipher(currentKey: key)
+        let sealed = try cipher.seal("Met at the park; safe word is blue")
+        #expect(!sealed.contains("park"))
+        #expect(sealed.hasPrefix("v1.\(FieldCipher.identifier(of: key))."))
+        #expect(try cipher.open(sealed) == "Met at the park; safe word is blue")
+        #expect(try cipher.seal("same") != cipher.seal("same"), "a fresh nonce every time")
+
+        var bytes = Array(sealed)
+        bytes[bytes.count - 3] = bytes[bytes.count - 3] == "A" ? "B" : "A"
+        #expect(throws: (any Error).self) { try cipher.open(String(bytes)) }
+
+        let rotated = FieldCipher(currentKey: SymmetricKey(size: .bits256), olderKeys: [key])
+        #expect(try rotated.open(sealed) == "Met at the park; safe word is blue", "old values open after rotation")
+        #expect(throws: (any Error).self) { try FieldCipher(currentKey: SymmetricKey(size: .bits256)).open(sealed) }
+    }
+
+    @Test("Every character of a long password counts, past bcrypt's 72 bytes")
+    func longPasswords() throws {
+        let hasher = PasswordHasher(cost: 4)
+        let base = String(repeating: "a", count: 80)
+        let hash = try hasher.hash(base + "1")
+        #expect(hasher.verify(base + "1", against: hash))
+        #expect(!hasher.verify(base + "2", against: hash))
+        #expect(!hash.contains(base))
+    }
+
+    @Test("Tokens are long, random and stored as hashes")
+    func tokens() {
+        let a = SecretToken.make(), b = SecretToken.make()
+        #expect(a != b)
+        #expect(a.count >= 43, "256 bits in base64url")
+        #expect(SecretToken.hash(a).count == 64 && SecretToken.hash(a) != a)
+        #expect(SecretToken.constantTimeEquals(a, a) && !SecretToken.constantTimeEquals(a, b))
+    }
+}
