@@ -83,6 +83,19 @@ enum SiteURL: Sendable {
     case rescueProgress(UUID?)
     case rescueConvert(UUID?)
     case personInformationSharing(UUID?)
+    case accountTokens
+    case accountTokenRevoke(UUID?)
+    // The JSON API (versioned; described by /api/openapi.json).
+    case apiDocument
+    case apiReferrals
+    case apiReferral(UUID?)
+    case apiPeople
+    case apiCases
+    case apiCase(UUID?)
+    case apiCaseContacts(UUID?)
+    case apiCaseMeasures(UUID?)
+    case apiRescues
+    case apiAnnualReport
 
     var path: String {
         "/" + pattern.map { component in
@@ -174,6 +187,18 @@ enum SiteURL: Sendable {
         case let .rescueProgress(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "progress"]
         case let .rescueConvert(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "convert"]
         case let .personInformationSharing(id): ["people", Self.parameter(id?.uuidString, "personID"), "information-sharing"]
+        case .accountTokens: ["account", "tokens"]
+        case let .accountTokenRevoke(id): ["account", "tokens", Self.parameter(id?.uuidString, "tokenID"), "revoke"]
+        case .apiDocument: ["api", "openapi.json"]
+        case .apiReferrals: ["api", "v1", "referrals"]
+        case let .apiReferral(id): ["api", "v1", "referrals", Self.parameter(id?.uuidString, "referralID")]
+        case .apiPeople: ["api", "v1", "people"]
+        case .apiCases: ["api", "v1", "cases"]
+        case let .apiCase(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID")]
+        case let .apiCaseContacts(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID"), "contacts"]
+        case let .apiCaseMeasures(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID"), "outcome-measures"]
+        case .apiRescues: ["api", "v1", "rescues"]
+        case .apiAnnualReport: ["api", "v1", "reports", "annual"]
         }
     }
 

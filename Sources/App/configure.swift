@@ -30,6 +30,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: PackageResources.publicDirectory))
+    app.middleware.use(APITokenMiddleware())
     app.middleware.use(SessionLoader())
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(AccessMiddleware())
@@ -46,6 +47,7 @@ func configure(_ app: Application, settings: Settings) async throws {
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(UsersCommand(), as: "users")
+    app.asyncCommands.use(TokensCommand(), as: "tokens")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(DemoCommand(), as: "demo")

@@ -32,4 +32,8 @@ func routes(_ app: Application) throws {
     StaffController().register(app)
     PartnershipsController().register(app)
     ContextsController().register(app)
+    APITokensController().register(app)
+    APIReferralsController().register(app)
+    APICasesController().register(app)
+    APIRescuesReportsController().register(app)
 }

@@ -87,6 +87,8 @@ struct ObjectAccessMatrixTests {
             let account = try await Fixtures.account(app, role: role, region: region)
             let browser = Browser(app)
             try await browser.signIn(account)
+            // The API takes tokens, never cookies: its routes are tried with a token of the same person.
+            let token = try await APITestSupport.token(app, for: account)
             let routes = app.routes.all.filter { route in
                 route.path.contains { if case let .parameter(name) = $0 { Self.regionScopedParameters.contains(name) } else { false } }
             }
@@ -102,9 +104,14 @@ struct ObjectAccessMatrixTests {
                     .filter(\.$userID == account.id).count()
                 // The merge names a second record: the same person, which the merge page shows and the merge refuses (400).
                 let isMerge = route.path.string.hasSuffix("merge")
-                let response = route.method == .GET
-                    ? try await browser.get(path + (isMerge ? "?with=\(records.person)" : ""))
-                    : try await browser.post(path, isMerge ? ["other": records.person.uuidString] : [:])
+                let response: TestingHTTPResponse
+                if path.hasPrefix("/api/") {
+                    response = try await APITestSupport.send(app, route.method, path, token: token, json: route.method == .GET ? nil : "{}")
+                } else if route.method == .GET {
+                    response = try await browser.get(path + (isMerge ? "?with=\(records.person)" : ""))
+                } else {
+                    response = try await browser.post(path, isMerge ? ["other": records.person.uuidString] : [:])
+                }
                 let label = "\(role) of \(region ?? "no region"): \(route.method) \(route.path.string)"
                 // National leads read every region but write none; regional roles are confined to their region.
                 let ownRegion = region == "west-midlands" || role == .nationalLead

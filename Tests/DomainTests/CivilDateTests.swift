@@ -1,4 +1,5 @@
 @testable import Domain
+import Foundation
 import Testing
 
 @Suite("Dates, ages and financial years")
@@ -81,5 +82,18 @@ struct DemoGeneratorTests {
         let date = CivilDate(text)!
         #expect(DemoGenerator.date(fromDayNumber: DemoGenerator.dayNumber(date)) == date)
         #expect(DemoGenerator.dayNumber(CivilDate("1970-01-02")!) == 1)
+    }
+}
+
+@Suite("Import timestamps")
+struct ImportTimestampTests {
+    @Test("UTC, offsets and UK local time; short or odd text is refused, never a crash")
+    func parsing() {
+        #expect(ImportTimestamp.parse("2023-05-01T02:10:00Z") == Date(timeIntervalSince1970: 1_682_907_000))
+        #expect(ImportTimestamp.parse("2023-05-01T03:10+01:00") == Date(timeIntervalSince1970: 1_682_907_000))
+        #expect(ImportTimestamp.parse("2023-05-01 03:10") == Date(timeIntervalSince1970: 1_682_907_000), "BST")
+        for text in ["", "a+b", "-", "2023-05-01", "2023-05-01T25:00", "2023-05-01T10:00+99:00", "+0000000000"] {
+            #expect(ImportTimestamp.parse(text) == nil, "\(text)")
+        }
     }
 }

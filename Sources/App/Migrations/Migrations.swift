@@ -21,5 +21,6 @@ enum Migrations {
         CreateStaffRecords(),
         CreatePartnerships(),
         CreateContexts(),
+        CreateAPITokens(),
     ]
 }

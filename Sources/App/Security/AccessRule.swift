@@ -64,7 +64,7 @@ struct AccessMiddleware: AsyncMiddleware {
         if rule.allows(req.sessionHolder) { return try await next.respond(to: req) }
         switch req.sessionHolder?.stage {
         case nil:
-            if req.url.path.hasPrefix("/api/") { throw Abort(.unauthorized) }
+            if req.url.path.hasPrefix("/api/") { throw APIUnauthorized() }
             return req.redirect(to: SiteURL.signIn.path)
         case .secondFactor?:
             return req.redirect(to: SiteURL.signInCode.path)

@@ -98,7 +98,8 @@ extension Request {
     func auditEntry(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "",
                     objectID: String = "", region: String = "", detail: String = "", user: CurrentUser? = nil) -> AuditEntry {
         let actor = user ?? currentUser
-        return AuditEntry(action: action, outcome: outcome, userID: actor?.id, actor: actor?.email ?? "",
+        return AuditEntry(action: action, outcome: outcome, userID: actor?.id,
+                          actor: (actor?.email ?? "") + (actor?.tokenName.map { " (API token \"\($0)\")" } ?? ""),
                           objectType: objectType, objectID: objectID, region: region, address: clientAddress,
                           detail: detail)
     }

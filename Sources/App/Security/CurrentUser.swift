@@ -14,6 +14,10 @@ struct CurrentUser: Sendable {
     let sessionID: UUID
     let stage: UserSession.Stage
     let csrfToken: String
+    /// Set when the request came through the API with a personal access token: its name, for the audit trail.
+    var tokenName: String? = nil
+    /// A read-only token may only read, whatever its user's role.
+    var readOnly: Bool = false
 }
 
 extension Request {

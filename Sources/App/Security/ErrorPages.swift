@@ -25,12 +25,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         // Our own form problems name the field in words meant for people; other errors' detail stays in the log.
         if let problem = error as? FormProblem { message = problem.message + " Go back, correct it and send the form again." }
         if req.url.path.hasPrefix("/api/") {
-            let problem = ["type": "about:blank", "title": title, "status": String(status.code), "detail": message]
-            let response = Response(status: status)
-            try response.content.encode(problem, as: .json)
-            response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
-            if let wait = headers.first(name: .retryAfter) { response.headers.replaceOrAdd(name: .retryAfter, value: wait) }
-            return response
+            return try APIProblem.response(status: status, error: error, headers: headers)
         }
         let model = ErrorPage(layout: req.layout(title: title), title: title, message: message, reference: reference)
         let view: View

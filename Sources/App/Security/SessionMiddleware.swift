@@ -9,7 +9,8 @@ struct SessionLoader: AsyncMiddleware {
     static let touchInterval: TimeInterval = 60
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let token = req.cookies[SessionCookie.name(for: req)]?.string, !token.isEmpty {
+        // The API accepts tokens only (APITokenMiddleware): a browser's cookie must not authenticate it.
+        if !req.url.path.hasPrefix("/api/"), let token = req.cookies[SessionCookie.name(for: req)]?.string, !token.isEmpty {
             try await load(token: token, req: req)
         }
         return try await next.respond(to: req)

@@ -30,13 +30,15 @@ struct Settings: Sendable {
     var reviewWeeks: Int
     /// Years after a young person's last case closed (and last referral) before they are anonymised.
     var retentionYears: Int
+    /// Requests one API token may make a minute before getting 429 with `Retry-After`.
+    var apiRequestsPerMinute: Int
 
     static let variables: [String] = [
         "DATABASE_URL", "REACHABLE_BASE_URL", "REACHABLE_DATA_DIR", "REACHABLE_DATA_KEY", "REACHABLE_OLD_DATA_KEYS",
         "REACHABLE_TRUSTED_PROXIES",
         "REACHABLE_SESSION_IDLE_MINUTES", "REACHABLE_SESSION_ABSOLUTE_HOURS", "REACHABLE_BCRYPT_COST",
         "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_RETENTION_YEARS",
-        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "LOG_LEVEL",
+        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "LOG_LEVEL",
     ]
 
     var usesTLS: Bool { baseURL.lowercased().hasPrefix("https://") }
@@ -78,7 +80,8 @@ struct Settings: Sendable {
             databasePoolSize: try integer("REACHABLE_DB_POOL_SIZE", default: 4, range: 2...64),
             noContactDays: try integer("REACHABLE_NO_CONTACT_DAYS", default: 14, range: 1...365),
             reviewWeeks: try integer("REACHABLE_REVIEW_WEEKS", default: 12, range: 1...52),
-            retentionYears: try integer("REACHABLE_RETENTION_YEARS", default: 6, range: 1...100)
+            retentionYears: try integer("REACHABLE_RETENTION_YEARS", default: 6, range: 1...100),
+            apiRequestsPerMinute: try integer("REACHABLE_API_REQUESTS_PER_MINUTE", default: 300, range: 1...1_000_000)
         )
     }
 

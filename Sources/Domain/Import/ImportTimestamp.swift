@@ -9,7 +9,7 @@ public enum ImportTimestamp {
         if value.hasSuffix("Z") || value.hasSuffix("z") {
             value.removeLast()
             zone = TimeZone(identifier: "UTC")!
-        } else if let sign = value.lastIndex(where: { $0 == "+" || $0 == "-" }), sign > value.index(value.startIndex, offsetBy: 10) {
+        } else if let sign = value.lastIndex(where: { $0 == "+" || $0 == "-" }), value.distance(from: value.startIndex, to: sign) > 10 {
             let offset = String(value[sign...])
             value = String(value[..<sign])
             guard let seconds = offsetSeconds(offset), let fixed = TimeZone(secondsFromGMT: seconds) else { return nil }

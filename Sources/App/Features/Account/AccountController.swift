@@ -9,7 +9,13 @@ struct AccountController {
         routes.on(.POST, .accountSignOutEverywhere, access: .signedIn, use: signOutEverywhere)
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
+        try await Self.render(req, tokenForm: nil, errors: FieldErrors())
+    }
+
+    /// The account page; with the token form as typed and its errors, or with a new token shown once.
+    static func render(_ req: Request, tokenForm: APITokensController.Form?, errors: FieldErrors, newToken: String? = nil,
+                       status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
         let sessions = try await UserSession.query(on: req.db).filter(\.$user.$id == user.id)
             .filter(\.$endedAt == nil).filter(\.$stage == .signedIn).sort(\.$lastSeenAt, .descending).all()
@@ -20,10 +26,28 @@ struct AccountController {
                 address: session.address, browser: session.userAgent.isEmpty ? "Unknown" : session.userAgent,
                 current: id == user.sessionID, endPath: SiteURL.accountSessionEnd(id).path)
         }
-        let page = AccountPage(layout: req.layout(title: "Your account"), name: user.displayName, email: user.email,
+        let now = req.now
+        let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == user.id).filter(\.$revokedAt == nil)
+            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
+        let tokenRows = try tokens.map { token in
+            AccountPage.Token(name: token.name, created: Self.format(token.createdAt), expires: Self.format(token.expiresAt),
+                              lastUsed: token.lastUsedAt.map(Self.format) ?? "Never", readOnly: token.readOnly,
+                              revokePath: SiteURL.accountTokenRevoke(try token.requireID()).path)
+        }
+        let fields = [
+            FormField("tokenName", value: tokenForm?.tokenName ?? "", error: errors["tokenName"]),
+            FormField("expiresInDays", value: tokenForm?.expiresInDays ?? "90", error: errors["expiresInDays"]),
+            FormField("password", error: errors["password"]),
+            FormField("code", error: errors["code"]),
+        ]
+        let page = AccountPage(layout: req.layout(title: errors.isEmpty ? "Your account" : "Error: Your account"),
+                               name: user.displayName, email: user.email,
                                role: user.role.label, region: user.regionName ?? "All regions", sessions: rows,
-                               signOutEverywherePath: SiteURL.accountSignOutEverywhere.path)
-        return try await req.view.render("account/account", page)
+                               signOutEverywherePath: SiteURL.accountSignOutEverywhere.path,
+                               tokens: tokenRows.isEmpty ? nil : tokenRows, tokenAction: SiteURL.accountTokens.path,
+                               tokenFields: Dictionary(uniqueKeysWithValues: fields.map { ($0.id, $0) }),
+                               tokenReadOnly: tokenForm?.readOnly == "yes", errorLinks: fields.errorLinks, newToken: newToken)
+        return try await req.view.render("account/account", page).encodeResponse(status: status, for: req)
     }
 
     func endSession(req: Request) async throws -> Response {
@@ -86,4 +110,21 @@ struct AccountPage: Encodable {
     let region: String
     let sessions: [Session]
     let signOutEverywherePath: String
+
+    struct Token: Encodable {
+        let name: String
+        let created: String
+        let expires: String
+        let lastUsed: String
+        let readOnly: Bool
+        let revokePath: String
+    }
+
+    let tokens: [Token]?
+    let tokenAction: String
+    let tokenFields: [String: FormField]
+    let tokenReadOnly: Bool
+    let errorLinks: [FormErrorLink]?
+    /// A token just created: shown this once.
+    let newToken: String?
 }

@@ -46,70 +46,38 @@ struct CaseRecordsController {
         }
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         let form = try req.content.decode(Form.self)
-        guard let happened = ImportTimestamp.parse(form.happenedAt ?? ""), happened <= req.now.addingTimeInterval(300) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "happenedAt", message: "Enter when the contact happened (not in the future)")
-        }
-        guard let kind = Contact.Kind(rawValue: form.kind ?? "") else {
-            return try await CaseWrites.rerender(req, supportCase, field: "kind", message: "Select the type of contact")
-        }
-        guard let minutes = Int(form.durationMinutes ?? ""), (0...1440).contains(minutes) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "durationMinutes", message: "Enter the duration in minutes, 0 to 1440")
-        }
-        let present = (form.present ?? []).filter { ["young_person", "parent_carer", "professional"].contains($0) }
-        let notes = (form.notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard notes.count <= 10_000 else {
-            return try await CaseWrites.rerender(req, supportCase, field: "notes", message: "Notes must be 10,000 characters or fewer")
-        }
-        let sealed = notes.isEmpty ? nil : try req.application.cipher.seal(notes)
-        let user = try req.requireUser()
-        let caseID = try supportCase.requireID()
-        let sensitive = form.sensitive == "yes"
-        return try await CaseWrites.save(req, supportCase, "contact.recorded", detail: "\(kind.rawValue)\(sensitive ? ", sensitive" : "")") { db, _ in
-            let contact = Contact()
-            contact.$supportCase.id = caseID
-            contact.happenedAt = happened
-            contact.kind = kind
-            contact.durationMinutes = minutes
-            contact.present = present.joined(separator: ";")
-            contact.notes = sealed
-            contact.sensitive = sensitive
-            contact.recordedByID = user.id
-            try await contact.create(on: db)
+        let input = ContactInput(happenedAt: form.happenedAt, kind: form.kind, durationMinutes: Int(form.durationMinutes ?? ""),
+                                 present: form.present, notes: form.notes, sensitive: form.sensitive == "yes")
+        switch input.check(now: req.now) {
+        case let .failure(errors):
+            let first = errors.entries[0]
+            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: first.message)
+        case let .success(checked):
+            let contact = try checked.contact(caseID: try supportCase.requireID(), recordedBy: try req.requireUser().id,
+                                              cipher: req.application.cipher)
+            let detail = checked.kind.rawValue + (checked.sensitive ? ", sensitive" : "")
+            return try await CaseWrites.save(req, supportCase, "contact.recorded", detail: detail) { db, _ in
+                try await contact.create(on: db)
+            }
         }
     }
 
     func addMeasures(req: Request) async throws -> Response {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
-        let cells = (try? req.content.decode([String: String].self)) ?? [:]
-        guard let stage = OutcomeMeasure.Stage(rawValue: cells["stage"] ?? "") else {
-            return try await CaseWrites.rerender(req, supportCase, field: "stage", message: "Select entry, review or exit")
-        }
+        var cells = (try? req.content.decode([String: String].self)) ?? [:]
+        let input = MeasuresInput(stage: cells.removeValue(forKey: "stage"), recordedOn: cells.removeValue(forKey: "recordedOn"),
+                                  source: cells.removeValue(forKey: "source"),
+                                  cells: cells.filter { $0.key != CSRFMiddleware.field })
         let codes = try await ImportReferenceData.load(on: req.db).codes
-        let context = ImportContext(regions: [], codes: codes, today: CivilDate.today(at: req.now))
-        // The same checks as the CSV import's columns, so both write the same values.
-        var prefixed: [String: String] = [:]
-        for (key, value) in cells where key != "_csrf" && key != "stage" && key != "recordedOn" && key != "source" {
-            prefixed[key == "goal_progress" ? key : "\(stage == .entry ? "entry" : "exit")_\(key)"] = value
-        }
-        let parsed = MeasuresForm.parse(prefixed, isEntry: stage == .entry, context: context)
-        guard case let .success(values) = parsed else {
-            if case let .failure(problems) = parsed, let first = problems.problems.first {
-                return try await CaseWrites.rerender(req, supportCase, field: first.column.split(separator: "_", maxSplits: 1).last.map(String.init) ?? "stage",
-                                          message: "\(first.column): \(first.problem)")
+        switch input.check(codes: codes, today: CivilDate.today(at: req.now)) {
+        case let .failure(errors):
+            let first = errors.entries[0]
+            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: "\(first.id): \(first.message)")
+        case let .success(checked):
+            let caseID = try supportCase.requireID()
+            return try await CaseWrites.save(req, supportCase, "outcome_measures.recorded", detail: checked.stage.rawValue) { db, _ in
+                _ = try await checked.save(caseID: caseID, on: db)
             }
-            throw Abort(.unprocessableEntity)
-        }
-        guard let recorded = CivilDate(cells["recordedOn"] ?? ""), recorded <= CivilDate.today(at: req.now) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "recordedOn", message: "Enter the date the measures were taken")
-        }
-        let source = ["self_report", "police", "school", "caseworker"].contains(cells["source"] ?? "") ? cells["source"]! : "caseworker"
-        let caseID = try supportCase.requireID()
-        return try await CaseWrites.save(req, supportCase, "outcome_measures.recorded", detail: stage.rawValue) { db, _ in
-            if stage != .review {
-                // One entry and one exit per case: a new one replaces the old, so reports count each case once.
-                try await OutcomeMeasure.query(on: db).filter(\.$supportCase.$id == caseID).filter(\.$stage == stage).delete()
-            }
-            try await OutcomeMeasure.make(caseID: caseID, stage: stage, on: recorded, values: values, source: source).create(on: db)
         }
     }
 

@@ -17,8 +17,10 @@ enum ReferralIntake {
         var dispatchedCaseworkerID: UUID?
     }
 
-    static func create(_ form: ReferralForm.Checked, rescueDetails: RescueDetails? = nil, user: CurrentUser,
-                       req: Request) async throws -> Referral {
+    /// `within` runs in the same transaction once the referral is stored (the API keeps its idempotent answer
+    /// there, so a referral and the record of having answered for it are written together or not at all).
+    static func create(_ form: ReferralForm.Checked, rescueDetails: RescueDetails? = nil, user: CurrentUser, req: Request,
+                       within: (@Sendable (any Database, Referral) async throws -> Void)? = nil) async throws -> Referral {
         guard let regionID = user.regionID, let regionCode = user.regionCode else { throw Abort(.forbidden) }
         let cipher = req.application.cipher
         let sealedConcerns = try form.concerns.map(cipher.seal)
@@ -99,6 +101,7 @@ enum ReferralIntake {
             entry.detail = (eligibility.isEligible ? "eligible" : "not eligible: " + referral.ineligibilityReasons)
                 + (candidates.contains { $0.result == .same } ? "; matched an existing person" : "; new person")
             try await Audit.append(entry, on: db, at: now)
+            try await within?(db, referral)
             return referral
         }
     }

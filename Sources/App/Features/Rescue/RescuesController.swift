@@ -44,43 +44,15 @@ struct RescuesController {
 
     func create(req: Request) async throws -> Response {
         let form = try req.content.decode(RescueForm.self)
-        let user = try req.requireUser()
-        let codes = try await ImportReferenceData.load(on: req.db).codes
-        var errors = FieldErrors()
-        let callAt = ImportTimestamp.parse(form.callAt ?? "")
-        if callAt == nil { errors.add("callAt", "Enter when the call came") }
-        let caller = (form.caller ?? "").trimmingCharacters(in: .whitespaces)
-        if caller.isEmpty { errors.add("caller", "Enter who called, such as British Transport Police") }
-        let callBack = (form.callBackAt ?? "").isEmpty ? nil : ImportTimestamp.parse(form.callBackAt!)
-        if !(form.callBackAt ?? "").isEmpty && callBack == nil { errors.add("callBackAt", "Enter the call-back time as a date and time") }
-        var dispatched: UUID?
-        if let id = form.dispatchedCaseworker.flatMap({ UUID(uuidString: $0) }),
-           try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == (user.regionID ?? UUID())).count() == 1 {
-            dispatched = id
-        } else {
-            errors.add("dispatchedCaseworker", "Select the caseworker dispatched")
-        }
-        var referralForm = form.referral
-        referralForm.service = "rescue"
-        referralForm.receivedDate = callAt.map { CivilDate.today(at: $0).description } ?? referralForm.receivedDate
-        referralForm.consent = referralForm.consent ?? "not_yet_sought"
-        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
-        if case let .failure(more) = checked {
-            for (id, message) in more.entries where id != "receivedDate" || callAt != nil { errors.add(id, message) }
-        }
-        guard errors.isEmpty, case let .success(valid) = checked, let callAt, let dispatched else {
+        switch try await form.check(req: req) {
+        case let .failure(errors):
             let page = try await RescueFormPage.make(req: req, form: form, errors: errors)
             return try await req.view.render("rescues/new", page).encodeResponse(status: .unprocessableEntity, for: req)
+        case let .success((referralForm, details)):
+            let referral = try await ReferralIntake.create(referralForm, rescueDetails: details, user: try req.requireUser(), req: req)
+            let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
+            return req.redirect(to: SiteURL.rescue(rescue?.id).path)
         }
-        let details = ReferralIntake.RescueDetails(
-            callAt: callAt, caller: String(caller.prefix(200)), callBackAt: callBack,
-            outOfHours: form.outOfHours == "yes" || RescueLogPage.isOutOfHours(callAt),
-            foundPlace: form.foundPlace.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) },
-            policeForceArea: form.policeForceArea.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) },
-            dispatchedCaseworkerID: dispatched)
-        let referral = try await ReferralIntake.create(valid, rescueDetails: details, user: user, req: req)
-        let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
-        return req.redirect(to: SiteURL.rescue(rescue?.id).path)
     }
 
     func show(req: Request) async throws -> View {
@@ -206,5 +178,42 @@ struct RescueForm: Content {
         form.otherLocalAuthority = otherLocalAuthority
         form.exploitationTypes = exploitationTypes
         return form
+    }
+
+    /// Checks the call and the young person (by the referral's rules); the caseworker dispatched must work in the
+    /// user's region. Used by the rescue form and the API.
+    func check(req: Request) async throws -> Result<(ReferralForm.Checked, ReferralIntake.RescueDetails), FieldErrors> {
+        let user = try req.requireUser()
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        var errors = FieldErrors()
+        let callAt = ImportTimestamp.parse(self.callAt ?? "")
+        if callAt == nil || callAt! > req.now.addingTimeInterval(300) { errors.add("callAt", "Enter when the call came (not in the future)") }
+        let caller = (self.caller ?? "").trimmingCharacters(in: .whitespaces)
+        if caller.isEmpty { errors.add("caller", "Enter who called, such as British Transport Police") }
+        let callBack = (callBackAt ?? "").isEmpty ? nil : ImportTimestamp.parse(callBackAt!)
+        if !(callBackAt ?? "").isEmpty && callBack == nil { errors.add("callBackAt", "Enter the call-back time as a date and time") }
+        var dispatched: UUID?
+        if let id = dispatchedCaseworker.flatMap({ UUID(uuidString: $0) }),
+           try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).count() == 1 {
+            dispatched = id
+        } else {
+            errors.add("dispatchedCaseworker", "Select the caseworker dispatched")
+        }
+        var referralForm = referral
+        referralForm.service = "rescue"
+        referralForm.receivedDate = callAt.map { CivilDate.today(at: $0).description } ?? referralForm.receivedDate
+        referralForm.consent = referralForm.consent ?? "not_yet_sought"
+        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
+        if case let .failure(more) = checked {
+            for (id, message) in more.entries where id != "receivedDate" || callAt != nil { errors.add(id, message) }
+        }
+        guard errors.isEmpty, case let .success(valid) = checked, let callAt, let dispatched else { return .failure(errors) }
+        return .success((valid, ReferralIntake.RescueDetails(
+            callAt: callAt, caller: String(caller.prefix(200)), callBackAt: callBack,
+            outOfHours: outOfHours == "yes" || RescueLogPage.isOutOfHours(callAt),
+            foundPlace: foundPlace.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) },
+            policeForceArea: policeForceArea.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) },
+            dispatchedCaseworkerID: dispatched)))
     }
 }
