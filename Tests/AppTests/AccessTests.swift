@@ -29,11 +29,18 @@ struct AccessTests {
     @Test("Without signing in, every page but sign-in, set-up and health sends people to sign in")
     func anonymous() async throws {
         try await withApp { app in
-            for route in app.routes.all where route.method == .GET && route.access != .open {
+            for route in app.routes.all where route.access != .open && route.path.first == .constant("api") {
+                // Other systems get 401 with a challenge, not a sign-in page.
+                let response = try await APITestSupport.send(app, route.method, Self.samplePath(route), token: nil,
+                                                             json: route.method == .GET ? nil : "{}")
+                #expect(response.status == .unauthorized, "\(route.method) \(route.path.string)")
+            }
+            let pages = app.routes.all.filter { $0.access != .open && $0.path.first != .constant("api") }
+            for route in pages where route.method == .GET {
                 let response = try await Browser(app).get(Self.samplePath(route))
                 #expect(response.location == SiteURL.signIn.path, "GET \(route.path.string)")
             }
-            for route in app.routes.all where route.method == .POST && route.access != .open {
+            for route in pages where route.method == .POST {
                 // With a valid pre-session token, so that it is the access rule that answers.
                 let browser = Browser(app)
                 try await browser.get(SiteURL.signIn.path)
@@ -50,12 +57,18 @@ struct AccessTests {
             let account = try await Fixtures.account(app, role: role, region: role.isRegional ? "west-midlands" : nil)
             let browser = Browser(app)
             try await browser.signIn(account)
+            let token = try await APITestSupport.token(app, for: account)
             var refusals = 0
             for route in app.routes.all {
                 guard case let .roles(allowed)? = route.access else { continue }
                 let path = Self.samplePath(route)
                 try await browser.get(SiteURL.home.path) // a fresh token for the form
-                let response = route.method == .GET ? try await browser.get(path) : try await browser.post(path)
+                let response: TestingHTTPResponse
+                if route.path.first == .constant("api") {
+                    response = try await APITestSupport.send(app, route.method, path, token: token, json: route.method == .GET ? nil : "{}")
+                } else {
+                    response = route.method == .GET ? try await browser.get(path) : try await browser.post(path)
+                }
                 if allowed.contains(role) {
                     #expect(response.status != .forbidden, "\(role) \(route.method) \(route.path.string)")
                 } else {
