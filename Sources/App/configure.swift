@@ -29,6 +29,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(APIMethodMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: PackageResources.publicDirectory))
     app.middleware.use(APITokenMiddleware())
     app.middleware.use(SessionLoader())

@@ -25,8 +25,10 @@ struct APICasesController {
         case "closed"?: query = query.filter(\.$closedDate != nil)
         default: throw APIInvalidInput(field: "status", "Must be open or closed")
         }
-        if req.query[String.self, at: "mine"] == "true" {
-            query = query.filter(\.$leadCaseworker.$id == (try req.requireUser().id))
+        switch req.query[String.self, at: "mine"] {
+        case nil, "false"?: break
+        case "true"?: query = query.filter(\.$leadCaseworker.$id == (try req.requireUser().id))
+        default: throw APIInvalidInput(field: "mine", "Must be true or false")
         }
         let rows = try await paging.apply(to: query.with(\.$region), date: \.$openedDate).all()
         let page = paging.page(rows, key: \.openedDate) { CaseSummaryJSON($0, regionCode: $0.region.code) }
@@ -64,7 +66,7 @@ struct APICasesController {
     struct ContactBody: Decodable {
         var happenedAt: String?
         var kind: String?
-        var durationMinutes: Int?
+        var durationMinutes: WholeNumber?
         var present: [String]?
         var notes: String?
         var sensitive: Bool?
@@ -73,7 +75,7 @@ struct APICasesController {
     func addContact(req: Request) async throws -> Response {
         let body = try req.apiBody(ContactBody.self)
         let (supportCase, _) = try await CaseWrites.writableCase(req)
-        let input = ContactInput(happenedAt: body.happenedAt, kind: body.kind, durationMinutes: body.durationMinutes,
+        let input = ContactInput(happenedAt: body.happenedAt, kind: body.kind, durationMinutes: body.durationMinutes?.value ?? (body.durationMinutes == nil ? nil : -1),
                                  present: body.present, notes: body.notes, sensitive: body.sensitive ?? false)
         let checked: ContactInput.Checked
         switch input.check(now: req.now) {
@@ -100,11 +102,11 @@ struct APICasesController {
         var stage: String?
         var recordedOn: String?
         var source: String?
-        var safety: Int?
-        var mentalHealth: Int?
-        var criminogenicNeed: Int?
-        var missingEpisodes: Int?
-        var offences: Int?
+        var safety: WholeNumber?
+        var mentalHealth: WholeNumber?
+        var criminogenicNeed: WholeNumber?
+        var missingEpisodes: WholeNumber?
+        var offences: WholeNumber?
         var countyLinesActive: Bool?
         var familyConflict: Bool?
         var eet: Bool?
@@ -113,9 +115,10 @@ struct APICasesController {
         /// The import's column names (without their stage prefix), as `MeasuresInput` reads them.
         var cells: [String: String] {
             var cells: [String: String] = [:]
-            let numbers: [(String, Int?)] = [("safety", safety), ("mental_health", mentalHealth), ("criminogenic_need", criminogenicNeed),
+            let numbers: [(String, WholeNumber?)] = [("safety", safety), ("mental_health", mentalHealth), ("criminogenic_need", criminogenicNeed),
                                              ("missing_episodes", missingEpisodes), ("offences", offences)]
-            for (column, value) in numbers { if let value { cells[column] = String(value) } }
+            // A number that is not whole is passed on as typed, for the import's rules to refuse by name.
+            for (column, value) in numbers { if let value { cells[column] = value.value.map(String.init) ?? value.typed } }
             let flags: [(String, Bool?)] = [("county_lines_active", countyLinesActive), ("family_conflict", familyConflict), ("eet", eet)]
             for (column, value) in flags { if let value { cells[column] = value ? "yes" : "no" } }
             if let goalProgress { cells["goal_progress"] = goalProgress }

@@ -46,7 +46,7 @@ struct APIProblem: Content {
         let response = Response(status: status)
         try response.content.encode(problem, as: .json)
         response.headers.contentType = mediaType
-        for name in ["Retry-After", "WWW-Authenticate"] {
+        for name in ["Retry-After", "WWW-Authenticate", "Allow"] {
             if let value = headers.first(name: name) { response.headers.replaceOrAdd(name: name, value: value) }
         }
         return response

@@ -126,3 +126,16 @@ struct APIPage<Item: Encodable>: Encodable {
 
     private enum CodingKeys: String, CodingKey { case items, nextCursor }
 }
+
+/// A JSON number meant to be whole. JSON does not tell `6` from `6.0` (JSON Schema's "integer" accepts both),
+/// so both are 6; `6.5` or a number too large is kept as typed, and the field's check refuses it by name.
+struct WholeNumber: Decodable, Equatable, Sendable {
+    let value: Int?
+    let typed: String
+
+    init(from decoder: any Decoder) throws {
+        let number = try decoder.singleValueContainer().decode(Double.self)
+        typed = String(number)
+        value = number.rounded() == number && abs(number) < 1e15 ? Int(number) : nil
+    }
+}

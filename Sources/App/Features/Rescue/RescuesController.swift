@@ -189,7 +189,9 @@ struct RescueForm: Content {
         let callAt = ImportTimestamp.parse(self.callAt ?? "")
         if callAt == nil || callAt! > req.now.addingTimeInterval(300) { errors.add("callAt", "Enter when the call came (not in the future)") }
         let caller = (self.caller ?? "").trimmingCharacters(in: .whitespaces)
-        if caller.isEmpty { errors.add("caller", "Enter who called, such as British Transport Police") }
+        if caller.isEmpty || caller.count > 200 { errors.add("caller", "Enter who called, such as British Transport Police (up to 200 characters)") }
+        if (foundPlace ?? "").count > 500 { errors.add("foundPlace", "Must be 500 characters or fewer") }
+        if (policeForceArea ?? "").count > 100 { errors.add("policeForceArea", "Must be 100 characters or fewer") }
         let callBack = (callBackAt ?? "").isEmpty ? nil : ImportTimestamp.parse(callBackAt!)
         if !(callBackAt ?? "").isEmpty && callBack == nil { errors.add("callBackAt", "Enter the call-back time as a date and time") }
         var dispatched: UUID?
