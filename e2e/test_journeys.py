@@ -1,0 +1,287 @@
+"""The main journeys of Reachable, as real people in a real browser, in order: the first administrator sets up
+the service, creates everyone's accounts, and each role does its work. Each journey also checks what another
+role must not see. Pages are checked by axe at both widths as they are visited (conftest.Browser.check)."""
+import datetime
+import re
+import time
+from zoneinfo import ZoneInfo
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import Browser, Person
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def financial_year(today: datetime.date) -> str:
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+class World:
+    """What the journeys share: the people, their browsers, and the records they made."""
+
+    def __init__(self, server):
+        self.server = server
+        self.people: dict[str, Person] = {}
+        self.browsers: dict[str, Browser] = {}
+        self.records: dict[str, str] = {}
+
+    def browser(self, who: str) -> Browser:
+        return self.browsers[who]
+
+    def close(self):
+        for b in self.browsers.values():
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def world(server):
+    w = World(server)
+    yield w
+    w.close()
+
+
+ACCOUNTS = [
+    # key, email, role value, region value
+    ("caseworker", "sam.caseworker@example.org", "caseworker", "west-midlands"),
+    ("manager", "priya.manager@example.org", "manager", "west-midlands"),
+    ("london", "lee.london@example.org", "caseworker", "london"),
+    ("lead", "nat.lead@example.org", "national_lead", ""),
+    ("commissioner", "chris.commissioner@example.org", "commissioner", ""),
+]
+
+
+def test_first_admin_creates_every_role(world, server):
+    admin = Person("ada.admin@example.org", "admin", None)
+    world.people["admin"] = admin
+    b = world.browsers["admin"] = Browser(server)
+    b.complete_set_up(server.first_admin_link(), admin, first_admin=True, name="Ada Admin")
+    assert b.path == "/"
+    b.check("home-admin")
+    for key, email, role, region in ACCOUNTS:
+        b.open("/admin/users/new", "admin-user-new" if key == "caseworker" else None)
+        b.fill("email", email)
+        b.fill("name", key.title() + " Person")
+        b.fill("role", role)
+        b.fill("region", region)
+        b.submit("Create account")
+        link = b.driver.find_element(By.ID, "setup-link").text.strip()
+        assert "/set-up/" in link
+        if key == "caseworker":
+            b.check("admin-setup-link")
+        person = world.people[key] = Person(email, role, region or None)
+        other = world.browsers[key] = Browser(server)
+        other.complete_set_up(link, person)
+        assert other.path == "/", f"{key} did not land on the home page"
+    b.open("/admin/users", "admin-users")
+    for _, email, _, _ in ACCOUNTS:
+        assert email in b.text()
+    # Administrators run the system but never see case content.
+    heading, _ = b.status_of("/referrals")
+    assert heading == "You cannot do that"
+    heading, _ = b.status_of("/cases")
+    assert heading == "You cannot do that"
+
+
+def test_caseworker_records_a_referral_by_keyboard_alone(world):
+    b = world.browser("caseworker")
+    b.open("/referrals/new", "referral-new")
+    # Keys only from here: Tab to each field, type, arrow or space to choose, Enter to send.
+    b.tab_to("referralSource")
+    b.keys("Police")
+    b.tab_to("referrerOrganisation").send_keys("West Midlands Police")
+    b.tab_to("firstName").send_keys("Jordan")
+    b.tab_to("lastName").send_keys("Hayes")
+    b.tab_to("aliases").send_keys("JJ")
+    b.tab_to("dateOfBirth")
+    b.keys("03042008")  # Chromium's date field takes day, month and year as typed digits (en-GB: dd/mm/yyyy)
+    b.tab_to("gender")
+    b.keys("Male")
+    b.tab_to("homeLocalAuthority")
+    b.keys("Birmingham")
+    b.tab_to("type-county_lines")
+    b.keys(Keys.SPACE)
+    b.tab_to("consent-given")
+    b.keys(Keys.SPACE)
+    b.tab_to("concerns").send_keys("Found at New Street station with two phones and cash.")
+    b.tab_to_button("Save and screen")
+    b.press_enter()
+    assert "/referrals/" in b.path and "recorded=1" in b.path, b.text()[:500]
+    b.check("referral-screened")
+    assert b.driver.find_element(By.ID, "screening-result").text == "Meets the criteria.", b.text()[:800]
+    world.records["referral"] = b.path.split("?")[0]
+    # Another region's caseworker gets "not found"; a commissioner is refused.
+    heading, _ = world.browser("london").status_of(world.records["referral"])
+    assert heading == "Page not found"
+    heading, _ = world.browser("commissioner").status_of(world.records["referral"])
+    assert heading == "You cannot do that"
+
+
+def test_manager_screens_and_opens_a_case(world):
+    b = world.browser("manager")
+    b.open("/referrals", "referrals-awaiting")
+    assert "Hayes" in b.text()
+    b.open(world.records["referral"], "referral-to-screen")
+    caseworker_option = [o for o in b.driver.find_elements(By.CSS_SELECTOR, "#caseworker option")
+                         if "Caseworker Person" in o.text]
+    assert caseworker_option, "the caseworker is offered as lead"
+    b.fill("caseworker", caseworker_option[0].get_attribute("value"))
+    b.submit("Accept and open a case")
+    assert b.path.startswith("/cases/"), b.text()[:500]
+    world.records["case"] = b.path
+    b.check("case-new")
+
+
+def test_caseworker_logs_contacts_and_an_outcome_wheel(world):
+    b = world.browser("caseworker")
+    case = world.records["case"]
+    b.open(case)
+    for notes, sensitive in [("Met at the youth centre; talked about football trials.", False),
+                             ("Disclosed threats from an older boy who holds his debt.", True)]:
+        b.fill("kind", "face_to_face")
+        b.fill("durationMinutes", "45")
+        b.fill("notes", notes)
+        if sensitive:
+            b.tick("sensitive")
+        b.submit("Save contact")
+        assert b.path == case, b.text()[:500]
+    assert "football trials" in b.text() and "older boy" in b.text()
+    scores = b.driver.find_elements(By.CSS_SELECTOR, "input[id^='score_']")
+    assert len(scores) >= 5
+    b.fill("wheelStage", "entry")
+    for index, field in enumerate(scores):
+        field.clear()
+        field.send_keys(str(3 + index % 5))
+    b.submit("Save assessment")
+    assert b.driver.find_elements(By.CSS_SELECTOR, "svg"), "the outcome wheel is drawn"
+    b.check("case-with-timeline")
+    # The manager reads the sensitive note; London and the commissioner cannot open the case at all.
+    world.browser("manager").open(case)
+    assert "older boy" in world.browser("manager").text()
+    assert world.browser("london").status_of(case)[0] == "Page not found"
+    assert world.browser("commissioner").status_of(case)[0] == "You cannot do that"
+
+
+def test_planned_closure_by_keyboard_then_approved_by_the_manager(world):
+    b = world.browser("caseworker")
+    case = world.records["case"]
+    b.open(case)
+    # Exit measures first: a planned closure needs them.
+    b.fill("stage", "exit")
+    for field, value in [("safety", "8"), ("mental_health", "7"), ("criminogenic_need", "2"),
+                         ("missing_episodes", "0"), ("offences", "0")]:
+        b.fill(field, value)
+    b.fill("eet", "yes")
+    b.fill("goal_progress", "positive")
+    b.submit("Save measures")
+    assert b.path == case, b.text()[:500]
+    # The closure by keys alone.
+    b.tab_to("reason")
+    b.keys("Planned")
+    b.tab_to("note").send_keys("Goals met; back at college.")
+    b.tab_to_button("Close the case")
+    b.press_enter()
+    assert b.path == case
+    assert "approval" in b.text().lower(), b.text()[:800]
+    m = world.browser("manager")
+    m.open(case, "case-closure-requested")
+    m.submit("Approve the planned closure")
+    assert m.path == case
+    assert "Closed" in m.text() or "closed" in m.text()
+    m.check("case-closed")
+
+
+def test_rescue_is_logged_and_converted_into_a_case(world):
+    b = world.browser("caseworker")
+    b.open("/rescues/new", "rescue-new")
+    now = datetime.datetime.now(LONDON).replace(second=0, microsecond=0) - datetime.timedelta(minutes=30)
+    b.fill("callAt", now.strftime("%Y-%m-%dT%H:%M"))
+    b.fill("caller", "British Transport Police")
+    b.fill("foundPlace", "Platform 4, Crewe station")
+    caseworker = [o for o in b.driver.find_elements(By.CSS_SELECTOR, "#dispatchedCaseworker option")
+                  if "Caseworker Person" in o.text]
+    b.fill("dispatchedCaseworker", caseworker[0].get_attribute("value"))
+    b.fill("firstName", "Kai")
+    b.fill("lastName", "Osei")
+    b.fill("dateOfBirth", "2009-06-14")
+    b.fill("gender", "male")
+    b.fill("homeLocalAuthority", "wolverhampton")
+    b.submit("Log the rescue")
+    assert re.fullmatch(r"/rescues/[0-9A-Fa-f-]{36}", b.path), f"{b.path}: {b.text()[:800]}"
+    rescue = b.path
+    b.check("rescue")
+    b.submit("Open a support case with the same caseworker")
+    assert b.path.startswith("/cases/"), b.text()[:800]
+    assert "Osei" in b.text()
+    b.open("/rescues", "rescue-log")
+    assert "Osei" in b.text()
+    assert world.browser("london").status_of(rescue)[0] == "Page not found"
+    assert world.browser("commissioner").status_of(rescue)[0] == "You cannot do that"
+
+
+def test_lone_working_visit_goes_overdue_and_the_manager_sees_it(world):
+    b = world.browser("caseworker")
+    b.open("/lone-working", "lone-working")
+    end = datetime.datetime.now(LONDON) + datetime.timedelta(seconds=25)
+    b.fill("place", "Home visit, Lozells")
+    b.fill("expectedEnd", end.strftime("%Y-%m-%dT%H:%M:%S"))
+    b.submit("Start the visit")
+    assert "Home visit, Lozells" in b.text(), b.text()[:800]
+    time.sleep(30)
+    m = world.browser("manager")
+    m.open("/", "home-manager-overdue")
+    assert "has not been checked out" in m.text(), m.text()[:800]
+    m.open("/lone-working", "lone-working-manager")
+    # Another region's caseworker sees no alert and no visit of West Midlands.
+    lon = world.browser("london")
+    lon.open("/lone-working")
+    assert "Lozells" not in lon.text()
+
+
+def test_annual_report_with_charts_and_suppression_for_commissioners(world):
+    year = financial_year(datetime.date.today())
+    lead = world.browser("lead")
+    lead.open(f"/reports/annual?region=all&year={year}", "annual-report")
+    assert len(lead.driver.find_elements(By.CSS_SELECTOR, "svg")) >= 3, "the report draws its charts"
+    assert "Referrals received" in lead.text() or "referrals" in lead.text().lower()
+    manager = world.browser("manager")
+    assert manager.status_of(f"/reports/annual?region=london&year={year}")[0] == "Page not found"
+    c = world.browser("commissioner")
+    c.open(f"/reports/annual?region=west-midlands&year={year}", "annual-report-commissioner")
+    text = c.text()
+    assert "shown as c" in text
+    assert re.search(r"\bc\b", text), "small numbers appear as c"
+    assert "Hayes" not in text and "Osei" not in text, "never a name"
+    assert c.status_of("/referrals")[0] == "You cannot do that"
+
+
+def test_everyone_signs_out(world):
+    for key, b in world.browsers.items():
+        b.open("/")
+        b.sign_out()
+        b.open("/cases")
+        assert b.path.startswith("/sign-in"), f"{key} still reaches cases after signing out"
+    world.browsers["admin"].check("sign-in")
+
+
+def test_the_referral_form_works_with_javascript_turned_off(world, server):
+    person = world.people["caseworker"]
+    b = Browser(server, javascript=False)
+    try:
+        b.sign_in(person)
+        b.open("/referrals/new", "referral-new-no-javascript")
+        b.fill("referralSource", "police")
+        b.fill("firstName", "Robin")
+        b.fill("lastName", "Clarke")
+        b.driver.find_element(By.ID, "dateOfBirth").send_keys("01022007")
+        b.fill("gender", "female")
+        b.fill("homeLocalAuthority", "sandwell")
+        b.tick("type-county_lines")
+        b.tick("consent-given")
+        b.submit("Save and screen")
+        assert "recorded=1" in b.path, b.text()[:800]
+    finally:
+        b.close()
