@@ -40,7 +40,9 @@ def binary() -> str:
 class Server:
     """One `reachable serve` on a fresh database, for the whole run."""
 
-    def __init__(self):
+    def __init__(self, before_serve=None, settings: dict | None = None):
+        """`before_serve(server)` runs on the new database before the server starts (demo data, say); what it
+        returns is kept as `prepared`."""
         self.work = Path(tempfile.mkdtemp(prefix="reachable-e2e-"))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -48,6 +50,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=f"sqlite:{self.work / 'e2e.sqlite'}", REACHABLE_DATA_DIR=str(self.work),
                    REACHABLE_BASE_URL=self.base, REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS="10000", LOG_LEVEL="info")
+        env.update(settings or {})
+        self.prepared = before_serve(self) if before_serve else None
         self.log = open(self.work / "serve.log", "w+")
         self.process = subprocess.Popen([binary(), "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.work)
