@@ -96,6 +96,7 @@ enum SiteURL: Sendable {
     case apiCaseMeasures(UUID?)
     case apiRescues
     case apiAnnualReport
+    case metrics
 
     var path: String {
         "/" + pattern.map { component in
@@ -199,6 +200,7 @@ enum SiteURL: Sendable {
         case let .apiCaseMeasures(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID"), "outcome-measures"]
         case .apiRescues: ["api", "v1", "rescues"]
         case .apiAnnualReport: ["api", "v1", "reports", "annual"]
+        case .metrics: ["metrics"]
         }
     }
 

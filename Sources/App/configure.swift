@@ -26,8 +26,9 @@ func configure(_ app: Application, settings: Settings) async throws {
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
+    app.operationalMetrics = OperationalMetrics()
+    app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(APIMethodMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: PackageResources.publicDirectory))

@@ -36,4 +36,5 @@ func routes(_ app: Application) throws {
     APIReferralsController().register(app)
     APICasesController().register(app)
     APIRescuesReportsController().register(app)
+    MetricsController().register(app)
 }

@@ -5,8 +5,16 @@ import Vapor
 
 // Messages and logs go to standard error; standard output is kept for what commands print as data (SPEC §7).
 var environment = try Environment.detect()
-let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+let variables = ProcessInfo.processInfo.environment
+let level = variables["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+// JSON lines for log collectors in production (or LOG_FORMAT=json anywhere); plain text for people otherwise.
+let json = (variables["LOG_FORMAT"] ?? (environment == .production ? "json" : "text")) == "json"
 LoggingSystem.bootstrap { label in
+    if json {
+        var handler = JSONLogHandler(label: label)
+        handler.logLevel = level
+        return handler
+    }
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = level
     return handler

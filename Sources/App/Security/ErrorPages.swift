@@ -8,11 +8,12 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         } catch {
             let status = (error as? any AbortError)?.status ?? .internalServerError
-            let reference = req.headers.first(name: "X-Request-Id") ?? UUID().uuidString.prefix(8).lowercased()
+            // The request id: the same value as in every log line of this request, and its X-Request-Id header.
+            let reference = req.requestID
             if status.code >= 500 {
-                req.logger.error("\(reference) \(req.method) \(req.url.path): \(String(reflecting: error))")
+                req.logger.error("\(req.method) \(Self.routePattern(req)): \(String(reflecting: error))")
             } else {
-                req.logger.info("\(reference) \(req.method) \(req.url.path): \(status.code)")
+                req.logger.info("\(req.method) \(Self.routePattern(req)): \(status.code)")
             }
             let headers = (error as? any AbortError)?.headers ?? [:]
             return try await page(for: status, headers: headers, error: error, reference: String(reference), req: req)
@@ -39,6 +40,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         response.headers.contentType = .html
         if let wait = headers.first(name: .retryAfter) { response.headers.replaceOrAdd(name: .retryAfter, value: wait) }
         return response
+    }
+
+    /// The route as registered (`/set-up/:token`), never the path: paths can carry secrets and record ids.
+    static func routePattern(_ req: Request) -> String {
+        req.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
     }
 
     static func text(for status: HTTPResponseStatus) -> (String, String) {

@@ -9,10 +9,16 @@ actor WriteGate {
     private let serialises: Bool
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var running = 0
 
     init(serialises: Bool) { self.serialises = serialises }
 
+    /// For the metrics: write transactions running, and writes queued behind the one SQLite writer.
+    var counts: (running: Int, waiting: Int) { (running, waiting.count) }
+
     func transaction<T: Sendable>(on database: any Database, _ body: @Sendable @escaping (any Database) async throws -> T) async throws -> T {
+        running += 1
+        defer { running -= 1 }
         guard serialises else { return try await database.transaction(body) }
         await enter()
         do {

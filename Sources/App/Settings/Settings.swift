@@ -32,13 +32,15 @@ struct Settings: Sendable {
     var retentionYears: Int
     /// Requests one API token may make a minute before getting 429 with `Retry-After`.
     var apiRequestsPerMinute: Int
+    /// The bearer token a Prometheus scraper sends to `/metrics`; unset, `/metrics` is 404.
+    var metricsToken: String?
 
     static let variables: [String] = [
         "DATABASE_URL", "REACHABLE_BASE_URL", "REACHABLE_DATA_DIR", "REACHABLE_DATA_KEY", "REACHABLE_OLD_DATA_KEYS",
         "REACHABLE_TRUSTED_PROXIES",
         "REACHABLE_SESSION_IDLE_MINUTES", "REACHABLE_SESSION_ABSOLUTE_HOURS", "REACHABLE_BCRYPT_COST",
         "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_RETENTION_YEARS",
-        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "LOG_LEVEL",
+        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "REACHABLE_METRICS_TOKEN", "LOG_LEVEL", "LOG_FORMAT",
     ]
 
     var usesTLS: Bool { baseURL.lowercased().hasPrefix("https://") }
@@ -81,7 +83,11 @@ struct Settings: Sendable {
             noContactDays: try integer("REACHABLE_NO_CONTACT_DAYS", default: 14, range: 1...365),
             reviewWeeks: try integer("REACHABLE_REVIEW_WEEKS", default: 12, range: 1...52),
             retentionYears: try integer("REACHABLE_RETENTION_YEARS", default: 6, range: 1...100),
-            apiRequestsPerMinute: try integer("REACHABLE_API_REQUESTS_PER_MINUTE", default: 300, range: 1...1_000_000)
+            apiRequestsPerMinute: try integer("REACHABLE_API_REQUESTS_PER_MINUTE", default: 300, range: 1...1_000_000),
+            metricsToken: try value("REACHABLE_METRICS_TOKEN").map { token in
+                guard token.count >= 24 else { throw SettingsError.invalid("REACHABLE_METRICS_TOKEN", "at least 24 characters") }
+                return token
+            }
         )
     }
 
