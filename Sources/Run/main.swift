@@ -24,6 +24,10 @@ let app = try await Application.make(environment)
 do {
     try await configure(app)
     try await app.execute()
+    // SIGTERM ends `execute`. Stop the HTTP server first and let requests in flight finish (Vapor would close
+    // the database pools before the server, failing them); only then shut the rest down.
+    let command = CommandLine.arguments.dropFirst().first ?? "serve"
+    if command == "serve", let server = app.server as? HTTPServer { await (server.shutdown as () async -> Void)() }
 } catch {
     FileHandle.standardError.write(Data("reachable: \(error)\n".utf8))
     try? await app.asyncShutdown()
