@@ -50,6 +50,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(TokensCommand(), as: "tokens")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(DemoCommand(), as: "demo")

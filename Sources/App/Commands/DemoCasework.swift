@@ -1,57 +1,100 @@
 import Domain
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
-/// Demo casework, so that case pages show a timeline: a few contacts and a risk rating on every demo case,
-/// recorded by the region's demo caseworker. Notes are ordinary, invented and sealed like real ones.
+/// Demo casework, so that case pages show a timeline and the national-scale data has the weight of real
+/// casework: about 30 contacts, a risk rating and a review of outcome measures on every demo case, recorded by
+/// the region's demo caseworker. Written as multi-row SQL inserts a page of cases at a time, so that millions
+/// of contacts take seconds and never sit in memory together.
 enum DemoCasework {
     static let notes = [
         "Met at the youth centre; talked about college applications.", "Phone check-in; feeling safer this week.",
         "Home visit with mum; discussed curfew and safe routes.", "Attended the music studio session.",
         "Strategy meeting with social care and police.", "Did not attend; left a message with the safe contact.",
     ]
+    static let casesPerPage = 2_000
+    /// Rows per INSERT statement: well under SQLite's and PostgreSQL's limits on bound values.
+    static let rowsPerInsert = 500
 
-    static func add(app: Application, seed: UInt64, now: Date) async throws -> Int {
+    private struct CaseRow: Decodable {
+        let id: UUID
+        let region_id: UUID
+        let opened_date: String
+        let closed_date: String?
+    }
+
+    /// Adds the casework; returns the number of contacts written.
+    static func add(app: Application, seed: UInt64, now: Date, contactsPerCase: Int) async throws -> Int {
         var random = SeededRandom(seed: seed &+ 99)
+        let sql = app.db as! any SQLDatabase
         let workers = try await User.query(on: app.db).filter(\.$role == .caseworker).all()
-        let workerByRegion = Dictionary(workers.compactMap { user in user.$region.id.map { ($0, user.id!) } }, uniquingKeysWith: { a, _ in a })
-        let cases = try await SupportCase.query(on: app.db).all()
-        var contacts: [Contact] = []
-        var ratings: [RiskRating] = []
-        for supportCase in cases {
-            guard let worker = workerByRegion[supportCase.$region.id], let opened = CivilDate(supportCase.openedDate) else { continue }
-            let end = supportCase.closedDate.flatMap(CivilDate.init) ?? CivilDate.today(at: now)
-            let span = max(end.daysSinceEpoch - opened.daysSinceEpoch, 1)
-            for _ in 0..<Int.random(in: 3...6, using: &random) {
-                let day = CivilDate(daysSinceEpoch: opened.daysSinceEpoch + Int.random(in: 0...span, using: &random))
-                let contact = Contact()
-                contact.$supportCase.id = supportCase.id!
-                contact.happenedAt = Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600)
-                let kind = random.weighted([(Contact.Kind.faceToFace, 5.0), (.phone, 4), (.message, 2), (.homeVisit, 2),
-                                            (.professionalMeeting, 1), (.didNotAttend, 1)])
-                contact.kind = kind
-                contact.durationMinutes = kind == .didNotAttend ? 0 : Int.random(in: 10...90, using: &random)
-                contact.present = kind == .professionalMeeting ? "professional" : "young_person"
-                contact.notes = try app.cipher.seal(random.element(notes))
-                contact.sensitive = random.chance(0.1)
-                contact.recordedByID = worker
-                contacts.append(contact)
+        let workerByRegion = Dictionary(workers.compactMap { user in user.$region.id.map { ($0, user.id!) } },
+                                        uniquingKeysWith: { a, _ in a })
+        // Identical notes are sealed once and the sealed text reused: each is still opened with the data key.
+        let sealedNotes = try notes.map(app.cipher.seal)
+        let sealedReason = try app.cipher.seal("Assessed at the first meeting.")
+        let today = CivilDate.today(at: now)
+        var written = 0
+        var after: UUID?
+        while true {
+            var query = sql.select().columns("id", "region_id", "opened_date", "closed_date").from(SupportCase.schema)
+                .orderBy("id").limit(casesPerPage)
+            if let after { query = query.where("id", .greaterThan, SQLBind(after)) }
+            let cases = try await query.all(decoding: CaseRow.self)
+            guard let last = cases.last else { break }
+            after = last.id
+            var contacts: [[any SQLExpression]] = []
+            var ratings: [[any SQLExpression]] = []
+            var reviews: [[any SQLExpression]] = []
+            for supportCase in cases {
+                guard let worker = workerByRegion[supportCase.region_id], let opened = CivilDate(supportCase.opened_date) else { continue }
+                let end = supportCase.closed_date.flatMap(CivilDate.init) ?? today
+                let span = max(end.daysSinceEpoch - opened.daysSinceEpoch, 1)
+                let count = max(1, contactsPerCase + Int.random(in: -(contactsPerCase / 3)...(contactsPerCase / 3), using: &random))
+                for _ in 0..<count {
+                    let day = opened.daysSinceEpoch + Int.random(in: 0...span, using: &random)
+                    let kind = random.weighted([(Contact.Kind.faceToFace, 5.0), (.phone, 4), (.message, 2), (.homeVisit, 2),
+                                                (.professionalMeeting, 1), (.didNotAttend, 1)])
+                    contacts.append([
+                        SQLBind(UUID()), SQLBind(supportCase.id),
+                        SQLBind(Date(timeIntervalSince1970: Double(day) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600)),
+                        SQLBind(kind.rawValue), SQLBind(kind == .didNotAttend ? 0 : Int.random(in: 10...90, using: &random)),
+                        SQLBind(kind == .professionalMeeting ? "professional" : "young_person"),
+                        SQLBind(random.element(sealedNotes)), SQLBind(random.chance(0.1)), SQLBind(worker), SQLBind(now),
+                    ])
+                }
+                ratings.append([SQLBind(UUID()), SQLBind(supportCase.id), SQLBind(random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])),
+                                SQLBind(sealedReason), SQLBind(Date(timeIntervalSince1970: Double(opened.daysSinceEpoch) * 86400 + 43200)),
+                                SQLBind(worker), SQLBind("going_missing")])
+                // A review halfway through, between the entry and exit measures the import wrote.
+                let reviewDay = CivilDate(daysSinceEpoch: opened.daysSinceEpoch + span / 2)
+                reviews.append([SQLBind(UUID()), SQLBind(supportCase.id), SQLBind("review"), SQLBind(reviewDay.description),
+                                SQLBind(Int.random(in: 3...8, using: &random)), SQLBind(Int.random(in: 3...8, using: &random)),
+                                SQLBind(Int.random(in: 1...7, using: &random)), SQLBind("caseworker")])
             }
-            let rating = RiskRating()
-            rating.$supportCase.id = supportCase.id!
-            rating.rating = random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])
-            rating.reason = try app.cipher.seal("Assessed at the first meeting.")
-            rating.ratedAt = Date(timeIntervalSince1970: Double(opened.daysSinceEpoch) * 86400 + 12 * 3600)
-            rating.ratedByID = worker
-            rating.indicators = "going_missing"
-            ratings.append(rating)
+            let page = (contacts, ratings, reviews)
+            try await app.writes.transaction(on: app.db) { db in
+                let sql = db as! any SQLDatabase
+                for rows in page.0.chunked(into: rowsPerInsert) {
+                    try await sql.insert(into: Contact.schema)
+                        .columns("id", "case_id", "happened_at", "kind", "duration_minutes", "present", "notes", "sensitive",
+                                 "recorded_by_id", "created_at")
+                        .rows(rows).run()
+                }
+                for rows in page.1.chunked(into: rowsPerInsert) {
+                    try await sql.insert(into: RiskRating.schema)
+                        .columns("id", "case_id", "rating", "reason", "rated_at", "rated_by_id", "indicators").rows(rows).run()
+                }
+                for rows in page.2.chunked(into: rowsPerInsert) {
+                    try await sql.insert(into: OutcomeMeasure.schema)
+                        .columns("id", "case_id", "stage", "recorded_on", "safety", "mental_health", "criminogenic_need", "source")
+                        .rows(rows).run()
+                }
+            }
+            written += contacts.count
         }
-        let contactBatches = contacts.chunked(into: 500), ratingBatches = ratings.chunked(into: 500)
-        try await app.writes.transaction(on: app.db) { db in
-            for batch in contactBatches { try await batch.create(on: db) }
-            for batch in ratingBatches { try await batch.create(on: db) }
-        }
-        return contacts.count
+        return written
     }
 }

@@ -4,15 +4,20 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// `reachable demo [--seed S] [--referrals N]`: fills an empty database with generated, realistic data for the
-/// four regions (the current financial year so far and the three before it) and demo accounts for every role,
-/// printing how to sign in. Refuses to touch a database that already holds referrals.
+/// `reachable demo [--seed S] [--referrals N] [--years Y] [--contacts C]`: fills an empty database with generated,
+/// realistic data for the four regions (by default the current financial year so far and the three before it)
+/// and demo accounts for every role, printing how to sign in. At national scale (`--referrals 400000 --years 10`)
+/// it is the benchmark's data. Refuses to touch a database that already holds referrals.
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "seed", help: "Random seed (default 1): the same seed gives the same data")
         var seed: UInt64?
-        @Option(name: "referrals", help: "Roughly how many referrals to generate (default about 1,800)")
+        @Option(name: "referrals", help: "Roughly how many referrals to generate (default about 1,800 over four years)")
         var referrals: Int?
+        @Option(name: "years", help: "Financial years to cover, ending with the current one (default 4; 10 for a national picture)")
+        var years: Int?
+        @Option(name: "contacts", help: "Contacts per case, on average (default 30)")
+        var contacts: Int?
     }
 
     var help: String { "Fill an empty database with demo data and demo accounts" }
@@ -28,7 +33,11 @@ struct DemoCommand: AsyncCommand {
         let now = app.clock.now()
         let today = CivilDate.today(at: now)
         let current = FinancialYear.containing(today)
-        let years = (0...3).map { FinancialYear(startYear: current.startYear - $0) }
+        let yearCount = signature.years ?? 4
+        guard (1...30).contains(yearCount) else { throw CommandError(message: "--years must be from 1 to 30") }
+        let contactsPerCase = signature.contacts ?? 30
+        guard (0...500).contains(contactsPerCase) else { throw CommandError(message: "--contacts must be from 0 to 500") }
+        let years = (0..<yearCount).map { FinancialYear(startYear: current.startYear - $0) }
         let reference = try await ImportReferenceData.load(on: app.db)
         var plan = DemoGenerator.Plan.standard(years: years, today: today)
         if let wanted = signature.referrals {
@@ -45,7 +54,7 @@ struct DemoCommand: AsyncCommand {
         _ = try await OutreachImport.store(output.outreach, reference: reference, source: "demo seed \(signature.seed ?? 1)",
                                            onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
         let accounts = try await DemoAccounts.create(app: app, reference: reference, now: now)
-        let contacts = try await DemoCasework.add(app: app, seed: signature.seed ?? 1, now: now)
+        let contacts = try await DemoCasework.add(app: app, seed: signature.seed ?? 1, now: now, contactsPerCase: contactsPerCase)
         StandardError.print("Demo data: \(summary.created) referrals, \(summary.peopleCreated) young people, "
             + "\(contacts) contacts, \(output.outreach.count) outreach sessions, "
             + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")

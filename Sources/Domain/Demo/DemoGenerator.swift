@@ -33,9 +33,13 @@ public struct DemoGenerator {
     private var random: SeededRandom
     private let plan: Plan
     private let regionAuthorities: [String: [String]]
-    /// Earlier young people, so that some are referred again (about 1.6 referrals per person at scale).
+    /// Earlier young people, so that some are referred again (about 1.6 referrals per person, as the national
+    /// picture has it), by region: looked up at random, never scanned, so generating stays linear in size.
     private var people: [(first: String, last: String, born: CivilDate, gender: String, ethnicity: String?, region: String,
                           home: String, lastReferral: CivilDate)] = []
+    private var peopleByRegion: [String: [Int]] = [:]
+    /// The share of referrals that are for someone referred before: 1 / (1 - 0.375) = 1.6 referrals per person.
+    static let repeatShare = 0.375
 
     public init(seed: UInt64, plan: Plan, regionAuthorities: [String: [String]]) {
         random = SeededRandom(seed: seed)
@@ -79,12 +83,20 @@ public struct DemoGenerator {
 
     private mutating func referral(ref: String, region: String, received: CivilDate, rescue: Bool) -> ReferralRow {
         let authorities = regionAuthorities[region] ?? []
-        // A fifth of referrals are for someone referred before, nearly always to the same region.
-        let sameRegion = !random.chance(0.1)
-        let earlier = people.indices.filter { people[$0].lastReferral < received && (!sameRegion || people[$0].region == region) }
+        // Some referrals are for someone referred before, nearly always to the same region.
+        let pool = random.chance(0.1) ? nil : peopleByRegion[region]
+        var earlier: Int?
+        if random.chance(Self.repeatShare) {
+            for _ in 0..<4 {
+                let index = pool.map { $0.isEmpty ? -1 : random.element($0) } ?? (people.isEmpty ? -1 : Int.random(in: 0..<people.count, using: &random))
+                if index >= 0, people[index].lastReferral < received, people[index].born.age(on: received) < 26 {
+                    earlier = index
+                    break
+                }
+            }
+        }
         let person: (first: String, last: String, born: CivilDate, gender: String, ethnicity: String?, region: String, home: String)
-        if !earlier.isEmpty, random.chance(0.2) {
-            let index = random.element(earlier)
+        if let index = earlier {
             let known = people[index]
             people[index].lastReferral = received
             person = (known.first, known.last, known.born, known.gender, known.ethnicity, known.region, known.home)
@@ -100,6 +112,7 @@ public struct DemoGenerator {
             let ethnicity: String? = random.chance(0.05) ? nil
                 : random.weighted([("white", 40.0), ("black", 25), ("mixed", 15), ("asian", 12), ("other", 3), ("not_known", 5)])
             person = (first, random.element(Self.surnames), born, gender, ethnicity, region, home)
+            peopleByRegion[region, default: []].append(people.count)
             people.append((person.first, person.last, person.born, person.gender, person.ethnicity, region, home, received))
         }
         let types: [String] = random.chance(0.03) ? [] : exploitationTypes()

@@ -1,0 +1,206 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// `reachable bench`: the in-process figures of SPEC §8 on the database named by `DATABASE_URL` (filled by
+/// `reachable demo --referrals N --years 10`), each printed beside its target, and one JSON line for scripts:
+/// the annual report (one region-year; all regions over ten years; the plain SQL count of referrals by region and
+/// year as the floor), person search (p50, p95), and a CSV import of fresh rows. `reachable bench --http --email E`
+/// prepares the HTTP measure instead: a signed-in session for a demo account and the busiest case of its region,
+/// for `wrk` (scripts/bench). Run it on a release build: debug builds are several times slower.
+struct BenchCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "http", help: "Prepare the HTTP measure: print a session cookie and a case path for wrk")
+        var http: Bool
+        @Option(name: "searches", help: "Person searches to time (default 1000)")
+        var searches: Int?
+        @Option(name: "import-rows", help: "Rows in the timed CSV import (default 20000)")
+        var importRows: Int?
+        @Option(name: "email", help: "For http: the demo account to sign in")
+        var email: String?
+    }
+
+    var help: String { "Measure the report, search and import on this database (see docs/performance.md)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if signature.http {
+            try await Self.http(app: app, email: signature.email ?? "")
+        } else {
+            try await Self.figures(app: app, searches: signature.searches ?? 1000, importRows: signature.importRows ?? 20_000)
+        }
+    }
+
+    // MARK: - Figures
+
+    static func figures(app: Application, searches: Int, importRows: Int) async throws {
+        let db = app.db
+        let sql = db as! any SQLDatabase
+        var result: [String: Double] = [:]
+        result["referrals"] = Double(try await Referral.query(on: db).count())
+        result["people"] = Double(try await Person.query(on: db).count())
+        result["cases"] = Double(try await SupportCase.query(on: db).count())
+        result["contacts"] = Double(try await Contact.query(on: db).count())
+        StandardError.print("Data: \(Int(result["referrals"]!)) referrals, \(Int(result["people"]!)) people, "
+            + "\(Int(result["cases"]!)) cases, \(Int(result["contacts"]!)) contacts")
+
+        let latest = FinancialYear.containing(CivilDate.today(at: app.clock.now())).previous
+        let years = (0..<10).map { FinancialYear(startYear: latest.startYear - $0) }
+        // The floor: one plain query counting referrals by region and financial year.
+        result["sql_floor_ms"] = try await median(5) {
+            _ = try await sql.raw("""
+                SELECT region_id, CASE WHEN substr(received_date, 6, 2) >= '04' THEN CAST(substr(received_date, 1, 4) AS INTEGER)
+                  ELSE CAST(substr(received_date, 1, 4) AS INTEGER) - 1 END AS financial_year, count(*) AS referrals
+                FROM referrals GROUP BY 1, 2
+                """).all()
+        }
+        result["report_region_year_ms"] = try await median(5) {
+            _ = try await AnnualReportQuery.run(region: "london", year: latest, on: db)
+        }
+        result["report_all_ten_years_ms"] = try await median(3) {
+            for region in ["london", "west-midlands", "greater-manchester", "merseyside"] {
+                for year in years { _ = try await AnnualReportQuery.run(region: region, year: year, on: db) }
+            }
+        }
+        result["report_all_regions_together_ten_years_ms"] = try await median(3) {
+            for year in years { _ = try await AnnualReportQuery.run(region: "all", year: year, on: db) }
+        }
+        print(app, "Annual report, one region-year (london \(latest))", result["report_region_year_ms"]!, unit: "ms", target: "< 100 ms")
+        print(app, "Annual report, every region and every one of ten years", result["report_all_ten_years_ms"]!, unit: "ms", target: "< 2000 ms")
+        print(app, "Annual report, all regions together, ten years", result["report_all_regions_together_ten_years_ms"]!, unit: "ms", target: "< 2000 ms")
+        print(app, "Plain SQL count of referrals by region and year (the floor)", result["sql_floor_ms"]!, unit: "ms", target: "")
+
+        let timings = try await searchTimings(db: db, count: searches)
+        result["search_p50_ms"] = percentile(timings, 0.50)
+        result["search_p95_ms"] = percentile(timings, 0.95)
+        result["search_max_ms"] = timings.max() ?? 0
+        print(app, "Person search by name and date of birth, p50", result["search_p50_ms"]!, unit: "ms", target: "")
+        print(app, "Person search by name and date of birth, p95 (\(timings.count) searches)", result["search_p95_ms"]!, unit: "ms", target: "< 20 ms")
+
+        result["import_rows_per_second"] = try await importRate(app: app, rows: importRows)
+        print(app, "CSV import of \(importRows) new rows", result["import_rows_per_second"]!, unit: "rows/s", target: ">= 20000 rows/s")
+
+        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        FileHandle.standardOutput.write(json + Data("\n".utf8))
+    }
+
+    private static func print(_ app: Application, _ label: String, _ value: Double, unit: String, target: String) {
+        let shown = unit == "rows/s" ? String(format: "%.0f %@", value, unit) : String(format: "%.1f %@", value, unit)
+        StandardError.print("  \(label.padding(toLength: 66, withPad: " ", startingAt: 0)) \(shown.padding(toLength: 16, withPad: " ", startingAt: 0)) \(target.isEmpty ? "" : "target \(target)")")
+    }
+
+    /// The median wall time of `runs` runs, in milliseconds, after one warm-up run.
+    static func median(_ runs: Int, _ body: () async throws -> Void) async throws -> Double {
+        try await body()
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let started = ContinuousClock.now
+            try await body()
+            times.append(milliseconds(ContinuousClock.now - started))
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    /// People of the database, searched for as a caseworker would type them: half exactly, half with a near
+    /// miss (day and month swapped, or a nickname's first name), so the near-match paths are timed too.
+    private static func searchTimings(db: any Database, count: Int) async throws -> [Double] {
+        struct Row: Decodable { let first_name: String; let last_name: String; let date_of_birth: String }
+        let sql = db as! any SQLDatabase
+        let total = try await Person.query(on: db).count()
+        guard total > 0 else { return [] }
+        var random = SeededRandom(seed: 2026)
+        var timings: [Double] = []
+        for index in 0..<count {
+            let offset = Int.random(in: 0..<total, using: &random)
+            guard let row = try await sql.select().columns("first_name", "last_name", "date_of_birth").from(Person.schema)
+                .orderBy("id").limit(1).offset(offset).first(decoding: Row.self), var born = CivilDate(row.date_of_birth) else { continue }
+            var first = row.first_name
+            if index % 2 == 1 {
+                if born.day <= 12 { born = CivilDate(year: born.year, month: born.day, day: born.month) }
+                else { first = String(first.prefix(3)) }
+            }
+            let key = PersonKey(firstName: first, lastName: row.last_name, dateOfBirth: born, aliases: [])
+            let started = ContinuousClock.now
+            _ = try await PersonMatchQuery.candidates(for: key, on: db)
+            timings.append(milliseconds(ContinuousClock.now - started))
+        }
+        return timings
+    }
+
+    /// Times `reachable import referrals` on a file of fresh rows (new refs, new and known people), from text
+    /// to committed transaction.
+    private static func importRate(app: Application, rows: Int) async throws -> Double {
+        let reference = try await ImportReferenceData.load(on: app.db)
+        let today = CivilDate.today(at: app.clock.now())
+        var plan = DemoGenerator.Plan.standard(years: [FinancialYear.containing(today).previous], today: today)
+        plan.scale = Double(rows) / Double(plan.referralsPerYear.values.reduce(0, +)) * 7 / 8
+        var generator = DemoGenerator(seed: UInt64(Date().timeIntervalSince1970), plan: plan,
+                                      regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
+        let generated = generator.generate().referrals
+        let stamp = String(Int(Date().timeIntervalSince1970))
+        var lines = [ReferralRow.columns]
+        for row in generated { lines.append(row.csvCells(ref: "BENCH-\(stamp)-" + row.ref)) }
+        let text = CSVExport.render(lines)
+        let actor = AuditEntry(action: "import", actor: "reachable bench", address: "command line")
+        let started = ContinuousClock.now
+        let summary = try await ReferralImport.run(text: text, actor: actor, now: app.clock.now(), db: app.db, writes: app.writes)
+        let seconds = milliseconds(ContinuousClock.now - started) / 1000
+        return Double(summary.created) / seconds
+    }
+
+    // MARK: - HTTP
+
+    /// Prints `SESSION-COOKIE-VALUE CASE-PATH` for wrk: a signed-in session of a demo account (never any other:
+    /// this skips the second factor) and the case of its region with the most contacts.
+    static func http(app: Application, email: String) async throws {
+        guard email.hasSuffix("@demo.reachable.example"),
+              let user = try await User.query(on: app.db).filter(\.$email == email).first(), let regionID = user.$region.id else {
+            throw CommandError(message: "--email: a demo account of a region, such as manager.west-midlands@demo.reachable.example")
+        }
+        struct Busiest: Decodable { let case_id: UUID }
+        let sql = app.db as! any SQLDatabase
+        guard let busiest = try await sql.raw("""
+            SELECT contacts.case_id AS case_id FROM contacts JOIN cases ON cases.id = contacts.case_id
+            WHERE cases.region_id = \(bind: regionID) GROUP BY contacts.case_id ORDER BY count(*) DESC LIMIT 1
+            """).first(decoding: Busiest.self) else { throw CommandError(message: "No case with contacts in that region") }
+        let token = SecretToken.make()
+        let now = app.clock.now()
+        let session = UserSession(tokenHash: SecretToken.hash(token), userID: try user.requireID(), stage: .signedIn,
+                                  csrfToken: SecretToken.make(), at: now, address: "bench", userAgent: "reachable bench")
+        try await app.writes.transaction(on: app.db) { db in
+            try await session.create(on: db)
+            try await Audit.append(AuditEntry(action: "session.bench", userID: user.id, actor: "reachable bench http",
+                                              objectType: "session", address: "command line", detail: "benchmark session"),
+                                   on: db, at: now)
+        }
+        FileHandle.standardOutput.write(Data("\(token) \(SiteURL.supportCase(busiest.case_id).path)\n".utf8))
+    }
+}
+
+extension ReferralRow {
+    /// The row as the import's CSV columns (SPEC §6), for a file to import.
+    func csvCells(ref: String) -> [String] {
+        func time(_ date: Date?) -> String { date.map { ISO8601DateFormatter().string(from: $0) } ?? "" }
+        func number(_ value: Int?) -> String { value.map(String.init) ?? "" }
+        func flag(_ value: Bool?) -> String { value.map { $0 ? "yes" : "no" } ?? "" }
+        return [ref, receivedDate.description, region, service, referralSource, referrerOrganisation ?? "", firstName, lastName,
+                dateOfBirth.description, gender, ethnicity ?? "", homeLocalAuthority, exploitationTypes.joined(separator: ";"),
+                time(rescueCallAt), time(rescueArrivedAt), caseOpened?.description ?? "", caseClosed?.description ?? "",
+                closureReason ?? "", number(entry.safety), number(exit.safety), number(entry.mentalHealth), number(exit.mentalHealth),
+                exit.goalProgress ?? "", number(entry.criminogenicNeed), number(exit.criminogenicNeed), number(entry.missingEpisodes),
+                number(exit.missingEpisodes), number(entry.offences), number(exit.offences), flag(entry.countyLinesActive),
+                flag(exit.countyLinesActive), flag(entry.familyConflict), flag(exit.familyConflict), flag(entry.eet), flag(exit.eet)]
+    }
+}
