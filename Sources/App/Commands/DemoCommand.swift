@@ -48,19 +48,25 @@ struct DemoCommand: AsyncCommand {
         var generator = DemoGenerator(seed: signature.seed ?? 1, plan: plan,
                                       regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
         let output = generator.generate()
+        var phases = ["generated \(seconds(since: started))"]
         let actor = AuditEntry(action: "import", actor: "reachable demo", address: "command line")
         let summary = try await ReferralImport.store(output.referrals, reference: reference, source: "demo seed \(signature.seed ?? 1)",
                                                      onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
+        phases.append("referrals stored \(seconds(since: started))")
         _ = try await OutreachImport.store(output.outreach, reference: reference, source: "demo seed \(signature.seed ?? 1)",
                                            onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
         let accounts = try await DemoAccounts.create(app: app, reference: reference, now: now)
         let contacts = try await DemoCasework.add(app: app, seed: signature.seed ?? 1, now: now, contactsPerCase: contactsPerCase)
+        phases.append("casework stored \(seconds(since: started))")
+        StandardError.print("Demo timings (cumulative): " + phases.joined(separator: ", "))
         StandardError.print("Demo data: \(summary.created) referrals, \(summary.peopleCreated) young people, "
             + "\(contacts) contacts, \(output.outreach.count) outreach sessions, "
-            + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+            + "in \(seconds(since: started)).")
         accounts.print()
     }
 }
+
+private func seconds(since start: Date) -> String { String(format: "%.1f s", Date().timeIntervalSince(start)) }
 
 /// One account per role (and a manager and caseworker per region), all with one random password printed once,
 /// each with its own TOTP secret for an authenticator app (or `oathtool --totp -b SECRET`).

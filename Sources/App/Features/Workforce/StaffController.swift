@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Staff records (SPEC §2.5): capacity, specialisms, absences and training with renewal dates; caseload
@@ -195,8 +196,13 @@ enum StaffQueries {
         let profiles = Dictionary(uniqueKeysWithValues: try await StaffProfile.query(on: db).filter(\.$user.$id ~~ ids).all()
             .map { ($0.$user.id, $0) })
         let absences = Dictionary(grouping: try await Absence.query(on: db).filter(\.$user.$id ~~ ids).all(), by: { $0.$user.id })
-        let open = try await SupportCase.query(on: db).filter(\.$leadCaseworker.$id ~~ ids).filter(\.$closedDate == nil).all()
-        let caseload = Dictionary(grouping: open, by: { $0.$leadCaseworker.id! }).mapValues(\.count)
+        // Counted in SQL: a region's caseworkers can lead thousands of cases between them.
+        struct Load: Decodable { let lead_caseworker_id: UUID; let open_cases: Int }
+        let loads = try await (db as! any SQLDatabase).select().column("lead_caseworker_id")
+            .column(SQLFunction("count", args: SQLLiteral.all), as: "open_cases").from(SupportCase.schema)
+            .where("lead_caseworker_id", .in, ids).where("closed_date", .is, SQLLiteral.null).groupBy("lead_caseworker_id")
+            .all(decoding: Load.self)
+        let caseload = Dictionary(loads.map { ($0.lead_caseworker_id, $0.open_cases) }, uniquingKeysWith: +)
         let labels = try await Labels.load(on: db).label("specialism")
         return staff.map { member in
             let id = member.id!
