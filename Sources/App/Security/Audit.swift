@@ -59,12 +59,7 @@ enum Audit {
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { DateFormats.auditTimestamp.string(from: date) }
 
     /// Walks the chain in order; returns the sequence number of the first entry whose hash or link is wrong.
     static func firstBrokenEntry(on db: any Database) async throws -> Int? {

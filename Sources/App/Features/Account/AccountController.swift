@@ -84,13 +84,7 @@ struct AccountController {
         return response
     }
 
-    static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        formatter.dateFormat = "d MMM yyyy, HH:mm"
-        return formatter.string(from: date)
-    }
+    static func format(_ date: Date) -> String { DateFormats.display.string(from: date) }
 }
 
 struct AccountPage: Encodable {

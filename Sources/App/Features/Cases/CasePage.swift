@@ -168,11 +168,5 @@ struct CasePage: Encodable {
     static func display(_ date: Date) -> String { AccountController.format(date) }
 
     /// The value a `datetime-local` input expects, in UK time.
-    static func localInput(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
-        return formatter.string(from: date)
-    }
+    static func localInput(_ date: Date) -> String { DateFormats.localInput.string(from: date) }
 }

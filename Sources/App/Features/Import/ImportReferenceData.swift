@@ -11,7 +11,7 @@ struct ImportReferenceData: Sendable {
     static func load(on db: any Database) async throws -> ImportReferenceData {
         let regions = try await Region.query(on: db).with(\.$localAuthorities).all()
         var codes: [CodeList: Set<String>] = [:]
-        for item in try await CodeListItem.query(on: db).all() {
+        for item in try await CodeListRows.all(on: db) {
             if let list = CodeList(rawValue: item.list) { codes[list, default: []].insert(item.code) }
         }
         return ImportReferenceData(

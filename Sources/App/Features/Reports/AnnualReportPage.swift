@@ -1,6 +1,7 @@
 import Charts
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Everything the annual report page (and its printable form) shows, already worded and, for commissioners,
@@ -207,7 +208,7 @@ struct Labels {
 
     static func load(on db: any Database) async throws -> Labels {
         var byList: [String: [String: String]] = [:]
-        for item in try await CodeListItem.query(on: db).all() { byList[item.list, default: [:]][item.code] = item.label }
+        for item in try await CodeListRows.all(on: db) { byList[item.list, default: [:]][item.code] = item.label }
         return Labels(byList: byList)
     }
 
@@ -223,4 +224,19 @@ struct ReportPicker: Encodable {
     let regions: [SelectOption]
     let years: [SelectOption]
     let csvPath: String
+}
+
+/// Every code list item as plain rows: read on most pages, so decoded without Fluent's model machinery
+/// (which cost a tenth of a case page's time). Always read afresh, so an administrator's edit shows at once.
+enum CodeListRows {
+    struct Row: Decodable {
+        let list: String
+        let code: String
+        let label: String
+    }
+
+    static func all(on db: any Database) async throws -> [Row] {
+        try await (db as! any SQLDatabase).select().columns("list", "code", "label").from(CodeListItem.schema)
+            .all(decoding: Row.self)
+    }
 }
