@@ -20,7 +20,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.cipher = try FieldCipher.load(settings: settings, environment: app.environment, logger: app.logger)
     app.passwordPolicy = try PackageResources.passwordPolicy()
 
-    try DatabaseSetup.use(settings.database, poolSize: settings.databasePoolSize, on: app)
+    try DatabaseSetup.use(settings.database, poolSize: settings.databasePoolSize, poolTimeout: settings.databasePoolTimeout, on: app)
     app.migrations.add(Migrations.all)
     try await DatabaseSetup.prepare(app)
 

@@ -5,16 +5,17 @@ import SQLKit
 import Vapor
 
 enum DatabaseSetup {
-    static func use(_ location: DatabaseLocation, poolSize: Int, on app: Application) throws {
+    static func use(_ location: DatabaseLocation, poolSize: Int, poolTimeout: Int, on app: Application) throws {
         switch location {
         case let .sqlite(path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace),
+                              as: .sqlite)
         case let .postgres(url):
             let configuration = try SQLPostgresConfiguration(url: url)
             app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: poolSize,
-                                        connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace), as: .psql)
+                                        connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace), as: .psql)
         }
         app.writes = WriteGate(serialises: location.isSQLite)
     }

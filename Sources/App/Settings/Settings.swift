@@ -24,6 +24,8 @@ struct Settings: Sendable {
     var setupLinkLifetime: TimeInterval
     /// PostgreSQL connections per event loop (one loop per core).
     var databasePoolSize: Int
+    /// Seconds a request waits for a free database connection before failing (503 rather than hanging).
+    var databasePoolTimeout: Int
     /// Days without a contact before a case is flagged on the dashboard.
     var noContactDays: Int
     /// Weeks between outcome reviews of an open case.
@@ -39,7 +41,7 @@ struct Settings: Sendable {
         "DATABASE_URL", "REACHABLE_BASE_URL", "REACHABLE_DATA_DIR", "REACHABLE_DATA_KEY", "REACHABLE_OLD_DATA_KEYS",
         "REACHABLE_TRUSTED_PROXIES",
         "REACHABLE_SESSION_IDLE_MINUTES", "REACHABLE_SESSION_ABSOLUTE_HOURS", "REACHABLE_BCRYPT_COST",
-        "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_RETENTION_YEARS",
+        "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_DB_POOL_TIMEOUT_SECONDS", "REACHABLE_RETENTION_YEARS",
         "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "REACHABLE_METRICS_TOKEN", "LOG_LEVEL", "LOG_FORMAT",
     ]
 
@@ -80,6 +82,7 @@ struct Settings: Sendable {
             signInWindow: 10 * 60,
             setupLinkLifetime: 24 * 3600,
             databasePoolSize: try integer("REACHABLE_DB_POOL_SIZE", default: 4, range: 2...64),
+            databasePoolTimeout: try integer("REACHABLE_DB_POOL_TIMEOUT_SECONDS", default: 10, range: 1...120),
             noContactDays: try integer("REACHABLE_NO_CONTACT_DAYS", default: 14, range: 1...365),
             reviewWeeks: try integer("REACHABLE_REVIEW_WEEKS", default: 12, range: 1...52),
             retentionYears: try integer("REACHABLE_RETENTION_YEARS", default: 6, range: 1...100),
