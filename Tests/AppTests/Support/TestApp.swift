@@ -3,6 +3,8 @@ import Fluent
 import FluentPostgresDriver
 import Foundation
 import SQLKit
+import NIOConcurrencyHelpers
+import Logging
 import Testing
 import VaporTesting
 
@@ -146,14 +148,69 @@ actor Semaphore {
     }
 }
 
-/// Warnings and errors only: a passing run should not print every migration of every test's database.
+/// Warnings and errors only: a passing run should not print every migration of every test's database. Every
+/// database query is also counted by the request it served (`QueryCounter`), so tests can prove a page's query
+/// count does not grow with its data.
 enum TestLogging {
+    static let printed = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+
     static let bootstrapped: Bool = {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-            return handler
+            MultiplexLogHandler([QueryCountingLogHandler(), PrintingLogHandler(label: label, threshold: printed)])
         }
         return true
     }()
+}
+
+/// Prints at its threshold whatever level the logger is set to (a test may turn a logger up to trace to count
+/// queries without printing them).
+struct PrintingLogHandler: LogHandler {
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata {
+        get { stream.metadata }
+        set { stream.metadata = newValue }
+    }
+    private var stream: StreamLogHandler
+    private let threshold: Logger.Level
+
+    init(label: String, threshold: Logger.Level) {
+        stream = StreamLogHandler.standardError(label: label)
+        stream.logLevel = .trace
+        self.threshold = threshold
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { stream[metadataKey: key] }
+        set { stream[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard event.level >= threshold else { return }
+        stream.log(event: event)
+    }
+}
+
+/// Counts the SQL statements each request ran, by its request id (the drivers log every statement, Fluent's and
+/// raw ones alike, at trace level).
+struct QueryCountingLogHandler: LogHandler {
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        // The drivers (SQLiteKit, PostgresKit) log each statement with its text under "sql".
+        guard event.metadata?["sql"] != nil || metadata["sql"] != nil,
+              case let .string(id)? = event.metadata?["request-id"] ?? metadata["request-id"] else { return }
+        QueryCounter.counts.withLockedValue { $0[id, default: 0] += 1 }
+    }
+}
+
+enum QueryCounter {
+    static let counts = NIOLockedValueBox<[String: Int]>([:])
+
+    static func count(for requestID: String) -> Int { counts.withLockedValue { $0[requestID] ?? 0 } }
 }
