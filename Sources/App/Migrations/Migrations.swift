@@ -22,5 +22,6 @@ enum Migrations {
         CreatePartnerships(),
         CreateContexts(),
         CreateAPITokens(),
+        AddReportIndexes(),
     ]
 }
