@@ -10,6 +10,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -35,6 +37,50 @@ def binary() -> str:
     bin_dir = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True,
                              text=True).stdout.strip()
     return str(Path(bin_dir) / "reachable")
+
+
+def demo_manager(env: dict) -> dict:
+    """Runs `reachable demo` on the database `env` names; returns the West Midlands demo manager's email,
+    password and TOTP secret, as the command printed them."""
+    result = subprocess.run([binary(), "demo", "--seed", "17"], env=env, capture_output=True, text=True, check=True)
+    password = re.search(r"password for all: ([^)]+)\)", result.stderr).group(1)
+    line = next(l for l in result.stderr.splitlines() if l.strip().startswith("manager.west-midlands@"))
+    email, *_, secret = line.split()
+    return {"email": email, "password": password, "secret": secret}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def http_sign_in(base: str, email: str, password: str, secret: str) -> dict[str, str]:
+    """Signs in without a browser (password, then a TOTP code) and returns the cookies. Cookies are kept by hand:
+    when the server believes it is behind TLS they are Secure, which Python's cookie jar would not send back over
+    plain HTTP on loopback."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    cookies: dict[str, str] = {}
+
+    def request(path: str, fields: dict | None = None) -> str:
+        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
+        req = urllib.request.Request(base + path, data=data)
+        req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        try:
+            response = opener.open(req)
+        except urllib.error.HTTPError as answer:  # the 303 after each form
+            response = answer
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            cookies[name] = rest.split(";")[0]
+        return response.read().decode()
+
+    def token(page: str) -> str:
+        return re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+
+    request("/sign-in", {"_csrf": token(request("/sign-in")), "email": email, "password": password})
+    request("/sign-in/code", {"_csrf": token(request("/sign-in/code")), "code": pyotp.TOTP(secret).now()})
+    assert "Sign out" in request("/"), f"signing in as {email} failed"
+    return cookies
 
 
 class Server:

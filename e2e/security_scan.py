@@ -7,20 +7,15 @@ Usage: e2e/.venv/bin/python e2e/security_scan.py [max-scan-seconds]
 """
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-import pyotp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import ROOT, Server, binary  # noqa: E402
+from conftest import ROOT, Server, demo_manager, http_sign_in  # noqa: E402
 
 MODULES = "xss,sql,csrf,http_headers,cookieflags,csp"
 # The server is told its address is https (as behind nginx with TLS, docs/deploy.md): cookies are then
@@ -29,54 +24,17 @@ SESSION_COOKIE = "__Host-reachable"
 WAPITI = ROOT / "e2e" / ".venv-wapiti" / "bin" / "wapiti"
 
 
-def demo_manager(server: Server) -> tuple[str, str, str]:
-    env = dict(os.environ, DATABASE_URL=f"sqlite:{server.work / 'e2e.sqlite'}", REACHABLE_DATA_DIR=str(server.work))
-    result = subprocess.run([binary(), "demo", "--seed", "17"], env=env, capture_output=True, text=True, check=True)
-    password = re.search(r"password for all: ([^)]+)\)", result.stderr).group(1)
-    line = next(l for l in result.stderr.splitlines() if l.strip().startswith("manager.west-midlands@"))
-    email, *_, secret = line.split()
-    return email, password, secret
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def sign_in(base: str, email: str, password: str, secret: str) -> str:
-    """Password, then code, keeping cookies by hand: they are Secure (the server believes it is behind TLS),
-    which Python's cookie jar would not send back over plain HTTP on loopback."""
-    opener = urllib.request.build_opener(NoRedirect)
-    cookies: dict[str, str] = {}
-
-    def request(path: str, fields: dict | None = None) -> str:
-        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        req = urllib.request.Request(base + path, data=data)
-        req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
-        try:
-            response = opener.open(req)
-        except urllib.error.HTTPError as redirect:  # 303 after each form
-            response = redirect
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            cookies[name] = rest.split(";")[0]
-        return response.read().decode()
-
-    def token(page: str) -> str:
-        return re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
-
-    request("/sign-in", {"_csrf": token(request("/sign-in")), "email": email, "password": password})
-    request("/sign-in/code", {"_csrf": token(request("/sign-in/code")), "code": pyotp.TOTP(secret).now()})
-    assert "Sign out" in request("/"), "signing in as the demo manager failed"
-    return cookies[SESSION_COOKIE]
+def demo(server: Server) -> dict:
+    return demo_manager(dict(os.environ, DATABASE_URL=f"sqlite:{server.work / 'e2e.sqlite'}",
+                             REACHABLE_DATA_DIR=str(server.work)))
 
 
 def main() -> int:
     max_time = sys.argv[1] if len(sys.argv) > 1 else "240"
-    server = Server(before_serve=demo_manager, settings={"REACHABLE_BASE_URL": "https://reachable.test"})
+    server = Server(before_serve=demo, settings={"REACHABLE_BASE_URL": "https://reachable.test"})
     try:
-        email, password, secret = server.prepared
-        session = sign_in(server.base, email, password, secret)
+        account = server.prepared
+        session = http_sign_in(server.base, account["email"], account["password"], account["secret"])[SESSION_COOKIE]
         report = Path(tempfile.mkdtemp()) / "wapiti.json"
         # Signing out (or ending sessions) would end the scan's own session: those addresses are left out.
         excluded = ["/sign-out", "/account/sign-out-everywhere", "/account/sessions/*"]

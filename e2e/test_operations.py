@@ -13,25 +13,21 @@ Needs PostgreSQL on 127.0.0.1 (TEST_DATABASE_URL, as scripts/ensure-postgres pri
 import base64
 import json
 import os
-import re
 import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
-import pyotp
 import pytest
 
-from conftest import binary
+from conftest import binary, demo_manager, http_sign_in
 
 DATA_KEY = base64.b64encode(bytes(range(32))).decode()
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -107,43 +103,11 @@ def call(base: str, method: str, path: str, token: str, body: dict | None = None
 
 
 def demo(instance: Instance) -> dict:
-    """Demo data, and the West Midlands manager's password and TOTP secret."""
-    result = instance.command("demo", "--seed", "21")
-    password = re.search(r"password for all: ([^)]+)\)", result.stderr).group(1)
-    line = next(l for l in result.stderr.splitlines() if l.strip().startswith("manager.west-midlands@"))
-    email, *_, secret = line.split()
-    token = instance.command("tokens", "create", "--email", email, "--name", "load", "--expires-in-days", "1").stdout.strip()
-    return {"email": email, "password": password, "secret": secret, "token": token}
-
-
-def sign_in(base: str, email: str, password: str, secret: str) -> dict[str, str]:
-    """Password then code on one instance; returns the cookies."""
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    cookies: dict[str, str] = {}
-
-    def request(path: str, fields: dict | None = None) -> str:
-        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        req = urllib.request.Request(base + path, data=data)
-        req.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
-        try:
-            response = opener.open(req)
-        except urllib.error.HTTPError as answer:
-            response = answer
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            cookies[name] = rest.split(";")[0]
-        return response.read().decode()
-
-    def token(page: str) -> str:
-        return re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
-
-    request("/sign-in", {"_csrf": token(request("/sign-in")), "email": email, "password": password})
-    request("/sign-in/code", {"_csrf": token(request("/sign-in/code")), "code": pyotp.TOTP(secret).now()})
-    return cookies
+    """Demo data, the West Midlands manager's sign-in, and an API token for them."""
+    account = demo_manager(instance.env())
+    account["token"] = instance.command("tokens", "create", "--email", account["email"], "--name", "load",
+                                        "--expires-in-days", "1").stdout.strip()
+    return account
 
 
 def page(base: str, path: str, cookies: dict[str, str]) -> str:
@@ -267,7 +231,7 @@ def test_two_instances_behind_nginx_survive_a_kill(postgres_database, tmp_path):
         proxy = f"http://127.0.0.1:{proxy_port}"
         wait_until_ready(proxy)
         # One session, two instances: sessions live in the database.
-        cookies = sign_in(f"http://127.0.0.1:{a.port}", account["email"], account["password"], account["secret"])
+        cookies = http_sign_in(f"http://127.0.0.1:{a.port}", account["email"], account["password"], account["secret"])
         assert "Sign out" in page(f"http://127.0.0.1:{b.port}", "/cases", cookies)
 
         status, cases = call(proxy, "GET", "/api/v1/cases?limit=1&status=open", account["token"])

@@ -28,7 +28,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
 
     private func record(_ req: Request, status: UInt, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
-        let route = req.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        let route = req.routePattern
         req.application.operationalMetrics.recordRequest(method: req.method.rawValue, route: route, status: status, duration: elapsed)
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         req.logger.log(level: status >= 500 ? .error : .info, "\(req.method.rawValue) \(route) \(status)",
@@ -43,6 +43,12 @@ struct RequestLogMiddleware: AsyncMiddleware {
 }
 
 extension Request {
+    /// The route as registered (`/set-up/:token`), what logs and metrics name: never the path, which can carry
+    /// secrets (set-up links) and record ids.
+    var routePattern: String {
+        route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+    }
+
     private struct RequestIDKey: StorageKey { typealias Value = String }
 
     /// The id in this request's log lines and its `X-Request-Id` response header; error pages show it as the

@@ -11,9 +11,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             // The request id: the same value as in every log line of this request, and its X-Request-Id header.
             let reference = req.requestID
             if status.code >= 500 {
-                req.logger.error("\(req.method) \(Self.routePattern(req)): \(String(reflecting: error))")
+                req.logger.error("\(req.method) \(req.routePattern): \(String(reflecting: error))")
             } else {
-                req.logger.info("\(req.method) \(Self.routePattern(req)): \(status.code)")
+                req.logger.info("\(req.method) \(req.routePattern): \(status.code)")
             }
             let headers = (error as? any AbortError)?.headers ?? [:]
             return try await page(for: status, headers: headers, error: error, reference: String(reference), req: req)
@@ -40,11 +40,6 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         response.headers.contentType = .html
         if let wait = headers.first(name: .retryAfter) { response.headers.replaceOrAdd(name: .retryAfter, value: wait) }
         return response
-    }
-
-    /// The route as registered (`/set-up/:token`), never the path: paths can carry secrets and record ids.
-    static func routePattern(_ req: Request) -> String {
-        req.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
     }
 
     static func text(for status: HTTPResponseStatus) -> (String, String) {

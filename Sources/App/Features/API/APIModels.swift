@@ -193,6 +193,7 @@ struct ContactJSON: Encodable {
     private enum CodingKeys: String, CodingKey { case id, happenedAt, kind, durationMinutes, present, sensitive, notes, notesWithheld }
 }
 
+/// Measures not taken are left out (the document does not require them).
 struct MeasuresJSON: Encodable {
     let id: UUID
     let stage: String
@@ -222,28 +223,6 @@ struct MeasuresJSON: Encodable {
         familyConflict = measure.familyConflict
         eet = measure.eet
         goalProgress = measure.goalProgress
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(recordedOn, forKey: .recordedOn)
-        try c.encode(source, forKey: .source)
-        try c.encode(safety, forKey: .safety)
-        try c.encode(mentalHealth, forKey: .mentalHealth)
-        try c.encode(criminogenicNeed, forKey: .criminogenicNeed)
-        try c.encode(missingEpisodes, forKey: .missingEpisodes)
-        try c.encode(offences, forKey: .offences)
-        try c.encode(countyLinesActive, forKey: .countyLinesActive)
-        try c.encode(familyConflict, forKey: .familyConflict)
-        try c.encode(eet, forKey: .eet)
-        try c.encode(goalProgress, forKey: .goalProgress)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case id, stage, recordedOn, source, safety, mentalHealth, criminogenicNeed, missingEpisodes, offences,
-             countyLinesActive, familyConflict, eet, goalProgress
     }
 }
 

@@ -40,6 +40,8 @@ struct APITokenMiddleware: AsyncMiddleware {
             regionID: user.$region.id, regionCode: user.region?.code, regionName: user.region?.name,
             sessionID: tokenID, stage: .signedIn, csrfToken: "", tokenName: token.name, readOnly: token.readOnly)
         if token.readOnly && ![.GET, .HEAD].contains(req.method) {
+            try await req.audit("access.refused", outcome: .refused, objectType: "route",
+                                objectID: "\(req.method) \(req.routePattern)", detail: "read-only token")
             throw APIReadOnly()
         }
         return try await next.respond(to: req)
