@@ -23,5 +23,6 @@ enum Migrations {
         CreateContexts(),
         CreateAPITokens(),
         AddReportIndexes(),
+        AddAuditObjectIndex(),
     ]
 }

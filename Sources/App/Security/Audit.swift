@@ -28,35 +28,44 @@ enum Audit {
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: chainLockKey))").run()
         }
-        let last = try await AuditEvent.query(on: db).sort(\.$seq, .descending).first()
-        let event = AuditEvent()
-        event.seq = (last?.seq ?? 0) + 1
-        event.at = timestamp(date)
-        event.userID = entry.userID
-        event.actor = entry.actor
-        event.action = entry.action
-        event.outcome = entry.outcome.rawValue
-        event.objectType = entry.objectType
-        event.objectID = entry.objectID
-        event.region = entry.region
-        event.address = entry.address
-        event.detail = entry.detail
-        event.prevHash = last?.hash ?? genesisHash
-        event.hash = hash(of: event)
-        try await event.create(on: db)
+        // Plain SQL rather than Fluent models: every page view appends an entry, and Fluent's reflection cost more
+        // than the statements themselves.
+        struct Link: Decodable { let seq: Int; let hash: String }
+        let last = try await sql.select().column("seq").column("hash").from(AuditEvent.schema)
+            .orderBy("seq", .descending).limit(1).first(decoding: Link.self)
+        let seq = (last?.seq ?? 0) + 1
+        let at = timestamp(date)
+        let prevHash = last?.hash ?? genesisHash
+        let hash = hash(of: [
+            String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action, entry.outcome.rawValue,
+            entry.objectType, entry.objectID, entry.region, entry.address, entry.detail, prevHash,
+        ])
+        try await sql.insert(into: AuditEvent.schema)
+            .columns("id", "seq", "at", "user_id", "actor", "action", "outcome", "object_type", "object_id", "region",
+                     "address", "detail", "prev_hash", "hash")
+            .values(SQLBind(UUID()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
+                    SQLBind(entry.action), SQLBind(entry.outcome.rawValue), SQLBind(entry.objectType),
+                    SQLBind(entry.objectID), SQLBind(entry.region), SQLBind(entry.address), SQLBind(entry.detail),
+                    SQLBind(prevHash), SQLBind(hash))
+            .run()
     }
 
     static let chainLockKey: Int64 = 0x5245_4143_4841_4200 // "REACHAB"
     static let genesisHash = String(repeating: "0", count: 64)
 
     static func hash(of event: AuditEvent) -> String {
-        let fields: [String] = [
+        hash(of: [
             String(event.seq), event.at, event.userID?.uuidString ?? "", event.actor, event.action, event.outcome,
             event.objectType, event.objectID, event.region, event.address, event.detail, event.prevHash,
-        ]
+        ])
+    }
+
+    /// The entry's fields in chain order: seq, at, user id, actor, action, outcome, object type, object id,
+    /// region, address, detail, previous hash.
+    private static func hash(of fields: [String]) -> String {
         // Each field is length-prefixed so that moving text between fields changes the hash.
         let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(SHA256.hash(data: Data(canonical.utf8)))
     }
 
     static func timestamp(_ date: Date) -> String { DateFormats.auditTimestamp.string(from: date) }

@@ -21,7 +21,7 @@ struct FieldCipher: Sendable {
     /// A key's id is the start of a hash of it: it names the key without revealing it.
     static func identifier(of key: SymmetricKey) -> String {
         let digest = key.withUnsafeBytes { SHA256.hash(data: Data("reachable-key-id".utf8) + Data($0)) }
-        return digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(digest.prefix(4))
     }
 
     /// The id of the key that seals new values.

@@ -22,7 +22,7 @@ enum SecretToken {
 
     /// Tokens carry at least 128 bits of entropy, so a plain SHA-256 is enough to store them (no salt needed).
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Comparison whose time does not depend on where the first difference is.

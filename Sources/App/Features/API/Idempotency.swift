@@ -19,7 +19,7 @@ struct Idempotency: Sendable {
             throw APIRequestProblem(status: .badRequest, reason: "Idempotency-Key must be 1 to 255 visible ASCII characters.")
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
-        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.lowercase(SHA256.hash(data: body))
         return Idempotency(userID: try req.requireUser().id, key: key,
                            fingerprint: "\(req.method.rawValue) \(req.url.path) \(digest)")
     }

@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// The case page: the young person's safe-contact warnings first, then the timeline, newest first, then the
@@ -105,8 +106,11 @@ struct CasePage: Encodable {
         events.sort { $0.sortKey > $1.sortKey }
         var viewers: [Viewer]?
         if scope.isManager {
-            viewers = try await AuditEvent.query(on: req.db).filter(\.$objectType == "case").filter(\.$objectID == caseID.uuidString)
-                .filter(\.$action == "case.viewed").sort(\.$seq, .descending).limit(50).all()
+            // Two columns of fifty rows, without Fluent's per-row reflection (a sixth of the page's time).
+            struct Row: Decodable { let actor: String; let at: String }
+            viewers = try await (req.db as! any SQLDatabase).select().column("actor").column("at").from(AuditEvent.schema)
+                .where("object_type", .equal, "case").where("object_id", .equal, caseID.uuidString)
+                .where("action", .equal, "case.viewed").orderBy("seq", .descending).limit(50).all(decoding: Row.self)
                 .map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
         let person = supportCase.person

@@ -7,8 +7,6 @@ import SQLKit
 /// (SPEC §6). Rows become the same people, referrals, cases and outcome measures the screens show. A row
 /// whose ref exists is updated if it changed and left alone if not, so importing a file twice changes nothing.
 enum ReferralImport {
-    static let batchSize = 250
-
     static func run(text: String, onlyRegion: String? = nil, actor: AuditEntry, now: Date, db: any Database,
                     writes: WriteGate) async throws -> ImportSummary {
         let reference = try await ImportReferenceData.load(on: db)
@@ -40,12 +38,22 @@ enum ReferralImport {
 
     private static func write(_ rows: [ReferralRow], reference: ImportReferenceData, on db: any Database) async throws -> ImportSummary {
         var summary = ImportSummary()
-        var existing: [String: Referral] = [:]
+        // Each known ref's fingerprint first, as plain rows; whole referrals only for the rows that changed.
+        struct Known: Decodable { let ref: String; let import_fingerprint: String? }
+        var fingerprints: [String: String?] = [:]
+        let sql = db as! any SQLDatabase
         for chunk in rows.map(\.ref).chunked(into: 500) {
-            for referral in try await Referral.query(on: db).filter(\.$ref ~~ chunk).all() { existing[referral.ref] = referral }
+            for known in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
+                .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
+                fingerprints[known.ref] = known.import_fingerprint
+            }
         }
-        let toWrite = rows.filter { existing[$0.ref]?.importFingerprint != $0.fingerprint }
+        let toWrite = rows.filter { row in fingerprints[row.ref].map { $0 != row.fingerprint } ?? true }
         guard !toWrite.isEmpty else { return summary }
+        var existing: [String: Referral] = [:]
+        for chunk in toWrite.map(\.ref).filter({ fingerprints[$0] != nil }).chunked(into: 500) {
+            for referral in try await Referral.query(on: db).filter(\.$ref ~~ Array(chunk)).all() { existing[referral.ref] = referral }
+        }
 
         var people = try await PeopleIndex.load(dates: Set(toWrite.map(\.dateOfBirth.description)), on: db)
         var newPeople: [Person] = []
@@ -53,21 +61,21 @@ enum ReferralImport {
         var changedReferrals: [Referral] = []
         var children = Children()
         for row in toWrite {
-            let person = people.match(row) ?? {
+            let personID = people.match(row) ?? {
                 let person = PeopleIndex.makePerson(row, regionID: reference.regionIDs[row.region]!)
                 people.add(person)
                 newPeople.append(person)
-                return person
+                return person.id!
             }()
             let eligibility = Eligibility.assess(
                 received: row.receivedDate, dateOfBirth: row.dateOfBirth, homeLocalAuthority: row.homeLocalAuthority,
                 regionLocalAuthorities: reference.localAuthoritiesByRegion[row.region] ?? [],
                 exploitationTypes: row.exploitationTypes)
             if let referral = existing[row.ref] {
-                fill(referral, from: row, personID: person.id!, regionID: reference.regionIDs[row.region]!, eligibility: eligibility)
+                fill(referral, from: row, personID: personID, regionID: reference.regionIDs[row.region]!, eligibility: eligibility)
                 changedReferrals.append(referral)
                 let existingCase = try await replaceImportedChildren(of: referral.id!, keepingCase: row.caseOpened != nil, on: db)
-                children.add(row, referralID: referral.id!, personID: person.id!, regionID: referral.$region.id,
+                children.add(row, referralID: referral.id!, personID: personID, regionID: referral.$region.id,
                              existingCase: existingCase)
                 summary.updated += 1
             } else {
@@ -76,19 +84,23 @@ enum ReferralImport {
                 referral.riskIndicators = ""
                 referral.consent = "not_recorded"
                 referral.isRepeat = false
-                fill(referral, from: row, personID: person.id!, regionID: reference.regionIDs[row.region]!, eligibility: eligibility)
+                fill(referral, from: row, personID: personID, regionID: reference.regionIDs[row.region]!, eligibility: eligibility)
                 newReferrals.append(referral)
-                children.add(row, referralID: referral.id!, personID: person.id!, regionID: referral.$region.id,
+                children.add(row, referralID: referral.id!, personID: personID, regionID: referral.$region.id,
                              existingCase: nil)
                 summary.created += 1
             }
         }
-        for batch in newPeople.chunked(into: batchSize) { try await batch.create(on: db) }
-        for batch in newReferrals.chunked(into: batchSize) { try await batch.create(on: db) }
+        var peopleRows = Person.bulk()
+        for person in newPeople { peopleRows.append(person.bulkValues) }
+        try await peopleRows.run(on: db)
+        var referralRows = Referral.bulk()
+        for referral in newReferrals { referralRows.append(referral.bulkValues) }
+        try await referralRows.run(on: db)
         // Changed rows are saved once any new person they now point to exists.
         for referral in changedReferrals { try await referral.update(on: db) }
         try await children.create(on: db)
-        try await markRepeats(personIDs: Set(toWrite.compactMap { people.match($0)?.id }), on: db)
+        try await markRepeats(personIDs: Set(toWrite.compactMap { people.match($0) }), on: db)
         summary.peopleCreated = newPeople.count
         return summary
     }
@@ -183,11 +195,19 @@ enum ReferralImport {
         }
 
         func create(on db: any Database) async throws {
-            for batch in types.chunked(into: 1000) { try await batch.create(on: db) }
-            for batch in cases.chunked(into: ReferralImport.batchSize) { try await batch.create(on: db) }
+            var rows = ReferralExploitationType.bulk()
+            for type in types { rows.append(type.bulkValues) }
+            try await rows.run(on: db)
+            rows = SupportCase.bulk()
+            for supportCase in cases { rows.append(supportCase.bulkValues) }
+            try await rows.run(on: db)
             for supportCase in updatedCases { try await supportCase.update(on: db) }
-            for batch in measures.chunked(into: ReferralImport.batchSize) { try await batch.create(on: db) }
-            for batch in rescues.chunked(into: ReferralImport.batchSize) { try await batch.create(on: db) }
+            rows = OutcomeMeasure.bulk()
+            for measure in measures { rows.append(measure.bulkValues) }
+            try await rows.run(on: db)
+            rows = Rescue.bulk()
+            for rescue in rescues { rows.append(rescue.bulkValues) }
+            try await rows.run(on: db)
         }
     }
 }
