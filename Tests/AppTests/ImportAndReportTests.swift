@@ -125,6 +125,32 @@ struct ImportAndReportTests {
         }
     }
 
+    @Test("A file longer than one INSERT statement holds is written whole: every row, case and measure")
+    func largeFile() async throws {
+        let lines = AnnualReportFixture.referrals.split(separator: "\n")
+        let header = lines[0]
+        let template = lines.first { $0.hasPrefix("R01,") }!.dropFirst("R01,".count)
+        // 1,201 rows: more than the 500 rows a statement carries, with a remainder in the last one.
+        let rows = (1...1201).map { n in
+            "BIG\(n)," + template.replacingOccurrences(of: "Zoë,O'Neill", with: "Zoë,O'Neill\(n % 600)")
+        }
+        let text = ([String(header)] + rows).joined(separator: "\n")
+        try await withApp { app in
+            let summary = try await ReferralImport.run(text: text, actor: Self.actor, now: app.clock.now(), db: app.db,
+                                                       writes: app.writes)
+            #expect(summary == ImportSummary(created: 1201, updated: 0, unchanged: 0, peopleCreated: 600))
+            #expect(try await Referral.query(on: app.db).count() == 1201)
+            #expect(try await Person.query(on: app.db).count() == 600, "the same name and birth date is the same person")
+            #expect(try await ReferralExploitationType.query(on: app.db).count() == 2402)
+            #expect(try await SupportCase.query(on: app.db).count() == 1201)
+            #expect(try await OutcomeMeasure.query(on: app.db).count() == 2402)
+            let repeats = try await Referral.query(on: app.db).filter(\.$isRepeat == true).count()
+            #expect(repeats == 0, "every case closed after the referrals it could repeat were received")
+            let person = try #require(try await Person.query(on: app.db).filter(\.$lastName == "O'Neill7").first())
+            #expect(person.foldedLast == NameFolding.fold("O'Neill7") && person.ethnicity == "black" && !person.legalHold)
+        }
+    }
+
     @Test("A bad file is refused whole, every problem named by line and column, nothing written")
     func badRows() async throws {
         try await withApp { app in

@@ -45,6 +45,7 @@ struct DemoCommand: AsyncCommand {
             let perYear = Double(plan.referralsPerYear.values.reduce(0, +)) * 8 / 7
             plan.scale = Double(wanted) / (perYear * Double(years.count))
         }
+        try await DatabaseSetup.enlargeSQLiteCache(app, megabytes: 1024)
         var generator = DemoGenerator(seed: signature.seed ?? 1, plan: plan,
                                       regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
         let output = generator.generate()

@@ -24,5 +24,6 @@ enum Migrations {
         CreateAPITokens(),
         AddReportIndexes(),
         AddAuditObjectIndex(),
+        AddReportCoveringIndexes(),
     ]
 }

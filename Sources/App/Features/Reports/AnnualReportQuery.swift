@@ -18,54 +18,57 @@ enum AnnualReportQuery {
 
     static func run(region: String, year: FinancialYear, on db: any Database) async throws -> AnnualReport {
         let sql = db as! any SQLDatabase
-        var regionIDs: [UUID]? = nil
-        if region != "all" {
-            guard let found = try await Region.query(on: db).filter(\.$code == region).first() else {
-                throw Failure.unknownRegion(region)
-            }
-            regionIDs = [try found.requireID()]
-        }
+        // "all" names every region, so the report's indexes, which lead with the region, serve it too.
+        struct RegionRow: Decodable { let id: UUID }
+        var regions = sql.select().column("id").from(Region.schema)
+        if region != "all" { regions = regions.where("code", .equal, region) }
+        let regionIDs = try await regions.all(decoding: RegionRow.self).map(\.id)
+        if region != "all" && regionIDs.isEmpty { throw Failure.unknownRegion(region) }
         let scope = Scope(regionIDs: regionIDs, start: year.start.description, end: year.end.description)
         var report = AnnualReport(region: region, year: year)
-        report.referrals = try await referrals(scope, sql)
-        report.rescue = try await rescue(scope, sql)
+        (report.referrals, report.rescue) = try await referrals(scope, sql)
+        report.rescue.medianResponseMinutes = try await rescueMedianMinutes(scope, sql)
         report.outreach = try await outreach(scope, sql)
         report.outcomes = try await outcomeSums(scope, sql).outcomes
         report.demographics = try await demographics(scope, sql)
         return report
     }
 
-    /// Which rows a report covers: its regions (nil for all) and its period, bound as parameters.
+    /// Which rows a report covers: its regions (every region for "all") and its period, bound as parameters.
     struct Scope {
-        let regionIDs: [UUID]?
+        let regionIDs: [UUID]
         let start: String
         let end: String
 
         /// `AND <alias>.region_id IN (…) AND <alias>.<dateColumn> BETWEEN … AND …`
         func filter(_ alias: String, date dateColumn: String) -> SQLQueryString {
-            var text: SQLQueryString = " AND \(ident: alias).\(ident: dateColumn) BETWEEN \(bind: start) AND \(bind: end)"
-            if let regionIDs {
-                text = text + " AND \(ident: alias).region_id IN (\(binds: regionIDs))"
-            }
-            return text
+            // With no regions at all (an empty database), `IN ()` is not valid SQL: match nothing instead.
+            guard !regionIDs.isEmpty else { return " AND 1 = 0" }
+            return " AND \(ident: alias).region_id IN (\(binds: regionIDs))"
+                + " AND \(ident: alias).\(ident: dateColumn) BETWEEN \(bind: start) AND \(bind: end)"
         }
     }
 
-    private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Referrals {
+    /// Support referrals and rescue requests in one pass over the period's referrals (each pass reads every
+    /// referral of the period, whichever service it is for).
+    private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws -> (AnnualReport.Referrals, AnnualReport.Rescue) {
         let query: SQLQueryString = """
-            SELECT COUNT(*) AS received,
-              CAST(COALESCE(SUM(CASE WHEN r.eligible THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
-              CAST(COALESCE(SUM(CASE WHEN r.first_ineligibility_reason = 'outside_area' THEN 1 ELSE 0 END), 0) AS BIGINT) AS outside_area,
-              CAST(COALESCE(SUM(CASE WHEN r.first_ineligibility_reason = 'age_25_or_over' THEN 1 ELSE 0 END), 0) AS BIGINT) AS too_old,
-              CAST(COALESCE(SUM(CASE WHEN r.first_ineligibility_reason = 'no_exploitation_concern' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_concern,
-              CAST(COALESCE(SUM(CASE WHEN r.eligible AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS engaged,
-              CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.person_id = r.person_id
-                AND c.closed_date IS NOT NULL AND c.closed_date < r.received_date) THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats
-            FROM referrals r WHERE r.service = 'support'
+            SELECT
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' THEN 1 ELSE 0 END), 0) AS BIGINT) AS received,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.eligible THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'outside_area' THEN 1 ELSE 0 END), 0) AS BIGINT) AS outside_area,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'age_25_or_over' THEN 1 ELSE 0 END), 0) AS BIGINT) AS too_old,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'no_exploitation_concern' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_concern,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.eligible AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS engaged,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = r.person_id
+                AND c.closed_date IS NOT NULL AND c.closed_date < r.received_date) THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' THEN 1 ELSE 0 END), 0) AS BIGINT) AS requests,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS converted
+            FROM referrals r WHERE r.service IN ('support', 'rescue')
             """ + scope.filter("r", date: "received_date")
-        let row = try await sql.raw(query).first()
         var result = AnnualReport.Referrals()
-        guard let row else { return result }
+        var rescue = AnnualReport.Rescue()
+        guard let row = try await sql.raw(query).first() else { return (result, rescue) }
         result.received = try row.decode(column: "received", as: Int.self)
         result.metCriteria = try row.decode(column: "met", as: Int.self)
         result.didNotMeetCriteria = result.received - result.metCriteria
@@ -76,21 +79,13 @@ enum AnnualReportQuery {
         ]
         result.engaged = try row.decode(column: "engaged", as: Int.self)
         result.repeat = try row.decode(column: "repeats", as: Int.self)
-        return result
+        rescue.requests = try row.decode(column: "requests", as: Int.self)
+        rescue.convertedToSupport = try row.decode(column: "converted", as: Int.self)
+        return (result, rescue)
     }
 
-    private static func rescue(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Rescue {
-        let counts: SQLQueryString = """
-            SELECT COUNT(*) AS requests,
-              CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS converted
-            FROM referrals r WHERE r.service = 'rescue'
-            """ + scope.filter("r", date: "received_date")
-        var result = AnnualReport.Rescue()
-        if let row = try await sql.raw(counts).first() {
-            result.requests = try row.decode(column: "requests", as: Int.self)
-            result.convertedToSupport = try row.decode(column: "converted", as: Int.self)
-        }
-        // Rescues are few (hundreds a year), so their times are read and the median taken here.
+    /// Rescues are few (hundreds a year), so their times are read and the median taken here.
+    private static func rescueMedianMinutes(_ scope: Scope, _ sql: any SQLDatabase) async throws -> Double? {
         let times: SQLQueryString = """
             SELECT s.call_at AS call_at, s.arrived_at AS arrived_at FROM rescues s JOIN referrals r ON r.id = s.referral_id
             WHERE r.service = 'rescue' AND s.call_at IS NOT NULL AND s.arrived_at IS NOT NULL
@@ -98,8 +93,7 @@ enum AnnualReportQuery {
         let minutes = try await sql.raw(times).all().map { row in
             try row.decode(column: "arrived_at", as: Date.self).timeIntervalSince(try row.decode(column: "call_at", as: Date.self)) / 60
         }
-        result.medianResponseMinutes = Median.of(minutes).map { ($0 * 10).rounded() / 10 }
-        return result
+        return Median.of(minutes).map { ($0 * 10).rounded() / 10 }
     }
 
     private static func outreach(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Outreach {
@@ -178,11 +172,21 @@ enum AnnualReportQuery {
             return counts
         }
         var result = AnnualReport.Demographics()
-        // Keys are text on both databases (JSON object keys are strings).
-        result.age = try await grouped("CAST(r.age_at_referral AS TEXT)")
-        result.gender = try await grouped("r.gender")
-        result.ethnicity = try await grouped("COALESCE(r.ethnicity, 'not_known')")
-        result.referralSource = try await grouped("r.referral_source")
+        // Age, gender, ethnicity and source in one pass over the period's referrals, grouped by all four and
+        // summed here (a few hundred groups), rather than four passes: at national scale each pass reads every
+        // referral of the year. Keys are text on both databases (JSON object keys are strings).
+        let combined: SQLQueryString = """
+            SELECT CAST(r.age_at_referral AS TEXT) AS age, r.gender AS gender, COALESCE(r.ethnicity, 'not_known') AS ethnicity,
+              r.referral_source AS source, COUNT(*) AS n FROM referrals r
+            """ + support + " GROUP BY 1, 2, 3, 4"
+        for row in try await sql.raw(combined).all() {
+            let n = try row.decode(column: "n", as: Int.self)
+            guard n > 0 else { continue }
+            result.age[try row.decode(column: "age", as: String.self), default: 0] += n
+            result.gender[try row.decode(column: "gender", as: String.self), default: 0] += n
+            result.ethnicity[try row.decode(column: "ethnicity", as: String.self), default: 0] += n
+            result.referralSource[try row.decode(column: "source", as: String.self), default: 0] += n
+        }
         result.exploitationType = try await grouped(
             "t.code", from: "FROM referral_exploitation_types t JOIN referrals r ON r.id = t.referral_id")
         result.localAuthority = try await grouped(
