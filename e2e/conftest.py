@@ -219,10 +219,28 @@ class Browser:
         self.wait_for_new_page(page)
 
     def wait_for_new_page(self, page):
-        """Forms post and the server answers with a new page: wait until the old one is gone."""
-        from selenium.webdriver.support import expected_conditions
+        """Forms post and the server answers with a new page: wait until the old one is gone.
+
+        Asking about the old page's element while Chromium swaps documents can fail with "Node with given id does
+        not belong to the document" instead of the usual stale-element error (it failed a CI run once the server
+        answered faster): both mean the old page is gone."""
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(page))
+
+        def old_page_gone(_driver) -> bool:
+            try:
+                page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                # Chromium's words for an element of a document that has been replaced.
+                if any(sign in str(error) for sign in ("does not belong to the document", "No node with given id",
+                                                       "Cannot find context with specified id")):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, 20).until(old_page_gone)
 
     def press_enter(self):
         """Enter on the focused button, then wait for the server's answer."""
