@@ -70,6 +70,16 @@ struct SecurityPrimitivesTests {
         #expect(!hash.contains(base))
     }
 
+    /// Stored session and API token hashes and the audit chain are this text: it must not change form.
+    @Test("Digests print as lower-case hex: the FIPS 180-2 SHA-256 vector for \"abc\", and single bytes")
+    func hex() {
+        #expect(Hex.lowercase(SHA256.hash(data: Data("abc".utf8)))
+            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hex.lowercase([0x00, 0x0F, 0xA0, 0xFF]) == "000fa0ff")
+        #expect(Hex.lowercase([UInt8]()) == "")
+        #expect(SecretToken.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test("Tokens are long, random and stored as hashes")
     func tokens() {
         let a = SecretToken.make(), b = SecretToken.make()

@@ -15,8 +15,6 @@ enum DemoCasework {
         "Strategy meeting with social care and police.", "Did not attend; left a message with the safe contact.",
     ]
     static let casesPerPage = 2_000
-    /// Rows per INSERT statement: well under SQLite's and PostgreSQL's limits on bound values.
-    static let rowsPerInsert = 500
 
     private struct CaseRow: Decodable {
         let id: UUID
@@ -45,9 +43,15 @@ enum DemoCasework {
             let cases = try await query.all(decoding: CaseRow.self)
             guard let last = cases.last else { break }
             after = last.id
-            var contacts: [[any SQLExpression]] = []
-            var ratings: [[any SQLExpression]] = []
-            var reviews: [[any SQLExpression]] = []
+            var contacts = BulkInsert(table: Contact.schema, columns: [
+                "id", "case_id", "happened_at", "kind", "duration_minutes", "present", "notes", "sensitive",
+                "recorded_by_id", "created_at",
+            ])
+            var ratings = BulkInsert(table: RiskRating.schema,
+                                     columns: ["id", "case_id", "rating", "reason", "rated_at", "rated_by_id", "indicators"])
+            var reviews = BulkInsert(table: OutcomeMeasure.schema, columns: [
+                "id", "case_id", "stage", "recorded_on", "safety", "mental_health", "criminogenic_need", "source",
+            ])
             for supportCase in cases {
                 guard let worker = workerByRegion[supportCase.region_id], let opened = CivilDate(supportCase.opened_date) else { continue }
                 let end = supportCase.closed_date.flatMap(CivilDate.init) ?? today
@@ -76,24 +80,11 @@ enum DemoCasework {
             }
             let page = (contacts, ratings, reviews)
             try await app.writes.transaction(on: app.db) { db in
-                let sql = db as! any SQLDatabase
-                for rows in page.0.chunked(into: rowsPerInsert) {
-                    try await sql.insert(into: Contact.schema)
-                        .columns("id", "case_id", "happened_at", "kind", "duration_minutes", "present", "notes", "sensitive",
-                                 "recorded_by_id", "created_at")
-                        .rows(rows).run()
-                }
-                for rows in page.1.chunked(into: rowsPerInsert) {
-                    try await sql.insert(into: RiskRating.schema)
-                        .columns("id", "case_id", "rating", "reason", "rated_at", "rated_by_id", "indicators").rows(rows).run()
-                }
-                for rows in page.2.chunked(into: rowsPerInsert) {
-                    try await sql.insert(into: OutcomeMeasure.schema)
-                        .columns("id", "case_id", "stage", "recorded_on", "safety", "mental_health", "criminogenic_need", "source")
-                        .rows(rows).run()
-                }
+                try await page.0.run(on: db)
+                try await page.1.run(on: db)
+                try await page.2.run(on: db)
             }
-            written += contacts.count
+            written += contacts.rows.count
         }
         return written
     }

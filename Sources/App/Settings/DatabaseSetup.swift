@@ -54,21 +54,23 @@ enum DatabaseSetup {
 
     /// A bulk command (the demo generator) writing millions of rows with random UUID keys touches index pages
     /// all over a multi-gigabyte file: with the server's 32 MB cache, 400,000 referrals took six times as long as
-    /// 100,000. Commands that are not the server may take a larger cache; nothing happens on PostgreSQL.
+    /// 100,000. Commands that are not the server may take a larger cache (the benefit is not yet measured: see
+    /// docs/performance.md); nothing happens on PostgreSQL.
     static func enlargeSQLiteCache(_ app: Application, megabytes: Int) async throws {
-        for loop in app.eventLoopGroup.makeIterator() {
-            guard let db = app.databases.database(logger: app.logger, on: loop) as? any SQLDatabase,
-                  db.dialect.name == "sqlite" else { continue }
-            let pragma = "PRAGMA cache_size=-" + String(megabytes * 1000)
-            try await db.raw(SQLQueryString(pragma)).run()
-        }
+        try await onEverySQLiteConnection(app, run: ["PRAGMA cache_size=-" + String(megabytes * 1000)])
     }
 
     static func applySQLitePragmas(_ app: Application) async throws {
+        try await onEverySQLiteConnection(app, run: sqlitePragmas)
+    }
+
+    /// Pragmas are per connection, and the driver keeps one connection per event loop.
+    private static func onEverySQLiteConnection(_ app: Application, run statements: [String]) async throws {
         for loop in app.eventLoopGroup.makeIterator() {
-            guard let db = app.databases.database(logger: app.logger, on: loop) as? any SQLDatabase else { continue }
-            for pragma in sqlitePragmas {
-                try await db.raw(SQLQueryString(pragma)).run()
+            guard let db = app.databases.database(logger: app.logger, on: loop) as? any SQLDatabase,
+                  db.dialect.name == "sqlite" else { continue }
+            for statement in statements {
+                try await db.raw(SQLQueryString(statement)).run()
             }
         }
     }

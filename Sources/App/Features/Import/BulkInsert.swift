@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Rows for one table written as multi-row INSERT statements with explicit columns.
+/// Rows for one table written as multi-row INSERT statements with explicit columns (an optional value binds as
+/// NULL).
 ///
 /// The import and the demo generator write hundreds of thousands of rows. Fluent's `[Model].create` reads
 /// every property of every model by reflection, which cost more than SQLite's own work (see docs/performance.md);
@@ -35,11 +36,6 @@ struct BulkInsert {
     }
 }
 
-/// Binds an optional as SQL NULL when absent.
-func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-    value.map { SQLBind($0) } ?? SQLLiteral.null
-}
-
 extension Person {
     static func bulk() -> BulkInsert {
         BulkInsert(table: schema, columns: [
@@ -52,7 +48,7 @@ extension Person {
     /// Only what `Person.make` sets: contact details, safe contact and the rest start empty.
     var bulkValues: [any SQLExpression] {
         [SQLBind(id!), SQLBind(firstName), SQLBind(lastName), SQLBind(foldedFirst), SQLBind(foldedLast),
-         SQLBind(surnameKey), SQLBind(dateOfBirth), SQLBind(gender), bind(ethnicity), SQLBind(homeLocalAuthority),
+         SQLBind(surnameKey), SQLBind(dateOfBirth), SQLBind(gender), SQLBind(ethnicity), SQLBind(homeLocalAuthority),
          SQLBind($firstRegion.id), SQLBind(legalHold), SQLBind(doNotText), SQLBind(phoneMayBeControlled),
          SQLBind(createdAt ?? Date())]
     }
@@ -72,11 +68,11 @@ extension Referral {
     /// What the import fills: a referral keyed in on the form is written by Fluent as usual.
     var bulkValues: [any SQLExpression] {
         [SQLBind(id!), SQLBind(ref), SQLBind($region.id), SQLBind(service), SQLBind(receivedDate), SQLBind(referralSource),
-         bind(referrerOrganisation), SQLBind($person.id), SQLBind(firstName), SQLBind(lastName), SQLBind(dateOfBirth),
-         SQLBind(ageAtReferral), SQLBind(gender), bind(ethnicity), SQLBind(homeLocalAuthority),
+         SQLBind(referrerOrganisation), SQLBind($person.id), SQLBind(firstName), SQLBind(lastName), SQLBind(dateOfBirth),
+         SQLBind(ageAtReferral), SQLBind(gender), SQLBind(ethnicity), SQLBind(homeLocalAuthority),
          SQLBind(exploitationTypes), SQLBind(riskIndicators), SQLBind(consent), SQLBind(eligible),
-         SQLBind(ineligibilityReasons), bind(firstIneligibilityReason), SQLBind(isRepeat), SQLBind(status.rawValue),
-         bind(notAcceptedReason), bind(importFingerprint), SQLBind(createdAt ?? Date())]
+         SQLBind(ineligibilityReasons), SQLBind(firstIneligibilityReason), SQLBind(isRepeat), SQLBind(status.rawValue),
+         SQLBind(notAcceptedReason), SQLBind(importFingerprint), SQLBind(createdAt ?? Date())]
     }
 }
 
@@ -95,8 +91,8 @@ extension SupportCase {
     }
 
     var bulkValues: [any SQLExpression] {
-        [SQLBind(id!), SQLBind($region.id), SQLBind($person.id), SQLBind($referral.id), bind($leadCaseworker.id),
-         SQLBind(openedDate), bind(closedDate), bind(closureReason), SQLBind(createdAt ?? Date())]
+        [SQLBind(id!), SQLBind($region.id), SQLBind($person.id), SQLBind($referral.id), SQLBind($leadCaseworker.id),
+         SQLBind(openedDate), SQLBind(closedDate), SQLBind(closureReason), SQLBind(createdAt ?? Date())]
     }
 }
 
@@ -109,9 +105,9 @@ extension OutcomeMeasure {
     }
 
     var bulkValues: [any SQLExpression] {
-        [SQLBind(id ?? UUID()), SQLBind($supportCase.id), SQLBind(stage.rawValue), SQLBind(recordedOn), bind(safety),
-         bind(mentalHealth), bind(criminogenicNeed), bind(missingEpisodes), bind(offences), bind(countyLinesActive),
-         bind(familyConflict), bind(eet), bind(goalProgress), SQLBind(source)]
+        [SQLBind(id ?? UUID()), SQLBind($supportCase.id), SQLBind(stage.rawValue), SQLBind(recordedOn), SQLBind(safety),
+         SQLBind(mentalHealth), SQLBind(criminogenicNeed), SQLBind(missingEpisodes), SQLBind(offences), SQLBind(countyLinesActive),
+         SQLBind(familyConflict), SQLBind(eet), SQLBind(goalProgress), SQLBind(source)]
     }
 }
 
@@ -122,6 +118,6 @@ extension Rescue {
 
     /// What the import knows of a historic rescue.
     var bulkValues: [any SQLExpression] {
-        [SQLBind(id ?? UUID()), SQLBind($referral.id), bind(callAt), bind(arrivedAt), bind(outcome)]
+        [SQLBind(id ?? UUID()), SQLBind($referral.id), SQLBind(callAt), SQLBind(arrivedAt), SQLBind(outcome)]
     }
 }
