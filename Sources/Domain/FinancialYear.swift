@@ -15,7 +15,7 @@ public struct FinancialYear: Hashable, Comparable, Sendable, CustomStringConvert
         self.startYear = start
     }
 
-    public var description: String { String(format: "%04d-%02d", startYear, (startYear + 1) % 100) }
+    public var description: String { Digits.padded(startYear, width: 4) + "-" + Digits.padded((startYear + 1) % 100, width: 2) }
     public var start: CivilDate { CivilDate(year: startYear, month: 4, day: 1) }
     public var end: CivilDate { CivilDate(year: startYear + 1, month: 3, day: 31) }
     public var previous: FinancialYear { FinancialYear(startYear: startYear - 1) }

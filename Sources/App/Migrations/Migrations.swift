@@ -25,5 +25,6 @@ enum Migrations {
         AddReportIndexes(),
         AddAuditObjectIndex(),
         AddReportCoveringIndexes(),
+        ReportFromReferralRow(),
     ]
 }

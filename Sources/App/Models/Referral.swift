@@ -38,7 +38,7 @@ final class Referral: Model, @unchecked Sendable {
     @Field(key: "gender") var gender: String
     @OptionalField(key: "ethnicity") var ethnicity: String?
     @Field(key: "home_local_authority") var homeLocalAuthority: String
-    /// Codes joined by `;`; `referral_exploitation_types` holds one row per code for grouped counts.
+    /// Codes joined by `;`; the annual report counts them from here (through its covering index).
     @Field(key: "exploitation_types") var exploitationTypes: String
     @Field(key: "risk_indicators") var riskIndicators: String
     @Field(key: "consent") var consent: String
@@ -66,17 +66,8 @@ final class Referral: Model, @unchecked Sendable {
     }
 }
 
-final class ReferralExploitationType: Model, @unchecked Sendable {
+/// One row per exploitation type code of a referral, until the report read the referral's own list
+/// (`ReportFromReferralRow` drops the table). The earlier migrations that create it still name it.
+enum ReferralExploitationType {
     static let schema = "referral_exploitation_types"
-
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "referral_id") var referral: Referral
-    @Field(key: "code") var code: String
-
-    init() {}
-
-    init(referralID: UUID, code: String) {
-        self.$referral.id = referralID
-        self.code = code
-    }
 }

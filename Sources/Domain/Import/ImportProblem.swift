@@ -53,7 +53,7 @@ struct CellReader {
 
     /// The trimmed text, or nil for an empty cell (empty means unknown).
     func text(_ column: String) -> String? {
-        guard let raw = cells[column]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = cells[column]?.trimmingSpaces, !raw.isEmpty else { return nil }
         return raw
     }
 

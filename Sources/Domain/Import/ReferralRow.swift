@@ -94,7 +94,7 @@ public struct ReferralRow: Equatable, Sendable {
         }
         var types: [String] = []
         if let list = reader.text("exploitation_types") {
-            for code in list.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !code.isEmpty {
+            for code in list.split(separator: ";").map(\.trimmingSpaces) where !code.isEmpty {
                 if context.allows(code, in: .exploitationType) {
                     if !types.contains(code) { types.append(code) }
                 } else {

@@ -18,7 +18,7 @@ struct CSVTable {
     init(text: String) throws {
         var body = text
         if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
-        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !body.isBlank else {
             header = []
             records = []
             problems = [ImportProblem(line: 1, column: "(file)", problem: "the file is empty: expected a header row")]
@@ -29,14 +29,14 @@ struct CSVTable {
         var records: [Record] = []
         var line = 1
         var lastRecordLine = 1
-        let header = (reader.next() ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = (reader.next() ?? []).map(\.trimmingSpaces)
         line += Self.extraLines(in: header) + 1
         while let row = reader.next() {
             let startLine = line
             lastRecordLine = startLine
             line += Self.extraLines(in: row) + 1
             // A spreadsheet's trailing empty rows are not records.
-            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if row.allSatisfy(\.isBlank) { continue }
             guard row.count == header.count else {
                 problems.append(ImportProblem(line: startLine, column: "(row)",
                                               problem: "has \(row.count) cells but the header has \(header.count)"))
@@ -47,7 +47,7 @@ struct CSVTable {
             records.append(Record(line: startLine, cells: cells))
         }
         // CSV.swift reads an unclosed quote to the end of the file; an odd number of quotes shows it.
-        if body.unicodeScalars.lazy.filter({ $0 == "\"" }).count % 2 == 1 {
+        if body.utf8.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
             problems.append(ImportProblem(line: lastRecordLine, column: "(row)",
                                           problem: "a quoted cell is not closed"))
         }

@@ -56,83 +56,100 @@ enum ReferralImport {
         }
 
         var people = try await PeopleIndex.load(dates: Set(toWrite.map(\.dateOfBirth.description)), on: db)
-        var newPeople: [Person] = []
-        var newReferrals: [Referral] = []
+        let createdAt = Date()
+        var peopleRows = Person.bulk()
+        var referralRows = Referral.bulk()
         var changedReferrals: [Referral] = []
-        var children = Children()
+        var children = Children(createdAt: createdAt)
         for row in toWrite {
+            let regionID = reference.regionIDs[row.region]!
             let personID = people.match(row) ?? {
-                let person = PeopleIndex.makePerson(row, regionID: reference.regionIDs[row.region]!)
-                people.add(person)
-                newPeople.append(person)
-                return person.id!
+                let id = UUID()
+                people.add(id: id, first: row.firstName, last: row.lastName, dateOfBirth: row.dateOfBirth.description)
+                peopleRows.append(Person.importValues(row, id: id, regionID: regionID, createdAt: createdAt))
+                summary.peopleCreated += 1
+                return id
             }()
-            let eligibility = Eligibility.assess(
+            let fields = ImportedReferral(row: row, personID: personID, regionID: regionID, eligibility: Eligibility.assess(
                 received: row.receivedDate, dateOfBirth: row.dateOfBirth, homeLocalAuthority: row.homeLocalAuthority,
                 regionLocalAuthorities: reference.localAuthoritiesByRegion[row.region] ?? [],
-                exploitationTypes: row.exploitationTypes)
+                exploitationTypes: row.exploitationTypes))
             if let referral = existing[row.ref] {
-                fill(referral, from: row, personID: personID, regionID: reference.regionIDs[row.region]!, eligibility: eligibility)
+                fields.apply(to: referral)
                 changedReferrals.append(referral)
                 let existingCase = try await replaceImportedChildren(of: referral.id!, keepingCase: row.caseOpened != nil, on: db)
-                children.add(row, referralID: referral.id!, personID: personID, regionID: referral.$region.id,
-                             existingCase: existingCase)
+                children.add(row, referralID: referral.id!, personID: personID, regionID: regionID, existingCase: existingCase)
                 summary.updated += 1
             } else {
-                let referral = Referral()
-                referral.id = UUID()
-                referral.riskIndicators = ""
-                referral.consent = "not_recorded"
-                referral.isRepeat = false
-                fill(referral, from: row, personID: personID, regionID: reference.regionIDs[row.region]!, eligibility: eligibility)
-                newReferrals.append(referral)
-                children.add(row, referralID: referral.id!, personID: personID, regionID: referral.$region.id,
-                             existingCase: nil)
+                let id = UUID()
+                referralRows.append(fields.insertValues(id: id, createdAt: createdAt))
+                children.add(row, referralID: id, personID: personID, regionID: regionID, existingCase: nil)
                 summary.created += 1
             }
         }
-        var peopleRows = Person.bulk()
-        for person in newPeople { peopleRows.append(person.bulkValues) }
         try await peopleRows.run(on: db)
-        var referralRows = Referral.bulk()
-        for referral in newReferrals { referralRows.append(referral.bulkValues) }
         try await referralRows.run(on: db)
         // Changed rows are saved once any new person they now point to exists.
         for referral in changedReferrals { try await referral.update(on: db) }
         try await children.create(on: db)
         try await markRepeats(personIDs: Set(toWrite.compactMap { people.match($0) }), on: db)
-        summary.peopleCreated = newPeople.count
         return summary
     }
 
-    private static func fill(_ referral: Referral, from row: ReferralRow, personID: UUID, regionID: UUID, eligibility: Eligibility) {
-        referral.ref = row.ref
-        referral.$region.id = regionID
-        referral.service = row.service
-        referral.receivedDate = row.receivedDate.description
-        referral.referralSource = row.referralSource
-        referral.referrerOrganisation = row.referrerOrganisation
-        referral.$person.id = personID
-        referral.firstName = row.firstName
-        referral.lastName = row.lastName
-        referral.dateOfBirth = row.dateOfBirth.description
-        referral.ageAtReferral = row.dateOfBirth.age(on: row.receivedDate)
-        referral.gender = row.gender
-        referral.ethnicity = row.ethnicity
-        referral.homeLocalAuthority = row.homeLocalAuthority
-        referral.exploitationTypes = row.exploitationTypes.joined(separator: ";")
-        referral.eligible = eligibility.isEligible
-        referral.ineligibilityReasons = eligibility.reasons.map(\.rawValue).joined(separator: ";")
-        referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
-        referral.status = row.caseOpened != nil ? .accepted : (eligibility.isEligible ? .awaitingScreening : .notAccepted)
-        referral.notAcceptedReason = referral.status == .notAccepted ? "Did not meet the criteria" : nil
-        referral.importFingerprint = row.fingerprint
+    /// What an import row sets on its referral: inserted as column values when new, set on the model when changed.
+    private struct ImportedReferral {
+        let row: ReferralRow
+        let personID: UUID
+        let regionID: UUID
+        let eligibility: Eligibility
+
+        var status: Referral.Status {
+            row.caseOpened != nil ? .accepted : (eligibility.isEligible ? .awaitingScreening : .notAccepted)
+        }
+
+        var notAcceptedReason: String? { status == .notAccepted ? "Did not meet the criteria" : nil }
+
+        func apply(to referral: Referral) {
+            referral.ref = row.ref
+            referral.$region.id = regionID
+            referral.service = row.service
+            referral.receivedDate = row.receivedDate.description
+            referral.referralSource = row.referralSource
+            referral.referrerOrganisation = row.referrerOrganisation
+            referral.$person.id = personID
+            referral.firstName = row.firstName
+            referral.lastName = row.lastName
+            referral.dateOfBirth = row.dateOfBirth.description
+            referral.ageAtReferral = row.dateOfBirth.age(on: row.receivedDate)
+            referral.gender = row.gender
+            referral.ethnicity = row.ethnicity
+            referral.homeLocalAuthority = row.homeLocalAuthority
+            referral.exploitationTypes = row.exploitationTypes.joined(separator: ";")
+            referral.eligible = eligibility.isEligible
+            referral.ineligibilityReasons = eligibility.reasons.map(\.rawValue).joined(separator: ";")
+            referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
+            referral.status = status
+            referral.notAcceptedReason = notAcceptedReason
+            referral.importFingerprint = row.fingerprint
+        }
+
+        /// In the order of `Referral.bulk()`. A new referral has no risk indicators or consent recorded, and is
+        /// not a repeat until `markRepeats` has looked at the young person's cases.
+        func insertValues(id: UUID, createdAt: Date) -> [any SQLExpression] {
+            [SQLBind(id), SQLBind(row.ref), SQLBind(regionID), SQLBind(row.service), SQLBind(row.receivedDate.description),
+             SQLBind(row.referralSource), SQLBind(row.referrerOrganisation), SQLBind(personID), SQLBind(row.firstName),
+             SQLBind(row.lastName), SQLBind(row.dateOfBirth.description), SQLBind(row.dateOfBirth.age(on: row.receivedDate)),
+             SQLBind(row.gender), SQLBind(row.ethnicity), SQLBind(row.homeLocalAuthority),
+             SQLBind(row.exploitationTypes.joined(separator: ";")), SQLBind(""), SQLBind("not_recorded"),
+             SQLBind(eligibility.isEligible), SQLBind(eligibility.reasons.map(\.rawValue).joined(separator: ";")),
+             SQLBind(eligibility.firstReason?.rawValue), SQLBind(false), SQLBind(status.rawValue),
+             SQLBind(notAcceptedReason), SQLBind(row.fingerprint), SQLBind(createdAt)]
+        }
     }
 
     /// Removes what an earlier import of this row created, so the changed row can put it back. A case is kept
     /// (and updated) when the row still has one, because casework may hang off it.
     private static func replaceImportedChildren(of referralID: UUID, keepingCase: Bool, on db: any Database) async throws -> SupportCase? {
-        try await ReferralExploitationType.query(on: db).filter(\.$referral.$id == referralID).delete()
         try await Rescue.query(on: db).filter(\.$referral.$id == referralID).delete()
         guard let supportCase = try await SupportCase.query(on: db).filter(\.$referral.$id == referralID).first() else {
             return nil
@@ -160,54 +177,42 @@ enum ReferralImport {
 
     /// The rows that hang off new or changed referrals, created in batches after the referrals themselves.
     private struct Children {
-        var types: [ReferralExploitationType] = []
-        var cases: [SupportCase] = []
-        var measures: [OutcomeMeasure] = []
-        var rescues: [Rescue] = []
-
+        let createdAt: Date
+        var cases = SupportCase.bulk()
+        var measures = OutcomeMeasure.bulk()
+        var rescues = Rescue.bulk()
         var updatedCases: [SupportCase] = []
 
+        init(createdAt: Date) { self.createdAt = createdAt }
+
         mutating func add(_ row: ReferralRow, referralID: UUID, personID: UUID, regionID: UUID, existingCase: SupportCase?) {
-            types += row.exploitationTypes.map { ReferralExploitationType(referralID: referralID, code: $0) }
-            if row.service == "rescue" {
-                let rescue = Rescue()
-                rescue.$referral.id = referralID
-                rescue.callAt = row.rescueCallAt
-                rescue.arrivedAt = row.rescueArrivedAt
-                // Historic rescues are finished: they do not belong on the live rescue log.
-                rescue.outcome = "not_recorded"
-                rescues.append(rescue)
-            }
+            if row.service == "rescue" { rescues.append(Rescue.importValues(row, referralID: referralID)) }
             guard let opened = row.caseOpened else { return }
-            let supportCase = existingCase ?? SupportCase()
-            if existingCase == nil { supportCase.id = UUID() }
-            supportCase.$region.id = regionID
-            supportCase.$person.id = personID
-            supportCase.$referral.id = referralID
-            supportCase.openedDate = opened.description
-            supportCase.closedDate = row.caseClosed?.description
-            supportCase.closureReason = row.closureReason
-            if existingCase == nil { cases.append(supportCase) } else { updatedCases.append(supportCase) }
+            let caseID: UUID
+            if let existingCase {
+                caseID = existingCase.id!
+                existingCase.$region.id = regionID
+                existingCase.$person.id = personID
+                existingCase.openedDate = opened.description
+                existingCase.closedDate = row.caseClosed?.description
+                existingCase.closureReason = row.closureReason
+                updatedCases.append(existingCase)
+            } else {
+                caseID = UUID()
+                cases.append(SupportCase.importValues(row, id: caseID, referralID: referralID, personID: personID,
+                                                      regionID: regionID, opened: opened, createdAt: createdAt))
+            }
             for (stage, values, date) in [(OutcomeMeasure.Stage.entry, row.entry, opened), (.exit, row.exit, row.caseClosed ?? opened)]
                 where !values.isEmpty {
-                measures.append(OutcomeMeasure.make(caseID: supportCase.id!, stage: stage, on: date, values: values, source: "import"))
+                measures.append(OutcomeMeasure.importValues(caseID: caseID, stage: stage, on: date, values: values, source: "import"))
             }
         }
 
         func create(on db: any Database) async throws {
-            var rows = ReferralExploitationType.bulk()
-            for type in types { rows.append(type.bulkValues) }
-            try await rows.run(on: db)
-            rows = SupportCase.bulk()
-            for supportCase in cases { rows.append(supportCase.bulkValues) }
-            try await rows.run(on: db)
+            try await cases.run(on: db)
             for supportCase in updatedCases { try await supportCase.update(on: db) }
-            rows = OutcomeMeasure.bulk()
-            for measure in measures { rows.append(measure.bulkValues) }
-            try await rows.run(on: db)
-            rows = Rescue.bulk()
-            for rescue in rescues { rows.append(rescue.bulkValues) }
-            try await rows.run(on: db)
+            try await measures.run(on: db)
+            try await rescues.run(on: db)
         }
     }
 }

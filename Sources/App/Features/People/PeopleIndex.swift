@@ -27,11 +27,8 @@ struct PeopleIndex {
         return index
     }
 
-    mutating func add(_ person: Person) {
-        add(id: person.id!, first: person.foldedFirst, last: person.foldedLast, dateOfBirth: person.dateOfBirth)
-    }
-
-    private mutating func add(id: UUID, first: String, last: String, dateOfBirth: String) {
+    /// Names may be folded or not: the key folds them.
+    mutating func add(id: UUID, first: String, last: String, dateOfBirth: String) {
         let key = Self.key(first: first, last: last, dateOfBirth: dateOfBirth)
         if byKey[key] == nil { byKey[key] = id }
     }
@@ -39,10 +36,5 @@ struct PeopleIndex {
     /// The id of the person this row names, if known.
     func match(_ row: ReferralRow) -> UUID? {
         byKey[Self.key(first: row.firstName, last: row.lastName, dateOfBirth: row.dateOfBirth.description)]
-    }
-
-    static func makePerson(_ row: ReferralRow, regionID: UUID) -> Person {
-        Person.make(firstName: row.firstName, lastName: row.lastName, dateOfBirth: row.dateOfBirth, gender: row.gender,
-                    ethnicity: row.ethnicity, homeLocalAuthority: row.homeLocalAuthority, regionID: regionID)
     }
 }

@@ -81,7 +81,6 @@ enum ReferralIntake {
             referral.status = .awaitingScreening
             referral.createdByID = user.id
             try await referral.create(on: db)
-            try await form.exploitationTypes.map { ReferralExploitationType(referralID: referral.id!, code: $0) }.create(on: db)
             if form.service == "rescue" {
                 let rescue = Rescue()
                 rescue.$referral.id = referral.id!

@@ -50,7 +50,9 @@ enum AnnualReportQuery {
     }
 
     /// Support referrals and rescue requests in one pass over the period's referrals (each pass reads every
-    /// referral of the period, whichever service it is for).
+    /// referral of the period, whichever service it is for). A repeat is read from `is_repeat`, which every path
+    /// that opens, closes or reopens a case, takes a referral or merges people recomputes (SPEC §4), rather than
+    /// looked up per referral among the young person's cases.
     private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws -> (AnnualReport.Referrals, AnnualReport.Rescue) {
         let query: SQLQueryString = """
             SELECT
@@ -60,8 +62,7 @@ enum AnnualReportQuery {
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'age_25_or_over' THEN 1 ELSE 0 END), 0) AS BIGINT) AS too_old,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'no_exploitation_concern' THEN 1 ELSE 0 END), 0) AS BIGINT) AS no_concern,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.eligible AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS engaged,
-              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND EXISTS (SELECT 1 FROM cases c WHERE c.person_id = r.person_id
-                AND c.closed_date IS NOT NULL AND c.closed_date < r.received_date) THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats,
+              CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.is_repeat THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' THEN 1 ELSE 0 END), 0) AS BIGINT) AS requests,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS converted
             FROM referrals r WHERE r.service IN ('support', 'rescue')
@@ -161,16 +162,6 @@ enum AnnualReportQuery {
 
     private static func demographics(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Demographics {
         let support: SQLQueryString = " WHERE r.service = 'support'" + scope.filter("r", date: "received_date")
-        func grouped(_ select: SQLQueryString, from: SQLQueryString = "FROM referrals r") async throws -> [String: Int] {
-            let rows = try await sql.raw("SELECT " + select + " AS k, COUNT(*) AS n " + from + support + " GROUP BY 1").all()
-            var counts: [String: Int] = [:]
-            for row in rows {
-                let key = try row.decode(column: "k", as: String.self)
-                let n = try row.decode(column: "n", as: Int.self)
-                if n > 0 { counts[key, default: 0] += n }
-            }
-            return counts
-        }
         var result = AnnualReport.Demographics()
         // Age, gender, ethnicity and source in one pass over the period's referrals, grouped by all four and
         // summed here (a few hundred groups), rather than four passes: at national scale each pass reads every
@@ -187,11 +178,34 @@ enum AnnualReportQuery {
             result.ethnicity[try row.decode(column: "ethnicity", as: String.self), default: 0] += n
             result.referralSource[try row.decode(column: "source", as: String.self), default: 0] += n
         }
-        result.exploitationType = try await grouped(
-            "t.code", from: "FROM referral_exploitation_types t JOIN referrals r ON r.id = t.referral_id")
-        result.localAuthority = try await grouped(
-            "CASE WHEN la.id IS NULL THEN 'outside_region' ELSE r.home_local_authority END",
-            from: "FROM referrals r LEFT JOIN local_authorities la ON la.code = r.home_local_authority AND la.region_id = r.region_id")
+        // Exploitation types and home areas from the referral's own columns, grouped in the database and split
+        // or named here: a join per referral (to its exploitation type rows, or to the local authorities) cost
+        // more than the rest of the report together. A home area outside the referral's own region is counted
+        // as "outside_region".
+        let areasQuery: SQLQueryString = """
+            SELECT r.region_id AS region_id, r.home_local_authority AS area, r.exploitation_types AS types, COUNT(*) AS n
+            FROM referrals r
+            """ + support + " GROUP BY 1, 2, 3"
+        let areasOfRegion = try await localAuthorities(of: scope.regionIDs, sql)
+        for row in try await sql.raw(areasQuery).all() {
+            let n = try row.decode(column: "n", as: Int.self)
+            guard n > 0 else { continue }
+            let area = try row.decode(column: "area", as: String.self)
+            let region = try row.decode(column: "region_id", as: UUID.self)
+            let inRegion = areasOfRegion[region]?.contains(area) ?? false
+            result.localAuthority[inRegion ? area : "outside_region", default: 0] += n
+            for code in try row.decode(column: "types", as: String.self).split(separator: ";") where !code.isEmpty {
+                result.exploitationType[String(code), default: 0] += n
+            }
+        }
         return result
+    }
+
+    private static func localAuthorities(of regionIDs: [UUID], _ sql: any SQLDatabase) async throws -> [UUID: Set<String>] {
+        guard !regionIDs.isEmpty else { return [:] }
+        struct Row: Decodable { let code: String; let region_id: UUID }
+        let rows = try await sql.select().columns("code", "region_id").from(LocalAuthority.schema)
+            .where("region_id", .in, regionIDs).all(decoding: Row.self)
+        return rows.reduce(into: [:]) { result, row in result[row.region_id, default: []].insert(row.code) }
     }
 }
