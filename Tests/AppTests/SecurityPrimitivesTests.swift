@@ -89,3 +89,18 @@ struct SecurityPrimitivesTests {
         #expect(SecretToken.constantTimeEquals(a, a) && !SecretToken.constantTimeEquals(a, b))
     }
 }
+
+@Suite("Time-ordered keys")
+struct OrderedIDTests {
+    @Test("Keys are version 7, sort by the time they were made, and differ within one millisecond")
+    func ordered() {
+        let early = OrderedID.make(at: Date(timeIntervalSince1970: 1_700_000_000))
+        let late = OrderedID.make(at: Date(timeIntervalSince1970: 1_700_000_000.002))
+        #expect(early.uuidString < late.uuidString, "stored as text, a later key sorts after an earlier one")
+        #expect(Array(early.uuidString)[14] == "7", "version 7")
+        #expect(["8", "9", "A", "B"].contains(Array(early.uuidString)[19]), "RFC 9562 variant")
+        #expect(early.uuidString.hasPrefix("018BCFE5-6800"), "48 bits of Unix milliseconds first")
+        let same = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(Set((0..<100).map { _ in OrderedID.make(at: same) }).count == 100)
+    }
+}

@@ -62,19 +62,19 @@ enum DemoCasework {
                     let kind = random.weighted([(Contact.Kind.faceToFace, 5.0), (.phone, 4), (.message, 2), (.homeVisit, 2),
                                                 (.professionalMeeting, 1), (.didNotAttend, 1)])
                     contacts.append([
-                        SQLBind(UUID()), SQLBind(supportCase.id),
+                        SQLBind(OrderedID.make()), SQLBind(supportCase.id),
                         SQLBind(Date(timeIntervalSince1970: Double(day) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600)),
                         SQLBind(kind.rawValue), SQLBind(kind == .didNotAttend ? 0 : Int.random(in: 10...90, using: &random)),
                         SQLBind(kind == .professionalMeeting ? "professional" : "young_person"),
                         SQLBind(random.element(sealedNotes)), SQLBind(random.chance(0.1)), SQLBind(worker), SQLBind(now),
                     ])
                 }
-                ratings.append([SQLBind(UUID()), SQLBind(supportCase.id), SQLBind(random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])),
+                ratings.append([SQLBind(OrderedID.make()), SQLBind(supportCase.id), SQLBind(random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])),
                                 SQLBind(sealedReason), SQLBind(Date(timeIntervalSince1970: Double(opened.daysSinceEpoch) * 86400 + 43200)),
                                 SQLBind(worker), SQLBind("going_missing")])
                 // A review halfway through, between the entry and exit measures the import wrote.
                 let reviewDay = CivilDate(daysSinceEpoch: opened.daysSinceEpoch + span / 2)
-                reviews.append([SQLBind(UUID()), SQLBind(supportCase.id), SQLBind("review"), SQLBind(reviewDay.description),
+                reviews.append([SQLBind(OrderedID.make()), SQLBind(supportCase.id), SQLBind("review"), SQLBind(reviewDay.description),
                                 SQLBind(Int.random(in: 3...8, using: &random)), SQLBind(Int.random(in: 3...8, using: &random)),
                                 SQLBind(Int.random(in: 1...7, using: &random)), SQLBind("caseworker")])
             }

@@ -43,7 +43,7 @@ enum Audit {
         try await sql.insert(into: AuditEvent.schema)
             .columns("id", "seq", "at", "user_id", "actor", "action", "outcome", "object_type", "object_id", "region",
                      "address", "detail", "prev_hash", "hash")
-            .values(SQLBind(UUID()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
+            .values(SQLBind(OrderedID.make()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
                     SQLBind(entry.action), SQLBind(entry.outcome.rawValue), SQLBind(entry.objectType),
                     SQLBind(entry.objectID), SQLBind(entry.region), SQLBind(entry.address), SQLBind(entry.detail),
                     SQLBind(prevHash), SQLBind(hash))

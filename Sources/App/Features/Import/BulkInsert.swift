@@ -96,7 +96,7 @@ extension OutcomeMeasure {
 
     static func importValues(caseID: UUID, stage: Stage, on date: CivilDate, values: ReferralRow.Measures,
                              source: String) -> [any SQLExpression] {
-        [SQLBind(UUID()), SQLBind(caseID), SQLBind(stage.rawValue), SQLBind(date.description), SQLBind(values.safety),
+        [SQLBind(OrderedID.make()), SQLBind(caseID), SQLBind(stage.rawValue), SQLBind(date.description), SQLBind(values.safety),
          SQLBind(values.mentalHealth), SQLBind(values.criminogenicNeed), SQLBind(values.missingEpisodes),
          SQLBind(values.offences), SQLBind(values.countyLinesActive), SQLBind(values.familyConflict), SQLBind(values.eet),
          SQLBind(values.goalProgress), SQLBind(source)]
@@ -110,7 +110,7 @@ extension Rescue {
 
     /// What the import knows of a historic rescue: it is finished, so it does not belong on the live rescue log.
     static func importValues(_ row: ReferralRow, referralID: UUID) -> [any SQLExpression] {
-        [SQLBind(UUID()), SQLBind(referralID), SQLBind(row.rescueCallAt), SQLBind(row.rescueArrivedAt),
+        [SQLBind(OrderedID.make()), SQLBind(referralID), SQLBind(row.rescueCallAt), SQLBind(row.rescueArrivedAt),
          SQLBind("not_recorded")]
     }
 }

@@ -64,7 +64,7 @@ enum ReferralImport {
         for row in toWrite {
             let regionID = reference.regionIDs[row.region]!
             let personID = people.match(row) ?? {
-                let id = UUID()
+                let id = OrderedID.make()
                 people.add(id: id, first: row.firstName, last: row.lastName, dateOfBirth: row.dateOfBirth.description)
                 peopleRows.append(Person.importValues(row, id: id, regionID: regionID, createdAt: createdAt))
                 summary.peopleCreated += 1
@@ -81,7 +81,7 @@ enum ReferralImport {
                 children.add(row, referralID: referral.id!, personID: personID, regionID: regionID, existingCase: existingCase)
                 summary.updated += 1
             } else {
-                let id = UUID()
+                let id = OrderedID.make()
                 referralRows.append(fields.insertValues(id: id, createdAt: createdAt))
                 children.add(row, referralID: id, personID: personID, regionID: regionID, existingCase: nil)
                 summary.created += 1
@@ -198,7 +198,7 @@ enum ReferralImport {
                 existingCase.closureReason = row.closureReason
                 updatedCases.append(existingCase)
             } else {
-                caseID = UUID()
+                caseID = OrderedID.make()
                 cases.append(SupportCase.importValues(row, id: caseID, referralID: referralID, personID: personID,
                                                       regionID: regionID, opened: opened, createdAt: createdAt))
             }
