@@ -63,8 +63,14 @@ struct RegionScope: Sendable {
 
     /// A case this person may see, or 404 (audited).
     func findCase(_ id: UUID?, req: Request) async throws -> SupportCase {
-        if let id, let found = try await cases(on: req.db).filter(\.$id == id).with(\.$region).with(\.$person)
-            .with(\.$leadCaseworker).first() {
+        // One joined query rather than one per relation: every case page and case action starts here.
+        if let id, let found = try await cases(on: req.db).filter(\.$id == id)
+            .join(Region.self, on: \SupportCase.$region.$id == \Region.$id)
+            .join(Person.self, on: \SupportCase.$person.$id == \Person.$id)
+            .join(User.self, on: \SupportCase.$leadCaseworker.$id == \User.$id, method: .left).first() {
+            found.$region.value = try found.joined(Region.self)
+            found.$person.value = try found.joined(Person.self)
+            found.$leadCaseworker.value = .some(found.$leadCaseworker.id == nil ? nil : try found.joined(User.self))
             return found
         }
         try await req.audit("access.refused", outcome: .refused, objectType: "case", objectID: id?.uuidString ?? "")

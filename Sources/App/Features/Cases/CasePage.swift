@@ -57,15 +57,19 @@ struct CasePage: Encodable {
         let cipher = req.application.cipher
         let labels = try await Labels.load(on: req.db)
         let canSeeSensitive = scope.canReadSensitive(supportCase)
-        struct UserName: Decodable { let id: UUID; let display_name: String }
-        let users = Dictionary(uniqueKeysWithValues: try await (req.db as! any SQLDatabase).select().columns("id", "display_name")
-            .from(User.schema).where("region_id", .equal, supportCase.$region.id).all(decoding: UserName.self)
-            .map { ($0.id, $0.display_name) })
+        let now = req.now
+        let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: now), on: req.db)
+        let users = staff.names
         var events: [Event] = [Event(sortKey: supportCase.openedDate, when: supportCase.openedDate, title: "Case opened",
                                      detail: nil, hiddenSensitive: false, sensitive: false)]
-        for assignment in try await CaseAssignment.query(on: req.db).filter(\.$supportCase.$id == caseID).with(\.$caseworker).all() {
-            events.append(Event(sortKey: Self.stamp(assignment.assignedAt), when: Self.display(assignment.assignedAt),
-                                title: "Lead caseworker: \(assignment.caseworker.displayName)", detail: nil,
+        struct Assignment: Decodable { let assigned_at: Date; let display_name: String }
+        let assignments = try await (req.db as! any SQLDatabase).raw("""
+            SELECT a.assigned_at AS assigned_at, u.display_name AS display_name
+            FROM case_assignments a JOIN users u ON u.id = a.caseworker_id WHERE a.case_id = \(bind: caseID)
+            """).all(decoding: Assignment.self)
+        for assignment in assignments {
+            events.append(Event(sortKey: Self.stamp(assignment.assigned_at), when: Self.display(assignment.assigned_at),
+                                title: "Lead caseworker: \(assignment.display_name)", detail: nil,
                                 hiddenSensitive: false, sensitive: false))
         }
         for contact in try await TimelineContact.all(of: caseID, on: req.db) {
@@ -78,24 +82,26 @@ struct CasePage: Encodable {
                     + " · \(users[contact.recorded_by_id] ?? "someone")",
                 detail: notes, hiddenSensitive: hidden, sensitive: contact.sensitive))
         }
-        let measures = try await OutcomeMeasure.query(on: req.db).filter(\.$supportCase.$id == caseID).all()
+        let measures = try await TimelineMeasure.all(of: caseID, on: req.db)
         for measure in measures {
             let parts: [String?] = [
-                measure.safety.map { "safety \($0)" }, measure.mentalHealth.map { "mental health \($0)" },
-                measure.criminogenicNeed.map { "criminogenic need \($0)" }, measure.missingEpisodes.map { "missing episodes \($0)" },
-                measure.offences.map { "offences \($0)" }, measure.countyLinesActive.map { "county lines \($0 ? "active" : "not active")" },
-                measure.familyConflict.map { "family conflict \($0 ? "yes" : "no")" }, measure.eet.map { "EET \($0 ? "yes" : "no")" },
-                measure.goalProgress.map { "goal progress \($0)" },
+                measure.safety.map { "safety \($0)" }, measure.mental_health.map { "mental health \($0)" },
+                measure.criminogenic_need.map { "criminogenic need \($0)" }, measure.missing_episodes.map { "missing episodes \($0)" },
+                measure.offences.map { "offences \($0)" }, measure.county_lines_active.map { "county lines \($0 ? "active" : "not active")" },
+                measure.family_conflict.map { "family conflict \($0 ? "yes" : "no")" }, measure.eet.map { "EET \($0 ? "yes" : "no")" },
+                measure.goal_progress.map { "goal progress \($0)" },
             ]
-            events.append(Event(sortKey: measure.recordedOn, when: measure.recordedOn,
-                                title: "Outcome measures at \(measure.stage.rawValue) (\(measure.source.replacingOccurrences(of: "_", with: " ")))",
+            events.append(Event(sortKey: measure.recorded_on, when: measure.recorded_on,
+                                title: "Outcome measures at \(measure.stage) (\(measure.source.replacingOccurrences(of: "_", with: " ")))",
                                 detail: parts.compactMap { $0 }.joined(separator: ", "), hiddenSensitive: false, sensitive: false))
         }
-        let ratings = try await RiskRating.query(on: req.db).filter(\.$supportCase.$id == caseID).sort(\.$ratedAt).all()
+        struct Rating: Decodable { let rating: String; let reason: String; let rated_at: Date; let indicators: String }
+        let ratings = try await (req.db as! any SQLDatabase).select().columns("rating", "reason", "rated_at", "indicators")
+            .from(RiskRating.schema).where("case_id", .equal, caseID).orderBy("rated_at").all(decoding: Rating.self)
         for rating in ratings {
             let indicators = rating.indicators.split(separator: ";").compactMap { RiskIndicator(rawValue: String($0))?.label }
             let reason = rating.reason.isEmpty ? "" : try cipher.open(rating.reason)
-            events.append(Event(sortKey: Self.stamp(rating.ratedAt), when: Self.display(rating.ratedAt),
+            events.append(Event(sortKey: Self.stamp(rating.rated_at), when: Self.display(rating.rated_at),
                                 title: "Risk rated \(rating.rating)",
                                 detail: reason + (indicators.isEmpty ? "" : "\nIndicators: " + indicators.joined(separator: ", ")),
                                 hiddenSensitive: false, sensitive: false))
@@ -116,11 +122,6 @@ struct CasePage: Encodable {
                 .map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
         let person = supportCase.person
-        let workers = try await User.query(on: req.db).filter(\.$region.$id == supportCase.$region.id)
-            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
-        let now = req.now
-        // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
-        let loads = try await StaffQueries.rows(for: workers, today: CivilDate.today(at: now), on: req.db)
         return CasePage(
             layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,
@@ -133,10 +134,10 @@ struct CasePage: Encodable {
             safeContact: try person.safeContact.map(cipher.open), doNotText: person.doNotText,
             phoneMayBeControlled: person.phoneMayBeControlled, events: events, canWrite: scope.canWrite(supportCase),
             isManager: scope.isManager && scope.contains(regionID: supportCase.$region.id), errorLinks: errors.links,
-            caseworkers: zip(workers, loads).map { worker, load in
-                SelectOption(value: worker.id!.uuidString,
-                             label: "\(worker.displayName) (\(load.openCases) open, capacity \(load.available))",
-                             selected: worker.id == supportCase.$leadCaseworker.id)
+            // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
+            caseworkers: staff.leads.map { lead in
+                SelectOption(value: lead.id.uuidString, label: "\(lead.name) (\(lead.openCases) open, capacity \(lead.available))",
+                             selected: lead.id == supportCase.$leadCaseworker.id)
             },
             contactKinds: Contact.Kind.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == .faceToFace) },
             closureReasons: (labels.byList["closure_reason"] ?? [:]).sorted { $0.key < $1.key }
@@ -151,8 +152,8 @@ struct CasePage: Encodable {
                     "caseID": caseID.uuidString, "wheel": SiteURL.caseWheel(caseID).path,
                     "goals": SiteURL.caseGoals(caseID).path, "goalUpdate": SiteURL.caseGoalUpdate(caseID).path,
                     "registers": SiteURL.caseRegisters(caseID).path],
-            viewers: viewers, hasExitMeasures: measures.contains { $0.stage == .exit },
-            pathway: try await Pathway.make(caseID: caseID, cipher: cipher, on: req.db),
+            viewers: viewers, hasExitMeasures: measures.contains { $0.stage == OutcomeMeasure.Stage.exit.rawValue },
+            pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: req.db),
             registers: try await Registers.make(caseID: caseID, cipher: cipher, on: req.db),
             riskIndicators: RiskIndicator.allCases.map {
                 ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: false)
@@ -192,5 +193,28 @@ struct TimelineContact: Decodable {
         try await (db as! any SQLDatabase).select()
             .columns("happened_at", "kind", "duration_minutes", "present", "notes", "sensitive", "recorded_by_id")
             .from(Contact.schema).where("case_id", .equal, caseID).all(decoding: TimelineContact.self)
+    }
+}
+
+/// A case's outcome measures as the timeline shows them, read as plain rows like its contacts.
+struct TimelineMeasure: Decodable {
+    let stage: String
+    let recorded_on: String
+    let safety: Int?
+    let mental_health: Int?
+    let criminogenic_need: Int?
+    let missing_episodes: Int?
+    let offences: Int?
+    let county_lines_active: Bool?
+    let family_conflict: Bool?
+    let eet: Bool?
+    let goal_progress: String?
+    let source: String
+
+    static func all(of caseID: UUID, on db: any Database) async throws -> [TimelineMeasure] {
+        try await (db as! any SQLDatabase).select()
+            .columns("stage", "recorded_on", "safety", "mental_health", "criminogenic_need", "missing_episodes", "offences",
+                     "county_lines_active", "family_conflict", "eet", "goal_progress", "source")
+            .from(OutcomeMeasure.schema).where("case_id", .equal, caseID).all(decoding: TimelineMeasure.self)
     }
 }

@@ -205,11 +205,19 @@ struct AnnualReportPage: Encodable {
 /// Code labels from the reference data, so charts say "Children's social care" rather than a code.
 struct Labels {
     let byList: [String: [String: String]]
+    /// Each list's codes and labels in the administrators' order.
+    let ordered: [String: [(code: String, label: String)]]
 
     static func load(on db: any Database) async throws -> Labels {
         var byList: [String: [String: String]] = [:]
-        for item in try await CodeListRows.all(on: db) { byList[item.list, default: [:]][item.code] = item.label }
-        return Labels(byList: byList)
+        var ordered: [String: [(code: String, label: String, position: Int)]] = [:]
+        for item in try await CodeListRows.all(on: db) {
+            byList[item.list, default: [:]][item.code] = item.label
+            ordered[item.list, default: []].append((item.code, item.label, item.position))
+        }
+        return Labels(byList: byList, ordered: ordered.mapValues { items in
+            items.sorted { ($0.position, $0.code) < ($1.position, $1.code) }.map { ($0.code, $0.label) }
+        })
     }
 
     func label(_ list: String) -> (String) -> String {
@@ -233,10 +241,11 @@ enum CodeListRows {
         let list: String
         let code: String
         let label: String
+        let position: Int
     }
 
     static func all(on db: any Database) async throws -> [Row] {
-        try await (db as! any SQLDatabase).select().columns("list", "code", "label").from(CodeListItem.schema)
+        try await (db as! any SQLDatabase).select().columns("list", "code", "label", "position").from(CodeListItem.schema)
             .all(decoding: Row.self)
     }
 }

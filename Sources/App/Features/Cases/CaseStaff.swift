@@ -1,0 +1,57 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+/// The people of a case's region, as the case page needs them: every name (for the timeline) and the active
+/// caseworkers and managers a manager may choose as lead, each with their open cases and capacity today
+/// (SPEC §2.5). Two plain queries (people with their profile and open-case count; their absences) where the
+/// page once made five, three of them Fluent model queries.
+struct CaseStaff {
+    struct Lead {
+        let id: UUID
+        let name: String
+        let openCases: Int
+        let available: Int
+    }
+
+    let names: [UUID: String]
+    let leads: [Lead]
+
+    static func load(regionID: UUID, today: CivilDate, on db: any Database) async throws -> CaseStaff {
+        let sql = db as! any SQLDatabase
+        struct Member: Decodable {
+            let id: UUID
+            let display_name: String
+            let role: String
+            let disabled: Bool
+            let capacity: Int
+            let open_cases: Int
+        }
+        let members = try await sql.raw("""
+            SELECT u.id AS id, u.display_name AS display_name, u.role AS role, u.disabled AS disabled,
+              COALESCE(p.capacity, 0) AS capacity,
+              (SELECT COUNT(*) FROM cases c WHERE c.lead_caseworker_id = u.id AND c.closed_date IS NULL) AS open_cases
+            FROM users u LEFT JOIN staff_profiles p ON p.user_id = u.id
+            WHERE u.region_id = \(bind: regionID)
+            """).all(decoding: Member.self)
+        let eligible = members.filter { !$0.disabled && ($0.role == Role.caseworker.rawValue || $0.role == Role.manager.rawValue) }
+            .sorted { $0.display_name < $1.display_name }
+        var absences: [UUID: [Capacity.AbsencePeriod]] = [:]
+        if !eligible.isEmpty {
+            struct AbsenceRow: Decodable { let user_id: UUID; let kind: String; let from_date: String; let to_date: String? }
+            for absence in try await sql.select().columns("user_id", "kind", "from_date", "to_date").from(Absence.schema)
+                .where("user_id", .in, eligible.map(\.id)).all(decoding: AbsenceRow.self) {
+                guard let from = CivilDate(absence.from_date) else { continue }
+                absences[absence.user_id, default: []].append(
+                    Capacity.AbsencePeriod(kind: absence.kind, from: from, to: absence.to_date.flatMap(CivilDate.init)))
+            }
+        }
+        return CaseStaff(
+            names: Dictionary(members.map { ($0.id, $0.display_name) }, uniquingKeysWith: { first, _ in first }),
+            leads: eligible.map { member in
+                Lead(id: member.id, name: member.display_name, openCases: member.open_cases,
+                     available: Capacity.available(contracted: member.capacity, absences: absences[member.id] ?? [], on: today))
+            })
+    }
+}
