@@ -18,13 +18,7 @@ enum AnnualReportQuery {
 
     static func run(region: String, year: FinancialYear, on db: any Database) async throws -> AnnualReport {
         let sql = db as! any SQLDatabase
-        // "all" names every region, so the report's indexes, which lead with the region, serve it too.
-        struct RegionRow: Decodable { let id: UUID }
-        var regions = sql.select().column("id").from(Region.schema)
-        if region != "all" { regions = regions.where("code", .equal, region) }
-        let regionIDs = try await regions.all(decoding: RegionRow.self).map(\.id)
-        if region != "all" && regionIDs.isEmpty { throw Failure.unknownRegion(region) }
-        let scope = Scope(regionIDs: regionIDs, start: year.start.description, end: year.end.description)
+        let scope = try await Scope.of(region: region, year: year, sql)
         var report = AnnualReport(region: region, year: year)
         (report.referrals, report.rescue) = try await referrals(scope, sql)
         report.rescue.medianResponseMinutes = try await rescueMedianMinutes(scope, sql)
@@ -39,6 +33,16 @@ enum AnnualReportQuery {
         let regionIDs: [UUID]
         let start: String
         let end: String
+
+        /// "all" names every region, so the report's indexes, which lead with the region, serve it too.
+        static func of(region: String, year: FinancialYear, _ sql: any SQLDatabase) async throws -> Scope {
+            struct RegionRow: Decodable { let id: UUID }
+            var regions = sql.select().column("id").from(Region.schema)
+            if region != "all" { regions = regions.where("code", .equal, region) }
+            let regionIDs = try await regions.all(decoding: RegionRow.self).map(\.id)
+            if region != "all" && regionIDs.isEmpty { throw Failure.unknownRegion(region) }
+            return Scope(regionIDs: regionIDs, start: year.start.description, end: year.end.description)
+        }
 
         /// `AND <alias>.region_id IN (…) AND <alias>.<dateColumn> BETWEEN … AND …`
         func filter(_ alias: String, date dateColumn: String) -> SQLQueryString {
