@@ -26,5 +26,6 @@ enum Migrations {
         AddAuditObjectIndex(),
         AddReportCoveringIndexes(),
         ReportFromReferralRow(),
+        AddOutcomeMeasuresCoveringIndex(),
     ]
 }
