@@ -51,8 +51,17 @@ struct DemoCommand: AsyncCommand {
         let output = generator.generate()
         var phases = ["generated \(seconds(since: started))"]
         let actor = AuditEntry(action: "import", actor: "reachable demo", address: "command line")
-        let summary = try await ReferralImport.store(output.referrals, reference: reference, source: "demo seed \(signature.seed ?? 1)",
-                                                     onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
+        // One transaction per financial year, like a service importing a file a year, rather than one for all of
+        // them: at 400,000 referrals one transaction took 5.8 times as long as at 100,000 for 4 times the rows
+        // (SQLite checkpoints its write-ahead log only between transactions).
+        var summary = ImportSummary()
+        let byYear = Dictionary(grouping: output.referrals) { FinancialYear.containing($0.receivedDate) }
+        for year in byYear.keys.sorted() {
+            let part = try await ReferralImport.store(byYear[year]!, reference: reference, source: "demo seed \(signature.seed ?? 1)",
+                                                      onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
+            summary.created += part.created
+            summary.peopleCreated += part.peopleCreated
+        }
         phases.append("referrals stored \(seconds(since: started))")
         _ = try await OutreachImport.store(output.outreach, reference: reference, source: "demo seed \(signature.seed ?? 1)",
                                            onlyRegion: nil, actor: actor, now: now, db: app.db, writes: app.writes)
