@@ -37,16 +37,7 @@ struct CaseStaff {
             """).all(decoding: Member.self)
         let eligible = members.filter { !$0.disabled && ($0.role == Role.caseworker.rawValue || $0.role == Role.manager.rawValue) }
             .sorted { $0.display_name < $1.display_name }
-        var absences: [UUID: [Capacity.AbsencePeriod]] = [:]
-        if !eligible.isEmpty {
-            struct AbsenceRow: Decodable { let user_id: UUID; let kind: String; let from_date: String; let to_date: String? }
-            for absence in try await sql.select().columns("user_id", "kind", "from_date", "to_date").from(Absence.schema)
-                .where("user_id", .in, eligible.map(\.id)).all(decoding: AbsenceRow.self) {
-                guard let from = CivilDate(absence.from_date) else { continue }
-                absences[absence.user_id, default: []].append(
-                    Capacity.AbsencePeriod(kind: absence.kind, from: from, to: absence.to_date.flatMap(CivilDate.init)))
-            }
-        }
+        let absences = try await StaffQueries.absencePeriods(of: eligible.map(\.id), on: db)
         return CaseStaff(
             names: Dictionary(members.map { ($0.id, $0.display_name) }, uniquingKeysWith: { first, _ in first }),
             leads: eligible.map { member in

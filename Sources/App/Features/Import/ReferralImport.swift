@@ -108,6 +108,9 @@ enum ReferralImport {
         }
 
         var notAcceptedReason: String? { status == .notAccepted ? "Did not meet the criteria" : nil }
+        var age: Int { row.dateOfBirth.age(on: row.receivedDate) }
+        var exploitationTypes: String { row.exploitationTypes.joined(separator: ";") }
+        var ineligibilityReasons: String { eligibility.reasons.map(\.rawValue).joined(separator: ";") }
 
         func apply(to referral: Referral) {
             referral.ref = row.ref
@@ -120,13 +123,13 @@ enum ReferralImport {
             referral.firstName = row.firstName
             referral.lastName = row.lastName
             referral.dateOfBirth = row.dateOfBirth.description
-            referral.ageAtReferral = row.dateOfBirth.age(on: row.receivedDate)
+            referral.ageAtReferral = age
             referral.gender = row.gender
             referral.ethnicity = row.ethnicity
             referral.homeLocalAuthority = row.homeLocalAuthority
-            referral.exploitationTypes = row.exploitationTypes.joined(separator: ";")
+            referral.exploitationTypes = exploitationTypes
             referral.eligible = eligibility.isEligible
-            referral.ineligibilityReasons = eligibility.reasons.map(\.rawValue).joined(separator: ";")
+            referral.ineligibilityReasons = ineligibilityReasons
             referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
             referral.status = status
             referral.notAcceptedReason = notAcceptedReason
@@ -138,10 +141,10 @@ enum ReferralImport {
         func insertValues(id: UUID, createdAt: Date) -> [any SQLExpression] {
             [SQLBind(id), SQLBind(row.ref), SQLBind(regionID), SQLBind(row.service), SQLBind(row.receivedDate.description),
              SQLBind(row.referralSource), SQLBind(row.referrerOrganisation), SQLBind(personID), SQLBind(row.firstName),
-             SQLBind(row.lastName), SQLBind(row.dateOfBirth.description), SQLBind(row.dateOfBirth.age(on: row.receivedDate)),
+             SQLBind(row.lastName), SQLBind(row.dateOfBirth.description), SQLBind(age),
              SQLBind(row.gender), SQLBind(row.ethnicity), SQLBind(row.homeLocalAuthority),
-             SQLBind(row.exploitationTypes.joined(separator: ";")), SQLBind(""), SQLBind("not_recorded"),
-             SQLBind(eligibility.isEligible), SQLBind(eligibility.reasons.map(\.rawValue).joined(separator: ";")),
+             SQLBind(exploitationTypes), SQLBind(""), SQLBind("not_recorded"),
+             SQLBind(eligibility.isEligible), SQLBind(ineligibilityReasons),
              SQLBind(eligibility.firstReason?.rawValue), SQLBind(false), SQLBind(status.rawValue),
              SQLBind(notAcceptedReason), SQLBind(row.fingerprint), SQLBind(createdAt)]
         }

@@ -205,19 +205,18 @@ struct AnnualReportPage: Encodable {
 /// Code labels from the reference data, so charts say "Children's social care" rather than a code.
 struct Labels {
     let byList: [String: [String: String]]
-    /// Each list's codes and labels in the administrators' order.
-    let ordered: [String: [(code: String, label: String)]]
+    private let items: [CodeListRows.Row]
 
     static func load(on db: any Database) async throws -> Labels {
+        let items = try await CodeListRows.all(on: db)
         var byList: [String: [String: String]] = [:]
-        var ordered: [String: [(code: String, label: String, position: Int)]] = [:]
-        for item in try await CodeListRows.all(on: db) {
-            byList[item.list, default: [:]][item.code] = item.label
-            ordered[item.list, default: []].append((item.code, item.label, item.position))
-        }
-        return Labels(byList: byList, ordered: ordered.mapValues { items in
-            items.sorted { ($0.position, $0.code) < ($1.position, $1.code) }.map { ($0.code, $0.label) }
-        })
+        for item in items { byList[item.list, default: [:]][item.code] = item.label }
+        return Labels(byList: byList, items: items)
+    }
+
+    /// One list's codes and labels in the administrators' order.
+    func ordered(_ list: String) -> [(code: String, label: String)] {
+        items.filter { $0.list == list }.sorted { ($0.position, $0.code) < ($1.position, $1.code) }.map { ($0.code, $0.label) }
     }
 
     func label(_ list: String) -> (String) -> String {

@@ -195,7 +195,7 @@ enum StaffQueries {
         guard !ids.isEmpty else { return [] }
         let profiles = Dictionary(uniqueKeysWithValues: try await StaffProfile.query(on: db).filter(\.$user.$id ~~ ids).all()
             .map { ($0.$user.id, $0) })
-        let absences = Dictionary(grouping: try await Absence.query(on: db).filter(\.$user.$id ~~ ids).all(), by: { $0.$user.id })
+        let absences = try await absencePeriods(of: ids, on: db)
         // Counted in SQL: a region's caseworkers can lead thousands of cases between them.
         struct Load: Decodable { let lead_caseworker_id: UUID; let open_cases: Int }
         let loads = try await (db as! any SQLDatabase).select().column("lead_caseworker_id")
@@ -206,9 +206,7 @@ enum StaffQueries {
         let labels = try await Labels.load(on: db).label("specialism")
         return staff.map { member in
             let id = member.id!
-            let periods = (absences[id] ?? []).compactMap { absence in
-                CivilDate(absence.fromDate).map { Capacity.AbsencePeriod(kind: absence.kind, from: $0, to: absence.toDate.flatMap(CivilDate.init)) }
-            }
+            let periods = absences[id] ?? []
             let contracted = profiles[id]?.capacity ?? 0
             let absentNow = periods.first { $0.covers(today) }
             return StaffListPage.Row(
@@ -217,6 +215,20 @@ enum StaffQueries {
                 absentNow: absentNow.map { $0.kind.replacingOccurrences(of: "_", with: " ") },
                 specialisms: (profiles[id]?.specialisms ?? "").split(separator: ";").map { labels(String($0)) }.joined(separator: ", "))
         }
+    }
+
+    /// Each person's absences as capacity periods, read as plain rows (the case page asks on every view).
+    static func absencePeriods(of ids: [UUID], on db: any Database) async throws -> [UUID: [Capacity.AbsencePeriod]] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable { let user_id: UUID; let kind: String; let from_date: String; let to_date: String? }
+        var periods: [UUID: [Capacity.AbsencePeriod]] = [:]
+        for absence in try await (db as! any SQLDatabase).select().columns("user_id", "kind", "from_date", "to_date")
+            .from(Absence.schema).where("user_id", .in, ids).all(decoding: Row.self) {
+            guard let from = CivilDate(absence.from_date) else { continue }
+            periods[absence.user_id, default: []].append(
+                Capacity.AbsencePeriod(kind: absence.kind, from: from, to: absence.to_date.flatMap(CivilDate.init)))
+        }
+        return periods
     }
 }
 
