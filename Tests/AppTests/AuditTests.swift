@@ -73,3 +73,27 @@ struct AuditSearchTests {
         }
     }
 }
+
+@Suite("The audit queue")
+struct AuditQueueTests {
+    @Test("Entries recorded at once by many requests all commit, in one unbroken chain")
+    func concurrentEntries() async throws {
+        try await withApp { app in
+            let before = try await AuditEvent.query(on: app.db).count()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await app.auditQueue.append(AuditEntry(action: "test.read", actor: "reader \(index)"),
+                                                        at: app.clock.now(), writes: app.writes, on: app.db)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let entries = try await AuditEvent.query(on: app.db).filter(\.$action == "test.read").all()
+            #expect(entries.count == 40)
+            #expect(Set(entries.map(\.actor)).count == 40)
+            #expect(try await AuditEvent.query(on: app.db).count() == before + 40)
+            #expect(try await Audit.firstBrokenEntry(on: app.db) == nil)
+        }
+    }
+}

@@ -27,5 +27,6 @@ enum Migrations {
         AddReportCoveringIndexes(),
         ReportFromReferralRow(),
         AddOutcomeMeasuresCoveringIndex(),
+        CreateDataRevision(),
     ]
 }

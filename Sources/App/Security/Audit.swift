@@ -24,6 +24,13 @@ enum Audit {
     /// On PostgreSQL an advisory lock held to the end of the transaction keeps the chain a single line across
     /// instances; on SQLite the write gate already admits one writer at a time.
     static func append(_ entry: AuditEntry, on db: any Database, at date: Date) async throws {
+        try await append([(entry, date)], on: db)
+    }
+
+    /// Appends entries in order, chained to the last entry and each to the one before, with one look-up of the
+    /// chain's end and one multi-row insert per 200 entries (`AuditQueue` sends many at once).
+    static func append(_ entries: [(entry: AuditEntry, at: Date)], on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
         let sql = db as! any SQLDatabase
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: chainLockKey))").run()
@@ -33,21 +40,28 @@ enum Audit {
         struct Link: Decodable { let seq: Int; let hash: String }
         let last = try await sql.select().column("seq").column("hash").from(AuditEvent.schema)
             .orderBy("seq", .descending).limit(1).first(decoding: Link.self)
-        let seq = (last?.seq ?? 0) + 1
-        let at = timestamp(date)
-        let prevHash = last?.hash ?? genesisHash
-        let hash = hash(of: [
-            String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action, entry.outcome.rawValue,
-            entry.objectType, entry.objectID, entry.region, entry.address, entry.detail, prevHash,
-        ])
-        try await sql.insert(into: AuditEvent.schema)
-            .columns("id", "seq", "at", "user_id", "actor", "action", "outcome", "object_type", "object_id", "region",
-                     "address", "detail", "prev_hash", "hash")
-            .values(SQLBind(OrderedID.make()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
+        var seq = last?.seq ?? 0
+        var prevHash = last?.hash ?? genesisHash
+        for chunk in entries.chunked(into: 200) {
+            var insert = sql.insert(into: AuditEvent.schema)
+                .columns("id", "seq", "at", "user_id", "actor", "action", "outcome", "object_type", "object_id", "region",
+                         "address", "detail", "prev_hash", "hash")
+            for (entry, date) in chunk {
+                seq += 1
+                let at = timestamp(date)
+                let hash = hash(of: [
+                    String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action, entry.outcome.rawValue,
+                    entry.objectType, entry.objectID, entry.region, entry.address, entry.detail, prevHash,
+                ])
+                insert = insert.values(
+                    SQLBind(OrderedID.make()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
                     SQLBind(entry.action), SQLBind(entry.outcome.rawValue), SQLBind(entry.objectType),
                     SQLBind(entry.objectID), SQLBind(entry.region), SQLBind(entry.address), SQLBind(entry.detail),
                     SQLBind(prevHash), SQLBind(hash))
-            .run()
+                prevHash = hash
+            }
+            try await insert.run()
+        }
     }
 
     static let chainLockKey: Int64 = 0x5245_4143_4841_4200 // "REACHAB"
@@ -89,14 +103,14 @@ enum Audit {
 }
 
 extension Request {
-    /// Records an entry about this request's user and address, in its own transaction. For changes, call
-    /// `Audit.append` inside the change's transaction instead.
+    /// Records an entry about this request's user and address, committed (in a transaction shared with other
+    /// requests' entries, `AuditQueue`) before this returns. For changes, call `Audit.append` inside the change's
+    /// transaction instead.
     func audit(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "", objectID: String = "",
                region: String = "", detail: String = "", user: CurrentUser? = nil) async throws {
         let entry = auditEntry(action, outcome: outcome, objectType: objectType, objectID: objectID, region: region,
                                detail: detail, user: user)
-        let now = self.now
-        try await write { db in try await Audit.append(entry, on: db, at: now) }
+        try await application.auditQueue.append(entry, at: now, writes: application.writes, on: application.db)
     }
 
     func auditEntry(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "",

@@ -66,7 +66,7 @@ struct SessionLoader: AsyncMiddleware {
         }
         if now.timeIntervalSince(session.last_seen_at) > Self.touchInterval {
             let sessionID = session.id
-            try await req.write { db in
+            try await req.write(changesRecords: false) { db in
                 try await UserSession.query(on: db).filter(\.$id == sessionID).set(\.$lastSeenAt, to: now).update()
             }
         }

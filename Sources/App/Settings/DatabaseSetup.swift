@@ -18,6 +18,7 @@ enum DatabaseSetup {
                                         connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace), as: .psql)
         }
         app.writes = WriteGate(serialises: location.isSQLite)
+        app.auditQueue = AuditQueue()
     }
 
     /// Every command migrates a new database itself (SPEC §7).

@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// The case page: the young person's safe-contact warnings first, then the timeline, newest first, then the
-/// forms the person may use.
+/// forms the person may use. Who has looked at the case is put in for each response (`RenderedCasePage`).
 struct CasePage: Encodable {
     struct Event: Encodable {
         let sortKey: String
@@ -13,11 +13,6 @@ struct CasePage: Encodable {
         let detail: String?
         let hiddenSensitive: Bool
         let sensitive: Bool
-    }
-
-    struct Viewer: Encodable {
-        let who: String
-        let when: String
     }
 
     let layout: Layout
@@ -46,7 +41,6 @@ struct CasePage: Encodable {
     let now: String
     let today: String
     let paths: [String: String]
-    let viewers: [Viewer]?
     let hasExitMeasures: Bool
     let pathway: Pathway
     let registers: Registers
@@ -112,15 +106,6 @@ struct CasePage: Encodable {
                                 detail: nil, hiddenSensitive: false, sensitive: false))
         }
         events.sort { $0.sortKey > $1.sortKey }
-        var viewers: [Viewer]?
-        if scope.isManager {
-            // Two columns of fifty rows, without Fluent's per-row reflection (a sixth of the page's time).
-            struct Row: Decodable { let actor: String; let at: String }
-            viewers = try await (req.db as! any SQLDatabase).select().column("actor").column("at").from(AuditEvent.schema)
-                .where("object_type", .equal, "case").where("object_id", .equal, caseID.uuidString)
-                .where("action", .equal, "case.viewed").orderBy("seq", .descending).limit(50).all(decoding: Row.self)
-                .map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
-        }
         let person = supportCase.person
         return CasePage(
             layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
@@ -152,7 +137,7 @@ struct CasePage: Encodable {
                     "caseID": caseID.uuidString, "wheel": SiteURL.caseWheel(caseID).path,
                     "goals": SiteURL.caseGoals(caseID).path, "goalUpdate": SiteURL.caseGoalUpdate(caseID).path,
                     "registers": SiteURL.caseRegisters(caseID).path],
-            viewers: viewers, hasExitMeasures: measures.contains { $0.stage == OutcomeMeasure.Stage.exit.rawValue },
+            hasExitMeasures: measures.contains { $0.stage == OutcomeMeasure.Stage.exit.rawValue },
             pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: req.db),
             registers: try await Registers.make(caseID: caseID, cipher: cipher, on: req.db),
             riskIndicators: RiskIndicator.allCases.map {

@@ -41,12 +41,30 @@ struct CasesController {
         return try await req.view.render("cases/list", page)
     }
 
-    func show(req: Request) async throws -> View {
+    /// The page is kept for this session until anything is written (`RenderedCasePages`): on a kept page the
+    /// access check it passed still holds, since the session, the user and the case are as they were.
+    func show(req: Request) async throws -> Response {
         let scope = try req.scope
-        let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
-        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
-        try await req.audit("case.viewed", objectType: "case", objectID: supportCase.id!.uuidString, region: supportCase.region.code)
-        return try await req.view.render("cases/show", page)
+        let user = try req.requireUser()
+        guard let caseID = req.parameters.get("caseID", as: UUID.self) else {
+            _ = try await scope.findCase(nil, req: req) // refused and audited like any unknown case
+            throw Abort(.notFound)
+        }
+        // The revision is read before the records: a page rendered from records newer than its key is safe to
+        // keep, one older than its key would not be.
+        let key = RenderedCasePages.key(req, user: user, caseID: caseID, revision: try await DataRevision.current(on: req.db))
+        let page: RenderedCasePage
+        if let kept = req.application.renderedCasePages.page(for: key) {
+            page = kept
+        } else {
+            let supportCase = try await scope.findCase(caseID, req: req)
+            let made = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
+            let rendered = try await req.view.render("cases/show", made).data
+            page = RenderedCasePage(caseID: caseID, regionCode: supportCase.region.code, rendered: rendered)
+            req.application.renderedCasePages.keep(page, for: key)
+        }
+        try await req.audit("case.viewed", objectType: "case", objectID: page.caseID.uuidString, region: page.regionCode)
+        return try await page.response(for: req)
     }
 }
 

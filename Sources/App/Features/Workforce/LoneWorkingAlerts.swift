@@ -8,7 +8,14 @@ import Vapor
 /// the conditional UPDATE … RETURNING lets only one of two racing instances see the row change.
 enum LoneWorkingAlerts {
     static func raiseOverdue(app: Application, now: Date) async throws -> Int {
-        try await app.writes.transaction(on: app.db) { db in
+        // Most ticks find nothing: a read first, so that they write nothing and the case pages kept in memory
+        // stay valid (every write transaction replaces the data revision).
+        let due = try await (app.db as! any SQLDatabase).raw("""
+            SELECT id FROM lone_working_visits
+            WHERE checked_out_at IS NULL AND overdue_raised_at IS NULL AND expected_end < \(bind: now) LIMIT 1
+            """).first()
+        guard due != nil else { return 0 }
+        return try await app.writes.transaction(on: app.db) { db in
             let sql = db as! any SQLDatabase
             let raised = try await sql.raw("""
                 UPDATE lone_working_visits SET overdue_raised_at = \(bind: now)
@@ -27,9 +34,20 @@ enum LoneWorkingAlerts {
     }
 
     /// Visits overdue and not yet acknowledged in a region: what managers see at the top of every page.
-    static func unacknowledged(regionID: UUID, now: Date, on db: any Database) async throws -> [LoneWorkingVisit] {
-        try await LoneWorkingVisit.query(on: db).filter(\.$region.$id == regionID).filter(\.$checkedOutAt == nil)
-            .filter(\.$acknowledgedAt == nil).filter(\.$expectedEnd < now).with(\.$caseworker).all()
+    /// Plain rows: this runs on every request a manager makes.
+    static func unacknowledged(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
+        try await (db as! any SQLDatabase).raw("""
+            SELECT u.display_name AS caseworker, v.expected_end AS expected_end
+            FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
+            WHERE v.region_id = \(bind: regionID) AND v.checked_out_at IS NULL AND v.acknowledged_at IS NULL
+              AND v.expected_end < \(bind: now)
+            ORDER BY v.expected_end
+            """).all(decoding: OverdueVisit.self)
+    }
+
+    struct OverdueVisit: Decodable {
+        let caseworker: String
+        let expected_end: Date
     }
 }
 
@@ -62,7 +80,7 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
         if let user = req.currentUser, user.role == .manager, let region = user.regionID {
             let visits = try await LoneWorkingAlerts.unacknowledged(regionID: region, now: req.now, on: req.db)
             req.storage[OverdueVisitsKey.self] = visits.map {
-                Layout.Alert(text: "\($0.caseworker.displayName)'s visit was due to end \(AccountController.format($0.expectedEnd)) and has not been checked out.",
+                Layout.Alert(text: "\($0.caseworker)'s visit was due to end \(AccountController.format($0.expected_end)) and has not been checked out.",
                              href: SiteURL.loneWorking.path)
             }
         }

@@ -1,0 +1,28 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// A token that every write transaction replaces, inside that transaction, so that a page rendered after reading
+/// token T shows what the records held at T or later. Pages kept in memory are keyed by it (`RenderedCasePages`):
+/// several instances on one database see each other's writes through it, which an in-process counter would not.
+///
+/// A random token rather than a counter: after a backup is restored the token is the one the backup's state had,
+/// and a counter could meet the same number again on a different history.
+///
+/// Anything that writes to the database without going through `WriteGate` must replace it too
+/// (`UPDATE data_revision SET token = <something new>`); docs/deploy.md §7 says so for repairs by hand.
+enum DataRevision {
+    static let schema = "data_revision"
+
+    static func current(on db: any Database) async throws -> String {
+        struct Row: Decodable { let token: String }
+        let row = try await (db as! any SQLDatabase).raw("SELECT token FROM data_revision WHERE id = 1").first(decoding: Row.self)
+        // No row means the table was emptied by hand: nothing may be cached, so every read is its own revision.
+        return row?.token ?? "missing-" + UUID().uuidString
+    }
+
+    /// Called by `WriteGate` as the last statement of each write transaction that changes records.
+    static func advance(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).update(schema).set("token", to: UUID().uuidString).where("id", .equal, 1).run()
+    }
+}

@@ -1,0 +1,136 @@
+@testable import App
+import Domain
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// Case pages kept in memory (`RenderedCasePages`) must never show what has changed, nor reach anyone the case
+/// was not checked for.
+@Suite("Case pages kept in memory")
+struct CasePageCacheTests {
+    static func viewerCount(_ page: String) -> Int {
+        guard let list = page.range(of: "<ul id=\"viewers\">"), let end = page.range(of: "</ul>", range: list.upperBound..<page.endIndex) else {
+            return -1
+        }
+        return page[list.upperBound..<end.lowerBound].components(separatedBy: "<li>").count - 1
+    }
+
+    @Test("Viewing a case again is served from memory for the same session, with who has looked at it read afresh")
+    func keptForTheSession() async throws {
+        try await withApp { app in
+            app.logger.logLevel = .trace
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let path = SiteURL.supportCase(caseID).path
+            let first = try await QueryCountTests.queries(browser, path)
+            let again = try await QueryCountTests.queries(browser, path)
+            #expect(again < first, "kept: \(again) statements, rendered: \(first)")
+            #expect(again <= 4, "session, revision, overdue visits and viewers: \(again)")
+
+            let earlier = try await browser.get(path).body.string
+            let later = try await browser.get(path).body.string
+            #expect(Self.viewerCount(later) == Self.viewerCount(earlier) + 1, "each view is listed at once")
+            #expect(later.contains(manager.email))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "case.viewed").count() == 4)
+            #expect(try await Audit.firstBrokenEntry(on: app.db) == nil)
+        }
+    }
+
+    @Test("Any write, by a form or by a command, makes the kept page unreachable")
+    func writesReplaceIt() async throws {
+        try await withApp { app in
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let path = SiteURL.supportCase(caseID).path
+            _ = try await browser.get(path)
+            #expect(app.renderedCasePages.count == 1)
+            try await browser.post(SiteURL.caseContacts(caseID).path, CaseTests.contact("Went to the youth club together.", sensitive: false))
+            #expect(try await browser.get(path).body.string.contains("Went to the youth club together."))
+
+            // A write that no request made (a command, another instance) goes through the same gate.
+            let personID = try #require(try await SupportCase.find(caseID, on: app.db)).$person.id
+            try await app.writes.transaction(on: app.db) { db in
+                try await Person.query(on: db).filter(\.$id == personID).set(\.$firstName, to: "Renamed").update()
+            }
+            #expect(try await browser.get(path).body.string.contains("Renamed"))
+        }
+    }
+
+    @Test("A kept page reaches no other session, and not its own once the user's access changes")
+    func accessIsStillChecked() async throws {
+        try await withApp { app in
+            app.logger.logLevel = .trace
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let path = SiteURL.supportCase(caseID).path
+            let rendered = try await QueryCountTests.queries(browser, path)
+
+            let london = try await Fixtures.account(app, role: .manager, region: "london")
+            let outsider = Browser(app)
+            try await outsider.signIn(london)
+            #expect(try await outsider.get(path).status == .notFound)
+
+            // The same person signed in again is a new session: its first view is rendered, not taken from memory.
+            let secondSession = Browser(app)
+            try await secondSession.signIn(manager)
+            #expect(try await QueryCountTests.queries(secondSession, path) == rendered)
+
+            // Moved to London by an administrator: the kept page is not served, and the case is out of reach.
+            let londonID = try #require(try await Region.query(on: app.db).filter(\.$code == "london").first()?.id)
+            try await app.writes.transaction(on: app.db) { db in
+                try await User.query(on: db).filter(\.$id == manager.id).set(\.$region.$id, to: londonID).update()
+            }
+            #expect(try await browser.get(path).status == .notFound)
+        }
+    }
+
+    @Test("A page is kept for the minute it was rendered in: its forms' default times come from the clock")
+    func keptForAMinute() async throws {
+        try await withApp { app in
+            app.logger.logLevel = .trace
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let path = SiteURL.supportCase(caseID).path
+            let rendered = try await QueryCountTests.queries(browser, path)
+            app.clock.advance(by: 61)
+            #expect(try await QueryCountTests.queries(browser, path) >= rendered - 1, "rendered again")
+            let page = try await browser.get(path).body.string
+            #expect(page.contains(CasePage.localInput(app.clock.now())))
+        }
+    }
+
+    @Test("At most the store's capacity is kept, the least recently used page going first")
+    func capacity() throws {
+        let pages = RenderedCasePages(capacity: 250)
+        func page(_ size: Int) -> RenderedCasePage {
+            RenderedCasePage(caseID: UUID(), regionCode: "london", rendered: ByteBuffer(string: String(repeating: "x", count: size)))
+        }
+        func key(_ n: Int, revision: String = "r1") -> RenderedCasePages.Key {
+            RenderedCasePages.Key(session: UUID(uuidString: "00000000-0000-0000-0000-00000000000\(n)")!, caseID: UUID(uuidString: "00000000-0000-0000-0000-000000000000")!,
+                                  revision: revision, minute: 0, layout: [])
+        }
+        pages.keep(page(100), for: key(1))
+        pages.keep(page(100), for: key(2))
+        #expect(pages.page(for: key(1)) != nil) // 1 is now the more recently used
+        pages.keep(page(100), for: key(3))
+        #expect(pages.page(for: key(2)) == nil, "the least recently used went")
+        #expect(pages.page(for: key(1)) != nil && pages.page(for: key(3)) != nil)
+        pages.keep(page(300), for: key(4))
+        #expect(pages.page(for: key(4)) == nil, "larger than the store: not kept")
+        pages.keep(page(10), for: key(5, revision: "r2"))
+        #expect(pages.count == 1, "a newer revision drops every page of the older one")
+
+        let split = RenderedCasePage(caseID: UUID(), regionCode: "london",
+                                     rendered: ByteBuffer(string: "<p>before</p>" + RenderedCasePage.viewersSlot + "<p>after</p>"))
+        #expect(split.head == ByteBuffer(string: "<p>before</p>") && split.tail == ByteBuffer(string: "<p>after</p>"))
+    }
+}
