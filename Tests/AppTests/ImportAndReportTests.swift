@@ -125,6 +125,23 @@ struct ImportAndReportTests {
         }
     }
 
+    @Test("A later file's row names a young person already known, however the name is written: no second record")
+    func knownPersonInALaterFile() async throws {
+        try await withApp { app in
+            try await Self.importFixture(app)
+            let zoe = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R01").first()).$person.id
+            let lines = AnnualReportFixture.referrals.split(separator: "\n")
+            let row = lines.first { $0.hasPrefix("R01,") }!.replacingOccurrences(of: "R01,2023-04-01", with: "LATER1,2023-04-02")
+                .replacingOccurrences(of: "Zoë,O'Neill", with: "ZOE,o'neill")
+            let stranger = row.replacingOccurrences(of: "LATER1,", with: "LATER2,").replacingOccurrences(of: "2008-03-04", with: "2008-03-05")
+            let text = [String(lines[0]), row, stranger].joined(separator: "\n")
+            let summary = try await ReferralImport.run(text: text, actor: Self.actor, now: app.clock.now(), db: app.db, writes: app.writes)
+            #expect(summary.created == 2 && summary.peopleCreated == 1, "\(summary)")
+            #expect(try await Referral.query(on: app.db).filter(\.$ref == "LATER1").first()?.$person.id == zoe)
+            #expect(try await Referral.query(on: app.db).filter(\.$ref == "LATER2").first()?.$person.id != zoe, "another birth date")
+        }
+    }
+
     @Test("A file longer than one INSERT statement holds is written whole: every row, case and measure")
     func largeFile() async throws {
         let lines = AnnualReportFixture.referrals.split(separator: "\n")

@@ -55,7 +55,7 @@ enum ReferralImport {
             for referral in try await Referral.query(on: db).filter(\.$ref ~~ Array(chunk)).all() { existing[referral.ref] = referral }
         }
 
-        var people = try await PeopleIndex.load(dates: Set(toWrite.map(\.dateOfBirth.description)), on: db)
+        var people = try await PeopleIndex.load(naming: toWrite, on: db)
         let createdAt = Date()
         var peopleRows = Person.bulk()
         var referralRows = Referral.bulk()
