@@ -62,21 +62,21 @@ enum DemoCasework {
                     let kind = random.weighted([(Contact.Kind.faceToFace, 5.0), (.phone, 4), (.message, 2), (.homeVisit, 2),
                                                 (.professionalMeeting, 1), (.didNotAttend, 1)])
                     contacts.append([
-                        SQLBind(OrderedID.make()), SQLBind(supportCase.id),
-                        SQLBind(Date(timeIntervalSince1970: Double(day) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600)),
-                        SQLBind(kind.rawValue), SQLBind(kind == .didNotAttend ? 0 : Int.random(in: 10...90, using: &random)),
-                        SQLBind(kind == .professionalMeeting ? "professional" : "young_person"),
-                        SQLBind(random.element(sealedNotes)), SQLBind(random.chance(0.1)), SQLBind(worker), SQLBind(now),
+                        BulkValue(OrderedID.make()), BulkValue(supportCase.id),
+                        BulkValue(Date(timeIntervalSince1970: Double(day) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600)),
+                        BulkValue(kind.rawValue), BulkValue(kind == .didNotAttend ? 0 : Int.random(in: 10...90, using: &random)),
+                        BulkValue(kind == .professionalMeeting ? "professional" : "young_person"),
+                        BulkValue(random.element(sealedNotes)), BulkValue(random.chance(0.1)), BulkValue(worker), BulkValue(now),
                     ])
                 }
-                ratings.append([SQLBind(OrderedID.make()), SQLBind(supportCase.id), SQLBind(random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])),
-                                SQLBind(sealedReason), SQLBind(Date(timeIntervalSince1970: Double(opened.daysSinceEpoch) * 86400 + 43200)),
-                                SQLBind(worker), SQLBind("going_missing")])
+                ratings.append([BulkValue(OrderedID.make()), BulkValue(supportCase.id), BulkValue(random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])),
+                                BulkValue(sealedReason), BulkValue(Date(timeIntervalSince1970: Double(opened.daysSinceEpoch) * 86400 + 43200)),
+                                BulkValue(worker), BulkValue("going_missing")])
                 // A review halfway through, between the entry and exit measures the import wrote.
                 let reviewDay = CivilDate(daysSinceEpoch: opened.daysSinceEpoch + span / 2)
-                reviews.append([SQLBind(OrderedID.make()), SQLBind(supportCase.id), SQLBind("review"), SQLBind(reviewDay.description),
-                                SQLBind(Int.random(in: 3...8, using: &random)), SQLBind(Int.random(in: 3...8, using: &random)),
-                                SQLBind(Int.random(in: 1...7, using: &random)), SQLBind("caseworker")])
+                reviews.append([BulkValue(OrderedID.make()), BulkValue(supportCase.id), BulkValue("review"), BulkValue(reviewDay.description),
+                                BulkValue(Int.random(in: 3...8, using: &random)), BulkValue(Int.random(in: 3...8, using: &random)),
+                                BulkValue(Int.random(in: 1...7, using: &random)), BulkValue("caseworker")])
             }
             let page = (contacts, ratings, reviews)
             try await app.writes.transaction(on: app.db) { db in

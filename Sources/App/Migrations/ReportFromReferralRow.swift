@@ -44,7 +44,7 @@ struct ReportFromReferralRow: AsyncMigration {
         var rows = BulkInsert(table: ReferralExploitationType.schema, columns: ["id", "referral_id", "code"])
         for referral in try await sql.select().columns("id", "exploitation_types").from(Referral.schema).all(decoding: Row.self) {
             for code in referral.exploitation_types.split(separator: ";") {
-                rows.append([SQLBind(UUID()), SQLBind(referral.id), SQLBind(String(code))])
+                rows.append([BulkValue(UUID()), BulkValue(referral.id), BulkValue(String(code))])
             }
         }
         try await rows.run(on: database)

@@ -1,18 +1,20 @@
 import Domain
 import Fluent
 import Foundation
+import FluentSQLiteDriver
 import SQLKit
 
-/// Rows for one table written as multi-row INSERT statements with explicit columns (an optional value binds as
-/// NULL).
+/// Rows for one table written as multi-row INSERT statements with explicit columns.
 ///
 /// The import and the demo generator write hundreds of thousands of rows. Fluent's `[Model].create` reads
 /// every property of every model by reflection, which cost more than SQLite's own work (see docs/performance.md);
-/// here each model lists its columns once and its values are read directly.
+/// here each model lists its columns once and its values are read directly. On SQLite the statement text is
+/// written here and the values bound as they are: SQLKit's statement builder and value encoder (a dynamic cast
+/// and, for a UUID, an encoder object per value) cost more than SQLite's inserts themselves.
 struct BulkInsert {
     let table: String
     let columns: [String]
-    private(set) var rows: [[any SQLExpression]] = []
+    private(set) var rows: [[BulkValue]] = []
 
     init(table: String, columns: [String]) {
         self.table = table
@@ -21,7 +23,7 @@ struct BulkInsert {
 
     var isEmpty: Bool { rows.isEmpty }
 
-    mutating func append(_ values: [any SQLExpression]) {
+    mutating func append(_ values: [BulkValue]) {
         precondition(values.count == columns.count, "\(table): \(values.count) values for \(columns.count) columns")
         rows.append(values)
     }
@@ -29,10 +31,60 @@ struct BulkInsert {
     /// SQLite allows 32,766 bound values in a statement and PostgreSQL 65,535: stay well inside both.
     func run(on db: any Database) async throws {
         guard !rows.isEmpty else { return }
-        let sql = db as! any SQLDatabase
         let perStatement = max(1, min(500, 30_000 / columns.count))
-        for chunk in rows.chunked(into: perStatement) {
-            try await sql.insert(into: table).columns(columns).rows(Array(chunk)).run()
+        if let sqlite = db as? any SQLiteDatabase {
+            let columnList = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+            let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            for chunk in rows.chunked(into: perStatement) {
+                let statement = "INSERT INTO \"\(table)\" (\(columnList)) VALUES "
+                    + Array(repeating: placeholders, count: chunk.count).joined(separator: ", ")
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * columns.count)
+                for row in chunk { for value in row { binds.append(value.sqlite) } }
+                try await sqlite.query(statement, binds, logger: db.logger) { _ in }.get()
+            }
+        } else {
+            let sql = db as! any SQLDatabase
+            for chunk in rows.chunked(into: perStatement) {
+                try await sql.insert(into: table).columns(columns).rows(chunk.map { $0.map(\.bind) }).run()
+            }
+        }
+    }
+}
+
+/// One value of a bulk-inserted row, typed, so that each driver gets it in its own form: SQLite exactly what
+/// Fluent stores (a UUID as its text, a date as seconds since 1970, a boolean as 0 or 1, nil as NULL), and
+/// PostgreSQL a bind of the Swift value as before.
+enum BulkValue: Sendable {
+    case text(String?)
+    case integer(Int?)
+    case bool(Bool?)
+    case uuid(UUID?)
+    case date(Date?)
+
+    init(_ value: String?) { self = .text(value) }
+    init(_ value: Int?) { self = .integer(value) }
+    init(_ value: Bool?) { self = .bool(value) }
+    init(_ value: UUID?) { self = .uuid(value) }
+    init(_ value: Date?) { self = .date(value) }
+
+    var sqlite: SQLiteData {
+        switch self {
+        case let .text(value): value.map { .text($0) } ?? .null
+        case let .integer(value): value.map { .integer($0) } ?? .null
+        case let .bool(value): value.map { .integer($0 ? 1 : 0) } ?? .null
+        case let .uuid(value): value.map { .text($0.uuidString) } ?? .null
+        case let .date(value): value.map { .float($0.timeIntervalSince1970) } ?? .null
+        }
+    }
+
+    var bind: SQLBind {
+        switch self {
+        case let .text(value): SQLBind(value)
+        case let .integer(value): SQLBind(value)
+        case let .bool(value): SQLBind(value)
+        case let .uuid(value): SQLBind(value)
+        case let .date(value): SQLBind(value)
         }
     }
 }
@@ -51,11 +103,11 @@ extension Person {
     }
 
     /// A new young person named by an import row; contact details, safe contact and the rest start empty.
-    static func importValues(_ row: ReferralRow, id: UUID, regionID: UUID, createdAt: Date) -> [any SQLExpression] {
-        [SQLBind(id), SQLBind(row.firstName), SQLBind(row.lastName), SQLBind(NameFolding.fold(row.firstName)),
-         SQLBind(NameFolding.fold(row.lastName)), SQLBind(Soundex.key(row.lastName)), SQLBind(row.dateOfBirth.description),
-         SQLBind(row.gender), SQLBind(row.ethnicity), SQLBind(row.homeLocalAuthority), SQLBind(regionID),
-         SQLBind(false), SQLBind(false), SQLBind(false), SQLBind(createdAt)]
+    static func importValues(_ row: ReferralRow, id: UUID, regionID: UUID, createdAt: Date) -> [BulkValue] {
+        [BulkValue(id), BulkValue(row.firstName), BulkValue(row.lastName), BulkValue(NameFolding.fold(row.firstName)),
+         BulkValue(NameFolding.fold(row.lastName)), BulkValue(Soundex.key(row.lastName)), BulkValue(row.dateOfBirth.description),
+         BulkValue(row.gender), BulkValue(row.ethnicity), BulkValue(row.homeLocalAuthority), BulkValue(regionID),
+         BulkValue(false), BulkValue(false), BulkValue(false), BulkValue(createdAt)]
     }
 }
 
@@ -80,9 +132,9 @@ extension SupportCase {
 
     /// A case an import row opened (and perhaps closed): historic, so it has no lead caseworker.
     static func importValues(_ row: ReferralRow, id: UUID, referralID: UUID, personID: UUID, regionID: UUID,
-                             opened: CivilDate, createdAt: Date) -> [any SQLExpression] {
-        [SQLBind(id), SQLBind(regionID), SQLBind(personID), SQLBind(referralID), SQLBind(opened.description),
-         SQLBind(row.caseClosed?.description), SQLBind(row.closureReason), SQLBind(createdAt)]
+                             opened: CivilDate, createdAt: Date) -> [BulkValue] {
+        [BulkValue(id), BulkValue(regionID), BulkValue(personID), BulkValue(referralID), BulkValue(opened.description),
+         BulkValue(row.caseClosed?.description), BulkValue(row.closureReason), BulkValue(createdAt)]
     }
 }
 
@@ -95,11 +147,11 @@ extension OutcomeMeasure {
     }
 
     static func importValues(caseID: UUID, stage: Stage, on date: CivilDate, values: ReferralRow.Measures,
-                             source: String) -> [any SQLExpression] {
-        [SQLBind(OrderedID.make()), SQLBind(caseID), SQLBind(stage.rawValue), SQLBind(date.description), SQLBind(values.safety),
-         SQLBind(values.mentalHealth), SQLBind(values.criminogenicNeed), SQLBind(values.missingEpisodes),
-         SQLBind(values.offences), SQLBind(values.countyLinesActive), SQLBind(values.familyConflict), SQLBind(values.eet),
-         SQLBind(values.goalProgress), SQLBind(source)]
+                             source: String) -> [BulkValue] {
+        [BulkValue(OrderedID.make()), BulkValue(caseID), BulkValue(stage.rawValue), BulkValue(date.description), BulkValue(values.safety),
+         BulkValue(values.mentalHealth), BulkValue(values.criminogenicNeed), BulkValue(values.missingEpisodes),
+         BulkValue(values.offences), BulkValue(values.countyLinesActive), BulkValue(values.familyConflict), BulkValue(values.eet),
+         BulkValue(values.goalProgress), BulkValue(source)]
     }
 }
 
@@ -109,8 +161,8 @@ extension Rescue {
     }
 
     /// What the import knows of a historic rescue: it is finished, so it does not belong on the live rescue log.
-    static func importValues(_ row: ReferralRow, referralID: UUID) -> [any SQLExpression] {
-        [SQLBind(OrderedID.make()), SQLBind(referralID), SQLBind(row.rescueCallAt), SQLBind(row.rescueArrivedAt),
-         SQLBind("not_recorded")]
+    static func importValues(_ row: ReferralRow, referralID: UUID) -> [BulkValue] {
+        [BulkValue(OrderedID.make()), BulkValue(referralID), BulkValue(row.rescueCallAt), BulkValue(row.rescueArrivedAt),
+         BulkValue("not_recorded")]
     }
 }

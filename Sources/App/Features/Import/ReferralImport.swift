@@ -138,15 +138,15 @@ enum ReferralImport {
 
         /// In the order of `Referral.bulk()`. A new referral has no risk indicators or consent recorded, and is
         /// not a repeat until `markRepeats` has looked at the young person's cases.
-        func insertValues(id: UUID, createdAt: Date) -> [any SQLExpression] {
-            [SQLBind(id), SQLBind(row.ref), SQLBind(regionID), SQLBind(row.service), SQLBind(row.receivedDate.description),
-             SQLBind(row.referralSource), SQLBind(row.referrerOrganisation), SQLBind(personID), SQLBind(row.firstName),
-             SQLBind(row.lastName), SQLBind(row.dateOfBirth.description), SQLBind(age),
-             SQLBind(row.gender), SQLBind(row.ethnicity), SQLBind(row.homeLocalAuthority),
-             SQLBind(exploitationTypes), SQLBind(""), SQLBind("not_recorded"),
-             SQLBind(eligibility.isEligible), SQLBind(ineligibilityReasons),
-             SQLBind(eligibility.firstReason?.rawValue), SQLBind(false), SQLBind(status.rawValue),
-             SQLBind(notAcceptedReason), SQLBind(row.fingerprint), SQLBind(createdAt)]
+        func insertValues(id: UUID, createdAt: Date) -> [BulkValue] {
+            [BulkValue(id), BulkValue(row.ref), BulkValue(regionID), BulkValue(row.service), BulkValue(row.receivedDate.description),
+             BulkValue(row.referralSource), BulkValue(row.referrerOrganisation), BulkValue(personID), BulkValue(row.firstName),
+             BulkValue(row.lastName), BulkValue(row.dateOfBirth.description), BulkValue(age),
+             BulkValue(row.gender), BulkValue(row.ethnicity), BulkValue(row.homeLocalAuthority),
+             BulkValue(exploitationTypes), BulkValue(""), BulkValue("not_recorded"),
+             BulkValue(eligibility.isEligible), BulkValue(ineligibilityReasons),
+             BulkValue(eligibility.firstReason?.rawValue), BulkValue(false), BulkValue(status.rawValue),
+             BulkValue(notAcceptedReason), BulkValue(row.fingerprint), BulkValue(createdAt)]
         }
     }
 
