@@ -58,7 +58,7 @@ public enum Soundex {
             if character != "h" && character != "w" { previous = code }
             if key.count == 4 { break }
         }
-        return key.padding(toLength: 4, withPad: "0", startingAt: 0)
+        return key + String(repeating: "0", count: max(0, 4 - key.count))
     }
 }
 

@@ -33,7 +33,20 @@ extension Unicode.Scalar {
 enum Digits {
     /// `value` in decimal, zero-padded on the left to `width` digits (a non-negative value).
     static func padded(_ value: Int, width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        guard value >= 0, width <= 15, value < power(width) else {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        // Written byte by byte into a small string: no intermediate strings (dates are formatted for every row).
+        return String(unsafeUninitializedCapacity: width) { buffer in
+            var rest = value
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return width
+        }
     }
+
+    private static func power(_ width: Int) -> Int { (0..<width).reduce(1) { result, _ in result * 10 } }
 }

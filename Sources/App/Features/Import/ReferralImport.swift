@@ -167,13 +167,17 @@ enum ReferralImport {
     /// (SPEC §4); recomputed for everyone the file touched.
     static func markRepeats(personIDs: Set<UUID>, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
+        let isRepeat = SQLRaw("""
+            EXISTS (SELECT 1 FROM cases c WHERE c.person_id = referrals.person_id \
+            AND c.closed_date IS NOT NULL AND c.closed_date < referrals.received_date)
+            """)
         for chunk in Array(personIDs).chunked(into: 500) {
+            // Only the referrals whose answer changed are written: most are not, and each write rewrites the row
+            // and its report index entry.
             try await sql.update(Referral.schema)
-                .set("is_repeat", to: SQLRaw("""
-                    EXISTS (SELECT 1 FROM cases c WHERE c.person_id = referrals.person_id \
-                    AND c.closed_date IS NOT NULL AND c.closed_date < referrals.received_date)
-                    """))
+                .set("is_repeat", to: isRepeat)
                 .where("person_id", .in, Array(chunk))
+                .where(SQLBinaryExpression(SQLIdentifier("is_repeat"), .notEqual, isRepeat))
                 .run()
         }
     }

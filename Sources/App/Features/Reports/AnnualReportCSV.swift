@@ -60,7 +60,8 @@ enum CSVExport {
            Double(value) == nil {
             value = "'" + value
         }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // By scalar: a CRLF inside a cell is one Character, equal to neither "\r" nor "\n".
+        if value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             value = "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
