@@ -101,6 +101,8 @@ struct OrderedIDTests {
         #expect(["8", "9", "A", "B"].contains(Array(early.uuidString)[19]), "RFC 9562 variant")
         #expect(early.uuidString.hasPrefix("018BCFE5-6800"), "48 bits of Unix milliseconds first")
         let same = Date(timeIntervalSince1970: 1_700_000_000)
+        let keys = (0..<50).map { _ in UUID() } + [OrderedID.make(), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))]
+        #expect(keys.allSatisfy { BulkValue.text(of: $0) == $0.uuidString }, "bulk inserts store keys as Fluent does")
         // More than one fetch of random bits (256 keys each) apart.
         #expect(Set((0..<1000).map { _ in OrderedID.make(at: same) }).count == 1000)
     }
