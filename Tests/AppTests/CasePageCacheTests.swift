@@ -2,6 +2,8 @@
 import Domain
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
 import Testing
 import VaporTesting
 
@@ -106,6 +108,38 @@ struct CasePageCacheTests {
             let page = try await browser.get(path).body.string
             #expect(page.contains(CasePage.localInput(app.clock.now())))
         }
+    }
+
+    @Test("Requests for a page being rendered wait for that rendering; if it fails, each renders for itself")
+    func oneRendering() async throws {
+        let pages = RenderedCasePages()
+        let key = RenderedCasePages.Key(session: UUID(), caseID: UUID(), revision: "r1", minute: 0, layout: [])
+        let renders = NIOLockedValueBox(0)
+        @Sendable func render() async throws -> RenderedCasePage {
+            renders.withLockedValue { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(50))
+            return RenderedCasePage(caseID: key.caseID, regionCode: "london", rendered: ByteBuffer(string: "<p>page</p>"))
+        }
+        try await withThrowingTaskGroup(of: RenderedCasePage.self) { group in
+            for _ in 0..<10 { group.addTask { try await pages.page(for: key, render: render) } }
+            for try await page in group { #expect(page.head == ByteBuffer(string: "<p>page</p>")) }
+        }
+        #expect(renders.withLockedValue { $0 } == 1)
+
+        struct Refused: Error {}
+        let refusals = NIOLockedValueBox(0)
+        @Sendable func refuse() async throws -> RenderedCasePage {
+            refusals.withLockedValue { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(50))
+            throw Refused()
+        }
+        let other = RenderedCasePages.Key(session: UUID(), caseID: UUID(), revision: "r1", minute: 0, layout: [])
+        await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<5 { group.addTask { (try? await pages.page(for: other, render: refuse)) == nil } }
+            for await refused in group { #expect(refused) }
+        }
+        #expect(refusals.withLockedValue { $0 } == 5, "every refused request was refused (and audited) itself")
+        #expect(pages.page(for: other) == nil)
     }
 
     @Test("At most the store's capacity is kept, the least recently used page going first")

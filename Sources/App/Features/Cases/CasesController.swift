@@ -53,15 +53,11 @@ struct CasesController {
         // The revision is read before the records: a page rendered from records newer than its key is safe to
         // keep, one older than its key would not be.
         let key = RenderedCasePages.key(req, user: user, caseID: caseID, revision: try await DataRevision.current(on: req.db))
-        let page: RenderedCasePage
-        if let kept = req.application.renderedCasePages.page(for: key) {
-            page = kept
-        } else {
+        let page = try await req.application.renderedCasePages.page(for: key) {
             let supportCase = try await scope.findCase(caseID, req: req)
             let made = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
             let rendered = try await req.view.render("cases/show", made).data
-            page = RenderedCasePage(caseID: caseID, regionCode: supportCase.region.code, rendered: rendered)
-            req.application.renderedCasePages.keep(page, for: key)
+            return RenderedCasePage(caseID: caseID, regionCode: supportCase.region.code, rendered: rendered)
         }
         try await req.audit("case.viewed", objectType: "case", objectID: page.caseID.uuidString, region: page.regionCode)
         return try await page.response(for: req)

@@ -114,6 +114,7 @@ final class RenderedCasePages: Sendable {
         var pages: [Key: (page: RenderedCasePage, used: UInt64)] = [:]
         var bytes = 0
         var uses: UInt64 = 0
+        var rendering: [Key: Task<RenderedCasePage, any Error>] = [:]
     }
 
     /// The last list of viewers rendered for each case, with the audit sequence number of its newest view. Not
@@ -125,6 +126,45 @@ final class RenderedCasePages: Sendable {
 
     init(capacity: Int = 32 << 20) { self.capacity = capacity }
 
+    /// The kept page for the key, else one rendered by `render` and kept. Requests that ask for the same key while
+    /// it is being rendered wait for that rendering rather than each rendering it (after a write, or at the turn
+    /// of a minute, a busy session's requests would otherwise all render at once). If that rendering fails, each
+    /// waiting request renders for itself, so that a refusal is audited for every request refused.
+    func page(for key: Key, render: @escaping @Sendable () async throws -> RenderedCasePage) async throws -> RenderedCasePage {
+        enum Found { case kept(RenderedCasePage), rendering(Task<RenderedCasePage, any Error>), started(Task<RenderedCasePage, any Error>) }
+        let found: Found = state.withLockedValue { state in
+            if let kept = state.pages[key] {
+                state.uses += 1
+                state.pages[key]?.used = state.uses
+                return .kept(kept.page)
+            }
+            if let task = state.rendering[key] { return .rendering(task) }
+            let task = Task { try await render() }
+            state.rendering[key] = task
+            return .started(task)
+        }
+        switch found {
+        case let .kept(page):
+            return page
+        case let .rendering(task):
+            if let page = try? await task.value { return page }
+            return try await render()
+        case let .started(task):
+            do {
+                let page = try await task.value
+                let capacity = capacity
+                state.withLockedValue { state in
+                    state.rendering[key] = nil
+                    Self.keep(page, for: key, in: &state, capacity: capacity)
+                }
+                return page
+            } catch {
+                state.withLockedValue { $0.rendering[key] = nil }
+                throw error
+            }
+        }
+    }
+
     func page(for key: Key) -> RenderedCasePage? {
         state.withLockedValue { state in
             guard let found = state.pages[key] else { return nil }
@@ -135,18 +175,20 @@ final class RenderedCasePages: Sendable {
     }
 
     func keep(_ page: RenderedCasePage, for key: Key) {
+        state.withLockedValue { Self.keep(page, for: key, in: &$0, capacity: capacity) }
+    }
+
+    private static func keep(_ page: RenderedCasePage, for key: Key, in state: inout State, capacity: Int) {
         guard page.bytes <= capacity else { return }
-        state.withLockedValue { state in
-            if key.revision != state.revision {
-                state = State(revision: key.revision, uses: state.uses)
-            }
-            state.uses += 1
-            if let old = state.pages.updateValue((page, state.uses), forKey: key) { state.bytes -= old.page.bytes }
-            state.bytes += page.bytes
-            while state.bytes > capacity, let oldest = state.pages.min(by: { $0.value.used < $1.value.used }) {
-                state.pages[oldest.key] = nil
-                state.bytes -= oldest.value.page.bytes
-            }
+        if key.revision != state.revision {
+            state = State(revision: key.revision, uses: state.uses, rendering: state.rendering)
+        }
+        state.uses += 1
+        if let old = state.pages.updateValue((page, state.uses), forKey: key) { state.bytes -= old.page.bytes }
+        state.bytes += page.bytes
+        while state.bytes > capacity, let oldest = state.pages.min(by: { $0.value.used < $1.value.used }) {
+            state.pages[oldest.key] = nil
+            state.bytes -= oldest.value.page.bytes
         }
     }
 
