@@ -203,17 +203,21 @@ struct ReferralTests {
 
 @Suite("Matching uses indexes")
 struct MatchingPlanTests {
-    @Test("Candidates come through the date-of-birth and alias indexes, never a scan of every person")
+    @Test("Candidates come through the date-of-birth, name and alias indexes, never a scan of every person")
     func plan() async throws {
         guard !TestDatabase.isPostgres else { return }
         try await withApp { app in
             let sql = app.db as! any SQLDatabase
             let people = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM people WHERE date_of_birth IN ('2008-03-04', '2008-04-03') AND merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
-            #expect(people.contains("USING INDEX people_date_of_birth"), "\(people)")
+            #expect(people.contains("USING INDEX people_match"), "\(people)")
             let named = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM people WHERE folded_last = 'oneill' AND folded_first = 'zoe' AND date_of_birth IN ('2008-04-03', '2008-03-05') AND merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
             #expect(named.contains("USING INDEX"), "\(named)")
+            // The import's exact match: one look-up of all three columns per row.
+            let imported = try await sql.raw("EXPLAIN QUERY PLAN SELECT p.id FROM (VALUES ('oneill', 'zoe', '2008-03-04')) AS wanted JOIN people p ON p.folded_last = wanted.column1 AND p.folded_first = wanted.column2 AND p.date_of_birth = wanted.column3 WHERE p.merged_into_id IS NULL").all()
+                .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            #expect(imported.contains("people_match (date_of_birth=? AND folded_last=? AND folded_first=?)"), "\(imported)")
             let aliases = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM person_aliases WHERE folded IN ('zoeoneill')").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
             #expect(aliases.contains("USING INDEX person_aliases_folded"), "\(aliases)")

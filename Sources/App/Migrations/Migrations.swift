@@ -28,5 +28,6 @@ enum Migrations {
         ReportFromReferralRow(),
         AddOutcomeMeasuresCoveringIndex(),
         CreateDataRevision(),
+        AddPeopleMatchIndex(),
     ]
 }

@@ -12,9 +12,9 @@ struct PeopleIndex {
         NameFolding.fold(first) + "\u{1F}" + NameFolding.fold(last) + "\u{1F}" + dateOfBirth
     }
 
-    /// The known people the rows name, found through the folded-name index one name and date of birth at a time
-    /// (300 to a statement). Reading everyone born on the file's dates instead grew with the database: a large
-    /// file touches most dates of birth, so at national scale that read most of the country's young people.
+    /// The known people the rows name, one index look-up per name and date of birth (`people_match`), 300 to a
+    /// statement. Reading everyone born on the file's dates instead grew with the database: a large file touches
+    /// most dates of birth, so at national scale that read most of the country's young people.
     static func load(naming rows: [ReferralRow], on db: any Database) async throws -> PeopleIndex {
         struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
         struct Wanted: Hashable { let last: String; let first: String; let dateOfBirth: String }
