@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// A token that every write transaction replaces, inside that transaction, so that a page rendered after reading
 /// token T shows what the records held at T or later. Pages kept in memory are keyed by it (`RenderedCasePages`):
@@ -20,6 +21,14 @@ enum DataRevision {
         // No row means the table was emptied by hand: nothing may be cached, so every read is its own revision.
         return row?.token ?? "missing-" + UUID().uuidString
     }
+
+    /// The token as this request's session was read with it (`SessionLoader`), else read now.
+    static func current(for req: Request) async throws -> String {
+        if let revision = req.storage[RequestKey.self] { return revision }
+        return try await current(on: req.db)
+    }
+
+    struct RequestKey: StorageKey { typealias Value = String }
 
     /// Called by `WriteGate` as the last statement of each write transaction that changes records.
     static func advance(on db: any Database) async throws {

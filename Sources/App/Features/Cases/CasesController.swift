@@ -52,7 +52,7 @@ struct CasesController {
         }
         // The revision is read before the records: a page rendered from records newer than its key is safe to
         // keep, one older than its key would not be.
-        let key = RenderedCasePages.key(req, user: user, caseID: caseID, revision: try await DataRevision.current(on: req.db))
+        let key = RenderedCasePages.key(req, user: user, caseID: caseID, revision: try await DataRevision.current(for: req))
         let page = try await req.application.renderedCasePages.page(for: key) {
             let supportCase = try await scope.findCase(caseID, req: req)
             let made = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
