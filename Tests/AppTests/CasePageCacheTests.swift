@@ -18,14 +18,19 @@ struct CasePageCacheTests {
         return page[list.upperBound..<end.lowerBound].components(separatedBy: "<li>").count - 1
     }
 
+    /// A West Midlands manager, signed in, leading a case of their region.
+    static func managerWithCase(_ app: Application) async throws -> (Account, Browser, UUID) {
+        let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+        let browser = Browser(app)
+        try await browser.signIn(manager)
+        return (manager, browser, try await CaseTests.openCase(app, lead: manager, browser: browser))
+    }
+
     @Test("Viewing a case again is served from memory for the same session, with who has looked at it read afresh")
     func keptForTheSession() async throws {
         try await withApp { app in
             app.logger.logLevel = .trace
-            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(manager)
-            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let (manager, browser, caseID) = try await Self.managerWithCase(app)
             let path = SiteURL.supportCase(caseID).path
             let first = try await QueryCountTests.queries(browser, path)
             let again = try await QueryCountTests.queries(browser, path)
@@ -44,10 +49,7 @@ struct CasePageCacheTests {
     @Test("Any write, by a form or by a command, makes the kept page unreachable")
     func writesReplaceIt() async throws {
         try await withApp { app in
-            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(manager)
-            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let (_, browser, caseID) = try await Self.managerWithCase(app)
             let path = SiteURL.supportCase(caseID).path
             _ = try await browser.get(path)
             #expect(app.renderedCasePages.count == 1)
@@ -67,10 +69,7 @@ struct CasePageCacheTests {
     func accessIsStillChecked() async throws {
         try await withApp { app in
             app.logger.logLevel = .trace
-            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(manager)
-            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let (manager, browser, caseID) = try await Self.managerWithCase(app)
             let path = SiteURL.supportCase(caseID).path
             let rendered = try await QueryCountTests.queries(browser, path)
 
@@ -97,10 +96,7 @@ struct CasePageCacheTests {
     func keptForAMinute() async throws {
         try await withApp { app in
             app.logger.logLevel = .trace
-            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(manager)
-            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            let (_, browser, caseID) = try await Self.managerWithCase(app)
             let path = SiteURL.supportCase(caseID).path
             let rendered = try await QueryCountTests.queries(browser, path)
             app.clock.advance(by: 61)

@@ -10,6 +10,9 @@ import Vapor
 /// A random token rather than a counter: after a backup is restored the token is the one the backup's state had,
 /// and a counter could meet the same number again on a different history.
 ///
+/// On PostgreSQL the row is held from that last statement to the commit, so write transactions commit one at a
+/// time; most already did, behind the audit chain's lock, and Reachable's writes are few and short.
+///
 /// Anything that writes to the database without going through `WriteGate` must replace it too
 /// (`UPDATE data_revision SET token = <something new>`); docs/deploy.md §7 says so for repairs by hand.
 enum DataRevision {
