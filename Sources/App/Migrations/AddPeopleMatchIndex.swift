@@ -6,8 +6,8 @@ import SQLKit
 ///
 /// The demo data has 1,800 distinct names among 250,000 young people (as a real service has its common names),
 /// so matching through the name index read about 140 people's rows per import row to compare dates of birth:
-/// at 400,000 referrals that step took 2.8 s of a 20,000-row import (0.15 s at 10,000). Person search's
-/// same-date and near-date queries are served by the same index.
+/// at 400,000 referrals the benchmark's import ran at 4,187 rows a second without this index and 9,398 with it
+/// (docs/performance.md, runs G and H). Person search's same-date and near-date queries use it too.
 struct AddPeopleMatchIndex: AsyncMigration {
     var name: String { "AddPeopleMatchIndex" }
 

@@ -17,10 +17,6 @@ enum OrderedID {
         return make(milliseconds: UInt64(max(0, date.timeIntervalSince1970) * 1000), high: high, low: low)
     }
 
-    static func make(milliseconds: UInt64, using generator: inout some RandomNumberGenerator) -> UUID {
-        make(milliseconds: milliseconds, high: generator.next(), low: generator.next())
-    }
-
     private static func make(milliseconds: UInt64, high: UInt64, low: UInt64) -> UUID {
         func byte(_ value: UInt64, _ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: value >> shift) }
         return UUID(uuid: (

@@ -97,7 +97,7 @@ struct CaseViewers: Encodable {
 /// - the data revision (`DataRevision`): every write transaction replaces it, so a change to the case, its
 ///   young person, its staff, or to the user's own role or region, makes every kept page unreachable;
 /// - the minute: the forms' default times and today's capacity come from the clock;
-/// - what the layout shows per request: the CSRF token and the overdue lone-working alerts.
+/// - what the layout shows per request: the overdue lone-working alerts (its CSRF token is the session's).
 /// The list of who has looked at the case is never kept (`RenderedCasePage`). At most `capacity` bytes are kept;
 /// the least recently used page goes first, and every page of an older revision goes as soon as a newer one is seen.
 final class RenderedCasePages: Sendable {
@@ -106,7 +106,8 @@ final class RenderedCasePages: Sendable {
         let caseID: UUID
         let revision: String
         let minute: Int64
-        let layout: [String]
+        /// The overdue lone-working alerts the layout shows, read per request.
+        let alerts: [String]
     }
 
     private struct State {
@@ -133,10 +134,10 @@ final class RenderedCasePages: Sendable {
     func page(for key: Key, render: @escaping @Sendable () async throws -> RenderedCasePage) async throws -> RenderedCasePage {
         enum Found { case kept(RenderedCasePage), rendering(Task<RenderedCasePage, any Error>), started(Task<RenderedCasePage, any Error>) }
         let found: Found = state.withLockedValue { state in
-            if let kept = state.pages[key] {
+            if state.pages[key] != nil {
                 state.uses += 1
-                state.pages[key]?.used = state.uses
-                return .kept(kept.page)
+                state.pages[key]!.used = state.uses
+                return .kept(state.pages[key]!.page)
             }
             if let task = state.rendering[key] { return .rendering(task) }
             let task = Task { try await render() }
@@ -163,19 +164,6 @@ final class RenderedCasePages: Sendable {
                 throw error
             }
         }
-    }
-
-    func page(for key: Key) -> RenderedCasePage? {
-        state.withLockedValue { state in
-            guard let found = state.pages[key] else { return nil }
-            state.uses += 1
-            state.pages[key]?.used = state.uses
-            return found.page
-        }
-    }
-
-    func keep(_ page: RenderedCasePage, for key: Key) {
-        state.withLockedValue { Self.keep(page, for: key, in: &$0, capacity: capacity) }
     }
 
     private static func keep(_ page: RenderedCasePage, for key: Key, in state: inout State, capacity: Int) {
@@ -207,9 +195,10 @@ final class RenderedCasePages: Sendable {
     }
 
     static func key(_ req: Request, user: CurrentUser, caseID: UUID, revision: String) -> Key {
-        let layout = [user.csrfToken] + (req.storage[OverdueVisitsKey.self] ?? []).map { $0.text + "\u{1F}" + $0.href }
+        // The layout's CSRF token is the session's own, so the session already names it.
+        let alerts = (req.storage[OverdueVisitsKey.self] ?? []).map { $0.text + "\u{1F}" + $0.href }
         return Key(session: user.sessionID, caseID: caseID, revision: revision,
-                   minute: Int64((req.now.timeIntervalSince1970 / 60).rounded(.down)), layout: layout)
+                   minute: Int64((req.now.timeIntervalSince1970 / 60).rounded(.down)), alerts: alerts)
     }
 }
 

@@ -3,7 +3,7 @@ import Fluent
 import Foundation
 
 /// Finds the people a referred young person may be (SPEC §2.2) through indexed keys only: the same date of birth
-/// (date-of-birth index); the same folded name with a date of birth a near match may have (day and month
+/// (`people_match`, which leads with it); the same folded name with a date of birth a near match may have (day and month
 /// swapped, one digit out: name index); and aliases (folded-alias index). Never a scan of every person.
 enum PersonMatchQuery {
     struct Candidate: Sendable {
