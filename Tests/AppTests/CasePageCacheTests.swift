@@ -67,12 +67,7 @@ struct CasePageCacheTests {
 
     @Test("A write by another instance on the same database makes this instance's kept page unreachable")
     func anotherInstance() async throws {
-        let database = try await TestDatabase.make()
-        let first = try await Application.make(.testing)
-        let second = try await Application.make(.testing)
-        do {
-            try await configure(first, settings: TestSettings.make(database: database.location))
-            try await configure(second, settings: TestSettings.make(database: database.location))
+        try await withTwoInstances { first, second in
             let (_, browser, caseID) = try await Self.managerWithCase(first)
             let path = SiteURL.supportCase(caseID).path
             #expect(try await browser.get(path).status == .ok)
@@ -82,12 +77,7 @@ struct CasePageCacheTests {
                 try await Person.query(on: db).filter(\.$id == personID).set(\.$firstName, to: "Elsewhere").update()
             }
             #expect(try await browser.get(path).body.string.contains("Elsewhere"))
-        } catch {
-            Issue.record("\(String(reflecting: error))")
         }
-        try await first.asyncShutdown()
-        try await second.asyncShutdown()
-        try await database.remove()
     }
 
     @Test("A kept page reaches no other session, and not its own once the user's access changes")

@@ -48,12 +48,7 @@ struct LoneWorkingTests {
 
     @Test("Two server instances on one database raise an overdue visit exactly once")
     func raisedOnce() async throws {
-        let database = try await TestDatabase.make()
-        let first = try await Application.make(.testing)
-        let second = try await Application.make(.testing)
-        do {
-            try await configure(first, settings: TestSettings.make(database: database.location))
-            try await configure(second, settings: TestSettings.make(database: database.location))
+        try await withTwoInstances { first, second in
             let worker = try await Fixtures.account(first, role: .caseworker, region: "london")
             for _ in 0..<3 {
                 let visit = LoneWorkingVisit()
@@ -74,11 +69,6 @@ struct LoneWorkingTests {
             #expect(try await LoneWorkingAlerts.raiseOverdue(app: first, now: now.addingTimeInterval(60)) == 0, "after a restart too")
             #expect(try await AuditEvent.query(on: first.db).filter(\.$action == "lone_working.overdue").count() == 3)
             #expect(try await Audit.firstBrokenEntry(on: first.db) == nil, "one audit chain across instances")
-        } catch {
-            Issue.record("\(String(reflecting: error))")
         }
-        try await first.asyncShutdown()
-        try await second.asyncShutdown()
-        try await database.remove()
     }
 }

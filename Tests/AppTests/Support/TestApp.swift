@@ -37,6 +37,24 @@ private func runApp(_ body: (Application) async throws -> Void) async throws {
     try await database.remove()
 }
 
+/// Two migrated instances of the application on one database, as behind a load balancer; shut down and
+/// removed afterwards whatever happens.
+func withTwoInstances(_ body: (Application, Application) async throws -> Void) async throws {
+    let database = try await TestDatabase.make()
+    let first = try await Application.make(.testing)
+    let second = try await Application.make(.testing)
+    do {
+        try await configure(first, settings: TestSettings.make(database: database.location))
+        try await configure(second, settings: TestSettings.make(database: database.location))
+        try await body(first, second)
+    } catch {
+        Issue.record("\(String(reflecting: error))")
+    }
+    try await first.asyncShutdown()
+    try await second.asyncShutdown()
+    try await database.remove()
+}
+
 enum TestSettings {
     /// A fixed test key: tests never touch a real key or the data folder.
     static let dataKey = Data(repeating: 7, count: 32).base64EncodedString()
