@@ -64,6 +64,8 @@ func configure(_ app: Application, settings: Settings) async throws {
 
     try routes(app)
     app.lifecycle.use(LoneWorkingTimer(interval: .seconds(30)))
+    app.walCheckpointer = WALCheckpointer()
+    app.lifecycle.use(app.walCheckpointer!)
 
     if app.environment != .testing, CommandLine.isServe(app.environment.arguments),
        let link = try await SetupLinks.firstAdminLinkIfNeeded(app: app) {

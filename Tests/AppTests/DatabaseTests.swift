@@ -36,7 +36,32 @@ struct DatabaseTests {
                 let sync = try await db.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
                 #expect(mode == "wal")
                 #expect(sync == 1, "1 is NORMAL")
+                let checkpointAfter = try await db.raw("PRAGMA wal_autocheckpoint").first()?
+                    .decode(column: "wal_autocheckpoint", as: Int.self)
+                #expect(checkpointAfter == 65_536, "commits checkpoint only if the background checkpointer falls behind")
             }
+        }
+    }
+
+    @Test("The write-ahead log is copied into the database file in the background, and the checkpointer stops cleanly")
+    func backgroundCheckpoint() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        try await withApp { app in
+            try await app.asyncBoot()
+            let checkpointer = try #require(app.walCheckpointer)
+            // Enough rows to fill many pages of the log, which no commit checkpoints any more.
+            let reference = try await ImportReferenceData.load(on: app.db)
+            let file = ImportPartsTests.generatedFile(rows: 1_000, reference: reference, today: CivilDate.today(at: app.clock.now()))
+            _ = try await ReferralImport.run(text: file.text, actor: AuditEntry(action: "import", actor: "test"),
+                                             now: app.clock.now(), db: app.db, writes: app.writes)
+            var latest = checkpointer.latest
+            for _ in 0..<50 where !(latest.map { $0.logPages > 20 && $0.copiedPages == $0.logPages } ?? false) {
+                try await Task.sleep(for: .milliseconds(100))
+                latest = checkpointer.latest
+            }
+            let result = try #require(latest)
+            #expect(result.logPages > 20 && result.copiedPages == result.logPages,
+                    "every page of the log copied: \(result.copiedPages) of \(result.logPages)")
         }
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 struct CSVTable {
     struct Record {
         let line: Int
-        let cells: [String: String]
+        /// In the header's order (as many as it has columns).
+        let values: [String]
     }
 
     let header: [String]
@@ -35,9 +36,7 @@ struct CSVTable {
                                               problem: "has \(row.cells.count) cells but the header has \(header.count)"))
                 continue
             }
-            var cells: [String: String] = Dictionary(minimumCapacity: header.count)
-            for (name, value) in zip(header, row.cells) { cells[name] = value }
-            records.append(Record(line: row.line, cells: cells))
+            records.append(Record(line: row.line, values: row.cells))
         }
         // An unclosed quote runs to the end of the file; an odd number of quotes shows it.
         if body.utf8.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
@@ -47,6 +46,13 @@ struct CSVTable {
         self.header = header
         self.records = records
         self.problems = problems
+    }
+
+    /// A record's cells by column name, made when the record is checked (which may be on another core).
+    func cells(of record: Record) -> [String: String] {
+        var cells: [String: String] = Dictionary(minimumCapacity: header.count)
+        for (name, value) in zip(header, record.values) { cells[name] = value }
+        return cells
     }
 }
 

@@ -38,24 +38,60 @@ struct ImportSummary: Codable, Sendable, Equatable {
 }
 
 enum ImportFile {
-    /// Reads a CSV file's rows with one parser, collecting every problem; duplicate refs are problems too.
-    static func rows<Row>(_ text: String, columns: [String], required: Set<String>, ref: (Row) -> String,
-                          line: (Row) -> Int, parse: ([String: String], Int) -> Result<Row, ImportProblems>) throws -> [Row] {
+    /// A file's records, its header checked: with the columns wrong every row would repeat the same complaint,
+    /// so the header's problems are reported alone (with any the file's layout has).
+    static func table(_ text: String, columns: [String], required: Set<String>) throws -> CSVTable {
         let table = try CSVTable(text: text)
-        var problems = table.problems
         if !table.header.isEmpty {
             let headerProblems = ImportHeader.problems(header: table.header, known: columns, required: required)
-            // With the columns wrong, every row would repeat the same complaint: report the header alone.
-            if !headerProblems.isEmpty { throw ImportProblems(headerProblems + problems) }
+            if !headerProblems.isEmpty { throw ImportProblems(headerProblems + table.problems) }
         }
-        guard !table.header.isEmpty else { throw ImportProblems(problems) }
+        guard !table.header.isEmpty else { throw ImportProblems(table.problems) }
+        return table
+    }
+
+    /// Reads a CSV file's rows with one parser, collecting every problem; duplicate refs are problems too.
+    static func rows<Row>(_ text: String, columns: [String], required: Set<String>, ref: @escaping (Row) -> String,
+                          line: @escaping (Row) -> Int, parse: ([String: String], Int) -> Result<Row, ImportProblems>) throws -> [Row] {
+        let table = try table(text, columns: columns, required: required)
+        var checker = ImportChecker(table: table, refColumn: columns[0], ref: ref, line: line)
+        let rows = checker.accept(table.records.map { parse(table.cells(of: $0), $0.line) })
+        try checker.finish()
+        return rows
+    }
+
+    static func sha256(_ text: String) -> String {
+        SecretToken.hash(text)
+    }
+}
+
+/// Takes a file's parsed records in order, part by part: keeps every problem, and a ref seen earlier in the file
+/// is a problem of its own. `finish` throws them all, sorted by line, if there are any.
+struct ImportChecker<Row> {
+    private(set) var problems: [ImportProblem]
+    private let recordCount: Int
+    private let refColumn: String
+    private let ref: (Row) -> String
+    private let line: (Row) -> Int
+    private var firstLineOfRef: [String: Int] = [:]
+
+    init(table: CSVTable, refColumn: String, ref: @escaping (Row) -> String, line: @escaping (Row) -> Int) {
+        problems = table.problems
+        recordCount = table.records.count
+        self.refColumn = refColumn
+        self.ref = ref
+        self.line = line
+    }
+
+    /// The rows of this part that are good and new to the file.
+    mutating func accept(_ results: [Result<Row, ImportProblems>]) -> [Row] {
         var rows: [Row] = []
-        var firstLineOfRef: [String: Int] = [:]
-        for record in table.records {
-            switch parse(record.cells, record.line) {
+        rows.reserveCapacity(results.count)
+        for result in results {
+            switch result {
             case let .success(row):
                 if let first = firstLineOfRef[ref(row)] {
-                    problems.append(ImportProblem(line: line(row), column: columns[0],
+                    problems.append(ImportProblem(line: line(row), column: refColumn,
                                                   problem: "\"\(ref(row))\" appears again (first on line \(first))"))
                 } else {
                     firstLineOfRef[ref(row)] = line(row)
@@ -65,16 +101,16 @@ enum ImportFile {
                 problems += found.problems
             }
         }
-        if table.records.isEmpty && problems.isEmpty {
+        return rows
+    }
+
+    func finish() throws {
+        var problems = problems
+        if recordCount == 0 && problems.isEmpty {
             problems.append(ImportProblem(line: 2, column: "(file)", problem: "the file has a header but no rows"))
         }
         guard problems.isEmpty else {
             throw ImportProblems(problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
-        return rows
-    }
-
-    static func sha256(_ text: String) -> String {
-        SecretToken.hash(text)
     }
 }

@@ -7,97 +7,64 @@ import SQLKit
 /// (SPEC §6). Rows become the same people, referrals, cases and outcome measures the screens show. A row
 /// whose ref exists is updated if it changed and left alone if not, so importing a file twice changes nothing.
 enum ReferralImport {
+    /// Rows checked per part. Each part is checked on another core while the part before it is written, so a
+    /// file costs about the larger of its checking and its writing rather than their sum (docs/performance.md).
+    static let partSize = 2_000
+
     static func run(text: String, onlyRegion: String? = nil, actor: AuditEntry, now: Date, db: any Database,
                     writes: WriteGate) async throws -> ImportSummary {
         let reference = try await ImportReferenceData.load(on: db)
         let context = reference.context(today: CivilDate.today(at: now), onlyRegion: onlyRegion)
-        let rows = try ImportFile.rows(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns,
-                                       ref: \ReferralRow.ref, line: \ReferralRow.line) {
-            ReferralRow.parse($0, line: $1, context: context)
+        let table = try ImportFile.table(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
+        let parts = table.records.chunked(into: partSize)
+        @Sendable func check(_ part: Int) -> Task<[Result<ReferralRow, ImportProblems>], Never> {
+            Task.detached { parts[part].map { ReferralRow.parse(table.cells(of: $0), line: $0.line, context: context) } }
         }
-        return try await store(rows, reference: reference, source: ImportFile.sha256(text), onlyRegion: onlyRegion,
-                               actor: actor, now: now, db: db, writes: writes)
+        return try await writes.transaction(on: db) { tx in
+            // The whole file or nothing: once a row has a problem nothing more is written, every later row is
+            // still checked so that all problems are reported together, and throwing rolls back what was written.
+            var checker = ImportChecker(table: table, refColumn: ReferralRow.columns[0], ref: \ReferralRow.ref, line: \ReferralRow.line)
+            var writer = ReferralImportWriter(reference: reference, db: tx)
+            var checking = parts.isEmpty ? nil : check(0)
+            for part in parts.indices {
+                let results = await checking!.value
+                checking = part + 1 < parts.count ? check(part + 1) : nil
+                let rows = checker.accept(results)
+                if checker.problems.isEmpty { try await writer.write(rows) }
+            }
+            try checker.finish()
+            return try await finish(writer, rowCount: table.records.count, source: ImportFile.sha256(text),
+                                    onlyRegion: onlyRegion, actor: actor, now: now, on: tx)
+        }
     }
 
-    /// Writes checked rows in one transaction with one audit entry; also used by the demo data generator.
+    /// Writes checked rows in one transaction with one audit entry; used by the demo data generator.
     static func store(_ rows: [ReferralRow], reference: ImportReferenceData, source: String, onlyRegion: String?,
                       actor: AuditEntry, now: Date, db: any Database, writes: WriteGate) async throws -> ImportSummary {
         try await writes.transaction(on: db) { tx in
-            var summary = try await write(rows, reference: reference, on: tx)
-            var entry = actor
-            entry.action = "import.referrals"
-            entry.objectType = "file"
-            entry.objectID = source
-            entry.region = onlyRegion ?? ""
-            summary.unchanged = rows.count - summary.created - summary.updated
-            entry.detail = summary.sentence
-            try await Audit.append(entry, on: tx, at: now)
-            return summary
+            var writer = ReferralImportWriter(reference: reference, db: tx)
+            try await writer.write(rows)
+            return try await finish(writer, rowCount: rows.count, source: source, onlyRegion: onlyRegion, actor: actor,
+                                    now: now, on: tx)
         }
     }
 
-    private static func write(_ rows: [ReferralRow], reference: ImportReferenceData, on db: any Database) async throws -> ImportSummary {
-        var summary = ImportSummary()
-        // Each known ref's fingerprint first, as plain rows; whole referrals only for the rows that changed.
-        struct Known: Decodable { let ref: String; let import_fingerprint: String? }
-        var fingerprints: [String: String?] = [:]
-        let sql = db as! any SQLDatabase
-        for chunk in rows.map(\.ref).chunked(into: 500) {
-            for known in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
-                .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
-                fingerprints[known.ref] = known.import_fingerprint
-            }
-        }
-        let toWrite = rows.filter { row in fingerprints[row.ref].map { $0 != row.fingerprint } ?? true }
-        guard !toWrite.isEmpty else { return summary }
-        var existing: [String: Referral] = [:]
-        for chunk in toWrite.map(\.ref).filter({ fingerprints[$0] != nil }).chunked(into: 500) {
-            for referral in try await Referral.query(on: db).filter(\.$ref ~~ Array(chunk)).all() { existing[referral.ref] = referral }
-        }
-
-        var people = try await PeopleIndex.load(naming: toWrite, on: db)
-        let createdAt = Date()
-        var peopleRows = Person.bulk()
-        var referralRows = Referral.bulk()
-        var changedReferrals: [Referral] = []
-        var children = Children(createdAt: createdAt)
-        for row in toWrite {
-            let regionID = reference.regionIDs[row.region]!
-            let personID = people.match(row) ?? {
-                let id = OrderedID.make()
-                people.add(id: id, first: row.firstName, last: row.lastName, dateOfBirth: row.dateOfBirth.description)
-                peopleRows.append(Person.importValues(row, id: id, regionID: regionID, createdAt: createdAt))
-                summary.peopleCreated += 1
-                return id
-            }()
-            let fields = ImportedReferral(row: row, personID: personID, regionID: regionID, eligibility: Eligibility.assess(
-                received: row.receivedDate, dateOfBirth: row.dateOfBirth, homeLocalAuthority: row.homeLocalAuthority,
-                regionLocalAuthorities: reference.localAuthoritiesByRegion[row.region] ?? [],
-                exploitationTypes: row.exploitationTypes))
-            if let referral = existing[row.ref] {
-                fields.apply(to: referral)
-                changedReferrals.append(referral)
-                let existingCase = try await replaceImportedChildren(of: referral.id!, keepingCase: row.caseOpened != nil, on: db)
-                children.add(row, referralID: referral.id!, personID: personID, regionID: regionID, existingCase: existingCase)
-                summary.updated += 1
-            } else {
-                let id = OrderedID.make()
-                referralRows.append(fields.insertValues(id: id, createdAt: createdAt))
-                children.add(row, referralID: id, personID: personID, regionID: regionID, existingCase: nil)
-                summary.created += 1
-            }
-        }
-        try await peopleRows.run(on: db)
-        try await referralRows.run(on: db)
-        // Changed rows are saved once any new person they now point to exists.
-        for referral in changedReferrals { try await referral.update(on: db) }
-        try await children.create(on: db)
-        try await markRepeats(personIDs: Set(toWrite.compactMap { people.match($0) }), on: db)
+    private static func finish(_ writer: ReferralImportWriter, rowCount: Int, source: String, onlyRegion: String?,
+                               actor: AuditEntry, now: Date, on db: any Database) async throws -> ImportSummary {
+        var summary = try await writer.finish()
+        summary.unchanged = rowCount - summary.created - summary.updated
+        var entry = actor
+        entry.action = "import.referrals"
+        entry.objectType = "file"
+        entry.objectID = source
+        entry.region = onlyRegion ?? ""
+        entry.detail = summary.sentence
+        try await Audit.append(entry, on: db, at: now)
         return summary
     }
 
     /// What an import row sets on its referral: inserted as column values when new, set on the model when changed.
-    private struct ImportedReferral {
+    struct ImportedReferral {
         let row: ReferralRow
         let personID: UUID
         let regionID: UUID
@@ -152,7 +119,7 @@ enum ReferralImport {
 
     /// Removes what an earlier import of this row created, so the changed row can put it back. A case is kept
     /// (and updated) when the row still has one, because casework may hang off it.
-    private static func replaceImportedChildren(of referralID: UUID, keepingCase: Bool, on db: any Database) async throws -> SupportCase? {
+    static func replaceImportedChildren(of referralID: UUID, keepingCase: Bool, on db: any Database) async throws -> SupportCase? {
         try await Rescue.query(on: db).filter(\.$referral.$id == referralID).delete()
         guard let supportCase = try await SupportCase.query(on: db).filter(\.$referral.$id == referralID).first() else {
             return nil
@@ -183,7 +150,7 @@ enum ReferralImport {
     }
 
     /// The rows that hang off new or changed referrals, created in batches after the referrals themselves.
-    private struct Children {
+    struct Children {
         let createdAt: Date
         var cases = SupportCase.bulk()
         var measures = OutcomeMeasure.bulk()

@@ -15,13 +15,13 @@ struct PeopleIndex {
     /// The known people the rows name, one index look-up per name and date of birth (`people_match`), 300 to a
     /// statement. Reading everyone born on the file's dates instead grew with the database: a large file touches
     /// most dates of birth, so at national scale that read most of the country's young people.
-    static func load(naming rows: [ReferralRow], on db: any Database) async throws -> PeopleIndex {
+    /// Adds them to those already here (a person already here keeps their id).
+    mutating func load(naming rows: [ReferralRow], on db: any Database) async throws {
         struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
         struct Wanted: Hashable { let last: String; let first: String; let dateOfBirth: String }
         let wanted = Set(rows.map {
             Wanted(last: NameFolding.fold($0.lastName), first: NameFolding.fold($0.firstName), dateOfBirth: $0.dateOfBirth.description)
         })
-        var index = PeopleIndex()
         let sql = db as! any SQLDatabase
         for chunk in Array(wanted).chunked(into: 300) {
             let values = SQLList(chunk.map { SQLGroupExpression([SQLBind($0.last), SQLBind($0.first), SQLBind($0.dateOfBirth)]) })
@@ -34,9 +34,8 @@ struct PeopleIndex {
                     AND p.date_of_birth = wanted.column3
                 WHERE p.merged_into_id IS NULL
                 """).all(decoding: Row.self)
-            for row in found { index.add(id: row.id, first: row.folded_first, last: row.folded_last, dateOfBirth: row.date_of_birth) }
+            for row in found { add(id: row.id, first: row.folded_first, last: row.folded_last, dateOfBirth: row.date_of_birth) }
         }
-        return index
     }
 
     /// Names may be folded or not: the key folds them.

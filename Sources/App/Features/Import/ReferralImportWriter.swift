@@ -1,0 +1,113 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+
+/// Writes an import's checked rows part by part inside the import's transaction, then marks repeat referrals.
+///
+/// Known young people are found per part and remembered, so a person a file names in several parts becomes one
+/// person. Rows whose ref is known are updated when their fingerprint changed and left alone when it did not.
+struct ReferralImportWriter {
+    let reference: ImportReferenceData
+    let db: any Database
+    private(set) var summary = ImportSummary()
+    private var people = PeopleIndex()
+    private let createdAt = Date()
+    /// Young people this import created, with the referrals it inserted for them and their cases' closing dates:
+    /// all their referrals and cases are in the file, so whether each referral is a repeat is worked out here.
+    private var newPeople: [UUID: NewPerson] = [:]
+    /// Everyone else the file names: their repeats are worked out by the database, which holds their history.
+    private var knownPeople: Set<UUID> = []
+
+    private struct NewPerson {
+        var referrals: [(id: UUID, received: CivilDate)] = []
+        var closings: [CivilDate] = []
+    }
+
+    init(reference: ImportReferenceData, db: any Database) {
+        self.reference = reference
+        self.db = db
+    }
+
+    mutating func write(_ rows: [ReferralRow]) async throws {
+        // Each known ref's fingerprint first, as plain rows; whole referrals only for the rows that changed.
+        struct Known: Decodable { let ref: String; let import_fingerprint: String? }
+        var fingerprints: [String: String?] = [:]
+        let sql = db as! any SQLDatabase
+        for chunk in rows.map(\.ref).chunked(into: 500) {
+            for known in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
+                .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
+                fingerprints[known.ref] = known.import_fingerprint
+            }
+        }
+        let toWrite = rows.filter { row in fingerprints[row.ref].map { $0 != row.fingerprint } ?? true }
+        guard !toWrite.isEmpty else { return }
+        var existing: [String: Referral] = [:]
+        for chunk in toWrite.map(\.ref).filter({ fingerprints[$0] != nil }).chunked(into: 500) {
+            for referral in try await Referral.query(on: db).filter(\.$ref ~~ Array(chunk)).all() { existing[referral.ref] = referral }
+        }
+
+        try await people.load(naming: toWrite.filter { people.match($0) == nil }, on: db)
+        var peopleRows = Person.bulk()
+        var referralRows = Referral.bulk()
+        var changedReferrals: [Referral] = []
+        var children = ReferralImport.Children(createdAt: createdAt)
+        for row in toWrite {
+            let regionID = reference.regionIDs[row.region]!
+            let personID = people.match(row) ?? {
+                let id = OrderedID.make()
+                people.add(id: id, first: row.firstName, last: row.lastName, dateOfBirth: row.dateOfBirth.description)
+                peopleRows.append(Person.importValues(row, id: id, regionID: regionID, createdAt: createdAt))
+                newPeople[id] = NewPerson()
+                summary.peopleCreated += 1
+                return id
+            }()
+            let fields = ReferralImport.ImportedReferral(row: row, personID: personID, regionID: regionID, eligibility: Eligibility.assess(
+                received: row.receivedDate, dateOfBirth: row.dateOfBirth, homeLocalAuthority: row.homeLocalAuthority,
+                regionLocalAuthorities: reference.localAuthoritiesByRegion[row.region] ?? [],
+                exploitationTypes: row.exploitationTypes))
+            if let referral = existing[row.ref] {
+                // A changed referral may take an earlier case with it: the database works out its person's repeats.
+                knownPeople.insert(personID)
+                knownPeople.insert(referral.$person.id)
+                fields.apply(to: referral)
+                changedReferrals.append(referral)
+                let existingCase = try await ReferralImport.replaceImportedChildren(of: referral.id!, keepingCase: row.caseOpened != nil, on: db)
+                children.add(row, referralID: referral.id!, personID: personID, regionID: regionID, existingCase: existingCase)
+                summary.updated += 1
+            } else {
+                let id = OrderedID.make()
+                referralRows.append(fields.insertValues(id: id, createdAt: createdAt))
+                children.add(row, referralID: id, personID: personID, regionID: regionID, existingCase: nil)
+                if newPeople[personID] != nil {
+                    newPeople[personID]!.referrals.append((id, row.receivedDate))
+                    if row.caseOpened != nil, let closed = row.caseClosed { newPeople[personID]!.closings.append(closed) }
+                } else {
+                    knownPeople.insert(personID)
+                }
+                summary.created += 1
+            }
+        }
+        try await peopleRows.run(on: db)
+        try await referralRows.run(on: db)
+        // Changed rows are saved once any new person they now point to exists.
+        for referral in changedReferrals { try await referral.update(on: db) }
+        try await children.create(on: db)
+    }
+
+    /// Marks repeat referrals (SPEC §4: the young person already had a case closed before the referral was
+    /// received) and returns what the import did.
+    func finish() async throws -> ImportSummary {
+        var repeats: [UUID] = []
+        for (id, person) in newPeople where !knownPeople.contains(id) && !person.closings.isEmpty {
+            let firstClosing = person.closings.min()!
+            repeats += person.referrals.filter { $0.received > firstClosing }.map(\.id)
+        }
+        let sql = db as! any SQLDatabase
+        for chunk in repeats.chunked(into: 500) {
+            try await sql.update(Referral.schema).set("is_repeat", to: true).where("id", .in, Array(chunk)).run()
+        }
+        try await ReferralImport.markRepeats(personIDs: knownPeople, on: db)
+        return summary
+    }
+}

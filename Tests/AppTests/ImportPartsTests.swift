@@ -1,0 +1,116 @@
+@testable import App
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+/// A file longer than one part (`ReferralImport.partSize`) is checked part by part while earlier parts are
+/// written; it must come out exactly as if it were written in one go.
+@Suite("Import of a file in several parts")
+struct ImportPartsTests {
+    static let actor = AuditEntry(action: "import", actor: "test")
+
+    /// Generated referrals over two financial years, as the import's CSV: young people with several referrals
+    /// and closed cases, so repeats occur, spread over several parts.
+    static func generatedFile(rows: Int, reference: ImportReferenceData, today: CivilDate, prefix: String = "P") -> (text: String, rows: Int) {
+        let last = FinancialYear.containing(today).previous
+        var plan = DemoGenerator.Plan.standard(years: [last.previous, last], today: today)
+        plan.scale = Double(rows) / Double(plan.referralsPerYear.values.reduce(0, +) * 2) * 7 / 8
+        var generator = DemoGenerator(seed: 7, plan: plan,
+                                      regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
+        let referrals = generator.generate().referrals
+        let lines = [ReferralRow.columns] + referrals.map { $0.csvCells(ref: prefix + $0.ref) }
+        return (CSVExport.render(lines), referrals.count)
+    }
+
+    struct RepeatCheck: Decodable { let is_repeat: Bool; let expected: Bool }
+
+    /// Each referral's repeat flag beside the definition (SPEC §4) worked out by the database.
+    static func repeatFlags(_ db: any Database) async throws -> [RepeatCheck] {
+        try await (db as! any SQLDatabase).raw("""
+            SELECT r.is_repeat AS is_repeat, EXISTS (SELECT 1 FROM cases c WHERE c.person_id = r.person_id
+                AND c.closed_date IS NOT NULL AND c.closed_date < r.received_date) AS expected
+            FROM referrals r
+            """).all(decoding: RepeatCheck.self)
+    }
+
+    @Test("Several parts: every row written once, one record per young person, repeat flags as the definition says")
+    func severalParts() async throws {
+        try await withApp { app in
+            let reference = try await ImportReferenceData.load(on: app.db)
+            let file = Self.generatedFile(rows: 5_000, reference: reference, today: CivilDate.today(at: app.clock.now()))
+            #expect(file.rows > 2 * ReferralImport.partSize, "the file spans at least three parts")
+            let summary = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(),
+                                                       db: app.db, writes: app.writes)
+            #expect(summary.created == file.rows && summary.updated == 0)
+            #expect(try await Referral.query(on: app.db).count() == file.rows)
+            #expect(try await Person.query(on: app.db).count() == summary.peopleCreated)
+            // Nobody is written twice: people are one per folded name and date of birth.
+            struct Distinct: Decodable { let n: Int }
+            let distinct = try await (app.db as! any SQLDatabase).raw("""
+                SELECT count(*) AS n FROM (SELECT DISTINCT folded_first, folded_last, date_of_birth FROM people) AS keys
+                """).first(decoding: Distinct.self)
+            #expect(distinct?.n == summary.peopleCreated)
+            #expect(summary.peopleCreated < file.rows, "some young people have several referrals")
+
+            let flags = try await Self.repeatFlags(app.db)
+            #expect(flags.count == file.rows)
+            #expect(flags.filter(\.expected).count > 10, "the file holds repeats")
+            #expect(flags.allSatisfy { $0.is_repeat == $0.expected })
+
+            // The same file again changes nothing.
+            let again = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(),
+                                                     db: app.db, writes: app.writes)
+            #expect(again == ImportSummary(created: 0, updated: 0, unchanged: file.rows, peopleCreated: 0))
+        }
+    }
+
+    @Test("A young person's later referral in a later part is a repeat of a case closed in an earlier part")
+    func repeatAcrossParts() async throws {
+        let header = "referral_ref,received_date,region,service,referral_source,first_name,last_name,date_of_birth,gender,home_local_authority,case_opened_date,case_closed_date,closure_reason"
+        // Filler rows put the second referral of Ana Diaz two parts after her first.
+        var lines = [header, "A1,2023-05-01,west-midlands,support,police,Ana,Diaz,2008-01-01,female,birmingham,2023-05-02,2023-08-01,planned"]
+        for n in 1...(2 * ReferralImport.partSize) {
+            lines.append("F\(n),2023-06-01,west-midlands,support,police,Filler,Row\(n),2007-02-03,male,birmingham,,,")
+        }
+        lines.append("A2,2023-09-01,west-midlands,support,police,ÁNA,díaz,2008-01-01,female,birmingham,,,")
+        lines.append("A3,2023-07-01,west-midlands,support,police,Ana,Diaz,2008-01-01,female,birmingham,,,")
+        try await withApp { app in
+            let summary = try await ReferralImport.run(text: lines.joined(separator: "\n"), actor: Self.actor,
+                                                       now: app.clock.now(), db: app.db, writes: app.writes)
+            #expect(summary.created == lines.count - 1)
+            #expect(summary.peopleCreated == 1 + 2 * ReferralImport.partSize)
+            let ana = try await Referral.query(on: app.db).filter(\.$ref ~~ ["A1", "A2", "A3"]).all()
+            #expect(Set(ana.map(\.$person.id)).count == 1, "one young person across parts")
+            #expect(ana.first { $0.ref == "A2" }?.isRepeat == true, "received after her case closed")
+            #expect(ana.first { $0.ref == "A3" }?.isRepeat == false, "received before it closed")
+            #expect(ana.first { $0.ref == "A1" }?.isRepeat == false)
+        }
+    }
+
+    @Test("A problem in the last part: nothing written, and the problems of every part are reported")
+    func problemInLastPart() async throws {
+        let header = "referral_ref,received_date,region,service,referral_source,first_name,last_name,date_of_birth,gender,home_local_authority"
+        var lines = [header]
+        for n in 1...(2 * ReferralImport.partSize + 10) {
+            lines.append("G\(n),2023-06-01,west-midlands,support,police,Good,Row\(n),2007-02-03,male,birmingham")
+        }
+        lines[5] = "G4,2023-06-01,west-midlands,support,police,Good,Row4,2007-02-03,male,At Lantis" // part one
+        lines.append("G1,2023-06-01,west-midlands,support,police,Again,Row,2007-02-03,male,birmingham") // last part
+        try await withApp { app in
+            do {
+                _ = try await ReferralImport.run(text: lines.joined(separator: "\n"), actor: Self.actor, now: app.clock.now(),
+                                                 db: app.db, writes: app.writes)
+                Issue.record("a file with problems was accepted")
+            } catch let found as ImportProblems {
+                #expect(found.problems.map(\.line) == [6, lines.count])
+                #expect(found.problems.last?.problem.contains("appears again (first on line 2)") == true)
+            }
+            #expect(try await Referral.query(on: app.db).count() == 0)
+            #expect(try await Person.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "import.referrals").count() == 0)
+        }
+    }
+}
