@@ -77,4 +77,22 @@ struct ReportPageTests {
             #expect(html.contains("66.7%"))
         }
     }
+
+    @Test("A report read on two connections at once equals the report read on one")
+    func twoReaders() async throws {
+        try await withApp { app in
+            try await ImportAndReportTests.importFixture(app)
+            let readers = app.reportReaders
+            #expect(readers.first.eventLoop !== readers.second.eventLoop, "two event loops, so two SQLite connections")
+            for region in ["west-midlands", "all"] {
+                let year = FinancialYear("2023-24")!
+                let together = try await AnnualReportJSON.encode(AnnualReportQuery.run(region: region, year: year, reading: readers))
+                let alone = try await AnnualReportJSON.encode(AnnualReportQuery.run(region: region, year: year, on: app.db))
+                #expect(together == alone)
+                let report = try await AnnualReportQuery.run(region: region, year: year, reading: readers)
+                #expect(report.demographics.gender.values.reduce(0, +) == report.referrals.received,
+                        "the demographics, read on the second connection, cover the same referrals")
+            }
+        }
+    }
 }

@@ -29,7 +29,7 @@ struct ReportCommand: AsyncCommand {
         let app = context.application
         let report: AnnualReport
         do {
-            report = try await AnnualReportQuery.run(region: region, year: year, on: app.db)
+            report = try await AnnualReportQuery.run(region: region, year: year, reading: app.reportReaders)
         } catch let failure as AnnualReportQuery.Failure {
             throw CommandError(message: failure.description)
         }

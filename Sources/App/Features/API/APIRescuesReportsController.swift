@@ -84,7 +84,7 @@ struct APIRescuesReportsController {
         }
         let report: AnnualReport
         do {
-            report = try await AnnualReportQuery.run(region: region, year: year, on: req.db)
+            report = try await AnnualReportQuery.run(region: region, year: year, reading: req.reportReaders)
         } catch is AnnualReportQuery.Failure {
             throw Abort(.notFound)
         }

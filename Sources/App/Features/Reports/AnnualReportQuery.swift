@@ -17,14 +17,23 @@ enum AnnualReportQuery {
     }
 
     static func run(region: String, year: FinancialYear, on db: any Database) async throws -> AnnualReport {
-        let sql = db as! any SQLDatabase
+        try await run(region: region, year: year, reading: ReportReaders(first: db, second: db))
+    }
+
+    /// The demographics' two grouped passes over the period's referrals, about half of a report's work, run on
+    /// the second reader while the other queries run on the first: on SQLite, which runs each statement on one
+    /// core, a report then uses both cores (docs/performance.md). The queries are independent; as before, each
+    /// reads the data as committed when it runs.
+    static func run(region: String, year: FinancialYear, reading readers: ReportReaders) async throws -> AnnualReport {
+        let sql = readers.first as! any SQLDatabase
         let scope = try await Scope.of(region: region, year: year, sql)
+        async let demographics = demographics(scope, readers.second as! any SQLDatabase)
         var report = AnnualReport(region: region, year: year)
         (report.referrals, report.rescue) = try await referrals(scope, sql)
         report.rescue.medianResponseMinutes = try await rescueMedianMinutes(scope, sql)
         report.outreach = try await outreach(scope, sql)
         report.outcomes = try await outcomeSums(scope, sql).outcomes
-        report.demographics = try await demographics(scope, sql)
+        report.demographics = try await demographics
         return report
     }
 

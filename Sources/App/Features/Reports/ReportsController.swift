@@ -73,8 +73,8 @@ struct ReportsController {
 
     private func build(_ req: Request, region: String, year: FinancialYear, layout: Layout?) async throws -> AnnualReportPage {
         let user = try req.requireUser()
-        let report = try await AnnualReportQuery.run(region: region, year: year, on: req.db)
-        let previous = try await AnnualReportQuery.run(region: region, year: year.previous, on: req.db)
+        let report = try await AnnualReportQuery.run(region: region, year: year, reading: req.reportReaders)
+        let previous = try await AnnualReportQuery.run(region: region, year: year.previous, reading: req.reportReaders)
         let monthly = try await MonthlyReferralsQuery.run(region: region, year: year, on: req.db)
         let previousMonthly = try await MonthlyReferralsQuery.run(region: region, year: year.previous, on: req.db)
         return try await AnnualReportPage.make(report: report, previous: previous, monthly: monthly, previousMonthly: previousMonthly,

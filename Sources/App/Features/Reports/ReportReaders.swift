@@ -1,0 +1,31 @@
+import Fluent
+import NIOCore
+import Vapor
+
+/// Two databases a report reads from at once. On SQLite each event loop has its own connection, so two readers
+/// on different loops run their statements on two cores; on PostgreSQL they are two pooled connections.
+struct ReportReaders: Sendable {
+    let first: any Database
+    let second: any Database
+}
+
+extension Application {
+    /// The database on another event loop than `loop` (the same one when there is only one loop), logging to
+    /// `logger` so that its queries count as the request's.
+    func database(besides loop: any EventLoop, logger: Logger) -> any Database {
+        let other = eventLoopGroup.makeIterator().first { $0 !== loop } ?? loop
+        return databases.database(logger: logger, on: other)!
+    }
+
+    /// For commands: readers on the first two event loops.
+    var reportReaders: ReportReaders {
+        let loop = eventLoopGroup.makeIterator().first { _ in true }!
+        return ReportReaders(first: databases.database(logger: logger, on: loop)!, second: database(besides: loop, logger: logger))
+    }
+}
+
+extension Request {
+    var reportReaders: ReportReaders {
+        ReportReaders(first: db, second: application.database(besides: eventLoop, logger: logger))
+    }
+}
