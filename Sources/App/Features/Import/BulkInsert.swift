@@ -64,13 +64,14 @@ enum BulkValue: Sendable {
     case text(String?)
     case integer(Int?)
     case bool(Bool?)
-    case uuid(UUID?)
+    /// With the text SQLite stores, made when the value is (for an import, beside the checking on another core).
+    case uuid(UUID?, text: String?)
     case date(Date?)
 
     init(_ value: String?) { self = .text(value) }
     init(_ value: Int?) { self = .integer(value) }
     init(_ value: Bool?) { self = .bool(value) }
-    init(_ value: UUID?) { self = .uuid(value) }
+    init(_ value: UUID?) { self = .uuid(value, text: value.map(Self.text(of:))) }
     init(_ value: Date?) { self = .date(value) }
 
     var sqlite: SQLiteData {
@@ -78,7 +79,7 @@ enum BulkValue: Sendable {
         case let .text(value): value.map { .text($0) } ?? .null
         case let .integer(value): value.map { .integer($0) } ?? .null
         case let .bool(value): value.map { .integer($0 ? 1 : 0) } ?? .null
-        case let .uuid(value): value.map { .text(Self.text(of: $0)) } ?? .null
+        case let .uuid(_, text): text.map { .text($0) } ?? .null
         case let .date(value): value.map { .float($0.timeIntervalSince1970) } ?? .null
         }
     }
@@ -111,7 +112,7 @@ enum BulkValue: Sendable {
         case let .text(value): SQLBind(value)
         case let .integer(value): SQLBind(value)
         case let .bool(value): SQLBind(value)
-        case let .uuid(value): SQLBind(value)
+        case let .uuid(value, _): SQLBind(value)
         case let .date(value): SQLBind(value)
         }
     }

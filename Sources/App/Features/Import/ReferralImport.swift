@@ -17,14 +17,21 @@ enum ReferralImport {
         let context = reference.context(today: CivilDate.today(at: now), onlyRegion: onlyRegion)
         let table = try ImportFile.table(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
         let parts = table.records.chunked(into: partSize)
-        @Sendable func check(_ part: Int) -> Task<[Result<ReferralRow, ImportProblems>], Never> {
-            Task.detached { parts[part].map { ReferralRow.parse(table.cells(of: $0), line: $0.line, context: context) } }
+        let createdAt = Date()
+        @Sendable func check(_ part: Int) -> Task<[Result<PreparedReferral, ImportProblems>], Never> {
+            Task.detached {
+                parts[part].map { record in
+                    ReferralRow.parse(table.cells(of: record), line: record.line, context: context)
+                        .map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
+                }
+            }
         }
         return try await writes.transaction(on: db) { tx in
             // The whole file or nothing: once a row has a problem nothing more is written, every later row is
             // still checked so that all problems are reported together, and throwing rolls back what was written.
-            var checker = ImportChecker(table: table, refColumn: ReferralRow.columns[0], ref: \ReferralRow.ref, line: \ReferralRow.line)
-            var writer = ReferralImportWriter(reference: reference, db: tx)
+            var checker = ImportChecker(table: table, refColumn: ReferralRow.columns[0], ref: \PreparedReferral.row.ref,
+                                        line: \PreparedReferral.row.line)
+            var writer = ReferralImportWriter(reference: reference, createdAt: createdAt, db: tx)
             var checking = parts.isEmpty ? nil : check(0)
             for part in parts.indices {
                 let results = await checking!.value
@@ -41,9 +48,11 @@ enum ReferralImport {
     /// Writes checked rows in one transaction with one audit entry; used by the demo data generator.
     static func store(_ rows: [ReferralRow], reference: ImportReferenceData, source: String, onlyRegion: String?,
                       actor: AuditEntry, now: Date, db: any Database, writes: WriteGate) async throws -> ImportSummary {
-        try await writes.transaction(on: db) { tx in
-            var writer = ReferralImportWriter(reference: reference, db: tx)
-            try await writer.write(rows)
+        let createdAt = Date()
+        let prepared = rows.map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
+        return try await writes.transaction(on: db) { tx in
+            var writer = ReferralImportWriter(reference: reference, createdAt: createdAt, db: tx)
+            try await writer.write(prepared)
             return try await finish(writer, rowCount: rows.count, source: source, onlyRegion: onlyRegion, actor: actor,
                                     now: now, on: tx)
         }
@@ -149,6 +158,13 @@ enum ReferralImport {
         }
     }
 
+    /// The entry and exit measures an import row records for its case (each only if the row has any of it).
+    static func measureValues(_ row: ReferralRow, caseID: UUID, opened: CivilDate) -> [[BulkValue]] {
+        [(OutcomeMeasure.Stage.entry, row.entry, opened), (.exit, row.exit, row.caseClosed ?? opened)]
+            .filter { !$0.1.isEmpty }
+            .map { OutcomeMeasure.importValues(caseID: caseID, stage: $0.0, on: $0.2, values: $0.1, source: "import") }
+    }
+
     /// The rows that hang off new or changed referrals, created in batches after the referrals themselves.
     struct Children {
         let createdAt: Date
@@ -176,10 +192,15 @@ enum ReferralImport {
                 cases.append(SupportCase.importValues(row, id: caseID, referralID: referralID, personID: personID,
                                                       regionID: regionID, opened: opened, createdAt: createdAt))
             }
-            for (stage, values, date) in [(OutcomeMeasure.Stage.entry, row.entry, opened), (.exit, row.exit, row.caseClosed ?? opened)]
-                where !values.isEmpty {
-                measures.append(OutcomeMeasure.importValues(caseID: caseID, stage: stage, on: date, values: values, source: "import"))
-            }
+            for values in ReferralImport.measureValues(row, caseID: caseID, opened: opened) { measures.append(values) }
+        }
+
+        /// A new referral's rows, prepared beside the checking; `supportCase` names the young person it matched.
+        mutating func add(_ prepared: PreparedReferral, supportCase: [BulkValue]?) {
+            if let rescue = prepared.rescue { rescues.append(rescue) }
+            guard let supportCase else { return }
+            cases.append(supportCase)
+            for values in prepared.measures { measures.append(values) }
         }
 
         func create(on db: any Database) async throws {

@@ -10,9 +10,9 @@ import SQLKit
 struct ReferralImportWriter {
     let reference: ImportReferenceData
     let db: any Database
+    let createdAt: Date
     private(set) var summary = ImportSummary()
     private var people = PeopleIndex()
-    private let createdAt = Date()
     /// Young people this import created, with the referrals it inserted for them and their cases' closing dates:
     /// all their referrals and cases are in the file, so whether each referral is a repeat is worked out here.
     private var newPeople: [UUID: NewPerson] = [:]
@@ -24,63 +24,61 @@ struct ReferralImportWriter {
         var closings: [CivilDate] = []
     }
 
-    init(reference: ImportReferenceData, db: any Database) {
+    init(reference: ImportReferenceData, createdAt: Date, db: any Database) {
         self.reference = reference
+        self.createdAt = createdAt
         self.db = db
     }
 
-    mutating func write(_ rows: [ReferralRow]) async throws {
+    mutating func write(_ rows: [PreparedReferral]) async throws {
         // Each known ref's fingerprint first, as plain rows; whole referrals only for the rows that changed.
         struct Known: Decodable { let ref: String; let import_fingerprint: String? }
         var fingerprints: [String: String?] = [:]
         let sql = db as! any SQLDatabase
-        for chunk in rows.map(\.ref).chunked(into: 500) {
+        for chunk in rows.map(\.row.ref).chunked(into: 500) {
             for known in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
                 .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
                 fingerprints[known.ref] = known.import_fingerprint
             }
         }
-        let toWrite = rows.filter { row in fingerprints[row.ref].map { $0 != row.fingerprint } ?? true }
+        let toWrite = rows.filter { prepared in fingerprints[prepared.row.ref].map { $0 != prepared.fingerprint } ?? true }
         guard !toWrite.isEmpty else { return }
         var existing: [String: Referral] = [:]
-        for chunk in toWrite.map(\.ref).filter({ fingerprints[$0] != nil }).chunked(into: 500) {
+        for chunk in toWrite.map(\.row.ref).filter({ fingerprints[$0] != nil }).chunked(into: 500) {
             for referral in try await Referral.query(on: db).filter(\.$ref ~~ Array(chunk)).all() { existing[referral.ref] = referral }
         }
 
-        try await people.load(naming: toWrite.filter { people.match($0) == nil }, on: db)
+        // People this file named in earlier parts are already known here.
+        try await people.load(Set(toWrite.map(\.personKey).filter { people.match($0) == nil }), on: db)
         var peopleRows = Person.bulk()
         var referralRows = Referral.bulk()
         var changedReferrals: [Referral] = []
         var children = ReferralImport.Children(createdAt: createdAt)
-        for row in toWrite {
-            let regionID = reference.regionIDs[row.region]!
-            let personID = people.match(row) ?? {
-                let id = OrderedID.make()
-                people.add(id: id, first: row.firstName, last: row.lastName, dateOfBirth: row.dateOfBirth.description)
-                peopleRows.append(Person.importValues(row, id: id, regionID: regionID, createdAt: createdAt))
-                newPeople[id] = NewPerson()
+        for prepared in toWrite {
+            let row = prepared.row
+            let personID = people.match(prepared.personKey) ?? {
+                people.add(id: prepared.newPersonID, key: prepared.personKey)
+                peopleRows.append(prepared.newPerson)
+                newPeople[prepared.newPersonID] = NewPerson()
                 summary.peopleCreated += 1
-                return id
+                return prepared.newPersonID
             }()
-            let fields = ReferralImport.ImportedReferral(row: row, personID: personID, regionID: regionID, eligibility: Eligibility.assess(
-                received: row.receivedDate, dateOfBirth: row.dateOfBirth, homeLocalAuthority: row.homeLocalAuthority,
-                regionLocalAuthorities: reference.localAuthoritiesByRegion[row.region] ?? [],
-                exploitationTypes: row.exploitationTypes))
             if let referral = existing[row.ref] {
                 // A changed referral may take an earlier case with it: the database works out its person's repeats.
                 knownPeople.insert(personID)
                 knownPeople.insert(referral.$person.id)
-                fields.apply(to: referral)
+                ReferralImport.ImportedReferral(row: row, personID: personID, regionID: prepared.regionID,
+                                                eligibility: prepared.eligibility).apply(to: referral)
                 changedReferrals.append(referral)
                 let existingCase = try await ReferralImport.replaceImportedChildren(of: referral.id!, keepingCase: row.caseOpened != nil, on: db)
-                children.add(row, referralID: referral.id!, personID: personID, regionID: regionID, existingCase: existingCase)
+                children.add(row, referralID: referral.id!, personID: personID, regionID: prepared.regionID, existingCase: existingCase)
                 summary.updated += 1
             } else {
-                let id = OrderedID.make()
-                referralRows.append(fields.insertValues(id: id, createdAt: createdAt))
-                children.add(row, referralID: id, personID: personID, regionID: regionID, existingCase: nil)
+                let values = prepared.values(personID: personID)
+                referralRows.append(values.referral)
+                children.add(prepared, supportCase: values.supportCase)
                 if newPeople[personID] != nil {
-                    newPeople[personID]!.referrals.append((id, row.receivedDate))
+                    newPeople[personID]!.referrals.append((prepared.referralID, row.receivedDate))
                     if row.caseOpened != nil, let closed = row.caseClosed { newPeople[personID]!.closings.append(closed) }
                 } else {
                     knownPeople.insert(personID)
