@@ -135,7 +135,9 @@ struct ImportAndReportTests {
                 .replacingOccurrences(of: "Zoë,O'Neill", with: "ZOE,o'neill")
             let stranger = row.replacingOccurrences(of: "LATER1,", with: "LATER2,").replacingOccurrences(of: "2008-03-04", with: "2008-03-05")
             let text = [String(lines[0]), row, stranger].joined(separator: "\n")
-            let summary = try await ReferralImport.run(text: text, actor: Self.actor, now: app.clock.now(), db: app.db, writes: app.writes)
+            let (db, reader) = app.databaseAndReader // known people found on the second connection
+            let summary = try await ReferralImport.run(text: text, actor: Self.actor, now: app.clock.now(), db: db, reader: reader,
+                                                       writes: app.writes)
             #expect(summary.created == 2 && summary.peopleCreated == 1, "\(summary)")
             #expect(try await Referral.query(on: app.db).filter(\.$ref == "LATER1").first()?.$person.id == zoe)
             #expect(try await Referral.query(on: app.db).filter(\.$ref == "LATER2").first()?.$person.id != zoe, "another birth date")

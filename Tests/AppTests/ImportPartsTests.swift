@@ -42,8 +42,11 @@ struct ImportPartsTests {
             let reference = try await ImportReferenceData.load(on: app.db)
             let file = Self.generatedFile(rows: 5_000, reference: reference, today: CivilDate.today(at: app.clock.now()))
             #expect(file.rows > 2 * ReferralImport.partSize, "the file spans at least three parts")
+            // Known refs and people looked up on a second connection while the first writes, as the server does.
+            let (db, reader) = app.databaseAndReader
+            #expect(reader != nil)
             let summary = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(),
-                                                       db: app.db, writes: app.writes)
+                                                       db: db, reader: reader, writes: app.writes)
             #expect(summary.created == file.rows && summary.updated == 0)
             #expect(try await Referral.query(on: app.db).count() == file.rows)
             #expect(try await Person.query(on: app.db).count() == summary.peopleCreated)
@@ -60,10 +63,12 @@ struct ImportPartsTests {
             #expect(flags.filter(\.expected).count > 10, "the file holds repeats")
             #expect(flags.allSatisfy { $0.is_repeat == $0.expected })
 
-            // The same file again changes nothing.
-            let again = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(),
-                                                     db: app.db, writes: app.writes)
-            #expect(again == ImportSummary(created: 0, updated: 0, unchanged: file.rows, peopleCreated: 0))
+            // The same file again changes nothing, whether what is known is looked up beside the writing or in it.
+            for reader in [reader, nil] {
+                let again = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(),
+                                                         db: db, reader: reader, writes: app.writes)
+                #expect(again == ImportSummary(created: 0, updated: 0, unchanged: file.rows, peopleCreated: 0))
+            }
         }
     }
 
@@ -78,8 +83,9 @@ struct ImportPartsTests {
         lines.append("A2,2023-09-01,west-midlands,support,police,ÁNA,díaz,2008-01-01,female,birmingham,,,")
         lines.append("A3,2023-07-01,west-midlands,support,police,Ana,Diaz,2008-01-01,female,birmingham,,,")
         try await withApp { app in
+            let (db, reader) = app.databaseAndReader
             let summary = try await ReferralImport.run(text: lines.joined(separator: "\n"), actor: Self.actor,
-                                                       now: app.clock.now(), db: app.db, writes: app.writes)
+                                                       now: app.clock.now(), db: db, reader: reader, writes: app.writes)
             #expect(summary.created == lines.count - 1)
             #expect(summary.peopleCreated == 1 + 2 * ReferralImport.partSize)
             let ana = try await Referral.query(on: app.db).filter(\.$ref ~~ ["A1", "A2", "A3"]).all()

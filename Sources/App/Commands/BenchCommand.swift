@@ -166,7 +166,9 @@ struct BenchCommand: AsyncCommand {
         let parseSeconds = milliseconds(ContinuousClock.now - parseStarted) / 1000
         let actor = AuditEntry(action: "import", actor: "reachable bench", address: "command line")
         let started = ContinuousClock.now
-        let summary = try await ReferralImport.run(text: text, actor: actor, now: app.clock.now(), db: app.db, writes: app.writes)
+        let (db, reader) = app.databaseAndReader
+        let summary = try await ReferralImport.run(text: text, actor: actor, now: app.clock.now(), db: db, reader: reader,
+                                                   writes: app.writes)
         let seconds = milliseconds(ContinuousClock.now - started) / 1000
         return (Double(summary.created) / seconds, Double(parsed.count) / parseSeconds)
     }

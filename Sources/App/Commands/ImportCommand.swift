@@ -28,7 +28,8 @@ struct ImportCommand: AsyncCommand {
             let summary: ImportSummary
             switch signature.kind {
             case "referrals":
-                summary = try await ReferralImport.run(text: text, actor: actor, now: now, db: app.db, writes: app.writes)
+                let (db, reader) = app.databaseAndReader
+                summary = try await ReferralImport.run(text: text, actor: actor, now: now, db: db, reader: reader, writes: app.writes)
             case "outreach":
                 summary = try await OutreachImport.run(text: text, actor: actor, now: now, db: app.db, writes: app.writes)
             default:

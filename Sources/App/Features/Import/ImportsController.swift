@@ -39,6 +39,7 @@ struct ImportsController {
                 ? try await OutreachImport.run(text: text, onlyRegion: user.regionCode, actor: actor, now: req.now, db: req.db,
                                                writes: req.application.writes)
                 : try await ReferralImport.run(text: text, onlyRegion: user.regionCode, actor: actor, now: req.now, db: req.db,
+                                               reader: req.application.otherDatabase(besides: req.eventLoop, logger: req.logger),
                                                writes: req.application.writes)
             page.result = "Imported \(file.filename): \(summary.sentence)."
             return try await req.view.render("imports/upload", page).encodeResponse(for: req)

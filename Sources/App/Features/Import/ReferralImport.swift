@@ -11,19 +11,24 @@ enum ReferralImport {
     /// file costs about the larger of its checking and its writing rather than their sum (docs/performance.md).
     static let partSize = 2_000
 
+    /// `reader`, a connection other than `db`'s (on SQLite another event loop's), looks up what the database
+    /// already holds for each part beside the checking; without one the writer looks it up in its transaction.
     static func run(text: String, onlyRegion: String? = nil, actor: AuditEntry, now: Date, db: any Database,
-                    writes: WriteGate) async throws -> ImportSummary {
+                    reader: (any Database)? = nil, writes: WriteGate) async throws -> ImportSummary {
         let reference = try await ImportReferenceData.load(on: db)
         let context = reference.context(today: CivilDate.today(at: now), onlyRegion: onlyRegion)
         let table = try ImportFile.table(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
         let parts = table.records.chunked(into: partSize)
         let createdAt = Date()
-        @Sendable func check(_ part: Int) -> Task<[Result<PreparedReferral, ImportProblems>], Never> {
+        typealias Checked = (results: [Result<PreparedReferral, ImportProblems>], known: KnownRecords?)
+        @Sendable func check(_ part: Int) -> Task<Checked, any Error> {
             Task.detached {
-                parts[part].map { record in
+                let results = parts[part].map { record in
                     ReferralRow.parse(table.cells(of: record), line: record.line, context: context)
                         .map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
                 }
+                guard let reader else { return (results, nil) }
+                return (results, try await KnownRecords.lookUp(results.compactMap { try? $0.get() }, on: reader))
             }
         }
         return try await writes.transaction(on: db) { tx in
@@ -34,10 +39,10 @@ enum ReferralImport {
             var writer = ReferralImportWriter(reference: reference, createdAt: createdAt, db: tx)
             var checking = parts.isEmpty ? nil : check(0)
             for part in parts.indices {
-                let results = await checking!.value
+                let checked = try await checking!.value
                 checking = part + 1 < parts.count ? check(part + 1) : nil
-                let rows = checker.accept(results)
-                if checker.problems.isEmpty { try await writer.write(rows) }
+                let rows = checker.accept(checked.results)
+                if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
             }
             try checker.finish()
             return try await finish(writer, rowCount: table.records.count, source: ImportFile.sha256(text),

@@ -30,26 +30,18 @@ struct ReferralImportWriter {
         self.db = db
     }
 
-    mutating func write(_ rows: [PreparedReferral]) async throws {
-        // Each known ref's fingerprint first, as plain rows; whole referrals only for the rows that changed.
-        struct Known: Decodable { let ref: String; let import_fingerprint: String? }
-        var fingerprints: [String: String?] = [:]
-        let sql = db as! any SQLDatabase
-        for chunk in rows.map(\.row.ref).chunked(into: 500) {
-            for known in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
-                .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
-                fingerprints[known.ref] = known.import_fingerprint
-            }
-        }
-        let toWrite = rows.filter { prepared in fingerprints[prepared.row.ref].map { $0 != prepared.fingerprint } ?? true }
+    /// Writes a part's rows. `known` is what the database held for them, looked up beside the checking on another
+    /// connection; without it (one event loop, or the demo generator) it is looked up here, in the transaction.
+    mutating func write(_ rows: [PreparedReferral], known: KnownRecords? = nil) async throws {
+        let known = if let known { known } else { try await KnownRecords.lookUp(rows, on: db) }
+        people.add(known.people)
+        let toWrite = rows.filter { prepared in known.fingerprints[prepared.row.ref].map { $0 != prepared.fingerprint } ?? true }
         guard !toWrite.isEmpty else { return }
         var existing: [String: Referral] = [:]
-        for chunk in toWrite.map(\.row.ref).filter({ fingerprints[$0] != nil }).chunked(into: 500) {
+        for chunk in toWrite.map(\.row.ref).filter({ known.fingerprints[$0] != nil }).chunked(into: 500) {
             for referral in try await Referral.query(on: db).filter(\.$ref ~~ Array(chunk)).all() { existing[referral.ref] = referral }
         }
 
-        // People this file named in earlier parts are already known here.
-        try await people.load(Set(toWrite.map(\.personKey).filter { people.match($0) == nil }), on: db)
         var peopleRows = Person.bulk()
         var referralRows = Referral.bulk()
         var changedReferrals: [Referral] = []
@@ -107,5 +99,28 @@ struct ReferralImportWriter {
         }
         try await ReferralImport.markRepeats(personIDs: knownPeople, on: db)
         return summary
+    }
+}
+
+/// What the database already holds for a part's rows: each known ref's last imported fingerprint, and the
+/// young people the rows name who are already known. Refs are unique within a file and the young people a file
+/// creates are remembered by the writer, so what the part before wrote (not yet committed) does not change it:
+/// it may be read on a connection other than the import's.
+struct KnownRecords: Sendable {
+    var fingerprints: [String: String?] = [:]
+    var people: [PeopleIndex.Key: UUID] = [:]
+
+    static func lookUp(_ rows: [PreparedReferral], on db: any Database) async throws -> KnownRecords {
+        struct Known: Decodable { let ref: String; let import_fingerprint: String? }
+        var known = KnownRecords()
+        let sql = db as! any SQLDatabase
+        for chunk in rows.map(\.row.ref).chunked(into: 500) {
+            for row in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
+                .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
+                known.fingerprints[row.ref] = row.import_fingerprint
+            }
+        }
+        known.people = try await PeopleIndex.find(Set(rows.map(\.personKey)), on: db)
+        return known
     }
 }
