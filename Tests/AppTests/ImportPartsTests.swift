@@ -48,6 +48,9 @@ struct ImportPartsTests {
             let summary = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(),
                                                        db: db, reader: reader, writes: app.writes)
             #expect(summary.created == file.rows && summary.updated == 0)
+            let entry = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "import.referrals").first())
+            #expect(entry.objectID == ImportFile.sha256(file.text) && entry.detail == summary.sentence,
+                    "one audit entry names the file and what the import did")
             #expect(try await Referral.query(on: app.db).count() == file.rows)
             #expect(try await Person.query(on: app.db).count() == summary.peopleCreated)
             // Nobody is written twice: people are one per folded name and date of birth.

@@ -35,6 +35,19 @@ struct ImportSummary: Codable, Sendable, Equatable {
     var sentence: String {
         "\(created) created, \(updated) updated, \(unchanged) unchanged; \(peopleCreated) new young people"
     }
+
+    /// The import's audit entry, appended inside its transaction: the file (by its SHA-256), the region it was
+    /// limited to, and what it did.
+    func audit(_ actor: AuditEntry, action: String, file source: String, region onlyRegion: String?, at now: Date,
+               on db: any Database) async throws {
+        var entry = actor
+        entry.action = action
+        entry.objectType = "file"
+        entry.objectID = source
+        entry.region = onlyRegion ?? ""
+        entry.detail = sentence
+        try await Audit.append(entry, on: db, at: now)
+    }
 }
 
 enum ImportFile {

@@ -41,13 +41,7 @@ enum OutreachImport {
             for batch in created.chunked(into: 500) { try await batch.create(on: tx) }
             summary.created = created.count
             summary.unchanged = rows.count - summary.created - summary.updated
-            var entry = actor
-            entry.action = "import.outreach"
-            entry.objectType = "file"
-            entry.objectID = source
-            entry.region = onlyRegion ?? ""
-            entry.detail = summary.sentence
-            try await Audit.append(entry, on: tx, at: now)
+            try await summary.audit(actor, action: "import.outreach", file: source, region: onlyRegion, at: now, on: tx)
             return summary
         }
     }

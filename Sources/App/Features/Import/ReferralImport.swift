@@ -20,6 +20,7 @@ enum ReferralImport {
         let table = try ImportFile.table(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
         let parts = table.records.chunked(into: partSize)
         let createdAt = Date()
+        let source = ImportFile.sha256(text)
         typealias Checked = (results: [Result<PreparedReferral, ImportProblems>], known: KnownRecords?)
         @Sendable func check(_ part: Int) -> Task<Checked, any Error> {
             Task.detached {
@@ -36,7 +37,7 @@ enum ReferralImport {
             // still checked so that all problems are reported together, and throwing rolls back what was written.
             var checker = ImportChecker(table: table, refColumn: ReferralRow.columns[0], ref: \PreparedReferral.row.ref,
                                         line: \PreparedReferral.row.line)
-            var writer = ReferralImportWriter(reference: reference, createdAt: createdAt, db: tx)
+            var writer = ReferralImportWriter(createdAt: createdAt, db: tx)
             var checking = parts.isEmpty ? nil : check(0)
             for part in parts.indices {
                 let checked = try await checking!.value
@@ -45,7 +46,7 @@ enum ReferralImport {
                 if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
             }
             try checker.finish()
-            return try await finish(writer, rowCount: table.records.count, source: ImportFile.sha256(text),
+            return try await finish(writer, rowCount: table.records.count, source: source,
                                     onlyRegion: onlyRegion, actor: actor, now: now, on: tx)
         }
     }
@@ -56,7 +57,7 @@ enum ReferralImport {
         let createdAt = Date()
         let prepared = rows.map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
         return try await writes.transaction(on: db) { tx in
-            var writer = ReferralImportWriter(reference: reference, createdAt: createdAt, db: tx)
+            var writer = ReferralImportWriter(createdAt: createdAt, db: tx)
             try await writer.write(prepared)
             return try await finish(writer, rowCount: rows.count, source: source, onlyRegion: onlyRegion, actor: actor,
                                     now: now, on: tx)
@@ -67,13 +68,7 @@ enum ReferralImport {
                                actor: AuditEntry, now: Date, on db: any Database) async throws -> ImportSummary {
         var summary = try await writer.finish()
         summary.unchanged = rowCount - summary.created - summary.updated
-        var entry = actor
-        entry.action = "import.referrals"
-        entry.objectType = "file"
-        entry.objectID = source
-        entry.region = onlyRegion ?? ""
-        entry.detail = summary.sentence
-        try await Audit.append(entry, on: db, at: now)
+        try await summary.audit(actor, action: "import.referrals", file: source, region: onlyRegion, at: now, on: db)
         return summary
     }
 

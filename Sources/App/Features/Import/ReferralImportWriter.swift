@@ -8,7 +8,6 @@ import SQLKit
 /// Known young people are found per part and remembered, so a person a file names in several parts becomes one
 /// person. Rows whose ref is known are updated when their fingerprint changed and left alone when it did not.
 struct ReferralImportWriter {
-    let reference: ImportReferenceData
     let db: any Database
     let createdAt: Date
     private(set) var summary = ImportSummary()
@@ -24,8 +23,7 @@ struct ReferralImportWriter {
         var closings: [CivilDate] = []
     }
 
-    init(reference: ImportReferenceData, createdAt: Date, db: any Database) {
-        self.reference = reference
+    init(createdAt: Date, db: any Database) {
         self.createdAt = createdAt
         self.db = db
     }

@@ -27,10 +27,10 @@ extension Application {
         return (databases.database(logger: logger, on: loop)!, otherDatabase(besides: loop, logger: logger))
     }
 
-    /// For commands: readers on the first two event loops.
+    /// For commands: readers on the first two event loops (one, twice, when there is only one).
     var reportReaders: ReportReaders {
-        let loop = eventLoopGroup.makeIterator().first { _ in true }!
-        return ReportReaders(first: databases.database(logger: logger, on: loop)!, second: database(besides: loop, logger: logger))
+        let (db, reader) = databaseAndReader
+        return ReportReaders(first: db, second: reader ?? db)
     }
 }
 
