@@ -4,6 +4,11 @@ extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (Unicode horizontal white space, as
     /// `CharacterSet.whitespaces`); line breaks are kept. A cell with none returns itself without copying.
     public var trimmingSpaces: String {
+        // Most cells start and end with a visible ASCII character: nothing to trim, nothing to look up.
+        if let whole = self as? String, let first = whole.utf8.first, let last = whole.utf8.last,
+           first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return whole
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isHorizontalSpace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.isHorizontalSpace })!

@@ -36,6 +36,51 @@ struct ImportPartsTests {
             """).all(decoding: RepeatCheck.self)
     }
 
+    @Test("Parts start small and double up to the largest, covering every record once, in order")
+    func partSizes() {
+        #expect(ReferralImport.parts(of: 0).isEmpty)
+        #expect(ReferralImport.parts(of: 10) == [0..<10])
+        let parts = ReferralImport.parts(of: 10_000)
+        #expect(parts.map(\.count) == [250, 500, 1_000, 2_000, 2_000, 2_000, 2_000, 250])
+        #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == 10_000)
+    }
+
+    /// The rows are written as multi-row INSERTs on SQLite and streamed with COPY on PostgreSQL, each with its own
+    /// encoding: what comes back must be what the file said, on both.
+    @Test("Text with tabs, line breaks, backslashes and quotes, names beyond ASCII and times come back as written")
+    func valuesRoundTrip() async throws {
+        let header = "referral_ref,received_date,region,service,referral_source,referrer_organisation,first_name,last_name,date_of_birth,gender,home_local_authority,rescue_call_at,rescue_arrived_at"
+        let organisation = "Org\twith tab\\N and \"quotes\"\nnext line"
+        let csvCell = "\"" + organisation.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let text = header + "\nT1,2023-05-01,west-midlands,rescue,police," + csvCell
+            + ",Zoë,O'Neill,2008-01-01,female,birmingham,2023-05-01T02:10:07Z,2023-05-01T03:15:59+01:00\n"
+        try await withApp { app in
+            let started = Date()
+            _ = try await ReferralImport.run(text: text, actor: Self.actor, now: app.clock.now(), db: app.db, writes: app.writes)
+            let referral = try #require(try await Referral.query(on: app.db).filter(\.$ref == "T1").first())
+            #expect(referral.referrerOrganisation == organisation)
+            #expect(referral.firstName == "Zoë" && referral.lastName == "O'Neill")
+            #expect(referral.ageAtReferral == 15 && !referral.isRepeat)
+            let created = try #require(referral.createdAt)
+            #expect(abs(created.timeIntervalSince(started)) < 60)
+            let rescue = try #require(try await Rescue.query(on: app.db).filter(\.$referral.$id == referral.requireID()).first())
+            #expect(rescue.callAt == Date(timeIntervalSince1970: 1_682_907_007))
+            #expect(rescue.arrivedAt == Date(timeIntervalSince1970: 1_682_907_359))
+            let person = try #require(try await Person.find(referral.$person.id, on: app.db))
+            #expect(person.firstName == "Zoë" && person.dateOfBirth == "2008-01-01" && !person.legalHold)
+        }
+    }
+
+    @Test("Times streamed to PostgreSQL are written in UTC to the microsecond, before 1970 and after")
+    func copyTimes() {
+        var dates = CopyDates()
+        #expect(dates.text(of: Date(timeIntervalSince1970: 1_682_907_007.123_456_4)) == "2023-05-01 02:10:07.123456+00")
+        #expect(dates.text(of: Date(timeIntervalSince1970: 1_682_907_007)) == "2023-05-01 02:10:07.000000+00")
+        #expect(dates.text(of: Date(timeIntervalSince1970: -0.25)) == "1969-12-31 23:59:59.750000+00")
+        #expect(dates.text(of: Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01 00:00:00.000000+00")
+    }
+
     @Test("Several parts: every row written once, one record per young person, repeat flags as the definition says")
     func severalParts() async throws {
         try await withApp { app in

@@ -7,6 +7,9 @@ struct CivilDateTests {
     @Test("A date parses only when it is a real calendar day", arguments: [
         ("2024-02-29", true), ("2023-02-29", false), ("2023-04-31", false), ("2023-4-01", false),
         ("23-04-01", false), ("2023-13-01", false), ("2023-00-10", false), ("", false), ("2023-12-31", true),
+        // Signs, spaces and digits of other scripts are not part of a date.
+        ("+202-04-01", false), ("2023-+4-01", false), ("2023-04- 1", false), (" 2023-04-01", false),
+        ("2023-04-0١", false), ("2023/04/01", false), ("0987-03-04", true),
     ])
     func parsing(text: String, valid: Bool) {
         #expect((CivilDate(text) != nil) == valid)

@@ -110,7 +110,7 @@ struct CellReader {
 
     mutating func yesNo(_ column: String) -> Bool? {
         guard let value = text(column) else { return nil }
-        switch value.lowercased() {
+        switch value == "yes" || value == "no" ? value : value.lowercased() {
         case "yes": return true
         case "no": return false
         default:
@@ -121,7 +121,8 @@ struct CellReader {
 
     mutating func limited(_ column: String, maxLength: Int, required isRequired: Bool = false) -> String? {
         guard let value = isRequired ? required(column) : text(column) else { return nil }
-        if value.count > maxLength {
+        // A character is at least one UTF-8 byte: count characters only when the bytes could be too many.
+        if value.utf8.count > maxLength, value.count > maxLength {
             fail(column, "is longer than \(maxLength) characters")
             return nil
         }

@@ -3,12 +3,16 @@ import Foundation
 /// Times in import files are ISO 8601: `2023-05-01T02:10:00Z`, with an offset, or without one (then UK local
 /// time, as the service's staff write them). Seconds are optional, and a space may stand for the `T`.
 public enum ImportTimestamp {
+    // Looked up once: finding a zone by name reads the system's zone data.
+    private static let london = TimeZone(identifier: "Europe/London")!
+    private static let utc = TimeZone(identifier: "UTC")!
+
     public static func parse(_ text: String) -> Date? {
         var value = text.replacingOccurrences(of: " ", with: "T")
-        var zone = TimeZone(identifier: "Europe/London")!
+        var zone = london
         if value.hasSuffix("Z") || value.hasSuffix("z") {
             value.removeLast()
-            zone = TimeZone(identifier: "UTC")!
+            zone = utc
         } else if let sign = value.lastIndex(where: { $0 == "+" || $0 == "-" }), value.distance(from: value.startIndex, to: sign) > 10 {
             let offset = String(value[sign...])
             value = String(value[..<sign])

@@ -30,12 +30,20 @@ public struct ReferralRow: Equatable, Sendable {
 
         public var isEmpty: Bool { self == Measures() }
 
-        var fingerprint: String {
-            let counts: [Int?] = [safety, mentalHealth, criminogenicNeed, missingEpisodes, offences]
-            let flags: [Bool?] = [countyLinesActive, familyConflict, eet]
-            let countText = counts.map { value -> String in value.map(String.init) ?? "" }.joined(separator: ",")
-            let flagText = flags.map { value -> String in value.map { $0 ? "y" : "n" } ?? "" }.joined(separator: ",")
-            return countText + "|" + flagText + "|" + (goalProgress ?? "")
+        /// Counts, then flags (y or n), then the goal, each group comma-separated, the groups by `|`; an unknown
+        /// value is empty. The format is stored with every imported referral: it must not change.
+        func appendFingerprint(to text: inout String) {
+            for (index, count) in [safety, mentalHealth, criminogenicNeed, missingEpisodes, offences].enumerated() {
+                if index > 0 { text.append(",") }
+                if let count { text.append(String(count)) }
+            }
+            text.append("|")
+            for (index, flag) in [countyLinesActive, familyConflict, eet].enumerated() {
+                if index > 0 { text.append(",") }
+                if let flag { text.append(flag ? "y" : "n") }
+            }
+            text.append("|")
+            text.append(goalProgress ?? "")
         }
     }
 
@@ -63,14 +71,27 @@ public struct ReferralRow: Equatable, Sendable {
 
     /// Everything the row says, in a fixed order: two rows with the same fingerprint import identically.
     public var fingerprint: String {
+        // Written into one string (it is made for every row of every import): the cells in column order, an
+        // unknown one empty, then the entry and exit measures, separated by U+001F. Stored with each imported
+        // referral, so the format must not change (DomainTests pins it).
+        let separator: Character = "\u{1F}"
+        var text = ""
+        text.reserveCapacity(256)
         let parts: [String?] = [
             ref, receivedDate.description, region, service, referralSource, referrerOrganisation, firstName, lastName,
             dateOfBirth.description, gender, ethnicity, homeLocalAuthority, exploitationTypes.joined(separator: ";"),
             rescueCallAt.map { String($0.timeIntervalSince1970) }, rescueArrivedAt.map { String($0.timeIntervalSince1970) },
             caseOpened?.description, caseClosed?.description, closureReason,
         ]
-        let measures = [entry, exit].map(\.fingerprint)
-        return (parts.map { $0 ?? "" } + measures).joined(separator: "\u{1F}")
+        for (index, part) in parts.enumerated() {
+            if index > 0 { text.append(separator) }
+            if let part { text.append(part) }
+        }
+        text.append(separator)
+        entry.appendFingerprint(to: &text)
+        text.append(separator)
+        exit.appendFingerprint(to: &text)
+        return text
     }
 
     /// Checks one row; returns it typed, or the problems found (every one of them).
@@ -156,16 +177,37 @@ public struct ReferralRow: Equatable, Sendable {
         return date
     }
 
+    /// A stage's measure columns, named once rather than for every row.
+    private struct MeasureColumns {
+        let safety, mentalHealth, criminogenicNeed, missingEpisodes, offences: String
+        let countyLinesActive, familyConflict, eet: String
+
+        init(stage: String) {
+            safety = stage + "_safety"
+            mentalHealth = stage + "_mental_health"
+            criminogenicNeed = stage + "_criminogenic_need"
+            missingEpisodes = stage + "_missing_episodes"
+            offences = stage + "_offences"
+            countyLinesActive = stage + "_county_lines_active"
+            familyConflict = stage + "_family_conflict"
+            eet = stage + "_eet"
+        }
+
+        static let entry = MeasureColumns(stage: "entry")
+        static let exit = MeasureColumns(stage: "exit")
+    }
+
     private static func measures(_ reader: inout CellReader, stage: String) -> Measures {
+        let columns = stage == "exit" ? MeasureColumns.exit : MeasureColumns.entry
         var m = Measures()
-        m.safety = reader.integer("\(stage)_safety", in: 1...10)
-        m.mentalHealth = reader.integer("\(stage)_mental_health", in: 1...10)
-        m.criminogenicNeed = reader.integer("\(stage)_criminogenic_need", in: 0...10)
-        m.missingEpisodes = reader.integer("\(stage)_missing_episodes", in: 0...Int.max)
-        m.offences = reader.integer("\(stage)_offences", in: 0...Int.max)
-        m.countyLinesActive = reader.yesNo("\(stage)_county_lines_active")
-        m.familyConflict = reader.yesNo("\(stage)_family_conflict")
-        m.eet = reader.yesNo("\(stage)_eet")
+        m.safety = reader.integer(columns.safety, in: 1...10)
+        m.mentalHealth = reader.integer(columns.mentalHealth, in: 1...10)
+        m.criminogenicNeed = reader.integer(columns.criminogenicNeed, in: 0...10)
+        m.missingEpisodes = reader.integer(columns.missingEpisodes, in: 0...Int.max)
+        m.offences = reader.integer(columns.offences, in: 0...Int.max)
+        m.countyLinesActive = reader.yesNo(columns.countyLinesActive)
+        m.familyConflict = reader.yesNo(columns.familyConflict)
+        m.eet = reader.yesNo(columns.eet)
         if stage == "exit" { m.goalProgress = reader.code("goal_progress", in: .goalProgress) }
         return m
     }

@@ -2,9 +2,10 @@ import Domain
 import Fluent
 import Foundation
 import FluentSQLiteDriver
-import SQLKit
+import FluentPostgresDriver
 
-/// Rows for one table written as multi-row INSERT statements with explicit columns.
+/// Rows for one table, written with explicit columns: on SQLite as multi-row INSERT statements, on PostgreSQL
+/// streamed with COPY (`BulkCopy.swift`).
 ///
 /// The import and the demo generator write hundreds of thousands of rows. Fluent's `[Model].create` reads
 /// every property of every model by reflection, which cost more than SQLite's own work (see docs/performance.md);
@@ -28,11 +29,13 @@ struct BulkInsert {
         rows.append(values)
     }
 
-    /// SQLite allows 32,766 bound values in a statement and PostgreSQL 65,535: stay well inside both.
+    /// The two databases Reachable runs on (SQLite embedded, PostgreSQL in production) are the only ones it
+    /// configures (`DatabaseSetup`), so each has its own path and there is no third.
     func run(on db: any Database) async throws {
         guard !rows.isEmpty else { return }
-        let perStatement = max(1, min(500, 30_000 / columns.count))
         if let sqlite = db as? any SQLiteDatabase {
+            // SQLite allows 32,766 bound values in a statement: stay well inside it.
+            let perStatement = max(1, min(500, 30_000 / columns.count))
             let columnList = columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
             var statements: [Int: String] = [:] // by rows per statement: all but the last are full
@@ -49,29 +52,26 @@ struct BulkInsert {
                 try await sqlite.query(statement, binds, logger: db.logger) { _ in }.get()
             }
         } else {
-            let sql = db as! any SQLDatabase
-            for chunk in rows.chunked(into: perStatement) {
-                try await sql.insert(into: table).columns(columns).rows(chunk.map { $0.map(\.bind) }).run()
-            }
+            try await copy(rows, on: db as! any PostgresDatabase, logger: db.logger)
         }
     }
 }
 
 /// One value of a bulk-inserted row, typed, so that each driver gets it in its own form: SQLite exactly what
 /// Fluent stores (a UUID as its text, a date as seconds since 1970, a boolean as 0 or 1, nil as NULL), and
-/// PostgreSQL a bind of the Swift value as before.
+/// PostgreSQL the text COPY reads (`writeCopyText`).
 enum BulkValue: Sendable {
     case text(String?)
     case integer(Int?)
     case bool(Bool?)
-    /// With the text SQLite stores, made when the value is (for an import, beside the checking on another core).
-    case uuid(UUID?, text: String?)
     case date(Date?)
 
     init(_ value: String?) { self = .text(value) }
     init(_ value: Int?) { self = .integer(value) }
     init(_ value: Bool?) { self = .bool(value) }
-    init(_ value: UUID?) { self = .uuid(value, text: value.map(Self.text(of:))) }
+    /// A key is stored as its text on both databases; the text is made with the value (for an import, beside the
+    /// checking on another core).
+    init(_ value: UUID?) { self = .text(value.map(Self.text(of:))) }
     init(_ value: Date?) { self = .date(value) }
 
     var sqlite: SQLiteData {
@@ -79,7 +79,6 @@ enum BulkValue: Sendable {
         case let .text(value): value.map { .text($0) } ?? .null
         case let .integer(value): value.map { .integer($0) } ?? .null
         case let .bool(value): value.map { .integer($0 ? 1 : 0) } ?? .null
-        case let .uuid(_, text): text.map { .text($0) } ?? .null
         case let .date(value): value.map { .float($0.timeIntervalSince1970) } ?? .null
         }
     }
@@ -104,16 +103,6 @@ enum BulkValue: Sendable {
                 }
                 return 36
             }
-        }
-    }
-
-    var bind: SQLBind {
-        switch self {
-        case let .text(value): SQLBind(value)
-        case let .integer(value): SQLBind(value)
-        case let .bool(value): SQLBind(value)
-        case let .uuid(value, _): SQLBind(value)
-        case let .date(value): SQLBind(value)
         }
     }
 }

@@ -7,9 +7,24 @@ import SQLKit
 /// (SPEC §6). Rows become the same people, referrals, cases and outcome measures the screens show. A row
 /// whose ref exists is updated if it changed and left alone if not, so importing a file twice changes nothing.
 enum ReferralImport {
-    /// Rows checked per part. Each part is checked on another core while the part before it is written, so a
-    /// file costs about the larger of its checking and its writing rather than their sum (docs/performance.md).
+    /// Rows checked per part, at most. Each part is checked on another core while the part before it is written,
+    /// so a file costs about the larger of its checking and its writing rather than their sum (docs/performance.md).
     static let partSize = 2_000
+    /// Rows of the first part: nothing can be written until it is checked, so it is small, and each part after
+    /// it twice the one before (checking a row takes less time than writing it) up to `partSize`.
+    static let firstPartSize = 250
+
+    /// The records of each part, in order, covering `0..<count`.
+    static func parts(of count: Int) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = 0, size = firstPartSize
+        while start < count {
+            parts.append(start..<min(count, start + size))
+            start += size
+            size = min(partSize, size * 2)
+        }
+        return parts
+    }
 
     /// `reader`, a connection other than `db`'s (on SQLite another event loop's), looks up what the database
     /// already holds for each part beside the checking; without one the writer looks it up in its transaction.
@@ -18,7 +33,7 @@ enum ReferralImport {
         let reference = try await ImportReferenceData.load(on: db)
         let context = reference.context(today: CivilDate.today(at: now), onlyRegion: onlyRegion)
         let table = try ImportFile.table(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
-        let parts = table.records.chunked(into: partSize)
+        let parts = Self.parts(of: table.records.count).map { Array(table.records[$0]) }
         let createdAt = Date()
         let source = ImportFile.sha256(text)
         typealias Checked = (results: [Result<PreparedReferral, ImportProblems>], known: KnownRecords?)
@@ -114,7 +129,8 @@ enum ReferralImport {
 
         /// In the order of `Referral.bulk()`. A new referral has no risk indicators or consent recorded, and is
         /// not a repeat until `markRepeats` has looked at the young person's cases.
-        func insertValues(id: UUID, createdAt: Date) -> [BulkValue] {
+        /// `fingerprint` is the row's, made once by the caller.
+        func insertValues(id: UUID, fingerprint: String, createdAt: Date) -> [BulkValue] {
             [BulkValue(id), BulkValue(row.ref), BulkValue(regionID), BulkValue(row.service), BulkValue(row.receivedDate.description),
              BulkValue(row.referralSource), BulkValue(row.referrerOrganisation), BulkValue(personID), BulkValue(row.firstName),
              BulkValue(row.lastName), BulkValue(row.dateOfBirth.description), BulkValue(age),
@@ -122,7 +138,7 @@ enum ReferralImport {
              BulkValue(exploitationTypes), BulkValue(""), BulkValue("not_recorded"),
              BulkValue(eligibility.isEligible), BulkValue(ineligibilityReasons),
              BulkValue(eligibility.firstReason?.rawValue), BulkValue(false), BulkValue(status.rawValue),
-             BulkValue(notAcceptedReason), BulkValue(row.fingerprint), BulkValue(createdAt)]
+             BulkValue(notAcceptedReason), BulkValue(fingerprint), BulkValue(createdAt)]
         }
     }
 
