@@ -23,7 +23,15 @@ struct CasePageCacheTests {
         let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
         let browser = Browser(app)
         try await browser.signIn(manager)
-        return (manager, browser, try await CaseTests.openCase(app, lead: manager, browser: browser))
+        let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+        // A kept page is keyed by the minute: start the views at the start of one, so that two views in a row share
+        // it even when the whole suite runs in parallel and a request takes seconds. The clock moves on more than
+        // a minute, and one request then records the session as seen (`SessionMiddleware.touchInterval`): had the
+        // first view been the one to do it, it would count a statement that a fresh session's view does not.
+        let second = app.clock.now().timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+        app.clock.advance(by: 120 - second)
+        #expect(try await browser.get(SiteURL.home.path).status == .ok)
+        return (manager, browser, caseID)
     }
 
     @Test("Viewing a case again is served from memory for the same session, with who has looked at it read afresh")
