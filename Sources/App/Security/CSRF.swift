@@ -39,7 +39,6 @@ struct CSRFMiddleware: AsyncMiddleware {
             return req.redirect(to: SiteURL.signIn.path)
         }
         try await refuse(req, "missing or wrong token")
-        return nil
     }
 
     private func refuse(_ req: Request, _ why: String) async throws -> Never {
