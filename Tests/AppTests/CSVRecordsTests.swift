@@ -27,6 +27,48 @@ struct CSVRecordsTests {
         #expect(Self.read(text) == expected)
     }
 
+    /// The import reads a file part by part (`CSVStream`), each part on the task that checks it: however the
+    /// file is cut, it must read as it does whole, each problem named once.
+    @Test("A file read part by part reads as it does whole, whatever the part size", arguments: [1, 2, 3, 5, 100])
+    func readInParts(rows: Int) {
+        // Lines: the header; a record over two lines; an empty line; a row of empty cells (not a record); a short
+        // row; quotes doubled; a quote left open at the end.
+        let text = "\u{FEFF}ref,name,note\r\nA1,Ana,\"two\r\nlines\"\r\n\r\n,,\r\nA2,Ben\r\nA3,\"Cy, \"\"Jr\"\"\",x\r\nA4,Dee,\"open"
+        func describe(_ read: (records: [CSVStream.Record], problems: [ImportProblem])) -> [String] {
+            read.records.map { "\($0.line):" + $0.values.joined(separator: "|") }
+                + read.problems.map { "\($0.line) \($0.column) \($0.problem)" }
+        }
+        var whole = CSVStream(text: text)
+        #expect(whole.header == ["ref", "name", "note"])
+        let expected = describe(whole.next(Int.max))
+        #expect(expected.sorted() == [
+            "2:A1|Ana|two\r\nlines", "7:A3|Cy, \"Jr\"|x", "8:A4|Dee|open",
+            "6 (row) has 2 cells but the header has 3", "8 (row) a quoted cell is not closed",
+        ].sorted())
+
+        var file = CSVStream(text: text)
+        var records: [CSVStream.Record] = []
+        var problems: [ImportProblem] = []
+        var parts = 0
+        repeat {
+            let part = file.next(rows)
+            records += part.records
+            problems += part.problems
+            parts += 1
+        } while !file.atEnd && parts < 100
+        #expect(describe((records, problems)).sorted() == expected.sorted())
+        #expect(file.next(rows).problems.isEmpty, "the open quote is named once")
+    }
+
+    @Test("A header with an open quote and no rows, and a blank file, are named")
+    func headerOnly() {
+        var open = CSVStream(text: "ref,\"name")
+        #expect(open.next(1).problems.map(\.problem) == ["a quoted cell is not closed"])
+        let blank = CSVStream(text: "\u{FEFF} \r\n\t\n")
+        #expect(blank.header.isEmpty && blank.atEnd)
+        #expect(blank.problems.map(\.problem) == ["the file is empty: expected a header row"])
+    }
+
     @Test("Any table written with RFC 4180 quoting reads back cell for cell, each record on its line")
     func roundTrip() {
         var random = SeededRandom(seed: 20261129)

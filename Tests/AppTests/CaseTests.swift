@@ -8,7 +8,7 @@ import VaporTesting
 struct CaseTests {
     /// A West Midlands referral accepted into a case led by `lead`; returns the case id.
     static func openCase(_ app: Application, lead: Account, browser: Browser) async throws -> UUID {
-        try await ReferralTests.record(browser, ReferralTests.form())
+        #expect(try await ReferralTests.record(browser, ReferralTests.form()).location != nil, "saved, and sent to the referral")
         let referral = try #require(try await Referral.query(on: app.db).sort(\.$createdAt, .descending).first())
         try await browser.get(SiteURL.referral(referral.id).path)
         let accepted = try await browser.post(SiteURL.referralAccept(referral.id).path, ["caseworker": lead.id.uuidString])

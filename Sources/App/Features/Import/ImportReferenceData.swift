@@ -51,24 +51,27 @@ struct ImportSummary: Codable, Sendable, Equatable {
 }
 
 enum ImportFile {
-    /// A file's records, its header checked: with the columns wrong every row would repeat the same complaint,
-    /// so the header's problems are reported alone (with any the file's layout has).
-    static func table(_ text: String, columns: [String], required: Set<String>) throws -> CSVTable {
-        let table = try CSVTable(text: text)
-        if !table.header.isEmpty {
-            let headerProblems = ImportHeader.problems(header: table.header, known: columns, required: required)
-            if !headerProblems.isEmpty { throw ImportProblems(headerProblems + table.problems) }
+    /// A file opened for reading part by part, its header checked: with the columns wrong every row would repeat
+    /// the same complaint, so the header's problems are reported alone (with any the file's layout has).
+    static func open(_ text: String, columns: [String], required: Set<String>) throws -> CSVStream {
+        let file = CSVStream(text: text)
+        guard !file.header.isEmpty else { throw ImportProblems(file.problems) }
+        let headerProblems = ImportHeader.problems(header: file.header, known: columns, required: required)
+        if !headerProblems.isEmpty {
+            var rest = file
+            throw ImportProblems(headerProblems + rest.next(Int.max).problems)
         }
-        guard !table.header.isEmpty else { throw ImportProblems(table.problems) }
-        return table
+        return file
     }
 
     /// Reads a CSV file's rows with one parser, collecting every problem; duplicate refs are problems too.
     static func rows<Row>(_ text: String, columns: [String], required: Set<String>, ref: @escaping (Row) -> String,
                           line: @escaping (Row) -> Int, parse: ([String: String], Int) -> Result<Row, ImportProblems>) throws -> [Row] {
-        let table = try table(text, columns: columns, required: required)
-        var checker = ImportChecker(table: table, refColumn: columns[0], ref: ref, line: line)
-        let rows = checker.accept(table.records.map { parse(table.cells(of: $0), $0.line) })
+        var file = try open(text, columns: columns, required: required)
+        let read = file.next(Int.max)
+        var checker = ImportChecker(refColumn: columns[0], ref: ref, line: line)
+        checker.read(records: read.records.count, problems: read.problems)
+        let rows = checker.accept(read.records.map { parse(file.cells(of: $0), $0.line) })
         try checker.finish()
         return rows
     }
@@ -81,19 +84,25 @@ enum ImportFile {
 /// Takes a file's parsed records in order, part by part: keeps every problem, and a ref seen earlier in the file
 /// is a problem of its own. `finish` throws them all, sorted by line, if there are any.
 struct ImportChecker<Row> {
-    private(set) var problems: [ImportProblem]
-    private let recordCount: Int
+    private(set) var problems: [ImportProblem] = []
+    /// The file's records read so far.
+    private(set) var recordCount = 0
     private let refColumn: String
     private let ref: (Row) -> String
     private let line: (Row) -> Int
     private var firstLineOfRef: [String: Int] = [:]
 
-    init(table: CSVTable, refColumn: String, ref: @escaping (Row) -> String, line: @escaping (Row) -> Int) {
-        problems = table.problems
-        recordCount = table.records.count
+    init(refColumn: String, ref: @escaping (Row) -> String, line: @escaping (Row) -> Int) {
         self.refColumn = refColumn
         self.ref = ref
         self.line = line
+    }
+
+    /// Counts a part's records and keeps the problems of its layout (a row with too many or too few cells, a
+    /// quoted cell never closed).
+    mutating func read(records: Int, problems: [ImportProblem]) {
+        recordCount += records
+        self.problems += problems
     }
 
     /// The rows of this part that are good and new to the file.

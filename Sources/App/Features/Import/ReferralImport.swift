@@ -7,23 +7,17 @@ import SQLKit
 /// (SPEC §6). Rows become the same people, referrals, cases and outcome measures the screens show. A row
 /// whose ref exists is updated if it changed and left alone if not, so importing a file twice changes nothing.
 enum ReferralImport {
-    /// Rows checked per part, at most. Each part is checked on another core while the part before it is written,
-    /// so a file costs about the larger of its checking and its writing rather than their sum (docs/performance.md).
-    static let partSize = 2_000
-    /// Rows of the first part: nothing can be written until it is checked, so it is small, and each part after
-    /// it twice the one before (checking a row takes less time than writing it) up to `partSize`.
+    /// Rows read and checked per part, at most. Each part is read and checked on another core while the part
+    /// before is written, so a file costs about the larger of its checking and its writing rather than their sum
+    /// (docs/performance.md).
+    static let largestPartSize = 2_000
+    /// Rows of the first part: nothing can be written until it is read and checked, so it is small, and each
+    /// part after it twice the one before (checking a row takes less time than writing it) up to `largestPartSize`.
     static let firstPartSize = 250
 
-    /// The records of each part, in order, covering `0..<count`.
-    static func parts(of count: Int) -> [Range<Int>] {
-        var parts: [Range<Int>] = []
-        var start = 0, size = firstPartSize
-        while start < count {
-            parts.append(start..<min(count, start + size))
-            start += size
-            size = min(partSize, size * 2)
-        }
-        return parts
+    /// The rows of the part at `index` (0 for the first).
+    static func partSize(_ index: Int) -> Int {
+        min(largestPartSize, firstPartSize << min(index, 8))
     }
 
     /// `reader`, a connection other than `db`'s (on SQLite another event loop's), looks up what the database
@@ -32,36 +26,50 @@ enum ReferralImport {
                     reader: (any Database)? = nil, writes: WriteGate) async throws -> ImportSummary {
         let reference = try await ImportReferenceData.load(on: db)
         let context = reference.context(today: CivilDate.today(at: now), onlyRegion: onlyRegion)
-        let table = try ImportFile.table(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
-        let parts = Self.parts(of: table.records.count).map { Array(table.records[$0]) }
+        let file = try ImportFile.open(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
         let createdAt = Date()
         let source = ImportFile.sha256(text)
-        typealias Checked = (results: [Result<PreparedReferral, ImportProblems>], known: KnownRecords?)
-        @Sendable func check(_ part: Int) -> Task<Checked, any Error> {
+        struct Checked: Sendable {
+            let results: [Result<PreparedReferral, ImportProblems>]
+            let known: KnownRecords?
+            let records: Int
+            let layoutProblems: [ImportProblem]
+            /// The file, read up to the end of this part.
+            let rest: CSVStream
+        }
+        @Sendable func check(_ part: Int, of file: CSVStream) -> Task<Checked, any Error> {
             Task.detached {
-                let results = parts[part].map { record in
-                    ReferralRow.parse(table.cells(of: record), line: record.line, context: context)
+                var file = file
+                let read = file.next(Self.partSize(part))
+                let results = read.records.map { record in
+                    ReferralRow.parse(file.cells(of: record), line: record.line, context: context)
                         .map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
                 }
-                guard let reader else { return (results, nil) }
-                return (results, try await KnownRecords.lookUp(results.compactMap { try? $0.get() }, on: reader))
+                var known: KnownRecords?
+                if let reader { known = try await KnownRecords.lookUp(results.compactMap { try? $0.get() }, on: reader) }
+                return Checked(results: results, known: known, records: read.records.count, layoutProblems: read.problems,
+                               rest: file)
             }
         }
         return try await writes.transaction(on: db) { tx in
             // The whole file or nothing: once a row has a problem nothing more is written, every later row is
             // still checked so that all problems are reported together, and throwing rolls back what was written.
-            var checker = ImportChecker(table: table, refColumn: ReferralRow.columns[0], ref: \PreparedReferral.row.ref,
+            var checker = ImportChecker(refColumn: ReferralRow.columns[0], ref: \PreparedReferral.row.ref,
                                         line: \PreparedReferral.row.line)
             var writer = ReferralImportWriter(createdAt: createdAt, db: tx)
-            var checking = parts.isEmpty ? nil : check(0)
-            for part in parts.indices {
-                let checked = try await checking!.value
-                checking = part + 1 < parts.count ? check(part + 1) : nil
+            // The first part is read even from a file with no rows, to name a quoted cell its header left open.
+            var checking: Task<Checked, any Error>? = check(0, of: file)
+            var part = 0
+            while let current = checking {
+                let checked = try await current.value
+                part += 1
+                checking = checked.rest.atEnd ? nil : check(part, of: checked.rest)
+                checker.read(records: checked.records, problems: checked.layoutProblems)
                 let rows = checker.accept(checked.results)
                 if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
             }
             try checker.finish()
-            return try await finish(writer, rowCount: table.records.count, source: source,
+            return try await finish(writer, rowCount: checker.recordCount, source: source,
                                     onlyRegion: onlyRegion, actor: actor, now: now, on: tx)
         }
     }
