@@ -70,7 +70,7 @@ enum ImportFile {
         var file = try open(text, columns: columns, required: required)
         let read = file.next(Int.max)
         var checker = ImportChecker(refColumn: columns[0], ref: ref, line: line)
-        checker.read(records: read.records.count, problems: read.problems)
+        checker.note(layoutProblems: read.problems)
         let rows = checker.accept(read.records.map { parse(file.cells(of: $0), $0.line) })
         try checker.finish()
         return rows
@@ -85,7 +85,7 @@ enum ImportFile {
 /// is a problem of its own. `finish` throws them all, sorted by line, if there are any.
 struct ImportChecker<Row> {
     private(set) var problems: [ImportProblem] = []
-    /// The file's records read so far.
+    /// The file's records taken so far (each record is one result, good or not).
     private(set) var recordCount = 0
     private let refColumn: String
     private let ref: (Row) -> String
@@ -98,15 +98,14 @@ struct ImportChecker<Row> {
         self.line = line
     }
 
-    /// Counts a part's records and keeps the problems of its layout (a row with too many or too few cells, a
-    /// quoted cell never closed).
-    mutating func read(records: Int, problems: [ImportProblem]) {
-        recordCount += records
-        self.problems += problems
+    /// Keeps the problems of a part's layout (a row with too many or too few cells, a quoted cell never closed).
+    mutating func note(layoutProblems: [ImportProblem]) {
+        problems += layoutProblems
     }
 
     /// The rows of this part that are good and new to the file.
     mutating func accept(_ results: [Result<Row, ImportProblems>]) -> [Row] {
+        recordCount += results.count
         var rows: [Row] = []
         rows.reserveCapacity(results.count)
         for result in results {

@@ -32,7 +32,6 @@ enum ReferralImport {
         struct Checked: Sendable {
             let results: [Result<PreparedReferral, ImportProblems>]
             let known: KnownRecords?
-            let records: Int
             let layoutProblems: [ImportProblem]
             /// The file, read up to the end of this part.
             let rest: CSVStream
@@ -47,8 +46,7 @@ enum ReferralImport {
                 }
                 var known: KnownRecords?
                 if let reader { known = try await KnownRecords.lookUp(results.compactMap { try? $0.get() }, on: reader) }
-                return Checked(results: results, known: known, records: read.records.count, layoutProblems: read.problems,
-                               rest: file)
+                return Checked(results: results, known: known, layoutProblems: read.problems, rest: file)
             }
         }
         return try await writes.transaction(on: db) { tx in
@@ -64,7 +62,7 @@ enum ReferralImport {
                 let checked = try await current.value
                 part += 1
                 checking = checked.rest.atEnd ? nil : check(part, of: checked.rest)
-                checker.read(records: checked.records, problems: checked.layoutProblems)
+                checker.note(layoutProblems: checked.layoutProblems)
                 let rows = checker.accept(checked.results)
                 if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
             }
