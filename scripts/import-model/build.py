@@ -8,6 +8,7 @@ measures) from a Reachable SQLite database, to measure a schema change before ma
   build.py SOURCE.sqlite MODEL.sqlite integer+public integer keys, with the UUID kept as a unique public key
                                                     on people, referrals and cases (for addresses and the API)
   build.py SOURCE.sqlite MODEL.sqlite without-rowid text keys, people/referrals/cases/measures WITHOUT ROWID
+  build.py SOURCE.sqlite MODEL.sqlite region-integer integer keys for regions alone (region_id everywhere)
 
 Every index of those tables is made again, on the model's columns.
 """
@@ -16,9 +17,10 @@ import sqlite3
 import sys
 
 source, target, kind = sys.argv[1], sys.argv[2], sys.argv[3]
-assert kind in ("text", "integer", "integer+public", "without-rowid"), kind
-integer = kind.startswith("integer")
+assert kind in ("text", "integer", "integer+public", "without-rowid", "region-integer"), kind
 tables = ["regions", "users", "people", "referrals", "cases", "outcome_measures"]
+# The tables whose keys become integers, in their own rows and wherever another row names them.
+integer = {"integer": tables, "integer+public": tables, "region-integer": ["regions"]}.get(kind, [])
 # Each key column of these tables and the table it names.
 keys = {"region_id": "regions", "first_region_id": "regions", "person_id": "people", "referral_id": "referrals",
         "case_id": "cases", "lead_caseworker_id": "users"}
@@ -33,9 +35,10 @@ db.execute("ATTACH ? AS source", (source,))
 db.execute("BEGIN")
 for table in tables:
     sql = db.execute("SELECT sql FROM source.sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
-    if integer:
+    if table in integer:
         sql = sql.replace('"id" UUID PRIMARY KEY', '"id" INTEGER PRIMARY KEY')
-        for column in keys:
+    for column, named in keys.items():
+        if named in integer:
             sql = re.sub(f'"{column}" UUID', f'"{column}" INTEGER', sql)
     if table in public:
         # A column goes before the table's constraints.
@@ -46,9 +49,9 @@ for table in tables:
     db.execute(sql)
     values = []
     for (column,) in db.execute(f'SELECT name FROM pragma_table_info(\'{table}\', \'source\')'):
-        if integer and column == "id":
+        if table in integer and column == "id":
             values.append("s.rowid")
-        elif integer and column in keys:
+        elif keys.get(column) in integer:
             values.append(f'(SELECT rowid FROM source."{keys[column]}" WHERE id = s."{column}")')
         else:
             values.append(f's."{column}"')
