@@ -40,7 +40,7 @@ struct BenchCommand: AsyncCommand {
 
     // MARK: - Figures
 
-    /// `importRuns` set times that many imports and nothing else.
+    /// With `importRuns`, only the import is timed, that many times one after another.
     static func figures(app: Application, searches: Int, importRows: Int, importRuns: Int? = nil) async throws {
         let db = app.db
         var result: [String: Double] = [:]
@@ -54,7 +54,7 @@ struct BenchCommand: AsyncCommand {
         if importRuns == nil { try await reportAndSearchFigures(app: app, searches: searches, into: &result) }
         for run in 1...(importRuns ?? 1) {
             let rates = try await importRate(app: app, rows: importRows)
-            // The JSON keeps the first import's figures: a first import into a server just started, as in every run.
+            // The JSON keeps the first import's figures, into a process just started, as every earlier run's JSON did.
             if run == 1 {
                 result["import_rows_per_second"] = rates.rows
                 result["import_parse_rows_per_second"] = rates.parsedRows
