@@ -111,6 +111,44 @@ struct DemoCommandTests {
     }
 }
 
+@Suite("reachable bench --import-only")
+struct BenchImportOnlyTests {
+    @Test("times that many imports of fresh rows and nothing else, and names a wrong --import-runs")
+    func importOnly() throws {
+        let database = CommandLineTests.temporarySQLite()
+        let result = try CommandLineTests.run(["bench", "--import-only", "--import-runs", "2", "--import-rows", "200"],
+                                              database: database)
+        #expect(result.status == 0, "\(result.errors)")
+        let figures = try JSONDecoder().decode([String: Double].self, from: Data(result.output.utf8))
+        #expect((figures["import_rows_per_second"] ?? 0) > 0)
+        #expect((figures["import_processor_seconds"] ?? 0) > 0)
+        #expect(figures["report_region_year_ms"] == nil && figures["search_p95_ms"] == nil, "no report or search timed")
+        #expect(result.errors.components(separatedBy: "CSV import of 200 new rows").count == 3, "two imports printed")
+        // Each import wrote a file of its own: the second found none of the first's refs and created its rows too.
+        let path = String(database.dropFirst("sqlite:".count))
+        let count = Process()
+        count.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        count.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            print(db.execute("SELECT count(DISTINCT substr(ref, 1, 6 + instr(substr(ref, 7), '-'))) FROM referrals "
+                             "WHERE ref LIKE 'BENCH-%'").fetchone()[0])
+            """, path]
+        let out = Pipe()
+        count.standardOutput = out
+        try count.run()
+        count.waitUntilExit()
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "2\n")
+
+        let alone = try CommandLineTests.run(["bench", "--import-runs", "2"], database: database)
+        #expect(alone.status != 0)
+        #expect(alone.errors.contains("--import-runs: only with --import-only"))
+        let none = try CommandLineTests.run(["bench", "--import-only", "--import-runs", "0"], database: database)
+        #expect(none.status != 0)
+        #expect(none.errors.contains("--import-runs: a whole number of 1 or more"))
+    }
+}
+
 @Suite("reachable audit verify")
 struct AuditVerifyCommandTests {
     @Test("verify passes on an untouched log and names the entry a tamperer changed")

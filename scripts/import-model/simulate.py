@@ -7,6 +7,7 @@ the commit's, the rate and the write-ahead log's size. The model's own copy is c
 
   simulate.py MODEL.sqlite [SEED]
 """
+import datetime
 import os
 import random
 import sqlite3
@@ -48,8 +49,11 @@ def public_key():
     return "%016X" % clock[0] + "-" + uuid.uuid4().hex[:16].upper()
 
 
-year = db.execute("SELECT * FROM referrals WHERE received_date >= '2025-04-01' AND received_date < '2026-04-01' "
-                  "ORDER BY random() LIMIT 20000").fetchall()
+# The financial year before this one (1 April to 31 March), as `reachable bench` imports.
+today = datetime.date.today()
+this_year_starts = today.year if today.month >= 4 else today.year - 1
+year = db.execute("SELECT * FROM referrals WHERE received_date >= ? AND received_date < ? ORDER BY random() LIMIT 20000",
+                  (f"{this_year_starts - 1}-04-01", f"{this_year_starts}-04-01")).fetchall()
 person, ref, public = referral_columns.index("person_id"), referral_columns.index("ref"), "public_id" in referral_columns
 stamp = str(int(time.time()))
 parts = []

@@ -33,8 +33,12 @@ struct BenchCommand: AsyncCommand {
         if signature.http {
             try await Self.http(app: app, email: signature.email ?? "")
         } else {
+            if let runs = signature.importRuns {
+                guard signature.importOnly else { throw CommandError(message: "--import-runs: only with --import-only") }
+                guard runs >= 1 else { throw CommandError(message: "--import-runs: a whole number of 1 or more") }
+            }
             try await Self.figures(app: app, searches: signature.searches ?? 1000, importRows: signature.importRows ?? 20_000,
-                                   importRuns: signature.importOnly ? max(1, signature.importRuns ?? 1) : nil)
+                                   importRuns: signature.importOnly ? signature.importRuns ?? 1 : nil)
         }
     }
 
@@ -172,10 +176,13 @@ struct BenchCommand: AsyncCommand {
         let today = CivilDate.today(at: app.clock.now())
         var plan = DemoGenerator.Plan.standard(years: [FinancialYear.containing(today).previous], today: today)
         plan.scale = Double(rows) / Double(plan.referralsPerYear.values.reduce(0, +)) * 7 / 8
-        var generator = DemoGenerator(seed: UInt64(Date().timeIntervalSince1970), plan: plan,
+        // A file of its own for each import, even for imports less than a second apart (`--import-runs`): the same
+        // seed and refs again would find every row already imported and write nothing.
+        let microseconds = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+        var generator = DemoGenerator(seed: microseconds, plan: plan,
                                       regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
         let generated = generator.generate().referrals
-        let stamp = String(Int(Date().timeIntervalSince1970))
+        let stamp = String(microseconds)
         var lines = [ReferralRow.columns]
         for row in generated { lines.append(row.csvCells(ref: "BENCH-\(stamp)-" + row.ref)) }
         let text = CSVExport.render(lines)
