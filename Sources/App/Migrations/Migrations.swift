@@ -29,5 +29,6 @@ enum Migrations {
         AddOutcomeMeasuresCoveringIndex(),
         CreateDataRevision(),
         AddPeopleMatchIndex(),
+        StoreSQLiteKeysAsBytes(),
     ]
 }

@@ -40,6 +40,8 @@ extension BulkValue {
     /// carriage return escaped; `t` or `f`; a time in UTC to the microsecond.
     func writeCopyText(into buffer: inout ByteBuffer, dates: inout CopyDates) {
         switch self {
+        case let .uuid(value):
+            if let value { buffer.writeString(Self.text(of: value)) } else { buffer.writeStaticString("\\N") }
         case let .text(value): Self.writeEscaped(value, into: &buffer)
         case let .integer(value):
             if let value { buffer.writeString(String(value)) } else { buffer.writeStaticString("\\N") }

@@ -58,9 +58,10 @@ struct BulkInsert {
 }
 
 /// One value of a bulk-inserted row, typed, so that each driver gets it in its own form: SQLite exactly what
-/// Fluent stores (a UUID as its text, a date as seconds since 1970, a boolean as 0 or 1, nil as NULL), and
-/// PostgreSQL the text COPY reads (`writeCopyText`).
+/// Fluent stores (a UUID as its 16 bytes, `SQLiteKeyStorage.swift`; a date as seconds since 1970, a boolean as 0
+/// or 1, nil as NULL), and PostgreSQL the text COPY reads (`writeCopyText`).
 enum BulkValue: Sendable {
+    case uuid(UUID?)
     case text(String?)
     case integer(Int?)
     case bool(Bool?)
@@ -69,13 +70,12 @@ enum BulkValue: Sendable {
     init(_ value: String?) { self = .text(value) }
     init(_ value: Int?) { self = .integer(value) }
     init(_ value: Bool?) { self = .bool(value) }
-    /// A key is stored as its text on both databases; the text is made with the value (for an import, beside the
-    /// checking on another core).
-    init(_ value: UUID?) { self = .text(value.map(Self.text(of:))) }
+    init(_ value: UUID?) { self = .uuid(value) }
     init(_ value: Date?) { self = .date(value) }
 
     var sqlite: SQLiteData {
         switch self {
+        case let .uuid(value): value?.sqliteData ?? .null
         case let .text(value): value.map { .text($0) } ?? .null
         case let .integer(value): value.map { .integer($0) } ?? .null
         case let .bool(value): value.map { .integer($0 ? 1 : 0) } ?? .null
@@ -83,8 +83,8 @@ enum BulkValue: Sendable {
         }
     }
 
-    /// `uuidString` (upper-case hex in 8-4-4-4-12), written directly: Foundation formats it through `snprintf`,
-    /// a twentieth of an import's time.
+    /// `uuidString` (upper-case hex in 8-4-4-4-12), written directly for `COPY`: Foundation formats it through
+    /// `snprintf`, which cost a twentieth of an import's time when SQLite stored keys as text.
     static func text(of uuid: UUID) -> String {
         let hex: StaticString = "0123456789ABCDEF"
         return withUnsafeBytes(of: uuid.uuid) { bytes in
