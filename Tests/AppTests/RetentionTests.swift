@@ -46,6 +46,27 @@ struct RetentionTests {
         }
     }
 
+    @Test("The same file imported again after anonymising leaves the anonymised referrals anonymous")
+    func reimportAfterAnonymising() async throws {
+        try await withApp { app in
+            try await ImportAndReportTests.importFixture(app)
+            let tyler = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R03").first()).$person.id
+            let digest = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R03").first()).importFingerprint
+            try await app.writes.transaction(on: app.db) { db in
+                try await Retention.anonymise(tyler, actor: AuditEntry(action: "x", actor: "test"), now: app.clock.now(), on: db)
+            }
+            let anonymised = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R03").first())
+            #expect(anonymised.importFingerprint == digest, "a digest names nobody, so it stays to recognise the row")
+
+            let again = try await ReferralImport.run(text: AnnualReportFixture.referrals, actor: ImportAndReportTests.actor,
+                                                     now: app.clock.now(), db: app.db, writes: app.writes)
+            #expect(again.unchanged == 12 && again.updated == 0)
+            let names = try await Referral.query(on: app.db).all().map(\.firstName)
+            #expect(!names.contains("Tyler"))
+            #expect(try await Person.find(tyler, on: app.db)?.firstName != "Tyler")
+        }
+    }
+
     @Test("A manager places and lifts a legal hold, audited")
     func legalHold() async throws {
         try await withApp { app in

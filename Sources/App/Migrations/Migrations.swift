@@ -30,5 +30,6 @@ enum Migrations {
         CreateDataRevision(),
         AddPeopleMatchIndex(),
         StoreSQLiteKeysAsBytes(),
+        HashImportFingerprints(),
     ]
 }

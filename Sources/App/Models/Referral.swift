@@ -55,7 +55,8 @@ final class Referral: Model, @unchecked Sendable {
     @OptionalField(key: "signposted_to") var signpostedTo: String?
     @OptionalField(key: "signposted_on") var signpostedOn: String?
     @OptionalField(key: "created_by_id") var createdByID: UUID?
-    /// For imported referrals, the row as last imported: the same row again changes nothing.
+    /// For imported referrals, a digest of the row as last imported (`ImportFingerprint`): the same row again
+    /// changes nothing.
     @OptionalField(key: "import_fingerprint") var importFingerprint: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

@@ -31,7 +31,7 @@ final class PreparedReferral: Sendable {
 
     init(_ row: ReferralRow, reference: ImportReferenceData, createdAt: Date) {
         self.row = row
-        fingerprint = row.fingerprint
+        fingerprint = row.storedFingerprint
         personKey = PeopleIndex.Key(row)
         regionID = reference.regionIDs[row.region]!
         eligibility = Eligibility.assess(

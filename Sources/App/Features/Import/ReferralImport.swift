@@ -130,12 +130,12 @@ enum ReferralImport {
             referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
             referral.status = status
             referral.notAcceptedReason = notAcceptedReason
-            referral.importFingerprint = row.fingerprint
+            referral.importFingerprint = row.storedFingerprint
         }
 
         /// In the order of `Referral.bulk()`. A new referral has no risk indicators or consent recorded, and is
         /// not a repeat until `markRepeats` has looked at the young person's cases.
-        /// `fingerprint` is the row's, made once by the caller.
+        /// `fingerprint` is the row's `storedFingerprint`, made once by the caller.
         func insertValues(id: UUID, fingerprint: String, createdAt: Date) -> [BulkValue] {
             [BulkValue(id), BulkValue(row.ref), BulkValue(regionID), BulkValue(row.service), BulkValue(row.receivedDate.description),
              BulkValue(row.referralSource), BulkValue(row.referrerOrganisation), BulkValue(personID), BulkValue(row.firstName),
