@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Builds a model of the tables a referral import writes (regions, users, people, referrals, cases, outcome
 measures) from a Reachable SQLite database, to measure a schema change before making it (docs/performance.md,
-"Session 10"). Python's own SQLite, not the product: compare models with each other, not with `reachable bench`.
+"Session 10" and "Session 11"). Python's own SQLite, not the product: compare models with each other, not with
+`reachable bench`.
 
-  build.py SOURCE.sqlite MODEL.sqlite text          the tables as they are: text UUID keys, a rowid table each
+  build.py SOURCE.sqlite MODEL.sqlite text          the tables as the source has them (keys as text before
+                                                    session 11, as 16 bytes since): a rowid table each
+  build.py SOURCE.sqlite MODEL.sqlite blob          UUID keys as their 16 bytes (the product since session 11)
   build.py SOURCE.sqlite MODEL.sqlite integer       integer keys (the rowid) and integer foreign keys
   build.py SOURCE.sqlite MODEL.sqlite integer+public integer keys, with the UUID kept as a unique public key
                                                     on people, referrals and cases (for addresses and the API)
@@ -17,7 +20,7 @@ import sqlite3
 import sys
 
 source, target, kind = sys.argv[1], sys.argv[2], sys.argv[3]
-assert kind in ("text", "integer", "integer+public", "without-rowid", "region-integer"), kind
+assert kind in ("blob", "text", "integer", "integer+public", "without-rowid", "region-integer"), kind
 tables = ["regions", "users", "people", "referrals", "cases", "outcome_measures"]
 # The tables whose keys become integers, in their own rows and wherever another row names them.
 integer = {"integer": tables, "integer+public": tables, "region-integer": ["regions"]}.get(kind, [])
@@ -32,6 +35,9 @@ db.execute("PRAGMA journal_mode=WAL")
 db.execute("PRAGMA synchronous=OFF")
 db.execute("PRAGMA cache_size=-500000")
 db.execute("ATTACH ? AS source", (source,))
+# A key's 16 bytes from its text (a source made before session 11), or as they are.
+db.create_function("uuidblob", 1, lambda s: bytes.fromhex(s.replace("-", "")) if isinstance(s, str) else s,
+                   deterministic=True)
 db.execute("BEGIN")
 for table in tables:
     sql = db.execute("SELECT sql FROM source.sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[0]
@@ -53,6 +59,8 @@ for table in tables:
             values.append("s.rowid")
         elif keys.get(column) in integer:
             values.append(f'(SELECT rowid FROM source."{keys[column]}" WHERE id = s."{column}")')
+        elif kind == "blob" and (column == "id" or column in keys):
+            values.append(f'uuidblob(s."{column}")')
         else:
             values.append(f's."{column}"')
     if table in public:

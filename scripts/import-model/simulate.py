@@ -32,10 +32,15 @@ integer_keys = db.execute("SELECT typeof(id) FROM people LIMIT 1").fetchone()[0]
 next_integer = {table: db.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0]
                 for table in ("people", "referrals", "cases", "outcome_measures")} if integer_keys else {}
 clock = [int(time.time() * 1000) << 16]
+blob_keys = db.execute("SELECT typeof(id) FROM people LIMIT 1").fetchone()[0] == "blob"
 
 
 def new_key(table):
-    """An integer after the table's last, or a time-ordered UUID's text as the product makes them."""
+    """An integer after the table's last, or a time-ordered UUID as the product makes them: its 16 bytes when the
+    model's keys are bytes, its text otherwise."""
+    if blob_keys:
+        clock[0] += 1
+        return bytes.fromhex("%016X" % clock[0] + "%016X" % random.getrandbits(64))
     if integer_keys:
         next_integer[table] += 1
         return next_integer[table]

@@ -57,7 +57,8 @@ struct StoreSQLiteKeysAsBytes: AsyncMigration {
                     do {
                         let isAudit = table == AuditEvent.schema
                         if isAudit { try await sql.raw("DROP TRIGGER IF EXISTS audit_events_no_update").run() }
-                        try await sql.raw(SQLQueryString("UPDATE \"\(table)\" SET \(assignments) WHERE \(anyStored)")).run()
+                        // Names from the schema itself, not from any input.
+                        try await sql.raw("UPDATE \(ident: table) SET \(unsafeRaw: assignments) WHERE \(unsafeRaw: anyStored)").run()
                         if isAudit {
                             try await sql.raw("""
                                 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
