@@ -77,6 +77,45 @@ struct ImportPartsTests {
         #expect(dates.text(of: Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01 00:00:00.000000+00")
     }
 
+    /// A part's inserts run while the writer prepares the next part, so a part that fails in the database is only
+    /// known later: the import must still fail as a whole, the parts written before it rolled back with it.
+    @Test("A part that fails in the database fails the whole import, the parts before it included")
+    func failingPartRollsBack() async throws {
+        try await withApp { app in
+            let reference = try await ImportReferenceData.load(on: app.db)
+            let today = CivilDate.today(at: app.clock.now())
+            let file = Self.generatedFile(rows: 600, reference: reference, today: today, prefix: "F")
+            let context = reference.context(today: today, onlyRegion: nil)
+            let rows = try ImportFile.rows(file.text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns,
+                                           ref: \ReferralRow.ref, line: \ReferralRow.line) { ReferralRow.parse($0, line: $1, context: context) }
+            let createdAt = Date()
+            let good = rows.prefix(300).map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
+            // Regions the database does not have: the young people's and referrals' inserts break a foreign key.
+            let unknownRegions = ImportReferenceData(regionIDs: reference.regionIDs.mapValues { _ in UUID() },
+                                                     localAuthoritiesByRegion: reference.localAuthoritiesByRegion,
+                                                     codes: reference.codes)
+            let bad = rows[300..<(rows.count - 50)].map { PreparedReferral($0, reference: unknownRegions, createdAt: createdAt) }
+            let last = rows.suffix(50).map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
+            await #expect(throws: (any Error).self) {
+                try await app.db.transaction { tx in
+                    var writer = ReferralImportWriter(createdAt: createdAt, db: tx)
+                    try await writer.write(good, known: KnownRecords())
+                    try await writer.write(bad, known: KnownRecords())
+                    try await writer.write(last, known: KnownRecords())
+                    _ = try await writer.finish()
+                }
+            }
+            #expect(try await Referral.query(on: app.db).count() == 0)
+            #expect(try await Person.query(on: app.db).count() == 0)
+            #expect(try await SupportCase.query(on: app.db).count() == 0)
+            // The connection is left usable: the same rows import afterwards.
+            let summary = try await ReferralImport.run(text: file.text, actor: Self.actor, now: app.clock.now(), db: app.db,
+                                                       writes: app.writes)
+            #expect(summary.created == file.rows)
+            #expect(try await Referral.query(on: app.db).count() == file.rows)
+        }
+    }
+
     @Test("Several parts: every row written once, one record per young person, repeat flags as the definition says")
     func severalParts() async throws {
         try await withApp { app in

@@ -213,7 +213,8 @@ struct MatchingPlanTests {
             #expect(people.contains("USING INDEX people_match"), "\(people)")
             let named = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM people WHERE folded_last = 'oneill' AND folded_first = 'zoe' AND date_of_birth IN ('2008-04-03', '2008-03-05') AND merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
-            #expect(named.contains("USING INDEX"), "\(named)")
+            // The same folded name on the other dates a near match may have: one look-up per date, no name index.
+            #expect(named.contains("people_match (date_of_birth=? AND folded_last=? AND folded_first=?)"), "\(named)")
             // The import's exact match: one look-up of all three columns per row.
             let imported = try await sql.raw("EXPLAIN QUERY PLAN SELECT p.id FROM (VALUES ('oneill', 'zoe', '2008-03-04')) AS wanted JOIN people p ON p.folded_last = wanted.column1 AND p.folded_first = wanted.column2 AND p.date_of_birth = wanted.column3 WHERE p.merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")

@@ -31,5 +31,6 @@ enum Migrations {
         AddPeopleMatchIndex(),
         StoreSQLiteKeysAsBytes(),
         HashImportFingerprints(),
+        DropPeopleFoldedNameIndex(),
     ]
 }

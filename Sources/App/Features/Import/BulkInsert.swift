@@ -29,30 +29,74 @@ struct BulkInsert {
         rows.append(values)
     }
 
+    func run(on db: any Database) async throws {
+        try await statements(for: db).run(on: db)
+    }
+
+    /// The statements that write these rows, their values bound: made on the caller's task, so that the import can
+    /// make one part's while the database runs the part before (`ReferralImportWriter`).
+    ///
     /// The two databases Reachable runs on (SQLite embedded, PostgreSQL in production) are the only ones it
     /// configures (`DatabaseSetup`), so each has its own path and there is no third.
+    func statements(for db: any Database) -> BulkStatements {
+        guard !rows.isEmpty else { return BulkStatements(work: .none) }
+        guard db is any SQLiteDatabase else { return BulkStatements(work: .copy(self)) }
+        // SQLite allows 32,766 bound values in a statement: stay well inside it.
+        let perStatement = max(1, min(500, 30_000 / columns.count))
+        let columnList = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var texts: [Int: String] = [:] // by rows per statement: all but the last are full
+        var statements: [(text: String, binds: [SQLiteData])] = []
+        for chunk in rows.chunked(into: perStatement) {
+            let text = texts[chunk.count] ?? {
+                let text = "INSERT INTO \"\(table)\" (\(columnList)) VALUES "
+                    + Array(repeating: placeholders, count: chunk.count).joined(separator: ", ")
+                texts[chunk.count] = text
+                return text
+            }()
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * columns.count)
+            for row in chunk { for value in row { binds.append(value.sqlite) } }
+            statements.append((text, binds))
+        }
+        return BulkStatements(work: .sqlite(statements))
+    }
+}
+
+/// A bulk insert ready to run: SQLite's multi-row statements with their values, or rows for PostgreSQL's `COPY`.
+struct BulkStatements: Sendable {
+    enum Work: Sendable {
+        case none
+        case sqlite([(text: String, binds: [SQLiteData])])
+        case copy(BulkInsert)
+    }
+
+    let work: Work
+
     func run(on db: any Database) async throws {
-        guard !rows.isEmpty else { return }
-        if let sqlite = db as? any SQLiteDatabase {
-            // SQLite allows 32,766 bound values in a statement: stay well inside it.
-            let perStatement = max(1, min(500, 30_000 / columns.count))
-            let columnList = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-            let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            var statements: [Int: String] = [:] // by rows per statement: all but the last are full
-            for chunk in rows.chunked(into: perStatement) {
-                let statement = statements[chunk.count] ?? {
-                    let text = "INSERT INTO \"\(table)\" (\(columnList)) VALUES "
-                        + Array(repeating: placeholders, count: chunk.count).joined(separator: ", ")
-                    statements[chunk.count] = text
-                    return text
-                }()
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * columns.count)
-                for row in chunk { for value in row { binds.append(value.sqlite) } }
-                try await sqlite.query(statement, binds, logger: db.logger) { _ in }.get()
+        try await run(on: db, after: db.eventLoop.makeSucceededVoidFuture()).get()
+    }
+
+    /// Runs the statements once `before` has succeeded. On SQLite each statement is handed to SQLite's thread from
+    /// the event loop as the one before finishes, never waiting for a thread of the concurrency pool, which the
+    /// import keeps busy checking and preparing the next parts (a chain of tasks measured no quicker than writing
+    /// each part before preparing the next; docs/performance.md, session 12).
+    func run(on db: any Database, after before: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
+        switch work {
+        case .none:
+            return before
+        case let .sqlite(statements):
+            let sqlite = db as! any SQLiteDatabase
+            let logger = db.logger
+            return statements.reduce(before) { done, statement in
+                done.flatMap { sqlite.query(statement.text, statement.binds, logger: logger) { _ in } }
             }
-        } else {
-            try await copy(rows, on: db as! any PostgresDatabase, logger: db.logger)
+        case let .copy(insert):
+            let postgres = db as! any PostgresDatabase
+            let logger = db.logger
+            return before.flatMap {
+                db.eventLoop.makeFutureWithTask { try await insert.copy(insert.rows, on: postgres, logger: logger) }
+            }
         }
     }
 }

@@ -55,20 +55,25 @@ enum ReferralImport {
             var checker = ImportChecker(refColumn: ReferralRow.columns[0], ref: \PreparedReferral.row.ref,
                                         line: \PreparedReferral.row.line)
             var writer = ReferralImportWriter(createdAt: createdAt, db: tx)
-            // The first part is read even from a file with no rows, to name a quoted cell its header left open.
-            var checking: Task<Checked, any Error>? = check(0, of: file)
-            var part = 0
-            while let current = checking {
-                let checked = try await current.value
-                part += 1
-                checking = checked.rest.atEnd ? nil : check(part, of: checked.rest)
-                checker.note(layoutProblems: checked.layoutProblems)
-                let rows = checker.accept(checked.results)
-                if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
+            do {
+                // The first part is read even from a file with no rows, to name a quoted cell its header left open.
+                var checking: Task<Checked, any Error>? = check(0, of: file)
+                var part = 0
+                while let current = checking {
+                    let checked = try await current.value
+                    part += 1
+                    checking = checked.rest.atEnd ? nil : check(part, of: checked.rest)
+                    checker.note(layoutProblems: checked.layoutProblems)
+                    let rows = checker.accept(checked.results)
+                    if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
+                }
+                try checker.finish()
+                return try await finish(&writer, rowCount: checker.recordCount, source: source,
+                                        onlyRegion: onlyRegion, actor: actor, now: now, on: tx)
+            } catch {
+                await writer.abandon()
+                throw error
             }
-            try checker.finish()
-            return try await finish(writer, rowCount: checker.recordCount, source: source,
-                                    onlyRegion: onlyRegion, actor: actor, now: now, on: tx)
         }
     }
 
@@ -79,13 +84,18 @@ enum ReferralImport {
         let prepared = rows.map { PreparedReferral($0, reference: reference, createdAt: createdAt) }
         return try await writes.transaction(on: db) { tx in
             var writer = ReferralImportWriter(createdAt: createdAt, db: tx)
-            try await writer.write(prepared)
-            return try await finish(writer, rowCount: rows.count, source: source, onlyRegion: onlyRegion, actor: actor,
-                                    now: now, on: tx)
+            do {
+                try await writer.write(prepared)
+                return try await finish(&writer, rowCount: rows.count, source: source, onlyRegion: onlyRegion,
+                                        actor: actor, now: now, on: tx)
+            } catch {
+                await writer.abandon()
+                throw error
+            }
         }
     }
 
-    private static func finish(_ writer: ReferralImportWriter, rowCount: Int, source: String, onlyRegion: String?,
+    private static func finish(_ writer: inout ReferralImportWriter, rowCount: Int, source: String, onlyRegion: String?,
                                actor: AuditEntry, now: Date, on db: any Database) async throws -> ImportSummary {
         var summary = try await writer.finish()
         summary.unchanged = rowCount - summary.created - summary.updated
