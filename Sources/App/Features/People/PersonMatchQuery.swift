@@ -4,7 +4,8 @@ import Foundation
 
 /// Finds the people a referred young person may be (SPEC §2.2) through indexed keys only: the same date of birth
 /// (`people_match`, which leads with it); the same folded name with a date of birth a near match may have (day and month
-/// swapped, one digit out: name index); and aliases (folded-alias index). Never a scan of every person.
+/// swapped, one digit out: `people_match` again, one look-up per date); and aliases (folded-alias index). Never a scan
+/// of every person.
 enum PersonMatchQuery {
     struct Candidate: Sendable {
         let person: Person
@@ -13,7 +14,7 @@ enum PersonMatchQuery {
 
     static func candidates(for key: PersonKey, excluding: UUID? = nil, on db: any Database) async throws -> [Candidate] {
         // Everyone born that day (name variants are judged in Swift); for the other dates a near match may have,
-        // only people of exactly the same folded name (PersonMatcher's rule), through the name index.
+        // only people of exactly the same folded name (PersonMatcher's rule), one `people_match` look-up per date.
         let otherDates = PersonMatcher.candidateDates(for: key.dateOfBirth).dropFirst().map(\.description)
         var people = try await Person.query(on: db).filter(\.$dateOfBirth == key.dateOfBirth.description)
             .filter(\.$mergedIntoID == nil).with(\.$aliases).all()
