@@ -22,6 +22,7 @@ func configure(_ app: Application, settings: Settings) async throws {
 
     try DatabaseSetup.use(settings.database, poolSize: settings.databasePoolSize, poolTimeout: settings.databasePoolTimeout, on: app)
     app.migrations.add(Migrations.all)
+    app.migrations.add(SealFreeTextInClear(cipher: app.cipher))
     try await DatabaseSetup.prepare(app)
 
     app.routes.defaultMaxBodySize = "1mb"

@@ -1,11 +1,16 @@
 import Foundation
 
-/// Names compared the way people mean them: case, spaces, hyphens, apostrophes and accents folded away,
-/// so "Zoë O'Neill-Brown" and "zoe oneill brown" are the same name (SPEC §2.2).
+/// Names compared the way people mean them: case, width, spaces, hyphens, apostrophes and accents folded away,
+/// so "Zoë O'Neill-Brown" and "zoe oneill brown" are the same name (SPEC §2.2), and the letters of every script
+/// kept, so "Мария Иванова" and "Анна Петрова" are two names, not one empty key.
+///
+/// Accents are folded only where people type a name with or without them: marks on Latin, Greek and Cyrillic
+/// letters, and Arabic and Hebrew vowel points (optional in writing). Elsewhere a mark is part of the letter:
+/// a Devanagari vowel sign or a Japanese voicing mark (が is not か) changes the name, so it is kept.
 public enum NameFolding {
-    /// Letters that folding by diacritics leaves alone but people type without.
+    /// Letters that decomposition leaves alone but people type without.
     private static let extraFolds: [Character: String] = [
-        "ł": "l", "æ": "ae", "ø": "o", "đ": "d", "þ": "th", "œ": "oe", "ß": "ss", "ı": "i",
+        "ł": "l", "æ": "ae", "ø": "o", "đ": "d", "þ": "th", "œ": "oe", "ß": "ss", "ı": "i", "ς": "σ",
     ]
 
     public static func fold(_ name: String) -> String {
@@ -19,17 +24,51 @@ public enum NameFolding {
                 }
             }, as: UTF8.self)
         }
-        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive],
-                                  locale: Locale(identifier: "en_GB"))
-        var output = ""
-        for character in folded {
-            if let replacement = extraFolds[character] {
-                output += replacement
-            } else if character.isASCII, character.isLetter || character.isNumber {
-                output.append(character)
+        // Compatibility decomposition folds width (ｱ → ア, Ａ → A) and separates accents from their letters.
+        let decomposed = name.lowercased().decomposedStringWithCompatibilityMapping
+        var output = String.UnicodeScalarView()
+        // Whether a mark here belongs to the letter before it: not after an accent-taking letter, a separator or
+        // the start.
+        var keepsMarks = false
+        for scalar in decomposed.unicodeScalars {
+            let properties = scalar.properties
+            switch properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                if keepsMarks && !isOptionalVowelPoint(scalar) { output.append(scalar) }
+            case _ where properties.isAlphabetic || properties.numericType != nil:
+                keepsMarks = !takesAccents(scalar)
+                if let replacement = extraFolds[Character(scalar)] {
+                    output.append(contentsOf: replacement.unicodeScalars)
+                } else {
+                    output.append(scalar)
+                }
+            default:
+                // Spaces, punctuation and symbols separate words; they are not part of the name.
+                keepsMarks = false
             }
         }
-        return output
+        return String(output).lowercased()
+    }
+
+    /// Whether a name has something to match by: a name of "-" or "…" folds to nothing and names nobody.
+    public static func hasLetters(_ name: String) -> Bool {
+        fold(name).unicodeScalars.contains { $0.properties.isAlphabetic }
+    }
+
+    /// Latin, Greek and Cyrillic letters, whose accents people often leave out.
+    private static func takesAccents(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x41...0x24F, 0x1E00...0x1EFF, 0x370...0x3FF, 0x1F00...0x1FFF, 0x400...0x52F, 0x1C80...0x1C8F: true
+        default: false
+        }
+    }
+
+    /// Arabic harakat and Hebrew niqqud: written in some copies of a name and not in others.
+    private static func isOptionalVowelPoint(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x591...0x5C7, 0x610...0x61A, 0x64B...0x65F, 0x670, 0x6D6...0x6ED: true
+        default: false
+        }
     }
 
     /// The parts of a double-barrelled or multi-word surname, folded: "Smith-Jones" → ["smith", "jones"].

@@ -129,14 +129,15 @@ struct ImportPartsTests {
                                                        db: db, reader: reader, writes: app.writes)
             #expect(summary.created == file.rows && summary.updated == 0)
             let entry = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "import.referrals").first())
-            #expect(entry.objectID == ImportFile.sha256(file.text) && entry.detail == summary.sentence,
+            #expect(entry.objectID == ImportFile.sha256(file.text) && entry.detail.hasPrefix(summary.sentence + "; created: "),
                     "one audit entry names the file and what the import did")
             #expect(try await Referral.query(on: app.db).count() == file.rows)
             #expect(try await Person.query(on: app.db).count() == summary.peopleCreated)
-            // Nobody is written twice: people are one per folded name and date of birth.
+            // Nobody is written twice: people are one per folded name and date of birth in each region (a region
+            // never matches another's young people).
             struct Distinct: Decodable { let n: Int }
             let distinct = try await (app.db as! any SQLDatabase).raw("""
-                SELECT count(*) AS n FROM (SELECT DISTINCT folded_first, folded_last, date_of_birth FROM people) AS keys
+                SELECT count(*) AS n FROM (SELECT DISTINCT folded_first, folded_last, date_of_birth, first_region_id FROM people) AS keys
                 """).first(decoding: Distinct.self)
             #expect(distinct?.n == summary.peopleCreated)
             #expect(summary.peopleCreated < file.rows, "some young people have several referrals")

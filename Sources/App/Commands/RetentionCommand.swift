@@ -32,6 +32,10 @@ struct RetentionCommand: AsyncCommand {
                 try await Retention.anonymise(item.personID, actor: actor, now: now, on: db)
             }
         }
-        StandardError.print("Anonymised \(due.count).")
+        let cutoff = Retention.cutoff(years: years, today: CivilDate.today(at: now))
+        let visits = try await app.writes.transaction(on: app.db) { db in
+            try await Retention.clearVisits(before: cutoff, on: db)
+        }
+        StandardError.print("Anonymised \(due.count); cleared the text of \(visits) lone-working visits before \(cutoff).")
     }
 }

@@ -32,5 +32,6 @@ enum Migrations {
         StoreSQLiteKeysAsBytes(),
         HashImportFingerprints(),
         DropPeopleFoldedNameIndex(),
+        RefoldNamesOfEveryScript(),
     ]
 }

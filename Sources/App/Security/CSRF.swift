@@ -55,7 +55,9 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     private static func expectedToken(_ req: Request) -> String? {
         if let holder = req.sessionHolder { return holder.csrfToken }
-        return req.cookies[anonymousCookie]?.string
+        // Only a token this server could have made: an empty or short cookie matched an empty form field.
+        guard let cookie = req.cookies[anonymousCookie]?.string, cookie.count >= 32 else { return nil }
+        return cookie
     }
 }
 

@@ -83,6 +83,15 @@ struct RegionScope: Sendable {
         return user.role == .manager || supportCase.$leadCaseworker.id == user.id
     }
 
+    /// A young person's safe-contact details, which every case page of theirs shows first: a manager of a region
+    /// holding them, or the lead caseworker of one of their cases in this user's region (SPEC §1: a caseworker
+    /// writes to the cases assigned to them).
+    func canWriteSafeContact(of person: Person, on db: any Database) async throws -> Bool {
+        guard canWrite, let personID = person.id else { return false }
+        if isManager { return true }
+        return try await cases(on: db).filter(\.$person.$id == personID).filter(\.$leadCaseworker.$id == user.id).count() > 0
+    }
+
     /// Sensitive notes: the lead caseworker and the region's managers only.
     func canReadSensitive(_ supportCase: SupportCase) -> Bool { canWrite(supportCase) }
 

@@ -27,6 +27,9 @@ enum SealedColumns {
         (PartnershipMeeting.schema, "notes"),
         (MeetingAction.schema, "description"),
         (ContextNote.schema, "note"),
+        (Referral.schema, "not_accepted_reason"),
+        (SupportCase.schema, "closure_requested_reason"),
+        (IdempotencyRecord.schema, "body"),
     ]
 
     /// Re-seals every value not sealed under the current key, a batch at a time, each batch in its own

@@ -99,8 +99,14 @@ enum Sessions {
         return token
     }
 
-    static func endAll(of userID: UUID, at now: Date, on db: any Database) async throws {
+    /// Ends every session of the user and, unless `keepingTokens`, revokes their API tokens too: signing out
+    /// everywhere, a sign-in reset, a new role or a disabled account must stop every way in, the API's included.
+    /// A lockout keeps the tokens: anyone can lock an account by guessing, and that must not cut off its API use.
+    static func endAll(of userID: UUID, at now: Date, keepingTokens: Bool = false, on db: any Database) async throws {
         try await UserSession.query(on: db).filter(\.$user.$id == userID).filter(\.$endedAt == nil)
             .set(\.$endedAt, to: now).update()
+        guard !keepingTokens else { return }
+        try await APIToken.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now).update()
     }
 }

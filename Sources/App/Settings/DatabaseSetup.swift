@@ -8,8 +8,7 @@ enum DatabaseSetup {
     static func use(_ location: DatabaseLocation, poolSize: Int, poolTimeout: Int, on app: Application) throws {
         switch location {
         case let .sqlite(path):
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try ownerOnly(sqliteFile: path)
             app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace),
                               as: .sqlite)
         case let .postgres(url):
@@ -19,6 +18,30 @@ enum DatabaseSetup {
         }
         app.writes = WriteGate(serialises: location.isSQLite)
         app.auditQueue = AuditQueue()
+    }
+
+    /// The database holds children's data: only its owner may read it. SQLite creates its log files with the
+    /// database file's permissions, so a new file is made owner-only before SQLite opens it, and an existing one
+    /// (from before this rule) is made so at start-up.
+    static func ownerOnly(sqliteFile path: String) throws {
+        let files = FileManager.default
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !files.fileExists(atPath: folder) {
+            try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !files.fileExists(atPath: path) {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw DatabaseFileError(path: path)
+            }
+        }
+        for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
+    }
+
+    struct DatabaseFileError: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "Could not create the database file \(path)" }
     }
 
     /// Every command migrates a new database itself (SPEC §7).

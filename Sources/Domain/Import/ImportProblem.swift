@@ -128,6 +128,17 @@ struct CellReader {
         }
         return value
     }
+
+    /// A young person's name: it must have a letter of some script, or it names nobody and matches everyone
+    /// who has none.
+    mutating func name(_ column: String) -> String? {
+        guard let value = limited(column, maxLength: 100, required: true) else { return nil }
+        guard NameFolding.hasLetters(value) else {
+            fail(column, "has no letters: enter the name as the young person gives it")
+            return nil
+        }
+        return value
+    }
 }
 
 /// Every problem of a file or a row: a file with any is imported not at all.

@@ -70,6 +70,7 @@ struct CreatedReferralJSON: Encodable {
     let referral: ReferralJSON
     let matchedExistingPerson: Bool
     let possibleDuplicates: [PersonJSON]
+    let heldByAnotherRegion: Bool
 }
 
 struct PersonJSON: Encodable {

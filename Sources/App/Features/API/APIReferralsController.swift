@@ -61,7 +61,7 @@ struct APIReferralsController {
         return try await IdempotentWrite.run(req) { recorder in
             let box = AnswerBox()
             _ = try await ReferralIntake.create(checked, user: user, req: req) { db, referral in
-                let answer = try await Self.answer(for: referral, regionCode: user.regionCode ?? "", on: db)
+                let answer = try await Self.answer(for: referral, regionCode: user.regionCode ?? "", reach: RegionScope(user).reach, on: db)
                 try await recorder.remember(answer, on: db)
                 box.answer = answer
             }
@@ -70,17 +70,23 @@ struct APIReferralsController {
     }
 
     /// The created referral, its screening and its person matches, built inside the intake's transaction.
-    static func answer(for referral: Referral, regionCode: String, on db: any Database) async throws -> IdempotentWrite.Answer {
+    /// Possible duplicates are the caller's region's young people only (`reach`); another region's are withheld and
+    /// only said to exist.
+    static func answer(for referral: Referral, regionCode: String, reach: RegionScope.Reach,
+                       on db: any Database) async throws -> IdempotentWrite.Answer {
         let person = try await Person.query(on: db).filter(\.$id == referral.$person.id).with(\.$aliases).first()
         var duplicates: [PersonJSON] = []
         var matched = false
+        var heldElsewhere = false
         if let person, let key = PersonMatchQuery.key(of: person) {
-            let candidates = try await PersonMatchQuery.candidates(for: key, excluding: person.id, on: db)
-            duplicates = candidates.map(PersonJSON.init)
+            let matches = try await PersonMatchQuery.matches(for: key, excluding: person.id, within: reach, on: db)
+            duplicates = matches.candidates.map(PersonJSON.init)
+            heldElsewhere = matches.heldElsewhere
             matched = try await Referral.query(on: db).filter(\.$person.$id == referral.$person.id).count() > 1
         }
         let body = CreatedReferralJSON(referral: ReferralJSON(referral, regionCode: regionCode),
-                                       matchedExistingPerson: matched, possibleDuplicates: duplicates)
+                                       matchedExistingPerson: matched, possibleDuplicates: duplicates,
+                                       heldByAnotherRegion: heldElsewhere)
         return .init(status: .created, body: try APIResponse.encode(body), location: SiteURL.apiReferral(referral.id).path)
     }
 
@@ -124,11 +130,7 @@ struct APIReferralsController {
         if born == nil { errors.add("dateOfBirth", "Enter the date of birth as a date such as 2008-02-29") }
         guard errors.isEmpty, let born, let first = words.first, let last = words.last else { throw APIInvalidInput(errors) }
         let key = PersonKey(firstName: first, lastName: last, dateOfBirth: born, aliases: [])
-        let candidates = try await PersonMatchQuery.candidates(for: key, on: req.db)
-        let ids = candidates.compactMap(\.person.id)
-        let visible = ids.isEmpty ? Set<UUID>() : Set(try await scope.referrals(on: req.db).filter(\.$person.$id ~~ ids)
-            .field(\.$person.$id).all().map(\.$person.id))
-        let people = candidates.filter { visible.contains($0.person.id!) }
+        let people = try await PersonMatchQuery.matches(for: key, within: scope.reach, on: req.db).candidates
             .sorted { ($0.result == .same ? 0 : 1, $0.person.lastName, $0.person.firstName) < ($1.result == .same ? 0 : 1, $1.person.lastName, $1.person.firstName) }
         try await req.audit("person.searched", objectType: "person", detail: "api, \(people.count) found")
         return try APIResponse.ok(["items": people.map(PersonJSON.init)])

@@ -25,7 +25,7 @@ struct Idempotency: Sendable {
     }
 
     /// The stored answer for this key, or nil when the key is new.
-    func replay(on db: any Database) async throws -> Response? {
+    func replay(cipher: FieldCipher, on db: any Database) async throws -> Response? {
         guard let record = try await IdempotencyRecord.query(on: db).filter(\.$userID == userID).filter(\.$key == key).first() else {
             return nil
         }
@@ -33,20 +33,23 @@ struct Idempotency: Sendable {
             throw APIRequestProblem(status: .unprocessableEntity,
                                     reason: "This Idempotency-Key was already used for a different request.")
         }
-        let response = APIResponse.json(status: HTTPResponseStatus(statusCode: record.status), body: Data(record.body.utf8),
+        let body = try cipher.open(record.body)
+        let response = APIResponse.json(status: HTTPResponseStatus(statusCode: record.status), body: Data(body.utf8),
                                         location: record.location)
         response.headers.replaceOrAdd(name: "Idempotent-Replayed", value: "true")
         return response
     }
 
     /// Call inside the write's transaction, with the answer about to be sent.
-    func remember(status: HTTPResponseStatus, body: Data, location: String?, at now: Date, on db: any Database) async throws {
+    /// The answer is sealed: it holds what was written (a contact's notes, a young person's name).
+    func remember(status: HTTPResponseStatus, body: Data, location: String?, at now: Date, cipher: FieldCipher,
+                  on db: any Database) async throws {
         let record = IdempotencyRecord()
         record.userID = userID
         record.key = key
         record.fingerprint = fingerprint
         record.status = Int(status.code)
-        record.body = String(decoding: body, as: UTF8.self)
+        record.body = try cipher.seal(String(decoding: body, as: UTF8.self))
         record.location = location
         record.createdAt = now
         try await record.create(on: db)
@@ -67,20 +70,23 @@ enum IdempotentWrite {
     struct Recorder: Sendable {
         let idempotency: Idempotency?
         let now: Date
+        let cipher: FieldCipher
 
         func remember(_ answer: Answer, on db: any Database) async throws {
-            try await idempotency?.remember(status: answer.status, body: answer.body, location: answer.location, at: now, on: db)
+            try await idempotency?.remember(status: answer.status, body: answer.body, location: answer.location, at: now,
+                                            cipher: cipher, on: db)
         }
     }
 
     static func run(_ req: Request, _ perform: (Recorder) async throws -> Answer) async throws -> Response {
         let idempotency = try Idempotency.of(req)
-        if let idempotency, let replayed = try await idempotency.replay(on: req.db) { return replayed }
+        let cipher = req.application.cipher
+        if let idempotency, let replayed = try await idempotency.replay(cipher: cipher, on: req.db) { return replayed }
         do {
-            let answer = try await perform(Recorder(idempotency: idempotency, now: req.now))
+            let answer = try await perform(Recorder(idempotency: idempotency, now: req.now, cipher: cipher))
             return APIResponse.json(status: answer.status, body: answer.body, location: answer.location)
         } catch {
-            if let idempotency, let replayed = try await idempotency.replay(on: req.db) { return replayed }
+            if let idempotency, let replayed = try await idempotency.replay(cipher: cipher, on: req.db) { return replayed }
             throw error
         }
     }

@@ -95,8 +95,13 @@ struct AuditPage: Encodable {
             object = event.objectType.isEmpty ? "" : "\(event.objectType) \(event.objectID)"
             region = event.region
             address = event.address
-            detail = event.detail
+            // An import's entry names every record it wrote (thousands of refs): the page shows its start.
+            detail = event.detail.count > Self.detailShown
+                ? String(event.detail.prefix(Self.detailShown)) + "… (\(event.detail.count - Self.detailShown) more characters)"
+                : event.detail
         }
+
+        static let detailShown = 600
     }
 
     let layout: Layout

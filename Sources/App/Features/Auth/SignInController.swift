@@ -51,6 +51,9 @@ struct SignInController {
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
         if let until = user.lockedUntil, until > req.now {
+            // The password is checked all the same, and its answer ignored: a locked account must take as long to
+            // refuse as any other, or the time tells who has an account.
+            _ = hasher.verify(password, against: hash)
             try await req.audit("signin.failure", outcome: .refused, objectType: "user", objectID: user.id!.uuidString,
                                 detail: "account locked", user: nil)
             passwordField.error = Self.failureMessage
@@ -103,7 +106,7 @@ struct SignInController {
             if fresh.failedAttempts >= maxFailures {
                 fresh.failedAttempts = 0
                 fresh.lockedUntil = now.addingTimeInterval(lockout)
-                try await Sessions.endAll(of: userID, at: now, on: db)
+                try await Sessions.endAll(of: userID, at: now, keepingTokens: true, on: db)
                 try await Audit.append(lock, on: db, at: now)
             }
             try await fresh.update(on: db)

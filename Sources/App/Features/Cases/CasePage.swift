@@ -115,7 +115,8 @@ struct CasePage: Encodable {
             closure: supportCase.closureReason.map(labels.label("closure_reason")),
             lead: supportCase.leadCaseworker?.displayName ?? "Awaiting assignment", risk: ratings.last?.rating ?? "not rated",
             isOpen: supportCase.isOpen,
-            closureRequested: supportCase.closureRequestedReason.map { "A planned closure was asked for on \(supportCase.closureRequestedOn ?? ""): \($0)" },
+            closureRequested: try supportCase.closureRequestedReason.map(cipher.open)
+                .map { "A planned closure was asked for on \(supportCase.closureRequestedOn ?? ""): \($0)" },
             safeContact: try person.safeContact.map(cipher.open), doNotText: person.doNotText,
             phoneMayBeControlled: person.phoneMayBeControlled, events: events, canWrite: scope.canWrite(supportCase),
             isManager: scope.isManager && scope.contains(regionID: supportCase.$region.id), errorLinks: errors.links,

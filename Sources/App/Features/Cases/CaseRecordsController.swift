@@ -128,9 +128,10 @@ struct CaseRecordsController {
             if !scope.isManager {
                 let user = try req.requireUser()
                 let note = String((form.note ?? "").prefix(500))
+                let sealedNote = try req.application.cipher.seal(note.isEmpty ? "Planned closure" : note)
                 return try await CaseWrites.save(req, supportCase, "case.closure_requested", detail: "planned") { db, _ in
                     try await SupportCase.query(on: db).filter(\.$id == caseID)
-                        .set(\.$closureRequestedReason, to: note.isEmpty ? "Planned closure" : note)
+                        .set(\.$closureRequestedReason, to: sealedNote)
                         .set(\.$closureRequestedByID, to: user.id).set(\.$closureRequestedOn, to: today).update()
                 }
             }
@@ -172,7 +173,11 @@ struct CaseRecordsController {
         let scope = try req.scope
         let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let form = try req.content.decode(Form.self)
-        guard scope.canWrite else { throw Abort(.forbidden) }
+        guard try await scope.canWriteSafeContact(of: person, on: req.db) else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "person", objectID: person.id?.uuidString ?? "",
+                                detail: "safe contact: not the lead caseworker or a manager")
+            throw Abort(.forbidden)
+        }
         let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let sealed = text.isEmpty ? nil : try req.application.cipher.seal(String(text.prefix(1000)))
         let personID = try person.requireID()

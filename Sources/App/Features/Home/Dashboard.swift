@@ -31,6 +31,7 @@ struct Dashboard: Encodable {
     static func make(req: Request, user: CurrentUser) async throws -> Dashboard {
         let scope = RegionScope(user)
         let settings = req.application.settings
+        let cipher = req.application.cipher
         let now = req.now
         let today = CivilDate.today(at: now)
         var casesQuery = scope.cases(on: req.db).filter(\.$closedDate == nil).with(\.$person)
@@ -89,7 +90,7 @@ struct Dashboard: Encodable {
                                     items: Array(unassigned.prefix(50)).map { caseItem($0, "opened \($0.openedDate)") },
                                     empty: "Every open case has a lead caseworker."), at: 0)
             sections.insert(Section(title: "Closures awaiting approval", id: "closures-awaiting",
-                                    items: closures.map { caseItem($0, $0.closureRequestedReason ?? "") },
+                                    items: try closures.map { caseItem($0, try $0.closureRequestedReason.map(cipher.open) ?? "") },
                                     empty: "No closure is waiting."), at: 1)
         }
         return Dashboard(figures: figures, sections: sections)

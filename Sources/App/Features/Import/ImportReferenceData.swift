@@ -31,6 +31,16 @@ struct ImportSummary: Codable, Sendable, Equatable {
     var updated = 0
     var unchanged = 0
     var peopleCreated = 0
+    /// The refs of the records created and changed, named in the import's audit entry.
+    var createdRefs: [String] = []
+    var updatedRefs: [String] = []
+
+    private enum CodingKeys: String, CodingKey { case created, updated, unchanged, peopleCreated }
+
+    /// Two summaries are the same when they count the same: the refs are what the audit entry names.
+    static func == (a: ImportSummary, b: ImportSummary) -> Bool {
+        (a.created, a.updated, a.unchanged, a.peopleCreated) == (b.created, b.updated, b.unchanged, b.peopleCreated)
+    }
 
     var sentence: String {
         "\(created) created, \(updated) updated, \(unchanged) unchanged; \(peopleCreated) new young people"
@@ -45,7 +55,8 @@ struct ImportSummary: Codable, Sendable, Equatable {
         entry.objectType = "file"
         entry.objectID = source
         entry.region = onlyRegion ?? ""
-        entry.detail = sentence
+        entry.detail = sentence + "; created: " + (createdRefs.isEmpty ? "none" : createdRefs.joined(separator: " "))
+            + "; updated: " + (updatedRefs.isEmpty ? "none" : updatedRefs.joined(separator: " "))
         try await Audit.append(entry, on: db, at: now)
     }
 }

@@ -23,6 +23,13 @@ enum OutreachImport {
             for chunk in rows.map(\.ref).chunked(into: 500) {
                 for session in try await OutreachSession.query(on: tx).filter(\.$ref ~~ chunk).all() { existing[session.ref] = session }
             }
+            // A ref of another region's session is a problem of its line, and the file is refused whole (SPEC §1).
+            let otherRegions = rows.compactMap { row -> ImportProblem? in
+                guard let session = existing[row.ref], session.$region.id != reference.regionIDs[row.region] else { return nil }
+                return ImportProblem(line: row.line, column: OutreachRow.columns[0],
+                                     problem: "\"\(row.ref)\" is another region's session: a file may change only its own region's sessions")
+            }
+            guard otherRegions.isEmpty else { throw ImportProblems(otherRegions) }
             var summary = ImportSummary()
             var created: [OutreachSession] = []
             for row in rows {
@@ -32,6 +39,7 @@ enum OutreachImport {
                     session.fill(from: row, regionID: regionID)
                     try await session.update(on: tx)
                     summary.updated += 1
+                    summary.updatedRefs.append(row.ref)
                 } else {
                     let session = OutreachSession()
                     session.fill(from: row, regionID: regionID)
@@ -40,6 +48,7 @@ enum OutreachImport {
             }
             for batch in created.chunked(into: 500) { try await batch.create(on: tx) }
             summary.created = created.count
+            summary.createdRefs = created.map(\.ref)
             summary.unchanged = rows.count - summary.created - summary.updated
             try await summary.audit(actor, action: "import.outreach", file: source, region: onlyRegion, at: now, on: tx)
             return summary

@@ -32,8 +32,8 @@ final class PreparedReferral: Sendable {
     init(_ row: ReferralRow, reference: ImportReferenceData, createdAt: Date) {
         self.row = row
         fingerprint = row.storedFingerprint
-        personKey = PeopleIndex.Key(row)
         regionID = reference.regionIDs[row.region]!
+        personKey = PeopleIndex.Key(row, regionID: regionID)
         eligibility = Eligibility.assess(
             received: row.receivedDate, dateOfBirth: row.dateOfBirth, homeLocalAuthority: row.homeLocalAuthority,
             regionLocalAuthorities: reference.localAuthoritiesByRegion[row.region] ?? [], exploitationTypes: row.exploitationTypes)

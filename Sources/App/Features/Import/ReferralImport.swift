@@ -65,7 +65,12 @@ enum ReferralImport {
                     checking = checked.rest.atEnd ? nil : check(part, of: checked.rest)
                     checker.note(layoutProblems: checked.layoutProblems)
                     let rows = checker.accept(checked.results)
-                    if checker.problems.isEmpty { try await writer.write(rows, known: checked.known) }
+                    if checker.problems.isEmpty {
+                        checker.note(layoutProblems: try await writer.write(rows, known: checked.known))
+                    } else if let known = checked.known {
+                        // Nothing more is written, but every line naming another region's referral is still named.
+                        checker.note(layoutProblems: ReferralImportWriter.otherRegionsRefs(rows, known: known))
+                    }
                 }
                 try checker.finish()
                 return try await finish(&writer, rowCount: checker.recordCount, source: source,
@@ -114,7 +119,8 @@ enum ReferralImport {
             row.caseOpened != nil ? .accepted : (eligibility.isEligible ? .awaitingScreening : .notAccepted)
         }
 
-        var notAcceptedReason: String? { status == .notAccepted ? "Did not meet the criteria" : nil }
+        /// Ineligible by the rules: the page says so (`ReferralPage`); no note is stored, as none was written.
+        var notAcceptedReason: String? { nil }
         var age: Int { row.dateOfBirth.age(on: row.receivedDate) }
         var exploitationTypes: String { row.exploitationTypes.joined(separator: ";") }
         var ineligibilityReasons: String { eligibility.reasons.map(\.rawValue).joined(separator: ";") }

@@ -41,12 +41,18 @@ struct ReferralImportWriter {
 
     /// Writes a part's rows. `known` is what the database held for them, looked up beside the checking on another
     /// connection; without it (one event loop, or the demo generator) it is looked up here, in the transaction.
-    mutating func write(_ rows: [PreparedReferral], known: KnownRecords? = nil) async throws {
+    ///
+    /// A row whose ref is another region's referral is not written: it is returned as a problem of its line, and
+    /// the caller fails the file (SPEC §1: an import never reads, moves or changes another region's records).
+    @discardableResult
+    mutating func write(_ rows: [PreparedReferral], known: KnownRecords? = nil) async throws -> [ImportProblem] {
         if known == nil { try await settle() } // the look-up below uses the connection the inserts run on
         let known = if let known { known } else { try await KnownRecords.lookUp(rows, on: db) }
         people.add(known.people)
+        let problems = Self.otherRegionsRefs(rows, known: known)
+        guard problems.isEmpty else { return problems }
         let toWrite = rows.filter { prepared in known.fingerprints[prepared.row.ref].map { $0 != prepared.fingerprint } ?? true }
-        guard !toWrite.isEmpty else { return }
+        guard !toWrite.isEmpty else { return [] }
         let changing = toWrite.map(\.row.ref).filter { known.fingerprints[$0] != nil }
         if !changing.isEmpty { try await settle() }
         var existing: [String: Referral] = [:]
@@ -88,6 +94,7 @@ struct ReferralImportWriter {
                     knownPeople.insert(personID)
                 }
                 summary.created += 1
+                summary.createdRefs.append(row.ref)
             }
         }
         guard changedReferrals.isEmpty else {
@@ -96,10 +103,21 @@ struct ReferralImportWriter {
             // Changed rows are saved once any new person they now point to exists.
             for referral in changedReferrals { try await referral.update(on: db) }
             try await children.create(on: db)
-            return
+            summary.updatedRefs += changedReferrals.map(\.ref)
+            return []
         }
         // New rows only: their inserts are written while the caller reads, checks and prepares the next part.
         try await enqueue([peopleRows, referralRows, children.cases, children.measures, children.rescues].map { $0.statements(for: db) })
+        return []
+    }
+
+    /// The rows whose ref is a referral of a region other than the row's, each a problem of its line.
+    static func otherRegionsRefs(_ rows: [PreparedReferral], known: KnownRecords) -> [ImportProblem] {
+        rows.compactMap { prepared in
+            guard let region = known.regions[prepared.row.ref], region != prepared.regionID else { return nil }
+            return ImportProblem(line: prepared.row.line, column: ReferralRow.columns[0],
+                                 problem: "\"\(prepared.row.ref)\" is another region's referral: a file may change only its own region's referrals")
+        }
     }
 
     /// Writes the inserts once the part before is written. At most two parts are queued, the one SQLite is writing
@@ -151,16 +169,19 @@ struct ReferralImportWriter {
 /// it may be read on a connection other than the import's.
 struct KnownRecords: Sendable {
     var fingerprints: [String: String?] = [:]
+    /// The region of each known ref's referral: a row may change its own region's referrals only.
+    var regions: [String: UUID] = [:]
     var people: [PeopleIndex.Key: UUID] = [:]
 
     static func lookUp(_ rows: [PreparedReferral], on db: any Database) async throws -> KnownRecords {
-        struct Known: Decodable { let ref: String; let import_fingerprint: String? }
+        struct Known: Decodable { let ref: String; let import_fingerprint: String?; let region_id: UUID }
         var known = KnownRecords()
         let sql = db as! any SQLDatabase
         for chunk in rows.map(\.row.ref).chunked(into: 500) {
-            for row in try await sql.select().columns("ref", "import_fingerprint").from(Referral.schema)
+            for row in try await sql.select().columns("ref", "import_fingerprint", "region_id").from(Referral.schema)
                 .where("ref", .in, Array(chunk)).all(decoding: Known.self) {
                 known.fingerprints[row.ref] = row.import_fingerprint
+                known.regions[row.ref] = row.region_id
             }
         }
         known.people = try await PeopleIndex.find(Set(rows.map(\.personKey)), on: db)

@@ -12,6 +12,39 @@ enum PersonMatchQuery {
         let result: MatchResult
     }
 
+    /// What a user may be told about the people a referred young person may be: the candidates their regions hold,
+    /// and whether a young person of exactly this name and date of birth is held only by a region outside them
+    /// (said as such, never who or where: SPEC §1, §2.2).
+    struct Matches: Sendable {
+        let candidates: [Candidate]
+        let heldElsewhere: Bool
+
+        var same: Person? { candidates.first { $0.result == .same }?.person }
+    }
+
+    /// The one way a person's matches reach a user: only people with a referral in `reach` are candidates.
+    static func matches(for key: PersonKey, excluding: UUID? = nil, within reach: RegionScope.Reach,
+                        on db: any Database) async throws -> Matches {
+        let everyone = try await candidates(for: key, excluding: excluding, on: db)
+        let held = try await heldPeople(everyone.compactMap(\.person.id), within: reach, on: db)
+        let visible = everyone.filter { held.contains($0.person.id!) }
+        let elsewhere = everyone.contains { $0.result == .same && !held.contains($0.person.id!) }
+        return Matches(candidates: visible, heldElsewhere: elsewhere)
+    }
+
+    /// Which of these people have a referral in `reach`.
+    static func heldPeople(_ ids: [UUID], within reach: RegionScope.Reach, on db: any Database) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        switch reach {
+        case .everywhere: return Set(ids)
+        case .nowhere: return []
+        case let .regions(regionIDs):
+            return Set(try await Referral.query(on: db).filter(\.$person.$id ~~ ids).filter(\.$region.$id ~~ regionIDs)
+                .field(\.$person.$id).all().map(\.$person.id))
+        }
+    }
+
+    /// Every candidate in every region: for `matches`, and for the benchmark's timing of the look-up itself.
     static func candidates(for key: PersonKey, excluding: UUID? = nil, on db: any Database) async throws -> [Candidate] {
         // Everyone born that day (name variants are judged in Swift); for the other dates a near match may have,
         // only people of exactly the same folded name (PersonMatcher's rule), one `people_match` look-up per date.
@@ -20,7 +53,7 @@ enum PersonMatchQuery {
             .filter(\.$mergedIntoID == nil).with(\.$aliases).all()
         people += try await Person.query(on: db).filter(\.$foldedLast == key.foldedLast).filter(\.$foldedFirst == key.foldedFirst)
             .filter(\.$dateOfBirth ~~ Array(otherDates)).filter(\.$mergedIntoID == nil).with(\.$aliases).all()
-        let typedNames = [key.foldedFullName] + key.aliases.map(NameFolding.fold)
+        let typedNames = ([key.foldedFullName] + key.aliases.map(NameFolding.fold)).filter { !$0.isEmpty }
         let aliasOwners = try await PersonAlias.query(on: db).filter(\.$folded ~~ typedNames).all().map(\.$person.id)
         let known = Set(people.compactMap(\.id))
         let missing = Set(aliasOwners).subtracting(known)

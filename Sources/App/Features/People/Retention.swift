@@ -42,6 +42,19 @@ enum Retention {
         }
     }
 
+    /// Lone-working visits name places and companions in free text and belong to no case: their text goes once
+    /// the visit is as old as the retention period, whoever it was about. Returns how many were cleared.
+    static func clearVisits(before cutoff: CivilDate, on db: any Database) async throws -> Int {
+        let limit = Date(timeIntervalSince1970: TimeInterval(cutoff.daysSinceEpoch) * 86_400)
+        let old = LoneWorkingVisit.query(on: db).filter(\.$startedAt < limit).group(.or) {
+            $0.filter(\.$place != "").filter(\.$withWhom != "").filter(\.$checkInNote != "")
+        }
+        let count = try await old.count()
+        try await LoneWorkingVisit.query(on: db).filter(\.$startedAt < limit)
+            .set(\.$place, to: "").set(\.$withWhom, to: "").set(\.$checkInNote, to: "").set(\.$acknowledgement, to: nil).update()
+        return count
+    }
+
     /// Anonymises one person and everything identifying held about them, in one transaction, with an audit entry
     /// that records the fact and not the removed data.
     static func anonymise(_ personID: UUID, actor: AuditEntry, now: Date, on db: any Database) async throws {
@@ -53,10 +66,23 @@ enum Retention {
             .set(\.$anonymisedAt, to: now).update()
         let caseIDs = try await SupportCase.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.id)
         if !caseIDs.isEmpty {
+            try await SupportCase.query(on: db).filter(\.$id ~~ caseIDs).set(\.$closureRequestedReason, to: nil).update()
             try await Contact.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$notes, to: nil).update()
             try await RiskRating.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$reason, to: "").update()
             try await Goal.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$description, to: "").update()
             try await CaseRegisterEntry.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$fields, to: "").update()
+        }
+        let referralIDs = try await Referral.query(on: db).filter(\.$person.$id == personID).all(\.$id)
+        if !referralIDs.isEmpty {
+            // Where they were found, and the places and groups they were linked to: a context only they were linked to
+            // says who they are, so its name and notes go with them.
+            try await Rescue.query(on: db).filter(\.$referral.$id ~~ referralIDs).set(\.$foundPlace, to: nil).update()
+            let contextIDs = Set(try await ContextLink.query(on: db).filter(\.$referral.$id ~~ referralIDs).all().map(\.$context.id))
+            try await ContextLink.query(on: db).filter(\.$referral.$id ~~ referralIDs).delete()
+            for contextID in contextIDs where try await ContextLink.query(on: db).filter(\.$context.$id == contextID).count() == 0 {
+                try await ContextNote.query(on: db).filter(\.$context.$id == contextID).delete()
+                try await SafeguardingContext.query(on: db).filter(\.$id == contextID).set(\.$name, to: anonymisedName).update()
+            }
         }
         try await Referral.query(on: db).filter(\.$person.$id == personID)
             .set(\.$firstName, to: anonymisedName).set(\.$lastName, to: anonymisedName).set(\.$dateOfBirth, to: "")

@@ -101,7 +101,7 @@ struct SubjectAccessExport: Content {
                     riskIndicators: r.riskIndicators.split(separator: ";").map(String.init), consent: r.consent,
                     concerns: try r.concerns.map(cipher.open), eligible: r.eligible,
                     ineligibilityReasons: r.ineligibilityReasons.split(separator: ";").map(String.init), status: r.status.rawValue,
-                    notAcceptedReason: r.notAcceptedReason, signpostedTo: r.signpostedTo, signpostedOn: r.signpostedOn,
+                    notAcceptedReason: try r.notAcceptedReason.map(cipher.open), signpostedTo: r.signpostedTo, signpostedOn: r.signpostedOn,
                     rescueCallAt: rescue?.callAt, rescueArrivedAt: rescue?.arrivedAt)
             },
             cases: cases.map { c in

@@ -83,9 +83,13 @@ struct ReferralForm: Content {
         let contact = text("referrerContact", referrerContact, limit: 500)
         let first = text("firstName", firstName, required: "Enter the young person's first name", limit: 100)
         let last = text("lastName", lastName, required: "Enter the young person's last name", limit: 100)
+        for (id, name) in [("firstName", first), ("lastName", last)] where name.map(NameFolding.hasLetters) == false {
+            errors.add(id, "Enter the name in letters, as the young person gives it")
+        }
         let aliasList = (aliases ?? "").split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if aliasList.contains(where: { $0.count > 100 }) { errors.add("aliases", "Each alias must be 100 characters or fewer") }
+        if aliasList.contains(where: { !NameFolding.hasLetters($0) }) { errors.add("aliases", "Enter each alias in letters, one a line") }
         let born = date("dateOfBirth", dateOfBirth, name: "date of birth")
         if let born, let received, born > received { errors.add("dateOfBirth", "The date of birth must be before the date received") }
         let gender = code("gender", gender, .gender, required: true, name: "gender")

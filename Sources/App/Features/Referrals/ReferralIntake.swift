@@ -32,9 +32,11 @@ enum ReferralIntake {
         let entryTemplate = req.auditEntry("referral.created", objectType: "referral", region: regionCode)
         return try await req.write { db in
             let authorities = Set(try await LocalAuthority.query(on: db).filter(\.$region.$id == regionID).all().map(\.code))
-            let candidates = try await PersonMatchQuery.candidates(for: key, on: db)
+            // Only the region's own young people are matched: knowing a name and a date of birth must not attach
+            // this referral (and this user) to a young person another region holds (SPEC §1).
+            let matches = try await PersonMatchQuery.matches(for: key, within: .regions([regionID]), on: db)
             let person: Person
-            if let same = candidates.first(where: { $0.result == .same })?.person {
+            if let same = matches.same {
                 person = same
             } else {
                 person = Person.make(firstName: form.firstName, lastName: form.lastName, dateOfBirth: form.dateOfBirth,
@@ -98,7 +100,8 @@ enum ReferralIntake {
             var entry = entryTemplate
             entry.objectID = referral.id!.uuidString
             entry.detail = (eligibility.isEligible ? "eligible" : "not eligible: " + referral.ineligibilityReasons)
-                + (candidates.contains { $0.result == .same } ? "; matched an existing person" : "; new person")
+                + (matches.same != nil ? "; matched an existing person" : "; new person")
+                + (matches.heldElsewhere ? "; another region holds a young person of this name and date of birth" : "")
             try await Audit.append(entry, on: db, at: now)
             try await within?(db, referral)
             return referral

@@ -108,6 +108,8 @@ struct ReferralPage: Encodable {
     let concerns: String?
     let duplicates: [Duplicate]
     let hasDuplicates: Bool
+    /// Another region holds a young person of exactly this name and date of birth: said, never shown.
+    let heldElsewhere: Bool
     let canScreen: Bool
     let acceptPath: String
     let declinePath: String
@@ -136,11 +138,13 @@ struct ReferralPage: Encodable {
         }
         let person = try await Person.query(on: req.db).filter(\.$id == referral.$person.id).with(\.$aliases).first()
         var duplicates: [Duplicate] = []
+        var heldElsewhere = false
         if let person, let key = PersonMatchQuery.key(of: person) {
-            for candidate in try await PersonMatchQuery.candidates(for: key, excluding: person.id, on: req.db) {
+            // Only people this user may see are offered; another region's are only said to exist.
+            let matches = try await PersonMatchQuery.matches(for: key, excluding: person.id, within: scope.reach, on: req.db)
+            heldElsewhere = matches.heldElsewhere
+            for candidate in matches.candidates {
                 guard case let .possible(reason) = candidate.result else { continue }
-                // Only people this user may see are offered; others stay invisible.
-                guard try await scope.referrals(on: req.db).filter(\.$person.$id == candidate.person.id!).count() > 0 else { continue }
                 duplicates.append(Duplicate(
                     name: "\(candidate.person.firstName) \(candidate.person.lastName)", dateOfBirth: candidate.person.dateOfBirth,
                     reason: reason.explanation,
@@ -169,7 +173,10 @@ struct ReferralPage: Encodable {
         switch referral.status {
         case .accepted: decision = "Accepted: a case was opened."
         case .notAccepted:
-            decision = "Not accepted: \(referral.notAcceptedReason ?? "no reason recorded")."
+            // Imported ineligible referrals carry no note: the rules decided.
+            let reason = try referral.notAcceptedReason.map(req.application.cipher.open)
+                ?? (referral.eligible ? "no reason recorded" : "did not meet the criteria")
+            decision = "Not accepted: \(reason)."
             if let to = referral.signpostedTo {
                 decision! += " Signposted to \(labels.label("signposting")(to))" + (referral.signpostedOn.map { " on \($0)." } ?? ".")
             }
@@ -192,7 +199,7 @@ struct ReferralPage: Encodable {
             isAwaiting: referral.status == .awaitingScreening, eligible: referral.eligible, reasons: reasons,
             isRepeat: referral.isRepeat, details: details,
             concerns: try referral.concerns.map(req.application.cipher.open), duplicates: duplicates,
-            hasDuplicates: !duplicates.isEmpty, canScreen: scope.canWrite && scope.contains(regionID: referral.$region.id),
+            hasDuplicates: !duplicates.isEmpty, heldElsewhere: heldElsewhere, canScreen: scope.canWrite && scope.contains(regionID: referral.$region.id),
             acceptPath: SiteURL.referralAccept(referral.id).path, declinePath: SiteURL.referralDecline(referral.id).path,
             caseworkers: caseworkers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == me.id) },
             signposting: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]

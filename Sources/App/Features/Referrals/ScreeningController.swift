@@ -106,12 +106,13 @@ struct ScreeningController {
         let signpostedDate = signpostedOn?.description
         let entry = req.auditEntry("referral.not_accepted", objectType: "referral", objectID: referralID.uuidString,
                                    region: referral.region.code, detail: destination.isEmpty ? "not signposted" : "signposted \(destination)")
+        let sealedReason = try req.application.cipher.seal(reason)
         try await req.write { db in
             guard let fresh = try await Referral.find(referralID, on: db), fresh.status == .awaitingScreening else {
                 throw Abort(.conflict)
             }
             fresh.status = .notAccepted
-            fresh.notAcceptedReason = reason
+            fresh.notAcceptedReason = sealedReason
             fresh.signpostedTo = destination.isEmpty ? nil : destination
             fresh.signpostedOn = signpostedDate
             fresh.screenedByID = user.id
