@@ -21,6 +21,9 @@ enum SiteURL: Sendable {
     case adminUserDisable(UUID?)
     case adminUserEnable(UUID?)
     case adminUserResetAccess(UUID?)
+    case adminApprovals
+    case adminApprovalConfirm(UUID?)
+    case adminApprovalRefuse(UUID?)
     case adminRegions
     case adminRegion(String?)
     case adminRegionLocalAuthorities(String?)
@@ -125,6 +128,9 @@ enum SiteURL: Sendable {
         case let .adminUserDisable(id): ["admin", "users", Self.parameter(id?.uuidString, "userID"), "disable"]
         case let .adminUserEnable(id): ["admin", "users", Self.parameter(id?.uuidString, "userID"), "enable"]
         case let .adminUserResetAccess(id): ["admin", "users", Self.parameter(id?.uuidString, "userID"), "reset-access"]
+        case .adminApprovals: ["admin", "approvals"]
+        case let .adminApprovalConfirm(id): ["admin", "approvals", Self.parameter(id?.uuidString, "approvalID"), "confirm"]
+        case let .adminApprovalRefuse(id): ["admin", "approvals", Self.parameter(id?.uuidString, "approvalID"), "refuse"]
         case .adminRegions: ["admin", "regions"]
         case let .adminRegion(code): ["admin", "regions", Self.parameter(code, "regionCode")]
         case let .adminRegionLocalAuthorities(code):

@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     HomeController().register(app)
     AccountController().register(app)
     UsersAdminController().register(app)
+    AccountApprovalsController().register(app)
     RegionsAdminController().register(app)
     CodeListsAdminController().register(app)
     ReportsController().register(app)

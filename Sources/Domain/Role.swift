@@ -11,6 +11,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         self == .caseworker || self == .manager
     }
 
+    /// Roles that read young people's records (SPEC §1): an account given one of them by an admin needs a second
+    /// person's confirmation, since admins themselves may see no case content.
+    public var readsCaseContent: Bool {
+        self == .caseworker || self == .manager || self == .nationalLead
+    }
+
     public var label: String {
         switch self {
         case .caseworker: "Caseworker"

@@ -18,11 +18,15 @@ struct AdminTests {
             let bad = try await adminBrowser.post(SiteURL.adminUserRole(person.id).path, ["role": "manager", "region": ""])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("Choose the region of this manager"))
-            try await adminBrowser.post(SiteURL.adminUserRole(person.id).path, ["role": "manager", "region": "merseyside"])
+            let asked = try await adminBrowser.post(SiteURL.adminUserRole(person.id).path, ["role": "manager", "region": "merseyside"])
+            #expect(asked.body.string.contains("id=\"approval-requested\""))
+            let waiting = try #require(try await User.query(on: app.db).filter(\.$id == person.id).first())
+            #expect(waiting.role == .caseworker, "a role that reads case content waits for a second person")
+            try await AccountApprovalTests.confirmAsSecondAdmin(app)
             let user = try #require(try await User.query(on: app.db).filter(\.$id == person.id).with(\.$region).first())
             #expect(user.role == .manager && user.region?.code == "merseyside")
             #expect(try await personBrowser.get(SiteURL.home.path).location == SiteURL.signIn.path)
-            #expect(try await Fixtures.auditActions(app).contains("user.role_changed"))
+            #expect(try await Fixtures.auditActions(app).contains("user.approval_confirmed"))
         }
     }
 
@@ -35,9 +39,11 @@ struct AdminTests {
             try await browser.signIn(admin)
             try await browser.get(SiteURL.adminUser(person.id).path)
             let page = try await browser.post(SiteURL.adminUserResetAccess(person.id).path)
-            #expect(page.body.string.contains("/set-up/"))
+            #expect(!page.body.string.contains("/set-up/"), "the admin who reset it never sees the link")
             let user = try #require(try await User.find(person.id, on: app.db))
             #expect(!user.totpEnabled && user.passwordHash == nil && user.totpSecret == nil)
+            let confirmed = try await AccountApprovalTests.confirmAsSecondAdmin(app)
+            #expect(confirmed.body.string.contains("/set-up/"), "the second person gets it, to give to the person")
             #expect(try await Fixtures.auditActions(app).contains("user.access_reset"))
         }
     }

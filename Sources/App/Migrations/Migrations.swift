@@ -33,5 +33,6 @@ enum Migrations {
         HashImportFingerprints(),
         DropPeopleFoldedNameIndex(),
         RefoldNamesOfEveryScript(),
+        CreateAccountApprovals(),
     ]
 }

@@ -63,6 +63,9 @@ enum Navigation {
             links += [("Users", .adminUsers), ("Regions", .adminRegions), ("Code lists", .adminCodeLists),
                       ("Audit log", .adminAudit)]
         }
+        if role == .admin || role == .nationalLead {
+            links.append(("Account approvals", .adminApprovals))
+        }
         links.append(("Your account", .account))
         return links.map { label, url in
             let path = url.path

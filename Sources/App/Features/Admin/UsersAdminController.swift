@@ -42,10 +42,23 @@ struct UsersAdminController {
         let actor = req.auditEntry("user.created")
         let settings = req.application.settings
         let now = req.now
-        let (user, link) = try await req.write { db in
+        let me = try req.requireUser()
+        let needsSecondPerson = checked.role?.readsCaseContent == true
+        let (user, link) = try await req.write { db -> (User, String?) in
             let user = try await UserForm.create(checked, actor: actor, at: now, on: db)
-            let link = try await SetupLinks.issue(for: user.id, purpose: .setPassword, settings: settings, now: now, on: db)
-            return (user, link)
+            let userID = try user.requireID()
+            guard !needsSecondPerson else {
+                try await AccountApprovalsController.request(
+                    AccountApproval(userID: userID, kind: .setupLink, role: user.role, regionID: user.$region.id,
+                                    requestedByID: me.id, at: now),
+                    entry: Self.approvalEntry(req, userID: userID, "set-up link for a new \(user.role.rawValue)"), at: now, on: db)
+                return (user, nil)
+            }
+            return (user, try await SetupLinks.issue(for: userID, purpose: .setPassword, settings: settings, now: now, on: db))
+        }
+        guard let link else {
+            return try await renderApprovalRequested(req, user: user, heading: "Account created",
+                                                     whatHappens: "The set-up link is made when it is confirmed, and shown to whoever confirms it.")
         }
         return try await renderLink(req, user: user, link: link, heading: "Account created")
     }
@@ -86,6 +99,19 @@ struct UsersAdminController {
             return try await req.view.render("admin/user", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let userID = try user.requireID()
+        if checked.role!.readsCaseContent {
+            // A role that reads case content, or the same role in another region: a second person confirms it.
+            let me = try req.requireUser()
+            let now = req.now
+            let entry = Self.approvalEntry(req, userID: userID, "role \(checked.role!.rawValue) \(checked.regionCode ?? "-")")
+            try await req.write { db in
+                try await AccountApprovalsController.request(
+                    AccountApproval(userID: userID, kind: .roleChange, role: checked.role!, regionID: checked.regionID,
+                                    requestedByID: me.id, at: now), entry: entry, at: now, on: db)
+            }
+            return try await renderApprovalRequested(req, user: user, heading: "Role change asked for",
+                                                     whatHappens: "The new role takes effect when it is confirmed.")
+        }
         let entry = req.auditEntry("user.role_changed", objectType: "user", objectID: userID.uuidString,
                                    region: checked.regionCode ?? "",
                                    detail: "from \(user.role.rawValue) \(user.region?.code ?? "-") to \(checked.role!.rawValue) \(checked.regionCode ?? "-")")
@@ -118,14 +144,28 @@ struct UsersAdminController {
                                    detail: "password, authenticator and recovery codes cleared")
         let settings = req.application.settings
         let now = req.now
-        let link = try await req.write { db in
+        let me = try req.requireUser()
+        let needsSecondPerson = user.role.readsCaseContent
+        let approvalEntry = Self.approvalEntry(req, userID: userID, "set-up link after a sign-in reset")
+        let link: String? = try await req.write { db in
             try await User.query(on: db).filter(\.$id == userID)
                 .set(\.$passwordHash, to: nil).set(\.$totpSecret, to: nil).set(\.$totpEnabled, to: false)
                 .set(\.$totpLastCounter, to: nil).set(\.$failedAttempts, to: 0).set(\.$lockedUntil, to: nil).update()
             try await RecoveryCode.query(on: db).filter(\.$user.$id == userID).delete()
             try await Sessions.endAll(of: userID, at: now, on: db)
             try await Audit.append(entry, on: db, at: now)
+            guard !needsSecondPerson else {
+                // The old sign-in is gone at once; the new link waits for a second person.
+                try await AccountApprovalsController.request(
+                    AccountApproval(userID: userID, kind: .setupLink, role: user.role, regionID: user.$region.id,
+                                    requestedByID: me.id, at: now), entry: approvalEntry, at: now, on: db)
+                return nil
+            }
             return try await SetupLinks.issue(for: userID, purpose: .setPassword, settings: settings, now: now, on: db)
+        }
+        guard let link else {
+            return try await renderApprovalRequested(req, user: user, heading: "Sign-in reset",
+                                                     whatHappens: "The person's old password and authenticator no longer work. The new set-up link is made when the reset is confirmed, and shown to whoever confirms it.")
         }
         return try await renderLink(req, user: user, link: link, heading: "Sign-in reset")
     }
@@ -173,6 +213,16 @@ struct UsersAdminController {
         let page = SetupLinkPage(layout: req.layout(title: heading), heading: heading, email: user.email, link: link,
                                  userPath: SiteURL.adminUser(user.id).path)
         return try await req.view.render("admin/setup-link", page).encodeResponse(for: req)
+    }
+
+    private func renderApprovalRequested(_ req: Request, user: User, heading: String, whatHappens: String) async throws -> Response {
+        let page = ApprovalRequestedPage(layout: req.layout(title: heading), heading: heading, email: user.email,
+                                         whatHappens: whatHappens, userPath: SiteURL.adminUser(user.id).path)
+        return try await req.view.render("admin/approval-requested", page).encodeResponse(for: req)
+    }
+
+    private static func approvalEntry(_ req: Request, userID: UUID, _ detail: String) -> AuditEntry {
+        req.auditEntry("user.approval_requested", objectType: "user", objectID: userID.uuidString, detail: detail)
     }
 
     private func roleOptions(selected: String) -> [SelectOption] {

@@ -58,6 +58,14 @@ struct UserPage: Encodable {
     let regionError: String?
 }
 
+struct ApprovalRequestedPage: Encodable {
+    let layout: Layout
+    let heading: String
+    let email: String
+    let whatHappens: String
+    let userPath: String
+}
+
 struct SetupLinkPage: Encodable {
     let layout: Layout
     let heading: String
