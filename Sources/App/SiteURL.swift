@@ -46,6 +46,8 @@ enum SiteURL: Sendable {
     case subjectAccess(UUID?)
     case subjectAccessJSON(UUID?)
     case subjectAccessComplete(UUID?)
+    case subjectAccessApprovals
+    case subjectAccessApprove(UUID?)
     case informationSharing
     case cases
     case supportCase(UUID?)
@@ -154,6 +156,8 @@ enum SiteURL: Sendable {
         case let .subjectAccess(id): ["subject-access", Self.parameter(id?.uuidString, "requestID")]
         case let .subjectAccessJSON(id): ["subject-access", Self.parameter(id?.uuidString, "requestID"), "export.json"]
         case let .subjectAccessComplete(id): ["subject-access", Self.parameter(id?.uuidString, "requestID"), "complete"]
+        case .subjectAccessApprovals: ["subject-access-approvals"]
+        case let .subjectAccessApprove(id): ["subject-access-approvals", Self.parameter(id?.uuidString, "requestID"), "approve"]
         case .informationSharing: ["information-sharing"]
         case .cases: ["cases"]
         case let .supportCase(id): ["cases", Self.parameter(id?.uuidString, "caseID")]

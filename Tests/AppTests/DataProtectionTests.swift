@@ -32,10 +32,22 @@ struct DataProtectionTests {
             let documentPath = try #require(opened.location)
             let request = try #require(try await SubjectAccessRequest.query(on: app.db).first())
             #expect(request.dueOn == "2024-02-29", "one calendar month, to the end of a short month")
+            // London's records are in it: nothing is released until a national lead approves.
+            #expect(request.otherRegions == "London")
+            let waiting = try await browser.get(documentPath).body.string
+            #expect(waiting.contains("id=\"awaiting-approval\"") && !waiting.contains("Jason Smith"))
+            #expect(try await browser.get(SiteURL.subjectAccessJSON(request.id).path).status == .conflict)
+            let lead = try await Fixtures.account(app, role: .nationalLead)
+            let leadBrowser = Browser(app)
+            try await leadBrowser.signIn(lead)
+            #expect(try await leadBrowser.get(SiteURL.subjectAccessApprovals.path).body.string.contains("London"))
+            try await leadBrowser.post(SiteURL.subjectAccessApprove(request.id).path)
+            #expect(try await Fixtures.auditActions(app).contains("subject_access.approved"))
             let document = try await browser.get(documentPath)
             #expect(document.status == .ok)
             let html = document.body.string
             #expect(html.contains("London") && html.contains("West Midlands"), "every region")
+            #expect(html.contains("approved by Test National lead"), "the approval is shown on the export")
             #expect(html.contains("<mark class=\"review\">Jason</mark>"))
             #expect(!html.contains("<mark class=\"review\">Zoe</mark>"), "the young person's own name is not flagged")
             let json = try await browser.get(SiteURL.subjectAccessJSON(request.id).path)
@@ -81,5 +93,75 @@ struct DataProtectionTests {
                                                   ("2024-12-15", "2025-01-15"), ("2024-03-31", "2024-04-30")])
     func oneMonth(from: String, to: String) {
         #expect(CivilDate(from)!.oneMonthLater == CivilDate(to)!)
+    }
+}
+
+@Suite("Subject access: everything held")
+struct SubjectAccessCompletenessTests {
+    @Test("Every kind of record about the young person is in the export and up for redaction review, another region's separate record included")
+    func everythingHeld() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
+            let supportCase = try #require(try await SupportCase.find(caseID, on: app.db))
+            let personID = supportCase.$person.id
+            let cipher = app.cipher
+            let now = app.clock.now()
+            // One marker per table that holds something about the young person.
+            let contact = Contact()
+            contact.$supportCase.id = caseID; contact.happenedAt = now; contact.kind = .phone; contact.durationMinutes = 10
+            contact.present = "young_person"; contact.notes = try cipher.seal("MarkContact talked to Dwayne"); contact.sensitive = true
+            contact.recordedByID = lead.id
+            try await contact.create(on: app.db)
+            let rating = RiskRating()
+            rating.$supportCase.id = caseID; rating.rating = "red"; rating.reason = try cipher.seal("MarkRisk seen with Kyle")
+            rating.ratedAt = now; rating.ratedByID = lead.id; rating.indicators = ""
+            try await rating.create(on: app.db)
+            let goal = Goal()
+            goal.$supportCase.id = caseID; goal.area = "education"; goal.description = try cipher.seal("MarkGoal back to college")
+            goal.status = "in_progress"; goal.progress = 40
+            try await goal.create(on: app.db)
+            let entry = CaseRegisterEntry()
+            entry.$supportCase.id = caseID; entry.kind = "missing_episode"; entry.occurredOn = "2024-01-11"
+            entry.fields = try cipher.seal(#"{"where_found":"MarkRegister at the flat of Leon"}"#); entry.recordedByID = lead.id
+            try await entry.create(on: app.db)
+            try await SupportCase.query(on: app.db).filter(\.$id == caseID)
+                .set(\.$closureRequestedReason, to: try cipher.seal("MarkClosure moving on")).update()
+            try await Person.query(on: app.db).filter(\.$id == personID)
+                .set(\.$safeContact, to: try cipher.seal("MarkSafe aunt's landline")).update()
+            // A London record of the same name and date of birth, kept apart by London.
+            let london = try await Fixtures.account(app, role: .caseworker, region: "london")
+            let londonBrowser = Browser(app)
+            try await londonBrowser.signIn(london)
+            try await ReferralTests.record(londonBrowser, ReferralTests.form(received: "2024-02-01", home: "camden",
+                                                                            extra: ["contactDetails": "MarkLondon 020 7946 0000"]))
+
+            let managerBrowser = Browser(app)
+            try await managerBrowser.signIn(manager)
+            try await managerBrowser.get(SiteURL.person(personID).path)
+            let opened = try await managerBrowser.post(SiteURL.personSubjectAccess(personID).path,
+                                                       ["receivedOn": "2024-01-31", "requester": "The young person"])
+            let documentPath = try #require(opened.location)
+            let request = try #require(try await SubjectAccessRequest.query(on: app.db).first())
+            #expect(request.otherRegions == "London", "London's separate record is the same young person's data")
+            let nationalLead = try await Fixtures.account(app, role: .nationalLead)
+            let leadBrowser = Browser(app)
+            try await leadBrowser.signIn(nationalLead)
+            try await leadBrowser.get(SiteURL.subjectAccessApprovals.path)
+            try await leadBrowser.post(SiteURL.subjectAccessApprove(request.id).path)
+
+            let html = try await managerBrowser.get(documentPath).body.string
+            let json = try await managerBrowser.get(SiteURL.subjectAccessJSON(request.id).path).body.string
+            for marker in ["MarkContact", "MarkRisk", "MarkGoal", "MarkRegister", "MarkClosure", "MarkSafe", "MarkLondon"] {
+                #expect(html.contains(marker), "\(marker) in the document")
+                #expect(json.contains(marker), "\(marker) in the JSON")
+            }
+            for name in ["Dwayne", "Kyle", "Leon"] {
+                #expect(html.contains("<mark class=\"review\">\(name)</mark>"), "\(name) flagged for redaction review")
+            }
+        }
     }
 }

@@ -34,5 +34,6 @@ enum Migrations {
         DropPeopleFoldedNameIndex(),
         RefoldNamesOfEveryScript(),
         CreateAccountApprovals(),
+        AddSubjectAccessApproval(),
     ]
 }

@@ -14,8 +14,15 @@ final class SubjectAccessRequest: Model, @unchecked Sendable {
     /// Who asked (the young person, a parent, a solicitor): sealed.
     @Field(key: "requester") var requester: String
     @Field(key: "requested_by_id") var requestedByID: UUID
+    /// Other regions whose records the export includes (names, comma-separated; empty when none). Such an
+    /// export opens only once a national lead has approved it.
+    @Field(key: "other_regions") var otherRegions: String
+    @OptionalField(key: "approved_by_id") var approvedByID: UUID?
+    @OptionalField(key: "approved_at") var approvedAt: Date?
 
     init() {}
+
+    var awaitsApproval: Bool { !otherRegions.isEmpty && approvedAt == nil }
 }
 
 /// Information shared about a young person with another agency: what, with whom, why, on what lawful basis.

@@ -66,6 +66,9 @@ enum Navigation {
         if role == .admin || role == .nationalLead {
             links.append(("Account approvals", .adminApprovals))
         }
+        if role == .nationalLead {
+            links.append(("Subject access approvals", .subjectAccessApprovals))
+        }
         links.append(("Your account", .account))
         return links.map { label, url in
             let path = url.path

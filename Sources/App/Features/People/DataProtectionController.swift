@@ -11,6 +11,8 @@ struct DataProtectionController {
         routes.on(.GET, .subjectAccess(nil), access: .roles([.manager]), use: document)
         routes.on(.GET, .subjectAccessJSON(nil), access: .roles([.manager]), use: json)
         routes.on(.POST, .subjectAccessComplete(nil), access: .roles([.manager]), use: complete)
+        routes.on(.GET, .subjectAccessApprovals, access: .roles([.nationalLead]), use: approvals)
+        routes.on(.POST, .subjectAccessApprove(nil), access: .roles([.nationalLead]), use: approve)
         routes.on(.GET, .informationSharing, access: .roles(ReferralsController.writers), use: sharingLog)
         routes.on(.POST, .personInformationSharing(nil), access: .roles(ReferralsController.writers), use: recordShare)
     }
@@ -24,7 +26,7 @@ struct DataProtectionController {
             .with(\.$person).sort(\.$dueOn).all()
         let rows = all.map { request in
             SubjectAccessListPage.Row(name: "\(request.person.firstName) \(request.person.lastName)", received: request.receivedOn,
-                                      due: request.dueOn, completed: request.completedOn,
+                                      due: request.dueOn, completed: request.completedOn, awaitsApproval: request.awaitsApproval,
                                       overdue: request.completedOn == nil && request.dueOn < today,
                                       path: SiteURL.subjectAccess(request.id).path)
         }
@@ -47,6 +49,12 @@ struct DataProtectionController {
         let user = try req.requireUser()
         let sealed = try req.application.cipher.seal(requester)
         let now = req.now
+        // Everything held is the organisation's: when another region holds records of this young person, the
+        // export includes them, and a national lead approves it first (SPEC §1, §2.9).
+        let records = try await SubjectAccessExport.records(of: try person.requireID(), on: req.db)
+        let elsewhere = try await SubjectAccessExport.regions(of: records, on: req.db).subtracting([user.regionID!])
+        let otherRegions = try await Region.query(on: req.db).filter(\.$id ~~ elsewhere).sort(\.$name).all()
+            .map(\.name).joined(separator: ", ")
         let request = SubjectAccessRequest()
         request.id = UUID()
         request.$person.id = try person.requireID()
@@ -55,8 +63,10 @@ struct DataProtectionController {
         request.dueOn = received.oneMonthLater.description
         request.requester = sealed
         request.requestedByID = user.id
+        request.otherRegions = otherRegions
         let entry = req.auditEntry("subject_access.opened", objectType: "person", objectID: person.id!.uuidString,
-                                   region: user.regionCode ?? "", detail: "due \(request.dueOn)")
+                                   region: user.regionCode ?? "",
+                                   detail: "due \(request.dueOn)" + (otherRegions.isEmpty ? "" : "; includes records of \(otherRegions): awaiting a national lead's approval"))
         try await req.write { db in
             try await request.create(on: db)
             try await Audit.append(entry, on: db, at: now)
@@ -65,26 +75,36 @@ struct DataProtectionController {
     }
 
     func document(req: Request) async throws -> View {
-        let (request, export) = try await load(req)
+        let request = try await ownRequest(req)
+        if request.awaitsApproval {
+            return try await req.view.render("people/subject-access-waiting", SubjectAccessWaitingPage(
+                layout: req.layout(title: "Subject access: awaiting approval"), otherRegions: request.otherRegions,
+                due: request.dueOn))
+        }
+        let export = try await export(of: request, req: req)
         try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
                             detail: "html")
-        let names = ["\(export.person.firstName) \(export.person.lastName)"] + export.person.aliases
+        let names = ([export.person] + export.otherRecords).flatMap { ["\($0.firstName) \($0.lastName)"] + $0.aliases }
+        var approval: String?
+        if let approvedAt = request.approvedAt, let approver = request.approvedByID {
+            let who = try await User.find(approver, on: req.db)?.displayName ?? "a national lead"
+            approval = "Includes the records of \(request.otherRegions), approved by \(who) on \(DateFormats.display.string(from: approvedAt))."
+        }
         let page = SubjectAccessPage(
             layout: req.layout(title: "Subject access: everything held"), export: export,
             requester: try req.application.cipher.open(request.requester), due: request.dueOn, completed: request.completedOn,
-            narratives: export.referrals.compactMap { referral in
-                referral.concerns.map { SubjectAccessPage.Narrative(title: "Concerns on referral \(referral.ref)",
-                                                                    segments: RedactionReview.segments($0, subjectNames: names)) }
-            } + export.informationShared.map {
-                SubjectAccessPage.Narrative(title: "Shared with \($0.agency) on \($0.sharedOn)",
-                                            segments: RedactionReview.segments($0.what + " — " + $0.why, subjectNames: names))
+            approval: approval,
+            narratives: export.narratives.map {
+                SubjectAccessPage.Narrative(title: $0.title, segments: RedactionReview.segments($0.text, subjectNames: names))
             },
             jsonPath: SiteURL.subjectAccessJSON(request.id).path, completePath: SiteURL.subjectAccessComplete(request.id).path)
         return try await req.view.render("people/subject-access", page)
     }
 
     func json(req: Request) async throws -> Response {
-        let (request, export) = try await load(req)
+        let request = try await ownRequest(req)
+        guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
+        let export = try await export(of: request, req: req)
         try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
                             detail: "json")
         let encoder = JSONEncoder()
@@ -97,7 +117,8 @@ struct DataProtectionController {
     }
 
     func complete(req: Request) async throws -> Response {
-        let (request, _) = try await load(req)
+        let request = try await ownRequest(req)
+        guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
         let today = CivilDate.today(at: req.now).description
         let entry = req.auditEntry("subject_access.completed", objectType: "person", objectID: request.$person.id.uuidString)
         let now = req.now
@@ -109,8 +130,8 @@ struct DataProtectionController {
         return req.redirect(to: SiteURL.subjectAccessRequests.path)
     }
 
-    /// A request of the manager's own region, and the export of its person (which spans every region).
-    private func load(_ req: Request) async throws -> (SubjectAccessRequest, SubjectAccessExport) {
+    /// A request of the manager's own region (another region's request is 404, audited).
+    private func ownRequest(_ req: Request) async throws -> SubjectAccessRequest {
         let user = try req.requireUser()
         guard let id = req.parameters.get("requestID", as: UUID.self),
               let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id)
@@ -119,8 +140,48 @@ struct DataProtectionController {
                                 objectID: req.parameters.get("requestID") ?? "")
             throw Abort(.notFound)
         }
-        return (request, try await SubjectAccessExport.build(personID: request.$person.id, request: request,
-                                                            app: req.application, on: req.db))
+        return request
+    }
+
+    /// The export of a request's person, which spans every region.
+    private func export(of request: SubjectAccessRequest, req: Request) async throws -> SubjectAccessExport {
+        try await SubjectAccessExport.build(personID: request.$person.id, request: request, app: req.application, on: req.db)
+    }
+
+    // MARK: Approval of exports that include another region's records
+
+    func approvals(req: Request) async throws -> View {
+        let waiting = try await SubjectAccessRequest.query(on: req.db).filter(\.$otherRegions != "")
+            .filter(\.$approvedAt == nil).filter(\.$completedOn == nil).with(\.$region).sort(\.$dueOn).all()
+        let rows = waiting.map {
+            SubjectAccessApprovalsPage.Row(region: $0.region.name, otherRegions: $0.otherRegions, received: $0.receivedOn,
+                                           due: $0.dueOn, approvePath: SiteURL.subjectAccessApprove($0.id).path)
+        }
+        return try await req.view.render("people/subject-access-approvals", SubjectAccessApprovalsPage(
+            layout: req.layout(title: "Subject access approvals"), rows: rows, hasRows: !rows.isEmpty))
+    }
+
+    func approve(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("requestID", as: UUID.self),
+              let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id).with(\.$region).first() else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "subject_access",
+                                objectID: req.parameters.get("requestID") ?? "")
+            throw Abort(.notFound)
+        }
+        guard request.awaitsApproval else {
+            throw Abort(.conflict, reason: "This export covers one region, or is already approved.")
+        }
+        let entry = req.auditEntry("subject_access.approved", objectType: "person", objectID: request.$person.id.uuidString,
+                                   region: request.region.code,
+                                   detail: "export by \(request.region.name) to include the records of \(request.otherRegions)")
+        let now = req.now
+        try await req.write { db in
+            try await SubjectAccessRequest.query(on: db).filter(\.$id == id).filter(\.$approvedAt == nil)
+                .set(\.$approvedAt, to: now).set(\.$approvedByID, to: user.id).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.subjectAccessApprovals.path)
     }
 
     // MARK: Information sharing
@@ -187,6 +248,7 @@ struct SubjectAccessListPage: Encodable {
         let received: String
         let due: String
         let completed: String?
+        let awaitsApproval: Bool
         let overdue: Bool
         let path: String
     }
@@ -207,9 +269,31 @@ struct SubjectAccessPage: Encodable {
     let requester: String
     let due: String
     let completed: String?
+    /// Who approved including another region's records, and when.
+    let approval: String?
     let narratives: [Narrative]
     let jsonPath: String
     let completePath: String
+}
+
+struct SubjectAccessWaitingPage: Encodable {
+    let layout: Layout
+    let otherRegions: String
+    let due: String
+}
+
+struct SubjectAccessApprovalsPage: Encodable {
+    struct Row: Encodable {
+        let region: String
+        let otherRegions: String
+        let received: String
+        let due: String
+        let approvePath: String
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let hasRows: Bool
 }
 
 struct SharingLogPage: Encodable {

@@ -3,6 +3,12 @@ import Fluent
 import Vapor
 
 /// Everything held on a young person, across every region, decrypted: the subject-access export (UK GDPR Art. 15).
+///
+/// "Everything" is the organisation's, not one region's: the person's own record, and every other record of the
+/// same folded name and date of birth that a region keeps apart (a region never matches another's young people,
+/// so the same child may be held twice). Each part below is one table's rows about them; a new table that holds
+/// something about a young person adds a part here, and `SubjectAccessTests` checks that every marker written
+/// through the pages comes out.
 struct SubjectAccessExport: Content {
     struct PersonPart: Content {
         let firstName: String
@@ -12,7 +18,24 @@ struct SubjectAccessExport: Content {
         let ethnicity: String?
         let homeLocalAuthority: String
         let contactDetails: String?
+        let safeContact: String?
+        let doNotText: Bool
+        let phoneMayBeControlled: Bool
+        let legalHold: Bool
         let aliases: [String]
+    }
+
+    struct RescuePart: Content {
+        let callAt: Date?
+        let caller: String?
+        let callBackAt: Date?
+        let foundPlace: String?
+        let policeForceArea: String?
+        let departedAt: Date?
+        let arrivedAt: Date?
+        let journeyMode: String?
+        let homeAt: Date?
+        let outcome: String?
     }
 
     struct ReferralPart: Content {
@@ -23,6 +46,8 @@ struct SubjectAccessExport: Content {
         let referralSource: String
         let referrerOrganisation: String?
         let referrerContact: String?
+        let firstName: String
+        let lastName: String
         let exploitationTypes: [String]
         let riskIndicators: [String]
         let consent: String
@@ -33,8 +58,8 @@ struct SubjectAccessExport: Content {
         let notAcceptedReason: String?
         let signpostedTo: String?
         let signpostedOn: String?
-        let rescueCallAt: Date?
-        let rescueArrivedAt: Date?
+        let rescue: RescuePart?
+        let placesAndGroups: [String]
     }
 
     struct MeasurePart: Content {
@@ -51,11 +76,78 @@ struct SubjectAccessExport: Content {
         let goalProgress: String?
     }
 
+    struct ContactPart: Content {
+        let happenedAt: Date
+        /// `happenedAt` as people read it, UK time.
+        let when: String
+        let kind: String
+        let durationMinutes: Int
+        let present: [String]
+        let notes: String?
+        let sensitive: Bool
+    }
+
+    struct RiskPart: Content {
+        let ratedAt: Date
+        let when: String
+        let rating: String
+        let reason: String
+        let indicators: [String]
+    }
+
+    struct GoalPart: Content {
+        let area: String
+        let description: String
+        let status: String
+        let progress: Int
+    }
+
+    struct WheelPart: Content {
+        let stage: String
+        let assessedOn: String
+        let scores: [String: Int]
+        /// The scores as one line, for the document (templates cannot walk a dictionary).
+        let summary: String
+
+        init(stage: String, assessedOn: String, scores: [String: Int]) {
+            self.stage = stage
+            self.assessedOn = assessedOn
+            self.scores = scores
+            summary = scores.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+    }
+
+    struct RegisterPart: Content {
+        let kind: String
+        let occurredOn: String
+        let fields: [String: String]
+        let summary: String
+
+        init(kind: String, occurredOn: String, fields: [String: String]) {
+            self.kind = kind
+            self.occurredOn = occurredOn
+            self.fields = fields
+            summary = fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+        }
+    }
+
+    struct AssignmentPart: Content {
+        let caseworker: String
+        let assignedAt: Date
+    }
+
     struct CasePart: Content {
         let region: String
         let openedDate: String
         let closedDate: String?
         let closureReason: String?
+        let closureNote: String?
+        let assignments: [AssignmentPart]
+        let contacts: [ContactPart]
+        let riskRatings: [RiskPart]
+        let goals: [GoalPart]
+        let outcomeWheel: [WheelPart]
+        let registers: [RegisterPart]
         let outcomeMeasures: [MeasurePart]
     }
 
@@ -71,52 +163,163 @@ struct SubjectAccessExport: Content {
     let generatedAt: Date
     let requestReceivedOn: String
     let person: PersonPart
+    /// Records of the same name and date of birth kept apart by other regions, with their own details.
+    let otherRecords: [PersonPart]
     let referrals: [ReferralPart]
     let cases: [CasePart]
     let informationShared: [SharePart]
 
+    /// The person and every record of the same folded name and date of birth, anywhere: who the export covers.
+    static func records(of personID: UUID, on db: any Database) async throws -> [UUID] {
+        guard let person = try await Person.find(personID, on: db) else { throw Abort(.notFound) }
+        guard !person.foldedFirst.isEmpty || !person.foldedLast.isEmpty else { return [personID] }
+        let same = try await Person.query(on: db).filter(\.$foldedFirst == person.foldedFirst)
+            .filter(\.$foldedLast == person.foldedLast).filter(\.$dateOfBirth == person.dateOfBirth)
+            .filter(\.$mergedIntoID == nil).all(\.$id)
+        return [personID] + same.filter { $0 != personID }
+    }
+
+    /// The regions holding any referral or case of these records.
+    static func regions(of personIDs: [UUID], on db: any Database) async throws -> Set<UUID> {
+        Set(try await Referral.query(on: db).filter(\.$person.$id ~~ personIDs).all(\.$region.$id))
+            .union(try await SupportCase.query(on: db).filter(\.$person.$id ~~ personIDs).all(\.$region.$id))
+    }
+
     static func build(personID: UUID, request: SubjectAccessRequest, app: Application, on db: any Database) async throws -> SubjectAccessExport {
         let cipher = app.cipher
-        guard let person = try await Person.query(on: db).filter(\.$id == personID).with(\.$aliases).first() else {
-            throw Abort(.notFound)
+        func open(_ sealed: String?) throws -> String? { try sealed.flatMap { $0.isEmpty ? nil : try cipher.open($0) } }
+        let ids = try await records(of: personID, on: db)
+        let people = try await Person.query(on: db).filter(\.$id ~~ ids).with(\.$aliases).all()
+        guard let person = people.first(where: { $0.id == personID }) else { throw Abort(.notFound) }
+        func part(_ person: Person) throws -> PersonPart {
+            PersonPart(firstName: person.firstName, lastName: person.lastName, dateOfBirth: person.dateOfBirth,
+                       gender: person.gender, ethnicity: person.ethnicity, homeLocalAuthority: person.homeLocalAuthority,
+                       contactDetails: try open(person.contactDetails), safeContact: try open(person.safeContact),
+                       doNotText: person.doNotText, phoneMayBeControlled: person.phoneMayBeControlled,
+                       legalHold: person.legalHold, aliases: person.aliases.map(\.name))
         }
-        let referrals = try await Referral.query(on: db).filter(\.$person.$id == personID).with(\.$region)
-            .sort(\.$receivedDate).all()
-        let rescues = try await Rescue.query(on: db).filter(\.$referral.$id ~~ referrals.compactMap(\.id)).all()
-        let cases = try await SupportCase.query(on: db).filter(\.$person.$id == personID).with(\.$region).sort(\.$openedDate).all()
-        let measures = try await OutcomeMeasure.query(on: db).filter(\.$supportCase.$id ~~ cases.compactMap(\.id))
-            .sort(\.$recordedOn).all()
-        let shares = try await InformationShare.query(on: db).filter(\.$person.$id == personID).sort(\.$sharedOn).all()
+        let referrals = try await Referral.query(on: db).filter(\.$person.$id ~~ ids).with(\.$region).sort(\.$receivedDate).all()
+        let referralIDs = referrals.compactMap(\.id)
+        let rescues = try await Rescue.query(on: db).filter(\.$referral.$id ~~ referralIDs).all()
+        let links = try await ContextLink.query(on: db).filter(\.$referral.$id ~~ referralIDs).with(\.$context).all()
+        let cases = try await SupportCase.query(on: db).filter(\.$person.$id ~~ ids).with(\.$region).sort(\.$openedDate).all()
+        let caseIDs = cases.compactMap(\.id)
+        let casework = try await CaseRecordsForExport.load(caseIDs, on: db)
+        let shares = try await InformationShare.query(on: db).filter(\.$person.$id ~~ ids).sort(\.$sharedOn).all()
         return SubjectAccessExport(
-            generatedAt: app.clock.now(), requestReceivedOn: request.receivedOn,
-            person: PersonPart(firstName: person.firstName, lastName: person.lastName, dateOfBirth: person.dateOfBirth,
-                               gender: person.gender, ethnicity: person.ethnicity, homeLocalAuthority: person.homeLocalAuthority,
-                               contactDetails: try person.contactDetails.map(cipher.open), aliases: person.aliases.map(\.name)),
+            generatedAt: app.clock.now(), requestReceivedOn: request.receivedOn, person: try part(person),
+            otherRecords: try people.filter { $0.id != personID }.map(part),
             referrals: try referrals.map { r in
-                let rescue = rescues.first { $0.$referral.id == r.id }
+                let rescue = try rescues.first { $0.$referral.id == r.id }.map { rescue in
+                    RescuePart(callAt: rescue.callAt, caller: rescue.caller, callBackAt: rescue.callBackAt,
+                               foundPlace: try open(rescue.foundPlace), policeForceArea: rescue.policeForceArea,
+                               departedAt: rescue.departedAt, arrivedAt: rescue.arrivedAt, journeyMode: rescue.journeyMode,
+                               homeAt: rescue.homeAt, outcome: rescue.outcome)
+                }
                 return ReferralPart(
                     ref: r.ref, region: r.region.name, service: r.service, receivedDate: r.receivedDate,
                     referralSource: r.referralSource, referrerOrganisation: r.referrerOrganisation,
-                    referrerContact: try r.referrerContact.map(cipher.open), exploitationTypes: r.exploitationTypeCodes,
+                    referrerContact: try open(r.referrerContact), firstName: r.firstName, lastName: r.lastName,
+                    exploitationTypes: r.exploitationTypeCodes,
                     riskIndicators: r.riskIndicators.split(separator: ";").map(String.init), consent: r.consent,
-                    concerns: try r.concerns.map(cipher.open), eligible: r.eligible,
+                    concerns: try open(r.concerns), eligible: r.eligible,
                     ineligibilityReasons: r.ineligibilityReasons.split(separator: ";").map(String.init), status: r.status.rawValue,
-                    notAcceptedReason: try r.notAcceptedReason.map(cipher.open), signpostedTo: r.signpostedTo, signpostedOn: r.signpostedOn,
-                    rescueCallAt: rescue?.callAt, rescueArrivedAt: rescue?.arrivedAt)
+                    notAcceptedReason: try open(r.notAcceptedReason), signpostedTo: r.signpostedTo, signpostedOn: r.signpostedOn,
+                    rescue: rescue, placesAndGroups: links.filter { $0.$referral.id == r.id }.map(\.context.name))
             },
-            cases: cases.map { c in
-                CasePart(region: c.region.name, openedDate: c.openedDate, closedDate: c.closedDate, closureReason: c.closureReason,
-                         outcomeMeasures: measures.filter { $0.$supportCase.id == c.id }.map { m in
-                             MeasurePart(stage: m.stage.rawValue, recordedOn: m.recordedOn, safety: m.safety,
-                                         mentalHealth: m.mentalHealth, criminogenicNeed: m.criminogenicNeed,
-                                         missingEpisodes: m.missingEpisodes, offences: m.offences,
-                                         countyLinesActive: m.countyLinesActive, familyConflict: m.familyConflict, eet: m.eet,
-                                         goalProgress: m.goalProgress)
-                         })
-            },
+            cases: try cases.map { try casework.part(of: $0, cipher: cipher) },
             informationShared: try shares.map {
                 SharePart(sharedOn: $0.sharedOn, agency: $0.agency, what: try cipher.open($0.what), why: try cipher.open($0.why),
                           lawfulBasis: $0.lawfulBasis, consentSought: $0.consentSought)
+            })
+    }
+
+    /// Every free text of the export that may name other people, titled for the redaction review.
+    var narratives: [(title: String, text: String)] {
+        var texts: [(String, String)] = []
+        func add(_ title: String, _ text: String?) { if let text, !text.isEmpty { texts.append((title, text)) } }
+        for record in [person] + otherRecords {
+            add("Contact details", record.contactDetails)
+            add("Safe contact", record.safeContact)
+        }
+        for referral in referrals {
+            add("Concerns on referral \(referral.ref)", referral.concerns)
+            add("Referrer's contact on referral \(referral.ref)", referral.referrerContact)
+            add("Decision on referral \(referral.ref)", referral.notAcceptedReason)
+            add("Where found, referral \(referral.ref)", referral.rescue?.foundPlace)
+        }
+        for episode in cases {
+            let name = "case opened \(episode.openedDate)"
+            add("Closure note, \(name)", episode.closureNote)
+            for contact in episode.contacts { add("Contact on \(DateFormats.display.string(from: contact.happenedAt)), \(name)", contact.notes) }
+            for rating in episode.riskRatings { add("Risk rated \(rating.rating) on \(DateFormats.display.string(from: rating.ratedAt)), \(name)", rating.reason) }
+            for goal in episode.goals { add("Goal, \(name)", goal.description) }
+            for entry in episode.registers {
+                add("\(entry.kind.replacingOccurrences(of: "_", with: " ").capitalized) on \(entry.occurredOn), \(name)", entry.summary)
+            }
+        }
+        for share in informationShared { add("Shared with \(share.agency) on \(share.sharedOn)", share.what + " — " + share.why) }
+        return texts
+    }
+}
+
+/// A set of cases' records, each table read once.
+private struct CaseRecordsForExport {
+    let assignments: [CaseAssignment]
+    let caseworkers: [UUID: String]
+    let contacts: [Contact]
+    let ratings: [RiskRating]
+    let goals: [Goal]
+    let wheels: [WheelAssessment]
+    let registers: [CaseRegisterEntry]
+    let measures: [OutcomeMeasure]
+
+    static func load(_ caseIDs: [UUID], on db: any Database) async throws -> CaseRecordsForExport {
+        let assignments = try await CaseAssignment.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).sort(\.$assignedAt).all()
+        let names = try await User.query(on: db).filter(\.$id ~~ Set(assignments.map(\.$caseworker.id))).all()
+        return CaseRecordsForExport(
+            assignments: assignments,
+            caseworkers: Dictionary(names.compactMap { user in user.id.map { ($0, user.displayName) } }) { first, _ in first },
+            contacts: try await Contact.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).sort(\.$happenedAt).all(),
+            ratings: try await RiskRating.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).sort(\.$ratedAt).all(),
+            goals: try await Goal.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).all(),
+            wheels: try await WheelAssessment.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).with(\.$scores).sort(\.$assessedOn).all(),
+            registers: try await CaseRegisterEntry.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).sort(\.$occurredOn).all(),
+            measures: try await OutcomeMeasure.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).sort(\.$recordedOn).all())
+    }
+
+    func part(of c: SupportCase, cipher: FieldCipher) throws -> SubjectAccessExport.CasePart {
+        func open(_ sealed: String?) throws -> String? { try sealed.flatMap { $0.isEmpty ? nil : try cipher.open($0) } }
+        return SubjectAccessExport.CasePart(
+            region: c.region.name, openedDate: c.openedDate, closedDate: c.closedDate, closureReason: c.closureReason,
+            closureNote: try open(c.closureRequestedReason),
+            assignments: assignments.filter { $0.$supportCase.id == c.id }.map {
+                .init(caseworker: caseworkers[$0.$caseworker.id] ?? "A former member of staff", assignedAt: $0.assignedAt)
+            },
+            contacts: try contacts.filter { $0.$supportCase.id == c.id }.map {
+                .init(happenedAt: $0.happenedAt, when: DateFormats.display.string(from: $0.happenedAt), kind: $0.kind.rawValue, durationMinutes: $0.durationMinutes,
+                      present: $0.present.split(separator: ";").map(String.init), notes: try open($0.notes), sensitive: $0.sensitive)
+            },
+            riskRatings: try ratings.filter { $0.$supportCase.id == c.id }.map {
+                .init(ratedAt: $0.ratedAt, when: DateFormats.display.string(from: $0.ratedAt), rating: $0.rating, reason: try open($0.reason) ?? "",
+                      indicators: $0.indicators.split(separator: ";").map(String.init))
+            },
+            goals: try goals.filter { $0.$supportCase.id == c.id }.map {
+                .init(area: $0.area, description: try open($0.description) ?? "", status: $0.status, progress: $0.progress)
+            },
+            outcomeWheel: wheels.filter { $0.$supportCase.id == c.id }.map { assessment in
+                .init(stage: assessment.stage, assessedOn: assessment.assessedOn,
+                      scores: Dictionary(assessment.scores.map { ($0.area, $0.score) }) { first, _ in first })
+            },
+            registers: try registers.filter { $0.$supportCase.id == c.id }.map { entry in
+                let fields = try open(entry.fields).map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+                return .init(kind: entry.kind, occurredOn: entry.occurredOn, fields: fields)
+            },
+            outcomeMeasures: measures.filter { $0.$supportCase.id == c.id }.map { m in
+                .init(stage: m.stage.rawValue, recordedOn: m.recordedOn, safety: m.safety, mentalHealth: m.mentalHealth,
+                      criminogenicNeed: m.criminogenicNeed, missingEpisodes: m.missingEpisodes, offences: m.offences,
+                      countyLinesActive: m.countyLinesActive, familyConflict: m.familyConflict, eet: m.eet,
+                      goalProgress: m.goalProgress)
             })
     }
 }
