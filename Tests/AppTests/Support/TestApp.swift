@@ -11,10 +11,10 @@ import VaporTesting
 /// A migrated application on a database of its own, shut down and removed afterwards whatever happens.
 /// With `TEST_DATABASE_URL` set (a PostgreSQL server on this machine) each test gets a fresh PostgreSQL
 /// database; otherwise a temporary SQLite file.
-func withApp(_ body: (Application) async throws -> Void) async throws {
+func withApp(env: [String: String] = [:], _ body: (Application) async throws -> Void) async throws {
     if TestDatabase.isPostgres { await TestDatabase.slots.acquire() }
     do {
-        try await runApp(body)
+        try await runApp(env: env, body)
     } catch {
         // PostgreSQL's errors hide their detail unless reflected.
         Issue.record("\(String(reflecting: error))")
@@ -22,11 +22,11 @@ func withApp(_ body: (Application) async throws -> Void) async throws {
     if TestDatabase.isPostgres { await TestDatabase.slots.release() }
 }
 
-private func runApp(_ body: (Application) async throws -> Void) async throws {
+private func runApp(env: [String: String], _ body: (Application) async throws -> Void) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
     do {
-        try await configure(app, settings: TestSettings.make(database: database.location))
+        try await configure(app, settings: TestSettings.make(database: database.location, env: env))
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
@@ -39,13 +39,14 @@ private func runApp(_ body: (Application) async throws -> Void) async throws {
 
 /// Two migrated instances of the application on one database, as behind a load balancer; shut down and
 /// removed afterwards whatever happens.
-func withTwoInstances(_ body: (Application, Application) async throws -> Void) async throws {
+func withTwoInstances(env: [String: String] = [:], _ body: (Application, Application) async throws -> Void) async throws {
+    if TestDatabase.isPostgres { await TestDatabase.slots.acquire() }
     let database = try await TestDatabase.make()
     let first = try await Application.make(.testing)
     let second = try await Application.make(.testing)
     do {
-        try await configure(first, settings: TestSettings.make(database: database.location))
-        try await configure(second, settings: TestSettings.make(database: database.location))
+        try await configure(first, settings: TestSettings.make(database: database.location, env: env))
+        try await configure(second, settings: TestSettings.make(database: database.location, env: env))
         try await body(first, second)
     } catch {
         Issue.record("\(String(reflecting: error))")
@@ -53,6 +54,17 @@ func withTwoInstances(_ body: (Application, Application) async throws -> Void) a
     try await first.asyncShutdown()
     try await second.asyncShutdown()
     try await database.remove()
+    if TestDatabase.isPostgres { await TestDatabase.slots.release() }
+}
+
+/// Two instances on one PostgreSQL, as production runs; on SQLite, which serves one instance (its writers are
+/// serialised inside the process), the same instance twice.
+func withInstances(env: [String: String] = [:], _ body: (Application, Application) async throws -> Void) async throws {
+    if TestDatabase.isPostgres {
+        try await withTwoInstances(env: env, body)
+    } else {
+        try await withApp(env: env) { app in try await body(app, app) }
+    }
 }
 
 enum TestSettings {

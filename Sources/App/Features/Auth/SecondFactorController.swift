@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// The second step of signing in: a TOTP code (or a one-time recovery code), or, for a new account, setting up
@@ -31,11 +32,26 @@ struct SecondFactorController {
             return try await refuse(req, user: user, why: "account locked")
         }
         let secret = Base32.decode(try req.application.cipher.open(sealed)) ?? []
-        let userID = try user.requireID()
         let now = req.now
+        do {
+            return try await claimCode(req, user: user, typed: typed, secret: secret, now: now)
+        } catch is CodeAlreadyUsed {
+            return try await refuse(req, user: user, why: "code already used")
+        }
+    }
+
+    /// Signs in with an authenticator or recovery code, claiming it once; a wrong code is refused.
+    private func claimCode(_ req: Request, user: User, typed: String, secret: [UInt8], now: Date) async throws -> Response {
+        let userID = try user.requireID()
         if let counter = TOTP.verify(typed, secret: secret, at: now, lastUsed: user.totpLastCounter.map(UInt64.init)) {
             return try await complete(req, user: user, detail: "authenticator code") { db in
-                try await User.query(on: db).filter(\.$id == userID).set(\.$totpLastCounter, to: Int64(counter)).update()
+                // One statement claims the code: of two sign-ins with the same code at the same instant, on any
+                // instances, only the first finds the counter still below it.
+                let claimed = try await (db as! any SQLDatabase).update(User.schema).set("totp_last_counter", to: Int64(counter))
+                    .where("id", .equal, userID)
+                    .where { $0.where("totp_last_counter", .is, SQLLiteral.null).orWhere("totp_last_counter", .lessThan, Int64(counter)) }
+                    .returning("id").all()
+                guard !claimed.isEmpty else { throw CodeAlreadyUsed() }
             }
         }
         let folded = RecoveryCodes.fold(typed)
@@ -44,10 +60,10 @@ struct SecondFactorController {
                .filter(\.$codeHash == SecretToken.hash(folded)).filter(\.$usedAt == nil).first() {
             let codeID = try code.requireID()
             return try await complete(req, user: user, detail: "recovery code") { db in
-                // Only the first of two simultaneous uses of one code succeeds.
-                let claimed = try await RecoveryCode.query(on: db).filter(\.$id == codeID).filter(\.$usedAt == nil).count()
-                guard claimed == 1 else { throw Abort(.conflict) }
-                try await RecoveryCode.query(on: db).filter(\.$id == codeID).set(\.$usedAt, to: now).update()
+                // Only the first of two simultaneous uses of one code succeeds: one statement claims it.
+                let claimed = try await (db as! any SQLDatabase).update(RecoveryCode.schema).set("used_at", to: now)
+                    .where("id", .equal, codeID).where("used_at", .is, SQLLiteral.null).returning("id").all()
+                guard !claimed.isEmpty else { throw CodeAlreadyUsed() }
             }
         }
         return try await refuse(req, user: user, why: "wrong code")
@@ -111,6 +127,9 @@ struct SecondFactorController {
     }
 
     /// Second factor accepted: a new session id at the new privilege, failures forgotten, the sign-in audited.
+    /// Two uses of one code raced and this one lost: it is refused like a wrong code.
+    struct CodeAlreadyUsed: Error {}
+
     private func complete(_ req: Request, user: User, detail: String, action: String = "signin.success",
                           _ change: @Sendable @escaping (any Database) async throws -> Void) async throws -> Response {
         let userID = try user.requireID()

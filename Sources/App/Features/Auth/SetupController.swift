@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Where a set-up link leads: choose a password (and, for the first admin, name yourself), then set up the
@@ -48,10 +49,11 @@ struct SetupController {
         let address = req.clientAddress
         let emailValue = email.value, nameValue = name.value
         let user: User = try await req.write { db in
-            // Claim the link first: a second use of the same link finds it used and stops here.
-            guard let fresh = try await SetupLink.find(linkID, on: db), fresh.usedAt == nil else { throw Abort(.notFound) }
-            fresh.usedAt = now
-            try await fresh.update(on: db)
+            // Claim the link first, in one statement: a second use of the same link, at the same instant on another
+            // instance included, finds it used and stops here.
+            let claimed = try await (db as! any SQLDatabase).update(SetupLink.schema).set("used_at", to: now)
+                .where("id", .equal, linkID).where("used_at", .is, SQLLiteral.null).returning("id").all()
+            guard !claimed.isEmpty, let fresh = try await SetupLink.find(linkID, on: db) else { throw Abort(.notFound) }
             let user: User
             if isFirstAdmin {
                 guard try await User.query(on: db).count() == 0 else { throw Abort(.notFound) }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Password, then second factor. Wrong passwords and wrong codes count together towards the lockout, and
@@ -64,6 +65,8 @@ struct SignInController {
             passwordField.error = Self.failureMessage
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
+        // The per-address limit is a limit on failures: this attempt was counted before its password was checked.
+        try await RateLimiter.forgive("sign-in:\(req.clientAddress)", req: req)
         let entry = req.auditEntry("signin.password_accepted", objectType: "user", objectID: user.id!.uuidString)
         let now = req.now
         let token = try await req.write { db in
@@ -100,16 +103,21 @@ struct SignInController {
         let lock = req.auditEntry("account.locked", outcome: .refused, objectType: "user", objectID: userID.uuidString,
                                   detail: "\(maxFailures) failed attempts; locked for \(Int(lockout / 60)) minutes", user: nil)
         try await req.write { db in
-            guard let fresh = try await User.find(userID, on: db) else { return }
-            fresh.failedAttempts += 1
+            // One statement counts the failure and returns the count, and one locks the account and starts the count
+            // again: simultaneous failures each get their own number, and exactly one of them locks.
+            let sql = db as! any SQLDatabase
+            struct Count: Decodable { let failed_attempts: Int }
+            guard let count = try await sql.update(User.schema).set("failed_attempts", to: SQLRaw("failed_attempts + 1"))
+                .where("id", .equal, userID).returning("failed_attempts").first(decoding: Count.self) else { return }
             try await Audit.append(failure, on: db, at: now)
-            if fresh.failedAttempts >= maxFailures {
-                fresh.failedAttempts = 0
-                fresh.lockedUntil = now.addingTimeInterval(lockout)
-                try await Sessions.endAll(of: userID, at: now, keepingTokens: true, on: db)
-                try await Audit.append(lock, on: db, at: now)
-            }
-            try await fresh.update(on: db)
+            guard count.failed_attempts >= maxFailures else { return }
+            let locked = try await sql.update(User.schema).set("failed_attempts", to: 0)
+                .set("locked_until", to: now.addingTimeInterval(lockout))
+                .where("id", .equal, userID).where("failed_attempts", .greaterThanOrEqual, maxFailures)
+                .returning("id").all()
+            guard !locked.isEmpty else { return }
+            try await Sessions.endAll(of: userID, at: now, keepingTokens: true, on: db)
+            try await Audit.append(lock, on: db, at: now)
         }
     }
 
