@@ -38,7 +38,8 @@ struct LoneWorkingTests {
             #expect(try await managerBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": ""]).status == .unprocessableEntity)
             try await managerBrowser.post(SiteURL.visitEscalate(visit.id).path, ["step": "Phoned the worker, no answer"])
             try await managerBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": "Reached her: phone had died, she is safe"])
-            #expect(!(try await managerBrowser.get(SiteURL.home.path).body.string.contains("overdue-visits")))
+            // Acknowledged is not checked out: the alert stays, saying so, until the visit ends.
+            #expect(try await managerBrowser.get(SiteURL.home.path).body.string.contains("acknowledged, not yet known to be safe"))
             let page = try await managerBrowser.get(SiteURL.loneWorking.path).body.string
             #expect(page.contains("Phoned the worker, no answer") && page.contains("she is safe"))
             #expect(try await londonBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": "x"]).status == .notFound)
@@ -69,6 +70,69 @@ struct LoneWorkingTests {
             #expect(try await LoneWorkingAlerts.raiseOverdue(app: first, now: now.addingTimeInterval(60)) == 0, "after a restart too")
             #expect(try await AuditEvent.query(on: first.db).filter(\.$action == "lone_working.overdue").count() == 3)
             #expect(try await Audit.firstBrokenEntry(on: first.db) == nil, "one audit chain across instances")
+        }
+    }
+}
+
+@Suite("Lone working: every path of a visit, with the clock under the test's control")
+struct LoneWorkingEpisodeTests {
+    static func banner(_ browser: Browser) async throws -> String? {
+        let page = try await browser.get(SiteURL.home.path).body.string
+        guard let start = page.range(of: "id=\"overdue-visits\"") else { return nil }
+        return String(page[start.lowerBound...].prefix(800))
+    }
+
+    @Test("Overdue, acknowledged, extended by a check-in, overdue again: the second episode is a new alert; late check-out ends it")
+    func secondDeadline() async throws {
+        try await withApp { app in
+            let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app), managerBrowser = Browser(app)
+            try await browser.signIn(worker)
+            try await managerBrowser.signIn(manager)
+            try await browser.get(SiteURL.loneWorking.path)
+            try await browser.post(SiteURL.loneWorking.path, [
+                "place": "Flat, Aston", "expectedEnd": CasePage.localInput(app.clock.now().addingTimeInterval(3600))])
+            let visit = try #require(try await LoneWorkingVisit.query(on: app.db).first())
+            #expect(try await Self.banner(managerBrowser) == nil, "on time: nothing to show")
+
+            // First deadline missed. (Sessions time out after 30 idle minutes: each person signs in again.)
+            app.clock.advance(by: 3600 + 25 * 60)
+            #expect(try await LoneWorkingAlerts.raiseOverdue(app: app, now: app.clock.now()) == 1)
+            try await managerBrowser.signIn(manager)
+            try await browser.signIn(worker)
+            let first = try #require(try await Self.banner(managerBrowser))
+            let late = LoneWorkingVisit.howLate(visit.expectedEnd, now: app.clock.now())
+            #expect(late.hasPrefix("26 minutes") && first.contains("(\(late) ago)") && !first.contains("acknowledged"), "\(first)")
+            try await managerBrowser.get(SiteURL.loneWorking.path)
+            try await managerBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": "Texted her, she replied"])
+            let acknowledged = try #require(try await Self.banner(managerBrowser), "acknowledged is not safe: still shown")
+            #expect(acknowledged.contains("acknowledged, not yet known to be safe"))
+
+            // The worker checks in and moves the end on; an end years away is refused.
+            try await browser.get(SiteURL.loneWorking.path)
+            let tooFar = try await browser.post(SiteURL.visitCheckIn(visit.id).path, ["expectedEnd": "2099-01-01T10:00"])
+            #expect(tooFar.status == .unprocessableEntity && tooFar.body.string.contains("at most 12 hours ahead"))
+            #expect(try await LoneWorkingVisit.find(visit.id, on: app.db)?.expectedEnd ?? .distantFuture < app.clock.now().addingTimeInterval(13 * 3600))
+            try await browser.post(SiteURL.visitCheckIn(visit.id).path,
+                                   ["expectedEnd": CasePage.localInput(app.clock.now().addingTimeInterval(1800))])
+            #expect(try await Self.banner(managerBrowser) == nil, "back on time after the check-in")
+
+            // Second deadline missed: a new alert, not covered by the first acknowledgement.
+            app.clock.advance(by: 1800 + 10 * 60)
+            #expect(try await LoneWorkingAlerts.raiseOverdue(app: app, now: app.clock.now()) == 1)
+            try await managerBrowser.signIn(manager)
+            try await browser.signIn(worker)
+            let second = try #require(try await Self.banner(managerBrowser))
+            #expect(second.contains("minutes ago") && !second.contains("acknowledged"), "\(second)")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "lone_working.overdue").count() == 2)
+            let page = try await managerBrowser.get(SiteURL.loneWorking.path).body.string
+            #expect(page.contains("Overdue by 11 minutes") && !page.contains("Texted her"), "\(page)")
+
+            // Checked out late: the alert ends.
+            try await browser.get(SiteURL.loneWorking.path)
+            try await browser.post(SiteURL.visitCheckOut(visit.id).path)
+            #expect(try await Self.banner(managerBrowser) == nil)
         }
     }
 }

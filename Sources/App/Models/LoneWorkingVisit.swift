@@ -24,6 +24,27 @@ final class LoneWorkingVisit: Model, @unchecked Sendable {
     @OptionalField(key: "acknowledgement") var acknowledgement: String?
 
     init() {}
+
+    /// A check-in may move the end this far ahead at most: a visit pushed to 2099 would never raise its alarm.
+    static let longestExtension: TimeInterval = 12 * 3600
+
+    /// Whether an acknowledgement answers the overdue episode of this deadline: it must come after the deadline
+    /// passed. One made for an earlier deadline, before a check-in moved it on, does not.
+    static func acknowledges(_ acknowledgedAt: Date?, deadline: Date) -> Bool {
+        guard let acknowledgedAt else { return false }
+        return acknowledgedAt >= deadline
+    }
+
+    var isAcknowledged: Bool { Self.acknowledges(acknowledgedAt, deadline: expectedEnd) }
+
+    /// How long overdue, as people say it: "25 minutes", "2 hours 5 minutes".
+    static func howLate(_ deadline: Date, now: Date) -> String {
+        let minutes = max(0, Int(now.timeIntervalSince(deadline) / 60))
+        let hours = minutes / 60, rest = minutes % 60
+        func unit(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        if hours == 0 { return unit(minutes, "minute") }
+        return rest == 0 ? unit(hours, "hour") : unit(hours, "hour") + " " + unit(rest, "minute")
+    }
 }
 
 /// An escalation step taken for an overdue visit (called the worker, called the police…), sealed.

@@ -33,14 +33,14 @@ enum LoneWorkingAlerts {
         }
     }
 
-    /// Visits overdue and not yet acknowledged in a region: what managers see at the top of every page.
-    /// Plain rows: this runs on every request a manager makes.
-    static func unacknowledged(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
+    /// Visits overdue and not checked out in a region: what managers see at the top of every page, until the
+    /// worker checks out. An acknowledged visit stays, marked as such: acknowledging is not knowing the worker is
+    /// safe. Plain rows: this runs on every request a manager makes.
+    static func overdue(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
         try await (db as! any SQLDatabase).raw("""
-            SELECT u.display_name AS caseworker, v.expected_end AS expected_end
+            SELECT u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at
             FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
-            WHERE v.region_id = \(bind: regionID) AND v.checked_out_at IS NULL AND v.acknowledged_at IS NULL
-              AND v.expected_end < \(bind: now)
+            WHERE v.region_id = \(bind: regionID) AND v.checked_out_at IS NULL AND v.expected_end < \(bind: now)
             ORDER BY v.expected_end
             """).all(decoding: OverdueVisit.self)
     }
@@ -48,6 +48,11 @@ enum LoneWorkingAlerts {
     struct OverdueVisit: Decodable {
         let caseworker: String
         let expected_end: Date
+        let acknowledged_at: Date?
+
+        /// Acknowledged in this overdue episode: an acknowledgement made before the visit was extended by a check-in
+        /// belongs to the deadline it answered, and a missed second deadline is a new alert.
+        var isAcknowledged: Bool { LoneWorkingVisit.acknowledges(acknowledged_at, deadline: expected_end) }
     }
 }
 
@@ -78,10 +83,13 @@ struct LoneWorkingTimer: LifecycleHandler {
 struct OverdueVisitsMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let user = req.currentUser, user.role == .manager, let region = user.regionID {
-            let visits = try await LoneWorkingAlerts.unacknowledged(regionID: region, now: req.now, on: req.db)
+            let now = req.now
+            let visits = try await LoneWorkingAlerts.overdue(regionID: region, now: now, on: req.db)
             req.storage[OverdueVisitsKey.self] = visits.map {
-                Layout.Alert(text: "\($0.caseworker)'s visit was due to end \(AccountController.format($0.expected_end)) and has not been checked out.",
-                             href: SiteURL.loneWorking.path)
+                let late = LoneWorkingVisit.howLate($0.expected_end, now: now)
+                let text = "\($0.caseworker)'s visit was due to end \(AccountController.format($0.expected_end)) (\(late) ago) and has not been checked out"
+                return Layout.Alert(text: text + ($0.isAcknowledged ? ": acknowledged, not yet known to be safe." : "."),
+                                    href: SiteURL.loneWorking.path)
             }
         }
         return try await next.respond(to: req)

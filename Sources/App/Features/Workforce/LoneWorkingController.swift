@@ -58,11 +58,23 @@ struct LoneWorkingController {
     func checkIn(req: Request) async throws -> Response {
         struct Form: Content { var expectedEnd: String? }
         let visit = try await ownVisit(req)
-        let extended = ImportTimestamp.parse(try req.content.decode(Form.self).expectedEnd ?? "")
+        let typed = (try req.content.decode(Form.self).expectedEnd ?? "").trimmingCharacters(in: .whitespaces)
+        let extended = ImportTimestamp.parse(typed)
+        if !typed.isEmpty {
+            var errors = FieldErrors()
+            if extended == nil { errors.add("expectedEnd-\(visit.id!)", "Enter the new end as a date and time") }
+            else if extended! <= req.now { errors.add("expectedEnd-\(visit.id!)", "The new end must be later than now") }
+            else if extended!.timeIntervalSince(req.now) > LoneWorkingVisit.longestExtension {
+                errors.add("expectedEnd-\(visit.id!)", "A check-in can move the end at most 12 hours ahead")
+            }
+            if !errors.isEmpty { return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req) }
+        }
         return try await change(req, visit, "lone_working.checked_in") { db, now in
             var query = LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$lastCheckInAt, to: now)
-            // Checking in with a later end moves the deadline on (and clears a raised alarm for the new period).
-            if let extended, extended > now {
+            // Checking in with a later end moves the deadline on and clears the raised alarm: if the new deadline is
+            // missed too, the timer raises it again as a new episode, and an earlier acknowledgement (which came
+            // before the new deadline) does not cover it.
+            if let extended {
                 query = query.set(\.$expectedEnd, to: extended).set(\.$overdueRaisedAt, to: nil)
             }
             try await query.update()
@@ -161,7 +173,9 @@ struct LoneWorkingController {
                 id: visit.id!.uuidString, worker: visit.caseworker.displayName, place: try cipher.open(visit.place),
                 withWhom: try cipher.open(visit.withWhom), note: try cipher.open(visit.checkInNote),
                 expectedEnd: AccountController.format(visit.expectedEnd), overdue: visit.expectedEnd < now,
-                acknowledged: try visit.acknowledgement.map(cipher.open),
+                acknowledged: visit.isAcknowledged ? try visit.acknowledgement.map(cipher.open) : nil,
+                howLate: visit.expectedEnd < now ? LoneWorkingVisit.howLate(visit.expectedEnd, now: now) : nil,
+                extendError: errors["expectedEnd-\(visit.id!)"],
                 escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(AccountController.format($0.at)): \(try cipher.open($0.step))" },
                 own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
                 checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
@@ -187,6 +201,8 @@ struct LoneWorkingPage: Encodable {
         let expectedEnd: String
         let overdue: Bool
         let acknowledged: String?
+        let howLate: String?
+        let extendError: String?
         let escalations: [String]
         let own: Bool
         let checkInPath: String
