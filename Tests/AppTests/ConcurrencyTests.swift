@@ -145,3 +145,28 @@ struct ConcurrencyTests {
         }
     }
 }
+
+@Suite("Bodies: nobody unauthenticated makes the server hold a large one")
+struct BodyLimitTests {
+    @Test("An anonymous post to the upload route is refused at 64 KB; a signed-in manager may send more")
+    func anonymousBodiesAreSmall() async throws {
+        try await withApp { app in
+            let big = String(repeating: "x", count: 200 * 1024)
+            let browser = Browser(app)
+            try await browser.get(SiteURL.signIn.path)
+            let anonymous = try await browser.upload(SiteURL.imports.path, ["kind": "referrals"], fileField: "file",
+                                                     filename: "big.csv", content: big)
+            #expect(anonymous.status == .payloadTooLarge)
+            let signIn = try await browser.post(SiteURL.signIn.path, ["email": "x@example.org", "password": big])
+            #expect(signIn.status == .payloadTooLarge, "the sign-in form too")
+
+            let manager = try await Fixtures.account(app, role: .manager, region: "london")
+            let managerBrowser = Browser(app)
+            try await managerBrowser.signIn(manager)
+            try await managerBrowser.get(SiteURL.imports.path)
+            let upload = try await managerBrowser.upload(SiteURL.imports.path, ["kind": "referrals"], fileField: "file",
+                                                         filename: "big.csv", content: "referral_ref\n" + big)
+            #expect(upload.status == .unprocessableEntity, "read and checked: a file of one unknown layout")
+        }
+    }
+}

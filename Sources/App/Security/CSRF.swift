@@ -6,6 +6,9 @@ import Vapor
 struct CSRFMiddleware: AsyncMiddleware {
     static let field = "_csrf"
     static let anonymousCookie = "reachable_csrf"
+    /// The most a request without a session may send: the sign-in and set-up forms are a few hundred bytes, and
+    /// nobody unauthenticated may make the server hold a route's larger limit (an upload's 50 MB).
+    static let anonymousBodyLimit = 64 * 1024
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if ![.GET, .HEAD, .OPTIONS].contains(req.method), !req.url.path.hasPrefix("/api/"),
@@ -28,7 +31,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         if let origin = req.headers.first(name: .origin), origin != "null", !Self.isOwnOrigin(origin, req) {
             try await refuse(req, "foreign origin")
         }
-        _ = try await req.body.collect(max: req.route?.maxBodySize ?? req.application.routes.defaultMaxBodySize.value).get()
+        let routeLimit = req.route?.maxBodySize ?? req.application.routes.defaultMaxBodySize.value
+        let limit = req.sessionHolder == nil ? min(routeLimit, Self.anonymousBodyLimit) : routeLimit
+        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
+            throw Abort(.payloadTooLarge)
+        }
+        // Collecting stops with 413 as soon as more than `limit` bytes have arrived.
+        _ = try await req.body.collect(max: limit).get()
         let sent = (try? req.content.get(String.self, at: Self.field)) ?? ""
         if let expected = Self.expectedToken(req), SecretToken.constantTimeEquals(sent, expected) { return nil }
         if req.sessionHolder == nil, req.storage[SessionEndedKey.self] == true || req.cookies[SessionCookie.name(for: req)] != nil {
