@@ -18,6 +18,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     }
     app.settings = settings
     app.cipher = try FieldCipher.load(settings: settings, environment: app.environment, logger: app.logger)
+    AuditChainKey.use(try AuditChainKey.load(settings: settings, environment: app.environment, logger: app.logger))
     app.passwordPolicy = try PackageResources.passwordPolicy()
 
     try DatabaseSetup.use(settings.database, poolSize: settings.databasePoolSize, poolTimeout: settings.databasePoolTimeout, on: app)
@@ -65,6 +66,7 @@ func configure(_ app: Application, settings: Settings) async throws {
 
     try routes(app)
     app.lifecycle.use(LoneWorkingTimer(interval: .seconds(30)))
+    app.lifecycle.use(AuditHeadLogger(interval: .minutes(5)))
     app.walCheckpointer = WALCheckpointer()
     app.lifecycle.use(app.walCheckpointer!)
 

@@ -34,6 +34,62 @@ struct AuditTests {
         }
     }
 
+    @Test("A chain rewritten and rehashed by someone without the audit key is found; without the key it would pass")
+    func rehashedWithoutTheKey() async throws {
+        try await withApp { app in
+            let account = try await Fixtures.account(app, role: .caseworker, region: "london")
+            try await Browser(app).signIn(account)
+            try await Browser(app).signIn(account)
+            let sql = app.db as! any SQLDatabase
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change").run()
+            } else {
+                try await sql.raw("DROP TRIGGER audit_events_no_update").run()
+            }
+            // Entry 2 changed, and every hash from it on recomputed as the chain's canonical form says.
+            let events = try await AuditEvent.query(on: app.db).sort(\.$seq).all()
+            var previous = events[0].hash
+            for event in events.dropFirst() {
+                if event.seq == 2 { event.actor = "someone else" }
+                event.prevHash = previous
+                event.hash = Audit.plainHash(Audit.fields(of: event))
+                previous = event.hash
+                try await sql.update(AuditEvent.schema).set("actor", to: event.actor).set("prev_hash", to: event.prevHash)
+                    .set("hash", to: event.hash).where("seq", .equal, event.seq).run()
+            }
+            // A verifier that checks plain hashes only (what the chain was before its key) is fooled…
+            var plainPrevious = Audit.genesisHash
+            for event in try await AuditEvent.query(on: app.db).sort(\.$seq).all() {
+                let fields = Audit.fields(of: event)
+                #expect(event.prevHash == plainPrevious)
+                #expect(event.seq == 1 || Audit.plainHash(fields) == event.hash)
+                plainPrevious = event.hash
+            }
+            // …the keyed chain is not.
+            #expect(try await Audit.firstBrokenEntry(on: app.db) == 2)
+        }
+    }
+
+    @Test("A chain cut short is found given the head kept before")
+    func truncated() async throws {
+        try await withApp { app in
+            let account = try await Fixtures.account(app, role: .caseworker, region: "london")
+            try await Browser(app).signIn(account)
+            let kept = try #require(try await Audit.head(on: app.db))
+            let sql = app.db as! any SQLDatabase
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change").run()
+            } else {
+                try await sql.raw("DROP TRIGGER audit_events_no_delete").run()
+            }
+            try await sql.raw("DELETE FROM audit_events WHERE seq > \(bind: kept.seq - 2)").run()
+            #expect(try await Audit.firstBrokenEntry(on: app.db) == nil, "without the kept head, a shorter chain looks whole")
+            #expect(try await Audit.firstBrokenEntry(on: app.db, expected: kept) == kept.seq - 1)
+            #expect(try await Audit.firstBrokenEntry(on: app.db, expected: Audit.Head(seq: 1, hash: String(repeating: "f", count: 64))) == 1,
+                    "a kept head that does not match is found too")
+        }
+    }
+
     @Test("Entries record who, what, where and when, in order")
     func content() async throws {
         try await withApp { app in

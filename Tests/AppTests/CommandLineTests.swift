@@ -28,6 +28,7 @@ struct CommandLineTests {
         process.arguments = arguments
         process.currentDirectoryURL = FileManager.default.temporaryDirectory
         process.environment = ["DATABASE_URL": database, "REACHABLE_DATA_KEY": TestSettings.dataKey,
+                               "REACHABLE_AUDIT_KEY": TestSettings.auditKey,
                                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin", "LOG_LEVEL": "warning"]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -175,5 +176,70 @@ struct AuditVerifyCommandTests {
         let bad = try CommandLineTests.run(["audit", "verify"], database: database)
         #expect(bad.status != 0)
         #expect(bad.errors.contains("broken at entry 2"))
+    }
+
+    /// Runs Python's sqlite3 on the database, as someone with the file but not the audit key would.
+    static func tamper(_ path: String, _ script: String) throws {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script, path]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+    }
+
+    /// Recomputes every hash from entry 2 on, as the chain's canonical form defines it, with plain SHA-256.
+    static let rehash = """
+        import hashlib, sqlite3, sys, uuid
+        db = sqlite3.connect(sys.argv[1])
+        db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
+        db.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+        rows = db.execute("SELECT seq, at, user_id, actor, action, outcome, object_type, object_id, region, address, detail, prev_hash, hash FROM audit_events ORDER BY seq").fetchall()
+        prev = None
+        for row in rows:
+            seq = row[0]
+            if seq == 1:
+                prev = row[12]
+                continue
+            user = str(uuid.UUID(bytes=row[2])).upper() if isinstance(row[2], bytes) else (row[2] or "")
+            actor = "someone else" if seq == 2 else row[3]
+            fields = [str(seq), row[1], user, actor, row[4], row[5], row[6], row[7], row[8], row[9], row[10], prev]
+            canonical = "|".join(f"{len(f.encode())}:{f}" for f in fields)
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
+            db.execute("UPDATE audit_events SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?", (actor, prev, digest, seq))
+            prev = digest
+        db.commit()
+        """
+
+    @Test("verify finds a rewritten chain whose hashes were all recomputed without the key, and a chain cut short given its kept head")
+    func rehashedAndTruncated() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).sqlite").path
+        let database = "sqlite:" + path
+        for name in ["a", "b", "c", "d"] {
+            #expect(try CommandLineTests.run(["users", "create", "--email", "\(name)@example.org", "--role", "admin"], database: database).status == 0)
+        }
+        let good = try CommandLineTests.run(["audit", "verify"], database: database)
+        #expect(good.status == 0)
+        let head = try #require(good.output.split(separator: "\n").first { $0.hasPrefix("head ") }).dropFirst(5)
+        #expect(try CommandLineTests.run(["audit", "verify", "--expect-head", String(head)], database: database).status == 0)
+
+        // Cut short: the newest entry removed. Without the kept head the shorter chain looks whole; with it, not.
+        try Self.tamper(path, """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("DROP TRIGGER audit_events_no_delete")
+            db.execute("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)")
+            db.commit()
+            """)
+        #expect(try CommandLineTests.run(["audit", "verify"], database: database).status == 0, "a chain simply ends")
+        let cut = try CommandLineTests.run(["audit", "verify", "--expect-head", String(head)], database: database)
+        #expect(cut.status != 0)
+        #expect(cut.errors.contains("entries were removed from its end"), "\(cut.errors)")
+
+        // Rewritten and rehashed from entry 2 on: the hashes are right, but they are not sealed by the key.
+        try Self.tamper(path, Self.rehash)
+        let rehashed = try CommandLineTests.run(["audit", "verify"], database: database)
+        #expect(rehashed.status != 0)
+        #expect(rehashed.errors.contains("broken at entry 2"), "\(rehashed.errors)")
     }
 }

@@ -31,7 +31,7 @@ struct CrashTests {
         let process = Process()
         process.executableURL = CommandLineTests.binary
         process.arguments = ["import", "referrals", csv.path]
-        process.environment = ["DATABASE_URL": "sqlite:" + path, "REACHABLE_DATA_KEY": TestSettings.dataKey, "LOG_LEVEL": "error"]
+        process.environment = ["DATABASE_URL": "sqlite:" + path, "REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.auditKey, "LOG_LEVEL": "error"]
         process.standardError = FileHandle.nullDevice
         try process.run()
         try await Task.sleep(for: .milliseconds(1500))
@@ -62,7 +62,7 @@ struct CrashTests {
         let process = Process()
         process.executableURL = CommandLineTests.binary
         process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(Int.random(in: 40_001...50_000))]
-        process.environment = ["DATABASE_URL": database, "REACHABLE_DATA_KEY": TestSettings.dataKey, "LOG_LEVEL": "error"]
+        process.environment = ["DATABASE_URL": database, "REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.auditKey, "LOG_LEVEL": "error"]
         process.standardError = FileHandle.nullDevice
         try process.run()
         try await Task.sleep(for: .seconds(2))

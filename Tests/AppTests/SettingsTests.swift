@@ -36,8 +36,12 @@ struct SettingsTests {
     @Test("Production refuses development conveniences")
     func production() throws {
         let development = try Settings.load(from: [:])
-        #expect(development.productionProblems().count == 2)
-        let safe = try Settings.load(from: ["REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_BASE_URL": "https://reachable.example.org"])
+        #expect(development.productionProblems().count == 3)
+        let sameKey = try Settings.load(from: ["REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.dataKey,
+                                               "REACHABLE_BASE_URL": "https://reachable.example.org"])
+        #expect(sameKey.productionProblems() == ["REACHABLE_AUDIT_KEY is the data key: it must be another"])
+        let safe = try Settings.load(from: ["REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.auditKey,
+                                            "REACHABLE_BASE_URL": "https://reachable.example.org"])
         #expect(safe.productionProblems().isEmpty)
         #expect(safe.usesTLS)
     }

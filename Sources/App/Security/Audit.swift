@@ -49,7 +49,7 @@ enum Audit {
             for (entry, date) in chunk {
                 seq += 1
                 let at = timestamp(date)
-                let hash = hash(of: [
+                let hash = try seal([
                     String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action, entry.outcome.rawValue,
                     entry.objectType, entry.objectID, entry.region, entry.address, entry.detail, prevHash,
                 ])
@@ -67,38 +67,86 @@ enum Audit {
     static let chainLockKey: Int64 = 0x5245_4143_4841_4200 // "REACHAB"
     static let genesisHash = String(repeating: "0", count: 64)
 
-    static func hash(of event: AuditEvent) -> String {
-        hash(of: [
-            String(event.seq), event.at, event.userID?.uuidString ?? "", event.actor, event.action, event.outcome,
-            event.objectType, event.objectID, event.region, event.address, event.detail, event.prevHash,
-        ])
-    }
-
     /// The entry's fields in chain order: seq, at, user id, actor, action, outcome, object type, object id,
     /// region, address, detail, previous hash.
-    private static func hash(of fields: [String]) -> String {
-        // Each field is length-prefixed so that moving text between fields changes the hash.
-        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return Hex.lowercase(SHA256.hash(data: Data(canonical.utf8)))
+    static func fields(of event: AuditEvent) -> [String] {
+        [String(event.seq), event.at, event.userID?.uuidString ?? "", event.actor, event.action, event.outcome,
+         event.objectType, event.objectID, event.region, event.address, event.detail, event.prevHash]
+    }
+
+    /// Each field is length-prefixed so that moving text between fields changes the hash.
+    private static func canonical(_ fields: [String]) -> Data {
+        Data(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|").utf8)
+    }
+
+    /// What an entry is sealed with now: an HMAC under the audit key, which the database does not hold.
+    static func seal(_ fields: [String]) throws -> String {
+        guard let key = AuditChainKey.key else { throw Abort(.internalServerError, reason: "The audit key is not loaded") }
+        return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: canonical(fields), using: key))
+    }
+
+    /// What entries written before the audit key existed were sealed with: a plain SHA-256, which anyone can
+    /// recompute. Accepted only before the first keyed entry (`firstBrokenEntry`).
+    static func plainHash(_ fields: [String]) -> String {
+        Hex.lowercase(SHA256.hash(data: canonical(fields)))
     }
 
     static func timestamp(_ date: Date) -> String { DateFormats.auditTimestamp.string(from: date) }
 
-    /// Walks the chain in order; returns the sequence number of the first entry whose hash or link is wrong.
-    static func firstBrokenEntry(on db: any Database) async throws -> Int? {
+    /// The newest entry: its sequence number and hash, which an operator keeps outside the database so that a
+    /// chain cut short can be told from a chain that simply ends (`reachable audit verify --expect-head`).
+    struct Head: Equatable, CustomStringConvertible {
+        let seq: Int
+        let hash: String
+
+        var description: String { "\(seq):\(hash)" }
+
+        init(seq: Int, hash: String) {
+            self.seq = seq
+            self.hash = hash
+        }
+
+        /// `SEQ:HASH`, as `description` writes it.
+        init?(_ text: String) {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let seq = Int(parts[0]), parts[1].count == 64 else { return nil }
+            self.init(seq: seq, hash: String(parts[1]))
+        }
+    }
+
+    static func head(on db: any Database) async throws -> Head? {
+        try await AuditEvent.query(on: db).sort(\.$seq, .descending).first().map { Head(seq: $0.seq, hash: $0.hash) }
+    }
+
+    /// Walks the chain in order; returns the sequence number of the first entry whose seal or link is wrong.
+    ///
+    /// Entries from before the audit key may carry plain hashes; from the first keyed entry on, every entry must be
+    /// sealed by the key, and so must the newest: rewriting keyed entries (or cutting them off and rehashing what
+    /// is left in plain) without the key is found. `expected`, a head kept earlier, must still be in the chain, so
+    /// that removing the newest entries is found too.
+    static func firstBrokenEntry(on db: any Database, expected: Head? = nil) async throws -> Int? {
         var previous = genesisHash
         var expectedSeq = 1
+        var keyed = false
+        var last: AuditEvent?
         while true {
             let page = try await AuditEvent.query(on: db).filter(\.$seq >= expectedSeq).sort(\.$seq).limit(1000).all()
-            if page.isEmpty { return nil }
+            if page.isEmpty { break }
             for event in page {
-                if event.seq != expectedSeq || event.prevHash != previous || hash(of: event) != event.hash {
-                    return expectedSeq
-                }
+                let fields = fields(of: event)
+                let sealedByKey = try seal(fields) == event.hash
+                guard event.seq == expectedSeq, event.prevHash == previous,
+                      sealedByKey || (!keyed && plainHash(fields) == event.hash) else { return expectedSeq }
+                if let expected, expected.seq == event.seq, expected.hash != event.hash { return expectedSeq }
+                keyed = keyed || sealedByKey
                 previous = event.hash
                 expectedSeq += 1
+                last = event
             }
         }
+        if let last, !keyed { return last.seq }
+        if let expected, expected.seq >= expectedSeq { return expectedSeq }
+        return nil
     }
 }
 

@@ -11,6 +11,9 @@ struct Settings: Sendable {
     var dataDirectory: String
     /// Base64 of 32 random bytes; narrative fields and TOTP seeds are sealed with it (AES-GCM).
     var dataKey: String?
+    /// The key of the audit chain's HMAC (`REACHABLE_AUDIT_KEY`), kept apart from the data key and from the
+    /// database, so that someone who can write the database cannot rewrite the chain and seal it again.
+    var auditKey: String?
     /// Earlier data keys, still able to open what they sealed until `reachable keys rotate` has re-sealed it.
     var oldDataKeys: [String]
     /// Socket addresses of reverse proxies whose `X-Forwarded-For` is believed (ASVS v5.0.0-4.1.3).
@@ -69,6 +72,7 @@ struct Settings: Sendable {
             baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
             dataDirectory: value("REACHABLE_DATA_DIR") ?? "data",
             dataKey: value("REACHABLE_DATA_KEY"),
+            auditKey: value("REACHABLE_AUDIT_KEY"),
             oldDataKeys: (value("REACHABLE_OLD_DATA_KEYS") ?? "").split(separator: ",").map {
                 $0.trimmingCharacters(in: .whitespaces)
             }.filter { !$0.isEmpty },
@@ -98,6 +102,8 @@ struct Settings: Sendable {
     func productionProblems() -> [String] {
         var problems: [String] = []
         if dataKey == nil { problems.append("REACHABLE_DATA_KEY is not set") }
+        if auditKey == nil { problems.append("REACHABLE_AUDIT_KEY is not set") }
+        if auditKey != nil && auditKey == dataKey { problems.append("REACHABLE_AUDIT_KEY is the data key: it must be another") }
         if !usesTLS && trustedProxies.isEmpty {
             problems.append("REACHABLE_BASE_URL is not https:// and no REACHABLE_TRUSTED_PROXIES terminates TLS")
         }

@@ -70,12 +70,14 @@ func withInstances(env: [String: String] = [:], _ body: (Application, Applicatio
 enum TestSettings {
     /// A fixed test key: tests never touch a real key or the data folder.
     static let dataKey = Data(repeating: 7, count: 32).base64EncodedString()
+    static let auditKey = Data(repeating: 9, count: 32).base64EncodedString()
 
     static func make(database: DatabaseLocation, env: [String: String] = [:]) throws -> Settings {
         _ = TestLogging.bootstrapped
         var settings = try Settings.load(from: env)
         settings.database = database
         settings.dataKey = dataKey
+        settings.auditKey = auditKey
         settings.bcryptCost = 4
         // Tests run in parallel, each with its own database: keep every pool small.
         settings.databasePoolSize = 2
