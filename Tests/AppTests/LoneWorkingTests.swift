@@ -102,8 +102,8 @@ struct LoneWorkingEpisodeTests {
             try await managerBrowser.signIn(manager)
             try await browser.signIn(worker)
             let first = try #require(try await Self.banner(managerBrowser))
-            let late = LoneWorkingVisit.howLate(visit.expectedEnd, now: app.clock.now())
-            #expect(late.hasPrefix("26 minutes") && first.contains("(\(late) ago)") && !first.contains("acknowledged"), "\(first)")
+            // 25 minutes late, and two sign-ins of 30 seconds each (a slow machine may add a minute more).
+            #expect(["26", "27"].contains { first.contains("(\($0) minutes ago)") } && !first.contains("acknowledged"), "\(first)")
             try await managerBrowser.get(SiteURL.loneWorking.path)
             try await managerBrowser.post(SiteURL.visitAcknowledge(visit.id).path, ["note": "Texted her, she replied"])
             let acknowledged = try #require(try await Self.banner(managerBrowser), "acknowledged is not safe: still shown")
@@ -127,7 +127,7 @@ struct LoneWorkingEpisodeTests {
             #expect(second.contains("minutes ago") && !second.contains("acknowledged"), "\(second)")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "lone_working.overdue").count() == 2)
             let page = try await managerBrowser.get(SiteURL.loneWorking.path).body.string
-            #expect(page.contains("Overdue by 11 minutes") && !page.contains("Texted her"), "\(page)")
+            #expect(["11", "12"].contains { page.contains("Overdue by \($0) minutes") } && !page.contains("Texted her"))
 
             // Checked out late: the alert ends.
             try await browser.get(SiteURL.loneWorking.path)

@@ -29,7 +29,9 @@ struct ImportCommand: AsyncCommand {
             switch signature.kind {
             case "referrals":
                 let (db, reader) = app.databaseAndReader
-                summary = try await ReferralImport.run(text: text, actor: actor, now: now, db: db, reader: reader, writes: app.writes)
+                summary = try await ReferralImport.run(text: text, actor: actor, now: now, db: db, reader: reader, writes: app.writes) { rows in
+                    StandardError.print("\(rows) rows read and checked; nothing is saved until the whole file is")
+                }
             case "outreach":
                 summary = try await OutreachImport.run(text: text, actor: actor, now: now, db: app.db, writes: app.writes)
             default:

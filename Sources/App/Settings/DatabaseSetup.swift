@@ -45,17 +45,17 @@ enum DatabaseSetup {
     }
 
     /// Every command migrates a new database itself (SPEC §7).
-    static func prepare(_ app: Application) async throws {
+    static func prepare(_ app: Application, migrations: [any AsyncMigration]) async throws {
         if app.settings.database.isSQLite {
             try await applySQLitePragmas(app)
-            try await app.autoMigrate()
+            try await MigrationRunner.migrate(migrations, on: app)
         } else {
             // Several instances may start together: one migrates while the others wait on the lock.
             try await app.db.withConnection { connection in
                 let sql = connection as! any SQLDatabase
                 try await sql.raw("SELECT pg_advisory_lock(\(bind: migrationLockKey))").run()
                 do {
-                    try await app.autoMigrate()
+                    try await MigrationRunner.migrate(migrations, on: app)
                 } catch {
                     try? await sql.raw("SELECT pg_advisory_unlock(\(bind: migrationLockKey))").run()
                     throw error

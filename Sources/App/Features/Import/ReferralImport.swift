@@ -22,8 +22,11 @@ enum ReferralImport {
 
     /// `reader`, a connection other than `db`'s (on SQLite another event loop's), looks up what the database
     /// already holds for each part beside the checking; without one the writer looks it up in its transaction.
+    /// `progress`, when given, hears the rows read and checked so far after each part is handed to the writer
+    /// (the command line prints it: a long import is seen to move, and nothing is committed until the end).
     static func run(text: String, onlyRegion: String? = nil, actor: AuditEntry, now: Date, db: any Database,
-                    reader: (any Database)? = nil, writes: WriteGate) async throws -> ImportSummary {
+                    reader: (any Database)? = nil, writes: WriteGate,
+                    progress: (@Sendable (Int) -> Void)? = nil) async throws -> ImportSummary {
         let reference = try await ImportReferenceData.load(on: db)
         let context = reference.context(today: CivilDate.today(at: now), onlyRegion: onlyRegion)
         let file = try ImportFile.open(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns)
@@ -67,6 +70,7 @@ enum ReferralImport {
                     let rows = checker.accept(checked.results)
                     if checker.problems.isEmpty {
                         checker.note(layoutProblems: try await writer.write(rows, known: checked.known))
+                        progress?(checker.recordCount)
                     } else if let known = checked.known {
                         // Nothing more is written, but every line naming another region's referral is still named.
                         checker.note(layoutProblems: ReferralImportWriter.otherRegionsRefs(rows, known: known))
