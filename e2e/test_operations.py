@@ -59,8 +59,10 @@ class Instance:
         wait_until_ready(f"http://127.0.0.1:{self.port}")
 
     def kill(self):
+        assert self.process.poll() is None, f"{self.name} was still running when killed"
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
+        assert self.process.returncode == -signal.SIGKILL, f"{self.name} ended by SIGKILL, not on its own"
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -234,16 +236,23 @@ def test_two_instances_behind_nginx_survive_a_kill(postgres_database, tmp_path):
         cookies = http_sign_in(f"http://127.0.0.1:{a.port}", account["email"], account["password"], account["secret"])
         assert "Sign out" in page(f"http://127.0.0.1:{b.port}", "/cases", cookies)
 
-        status, cases = call(proxy, "GET", "/api/v1/cases?limit=1&status=open", account["token"])
-        assert status == 200 and cases["items"], "the demo manager has open cases"
-        case_id = cases["items"][0]["id"]
+        # No API request before the load: the token's first use is part of it (its rate-limit counter once raced).
+        email = account["email"].replace("'", "''")
+        case_id = psql(database, "SELECT c.id FROM cases c JOIN users u ON u.region_id = c.region_id "
+                                 f"WHERE u.email = '{email}' AND c.closed_date IS NULL LIMIT 1")
+        assert case_id, "the demo manager has open cases"
         referrals_before = int(psql(database, "SELECT count(*) FROM referrals"))
         contacts_before = int(psql(database, "SELECT count(*) FROM contacts"))
 
-        load = Load(proxy, account["token"], case_id, writers=6, per_writer=30)
+        load = Load(proxy, account["token"], case_id, writers=6, per_writer=60)
         threads = load.run()
-        time.sleep(2.0)
+        # Kill once the load is well under way, not after a fixed time it may have finished in.
+        deadline = time.time() + 60
+        while len(load.acknowledged) < 60 and time.time() < deadline:
+            time.sleep(0.02)
         killed_at = time.time()
+        acknowledged_before_kill = len(load.acknowledged)
+        assert acknowledged_before_kill < 6 * 60, "writes were still to come when the instance was killed"
         a.kill()
         time.sleep(2.0)
         during_outage = call(proxy, "GET", "/api/v1/cases?limit=1", account["token"])[0]
@@ -256,7 +265,11 @@ def test_two_instances_behind_nginx_survive_a_kill(postgres_database, tmp_path):
         assert during_outage == 200, "the survivor kept serving while the other instance was down"
         referral_keys = [k for k, kind in load.acknowledged.items() if kind == "referral"]
         contact_keys = [k for k, kind in load.acknowledged.items() if kind == "contact"]
-        assert len(load.acknowledged) == 6 * 30
+        assert len(load.acknowledged) == 6 * 60
+        # The kill came mid-load: writes were acknowledged before it and after it.
+        acknowledged_times = [t for t, s, _ in load.answers if s == 201]
+        assert any(t < killed_at for t in acknowledged_times) and any(t > killed_at for t in acknowledged_times)
+        assert acknowledged_before_kill >= 60
         # Exactly once: each acknowledged referral is in the database once, and nothing else was added.
         counts = psql(database, "SELECT referrer_organisation, count(*) FROM referrals WHERE referrer_organisation LIKE 'load-%' "
                                 "GROUP BY referrer_organisation")
@@ -297,7 +310,10 @@ def test_kill_9_during_a_burst_of_writes_on_sqlite(tmp_path):
     load_threads = [threading.Thread(target=_writer_until_refused, args=(load, n)) for n in range(6)]
     for thread in load_threads:
         thread.start()
-    time.sleep(2.5)
+    deadline = time.time() + 60
+    while len(load.acknowledged) < 50 and time.time() < deadline:
+        time.sleep(0.02)
+    assert len(load.acknowledged) < 6 * 1000, "writes were still to come when the process was killed"
     server.kill()
     for thread in load_threads:
         thread.join(timeout=30)

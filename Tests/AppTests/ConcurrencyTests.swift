@@ -103,6 +103,55 @@ struct ConcurrencyTests {
         }
     }
 
+    /// `count` browsers past the password of `account`, waiting for a code: each one's cookie headers and form token.
+    static func waitingForCode(_ account: Account, _ apps: (Application, Application), count: Int) async throws -> [(HTTPHeaders, String)] {
+        var pending: [(HTTPHeaders, String)] = []
+        for index in 0..<count {
+            let browser = Browser(index.isMultiple(of: 2) ? apps.0 : apps.1)
+            try await browser.get(SiteURL.signIn.path)
+            try await browser.post(SiteURL.signIn.path, ["email": account.email, "password": account.password])
+            try await browser.get(SiteURL.signInCode.path)
+            pending.append((Self.cookieHeaders(browser), browser.lastToken ?? ""))
+        }
+        return pending
+    }
+
+    @Test("One recovery code sent four times at the same instant signs in one session")
+    func recoveryCodeOnce() async throws {
+        try await withInstances { first, second in
+            let account = try await Fixtures.account(first, role: .manager, region: "london")
+            try await RecoveryCode(userID: account.id, codeHash: SecretToken.hash(RecoveryCodes.fold("ABCD-EFGH-IJKL-MNOP")))
+                .create(on: first.db)
+            let pending = try await Self.waitingForCode(account, (first, second), count: 4)
+            let statuses = try await Self.burst(4, (first, second)) { app, index in
+                try await app.testing().sendRequest(.POST, SiteURL.signInCode.path, headers: pending[index].0,
+                                                    body: ByteBuffer(string: Browser.encode(["code": "abcd efgh ijkl mnop", "_csrf": pending[index].1])))
+            }
+            #expect(statuses.filter { $0 == .seeOther }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .unprocessableEntity }.count == 3)
+            #expect(try await UserSession.query(on: first.db).filter(\.$user.$id == account.id).filter(\.$stage == .signedIn).count() == 1)
+        }
+    }
+
+    @Test("One Idempotency-Key sent ten times at once: one referral, ten identical answers, none 5xx")
+    func idempotencyKeyOnce() async throws {
+        try await withInstances { first, second in
+            let worker = try await Fixtures.account(first, role: .caseworker, region: "west-midlands")
+            let token = try await APITestSupport.token(first, for: worker)
+            let body = APITestSupport.json(APITestSupport.referral(firstName: "Once", lastName: "Only"))
+            let answers = ResponsesBox()
+            let statuses = try await Self.burst(10, (first, second)) { app, _ in
+                let response = try await APITestSupport.send(app, .POST, "/api/v1/referrals", token: token, json: body,
+                                                             headers: [Idempotency.header: "burst-key-1"])
+                answers.add(response.body.string)
+                return response
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            #expect(Set(answers.all).count == 1, "every answer is the first one")
+            #expect(try await Referral.query(on: first.db).filter(\.$firstName == "Once").count() == 1)
+        }
+    }
+
     @Test("One set-up link used twice at the same instant sets one password")
     func setupLinkOnce() async throws {
         try await withInstances { first, second in
@@ -144,6 +193,15 @@ struct ConcurrencyTests {
             }
         }
     }
+}
+
+/// Collects answers from concurrent tasks.
+final class ResponsesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [String] = []
+
+    func add(_ body: String) { lock.lock(); bodies.append(body); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return bodies }
 }
 
 @Suite("Bodies: nobody unauthenticated makes the server hold a large one")
