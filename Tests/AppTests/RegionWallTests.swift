@@ -259,3 +259,44 @@ struct PrivacyEdgeTests {
         }
     }
 }
+
+@Suite("A merge moves every record")
+struct MergeCompletenessTests {
+    @Test("Shares, subject-access requests, contact and safe-contact details and a legal hold move to the person kept; the other row keeps no identifiers")
+    func mergeMovesEverything() async throws {
+        try await withApp { app in
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            try await ReferralTests.record(browser, ReferralTests.form(first: "Thomas", last: "Hughes", born: "2007-11-20",
+                                                                       extra: ["contactDetails": "Kept number 0121 000"]))
+            try await ReferralTests.record(browser, ReferralTests.form(first: "Tom", last: "Hughes", born: "2007-11-20",
+                                                                       extra: ["contactDetails": "Other number 0121 999"]))
+            let keep = try #require(try await Person.query(on: app.db).filter(\.$firstName == "Thomas").first())
+            let other = try #require(try await Person.query(on: app.db).filter(\.$firstName == "Tom").first())
+            let keepID = try keep.requireID(), otherID = try other.requireID()
+            try await Person.query(on: app.db).filter(\.$id == otherID).set(\.$safeContact, to: try app.cipher.seal("Nan's landline"))
+                .set(\.$legalHold, to: true).update()
+            try await browser.get(SiteURL.person(otherID).path)
+            try await browser.post(SiteURL.personInformationSharing(otherID).path, [
+                "sharedOn": "2024-01-12", "agency": "Police", "what": "Address", "why": "Missing", "lawfulBasis": "safeguarding"])
+            try await browser.post(SiteURL.personSubjectAccess(otherID).path, ["receivedOn": "2024-01-31", "requester": "Tom"])
+            #expect(try await InformationShare.query(on: app.db).filter(\.$person.$id == otherID).count() == 1)
+
+            try await browser.get(SiteURL.personMerge(keepID).path + "?with=\(otherID.uuidString)")
+            try await browser.post(SiteURL.personMerge(keepID).path, ["other": otherID.uuidString])
+
+            #expect(try await InformationShare.query(on: app.db).filter(\.$person.$id == keepID).count() == 1)
+            #expect(try await SubjectAccessRequest.query(on: app.db).filter(\.$person.$id == keepID).count() == 1)
+            let kept = try #require(try await Person.find(keepID, on: app.db))
+            #expect(kept.legalHold, "a hold on either holds the one that remains")
+            #expect(try app.cipher.open(kept.safeContact ?? "") == "Nan's landline")
+            let details = try app.cipher.open(kept.contactDetails ?? "")
+            #expect(details.contains("Kept number") && details.contains("Other number"))
+            let gone = try #require(try await Person.find(otherID, on: app.db))
+            #expect(gone.mergedIntoID == keepID)
+            #expect(gone.firstName == Retention.anonymisedName && gone.dateOfBirth.isEmpty && gone.contactDetails == nil
+                    && gone.safeContact == nil && !gone.legalHold, "the merged-away row keeps no identifiers")
+        }
+    }
+}
