@@ -65,17 +65,38 @@ struct CrashTests {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Whether something listens on the port of 127.0.0.1.
+    static func accepts(port: Int) -> Bool {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
     @Test("SIGTERM stops the server cleanly")
     func gracefulStop() async throws {
         let database = CommandLineTests.temporarySQLite()
         #expect(try CommandLineTests.run(["migrate"], database: database).status == 0)
         let process = Process()
         process.executableURL = CommandLineTests.binary
-        process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(Int.random(in: 40_001...50_000))]
+        let port = Int.random(in: 40_001...50_000)
+        process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", String(port)]
         process.environment = ["DATABASE_URL": database, "REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.auditKey, "LOG_LEVEL": "error"]
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(for: .seconds(2))
+        // Stopped once it serves (a loaded machine may take longer than a fixed wait to start).
+        let started = Date().addingTimeInterval(30)
+        var serving = false
+        while !serving && Date() < started && process.isRunning {
+            serving = Self.accepts(port: port)
+            if !serving { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(serving, "the server started")
         process.terminate()
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }

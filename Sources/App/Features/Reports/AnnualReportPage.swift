@@ -51,84 +51,100 @@ struct AnnualReportPage: Encodable {
     let charts: [Chart]
     var picker: ReportPicker?
 
+    /// The suppression a commissioner's view takes: the plan of the year shown and of the year before
+    /// (`CommissionerSuppression`). Nil for everyone else.
+    struct Suppressions: Sendable {
+        let current: CommissionerSuppression
+        let previous: CommissionerSuppression
+    }
+
     static func make(report: AnnualReport, previous: AnnualReport?, monthly: [Double] = [], previousMonthly: [Double] = [],
-                     layout: Layout?, suppressed: Bool, app: Application, on db: (any Database)? = nil) async throws -> AnnualReportPage {
+                     layout: Layout?, suppression: Suppressions?, app: Application, on db: (any Database)? = nil) async throws -> AnnualReportPage {
         let database = db ?? app.db
         let labels = try await Labels.load(on: database)
         let regionName = report.region == "all" ? "All regions"
             : try await Region.query(on: database).filter(\.$code == report.region).first()?.name ?? report.region
         let year = FinancialYear(startYear: Int(report.period.start.prefix(4)) ?? 2000)
-        func show(_ count: Int) -> String { suppressed ? Suppression.single(count) : String(count) }
+        let cells = PublishedCells(scope: report.region, suppression: suppression)
         let r = report.referrals
-        func figure(_ label: String, _ now: Int, _ before: Int?) -> Figure {
-            Figure(label: label, value: show(now), previous: before.map(show),
-                   change: before.flatMap { suppressed && (Suppression.isSmall(now) || Suppression.isSmall($0)) ? nil : Self.change(from: $0, to: now) })
+        func figure(_ label: String, _ key: String, _ now: Int, _ before: Int?) -> Figure {
+            // A change would give away whichever of its two figures is hidden.
+            let changeShown = !cells.hides("figures", key) && !cells.hides("figures", key, previousYear: true)
+            return Figure(label: label, value: cells.show("figures", key, now),
+                          previous: before.map { cells.show("figures", key, $0, previousYear: true) },
+                          change: before.flatMap { changeShown ? Self.change(from: $0, to: now) : nil })
         }
         let p = previous
         var figures = [
-            figure("Support referrals received", r.received, p?.referrals.received),
-            figure("Met the criteria", r.metCriteria, p?.referrals.metCriteria),
-            figure("Did not meet the criteria", r.didNotMeetCriteria, p?.referrals.didNotMeetCriteria),
+            figure("Support referrals received", "received", r.received, p?.referrals.received),
+            figure("Met the criteria", "met_criteria", r.metCriteria, p?.referrals.metCriteria),
+            figure("Did not meet the criteria", "did_not_meet_criteria", r.didNotMeetCriteria, p?.referrals.didNotMeetCriteria),
         ]
         for reason in Eligibility.Reason.allCases {
-            figures.append(figure("… \(Self.reasonLabel(reason))", r.didNotMeetReasons[reason.rawValue] ?? 0,
+            figures.append(figure("… \(Self.reasonLabel(reason))", reason.rawValue, r.didNotMeetReasons[reason.rawValue] ?? 0,
                                   p?.referrals.didNotMeetReasons[reason.rawValue]))
         }
         figures += [
-            figure("Engaged (a case opened)", r.engaged, p?.referrals.engaged),
-            figure("Repeat referrals", r.repeat, p?.referrals.repeat),
-            figure("Rescue requests", report.rescue.requests, p?.rescue.requests),
-            figure("Rescues converted to support", report.rescue.convertedToSupport, p?.rescue.convertedToSupport),
+            figure("Engaged (a case opened)", "engaged", r.engaged, p?.referrals.engaged),
+            figure("Repeat referrals", "repeat", r.repeat, p?.referrals.repeat),
+            figure("Rescue requests", "rescue_requests", report.rescue.requests, p?.rescue.requests),
+            figure("Rescues converted to support", "rescue_converted", report.rescue.convertedToSupport, p?.rescue.convertedToSupport),
             Figure(label: "Median rescue response (minutes)",
                    value: report.rescue.medianResponseMinutes.map { String(format: "%.1f", $0) } ?? "none recorded",
                    previous: p.map { $0.rescue.medianResponseMinutes.map { String(format: "%.1f", $0) } ?? "none recorded" },
                    change: nil),
-            figure("Training and awareness sessions", report.outreach.sessions, p?.outreach.sessions),
-            figure("People trained or made aware", report.outreach.attendees, p?.outreach.attendees),
+            figure("Training and awareness sessions", "sessions", report.outreach.sessions, p?.outreach.sessions),
+            figure("People trained or made aware", "attendees", report.outreach.attendees, p?.outreach.attendees),
         ]
         let outcomes = report.outcomes.all.map { key, metric in
-            let hide = suppressed && (Suppression.isSmall(metric.denominator) || Suppression.isSmall(metric.numerator))
-            return Outcome(label: Self.outcomeLabel(key), numerator: hide ? Suppression.symbol : String(metric.numerator),
-                           denominator: hide ? Suppression.symbol : String(metric.denominator),
-                           percent: hide ? Suppression.symbol : metric.percent.map { String(format: "%.1f%%", $0) } ?? "no data")
+            let table = "outcome." + key
+            // A percentage gives away the numerator once the denominator is known, and the other way round.
+            let percentShown = !cells.hides(table, "numerator") && !cells.hides(table, "denominator")
+            return Outcome(label: Self.outcomeLabel(key), numerator: cells.show(table, "numerator", metric.numerator),
+                           denominator: cells.show(table, "denominator", metric.denominator),
+                           percent: percentShown ? metric.percent.map { String(format: "%.1f%%", $0) } ?? "no data" : Suppression.symbol)
         }
         let d = report.demographics
+        let received = cells.show("figures", "received", r.received)
         var charts = [
-            chart("age", "Age when referred", kind: "bar", d.age, label: { "\($0)" }, suppressed: suppressed, numericOrder: true),
-            chart("gender", "Gender", kind: "donut", d.gender, label: labels.label("gender"), suppressed: suppressed),
-            chart("referral-source", "Referral source", kind: "bar", d.referralSource, label: labels.label("referral_source"),
-                  suppressed: suppressed),
-            chart("exploitation-type", "Types of exploitation", kind: "donut", d.exploitationType,
-                  label: labels.label("exploitation_type"), suppressed: suppressed),
-            chart("local-authority", "Home local authority", kind: "bar", d.localAuthority,
-                  label: { $0 == "outside_region" ? "Outside the region" : PlaceName.fromCode($0) }, suppressed: suppressed),
-            chart("ethnicity", "Ethnicity", kind: "bar", d.ethnicity, label: labels.label("ethnicity"), suppressed: suppressed),
+            chart("age", "Age when referred", kind: "bar", d.age, table: "age", total: received, cells: cells, label: { "\($0)" },
+                  numericOrder: true),
+            chart("gender", "Gender", kind: "donut", d.gender, table: "gender", total: received, cells: cells, label: labels.label("gender")),
+            chart("referral-source", "Referral source", kind: "bar", d.referralSource, table: "referral_source", total: received,
+                  cells: cells, label: labels.label("referral_source")),
+            chart("exploitation-type", "Types of exploitation", kind: "donut", d.exploitationType, table: "exploitation_type",
+                  total: cells.show("exploitation_type", "_total", d.exploitationType.values.reduce(0, +)), cells: cells,
+                  label: labels.label("exploitation_type")),
+            chart("local-authority", "Home local authority", kind: "bar", d.localAuthority, table: "local_authority", total: received,
+                  cells: cells, label: { $0 == "outside_region" ? "Outside the region" : PlaceName.fromCode($0) }),
+            chart("ethnicity", "Ethnicity", kind: "bar", d.ethnicity, table: "ethnicity", total: received, cells: cells,
+                  label: labels.label("ethnicity")),
         ]
         if !monthly.isEmpty {
-            charts.append(lineChart(year: year, monthly: monthly, previousMonthly: previousMonthly, suppressed: suppressed))
+            charts.append(lineChart(year: year, monthly: monthly, previousMonthly: previousMonthly, total: received, cells: cells))
         }
         return AnnualReportPage(
             layout: layout, title: "Annual report \(year)", regionName: regionName, year: year.description,
             periodText: "1 April \(year.startYear) to 31 March \(year.startYear + 1)",
-            headline: headline(report, regionName: regionName, year: year, suppressed: suppressed), suppressed: suppressed,
-            figures: figures, outcomes: outcomes, cohort: show(report.outcomes.cohort), charts: charts, picker: nil)
+            headline: headline(report, regionName: regionName, year: year, cells: cells), suppressed: suppression != nil,
+            figures: figures, outcomes: outcomes, cohort: cells.show("figures", "cohort", report.outcomes.cohort), charts: charts,
+            picker: nil)
     }
 
     /// The seed report's own sentence: "we received 106 support referrals … 28 of these did not meet the criteria".
-    static func headline(_ report: AnnualReport, regionName: String, year: FinancialYear, suppressed: Bool) -> String {
+    static func headline(_ report: AnnualReport, regionName: String, year: FinancialYear, cells: PublishedCells) -> String {
         let r = report.referrals
-        func show(_ count: Int) -> String { suppressed ? Suppression.single(count) : String(count) }
-        var text = "In \(year), \(regionName) received \(show(r.received)) support referral\(r.received == 1 ? "" : "s")"
+        var text = "In \(year), \(regionName) received \(cells.show("figures", "received", r.received)) support referral\(r.received == 1 ? "" : "s")"
         if r.received > 0 {
-            text += "; \(show(r.didNotMeetCriteria)) of these did not meet the criteria for the service"
+            text += "; \(cells.show("figures", "did_not_meet_criteria", r.didNotMeetCriteria)) of these did not meet the criteria for the service"
             // The commonest reason; on a tie, the one the screening rules check first.
             let counts = Eligibility.Reason.allCases.map { ($0, r.didNotMeetReasons[$0.rawValue] ?? 0) }
             if let most = counts.map(\.1).max(), most > 0, let top = counts.first(where: { $0.1 == most }) {
                 text += ", most often because \(reasonSentence(top.0.rawValue))"
             }
         }
-        text += ". \(show(report.rescue.requests)) rescue request\(report.rescue.requests == 1 ? " was" : "s were") received"
-        text += ", and training and awareness sessions reached \(show(report.outreach.attendees)) people."
+        text += ". \(cells.show("figures", "rescue_requests", report.rescue.requests)) rescue request\(report.rescue.requests == 1 ? " was" : "s were") received"
+        text += ", and training and awareness sessions reached \(cells.show("figures", "attendees", report.outreach.attendees)) people."
         return text
     }
 
@@ -170,35 +186,53 @@ struct AnnualReportPage: Encodable {
         return "\(sign) \(abs(difference)) (\(String(format: "%.0f", Double(abs(difference)) / Double(before) * 100))%)"
     }
 
-    static func chart(_ id: String, _ title: String, kind: String, _ counts: [String: Int], label: (String) -> String,
-                      suppressed: Bool, numericOrder: Bool = false) -> Chart {
+    static func chart(_ id: String, _ title: String, kind: String, _ counts: [String: Int], table: String, total: String,
+                      cells: PublishedCells, label: (String) -> String, numericOrder: Bool = false) -> Chart {
         let keys = counts.keys.sorted { a, b in
             if numericOrder, let x = Int(a), let y = Int(b) { return x < y }
             if !numericOrder, counts[a] != counts[b] { return counts[a]! > counts[b]! }
             return a < b
         }
-        let shown: (cells: [String: String], total: String) = suppressed ? Suppression.apply(counts)
-            : (counts.mapValues(String.init), String(counts.values.reduce(0, +)))
-        let rows = keys.map { TableRow(label: label($0), value: shown.cells[$0] ?? "0") }
+        let rows = keys.map { TableRow(label: label($0), value: cells.show(table, $0, counts[$0]!)) }
         // Hidden cells are left out of the drawing: a bar's length would tell what "c" hides.
-        let drawn = keys.filter { shown.cells[$0] != Suppression.symbol }.map { (label: label($0), value: Double(counts[$0]!)) }
+        let drawn = keys.filter { !cells.hides(table, $0) }.map { (label: label($0), value: Double(counts[$0]!)) }
         return Chart(id: id, title: title, kind: kind,
                      bar: kind == "bar" ? BarChart(data: drawn) : nil,
-                     donut: kind == "donut" ? DonutChart(data: drawn) : nil, line: nil, rows: rows, total: shown.total,
+                     donut: kind == "donut" ? DonutChart(data: drawn) : nil, line: nil, rows: rows, total: total,
                      hasData: !drawn.isEmpty)
     }
 
-    static func lineChart(year: FinancialYear, monthly: [Double], previousMonthly: [Double], suppressed: Bool) -> Chart {
+    static func lineChart(year: FinancialYear, monthly: [Double], previousMonthly: [Double], total: String,
+                          cells: PublishedCells) -> Chart {
+        let keys = monthly.indices.map(CommissionerSuppression.monthKey)
+        // A line is drawn only with every month of it shown: a point's height would tell what "c" hides.
+        let hide = keys.contains { cells.hides("month", $0) }
         var series = [(name: year.description, values: monthly)]
-        if !previousMonthly.isEmpty { series.append((name: year.previous.description, values: previousMonthly)) }
-        let hide = suppressed && monthly.contains { Suppression.isSmall(Int($0)) }
-        let rows = zip(MonthlyReferralsQuery.monthLabels, monthly).map { month, value in
-            TableRow(label: month, value: suppressed ? Suppression.single(Int(value)) : String(Int(value)))
+        if !previousMonthly.isEmpty, !previousMonthly.indices.contains(where: { cells.hides("month", CommissionerSuppression.monthKey($0), previousYear: true) }) {
+            series.append((name: year.previous.description, values: previousMonthly))
         }
-        let total = Int(monthly.reduce(0, +))
+        let rows = zip(MonthlyReferralsQuery.monthLabels, zip(keys, monthly)).map { month, entry in
+            TableRow(label: month, value: cells.show("month", entry.0, Int(entry.1)))
+        }
+        let sum = Int(monthly.reduce(0, +))
         return Chart(id: "monthly", title: "Support referrals each month", kind: "line", bar: nil, donut: nil,
                      line: hide ? nil : LineChart(labels: MonthlyReferralsQuery.monthLabels, series: series),
-                     rows: rows, total: suppressed ? Suppression.single(total) : String(total), hasData: !hide && total > 0)
+                     rows: rows, total: total, hasData: !hide && sum > 0)
+    }
+}
+
+/// A page's figures as shown: the value, or "c" where the commissioners' plan hides it.
+struct PublishedCells {
+    let scope: String
+    let suppression: AnnualReportPage.Suppressions?
+
+    func hides(_ table: String, _ key: String, previousYear: Bool = false) -> Bool {
+        guard let suppression else { return false }
+        return (previousYear ? suppression.previous : suppression.current).hides(scope, table, key)
+    }
+
+    func show(_ table: String, _ key: String, _ value: Int, previousYear: Bool = false) -> String {
+        hides(table, key, previousYear: previousYear) ? Suppression.symbol : String(value)
     }
 }
 

@@ -77,8 +77,13 @@ struct ReportsController {
         let previous = try await AnnualReportQuery.run(region: region, year: year.previous, reading: req.reportReaders)
         let monthly = try await MonthlyReferralsQuery.run(region: region, year: year, on: req.db)
         let previousMonthly = try await MonthlyReferralsQuery.run(region: region, year: year.previous, on: req.db)
+        var suppression: AnnualReportPage.Suppressions?
+        if user.role == .commissioner {
+            suppression = .init(current: try await CommissionerSuppression.plan(year: year, reading: req.reportReaders, on: req.db),
+                                previous: try await CommissionerSuppression.plan(year: year.previous, reading: req.reportReaders, on: req.db))
+        }
         return try await AnnualReportPage.make(report: report, previous: previous, monthly: monthly, previousMonthly: previousMonthly,
-                                               layout: layout, suppressed: user.role == .commissioner, app: req.application,
+                                               layout: layout, suppression: suppression, app: req.application,
                                                on: req.db)
     }
 }
