@@ -49,6 +49,9 @@ enum SiteURL: Sendable {
     case subjectAccessApprovals
     case subjectAccessApprove(UUID?)
     case informationSharing
+    case referralShareRequest(UUID?)
+    case shareRequestApprove(UUID?)
+    case shareRequestRefuse(UUID?)
     case cases
     case supportCase(UUID?)
     case caseAssign(UUID?)
@@ -159,6 +162,9 @@ enum SiteURL: Sendable {
         case .subjectAccessApprovals: ["subject-access-approvals"]
         case let .subjectAccessApprove(id): ["subject-access-approvals", Self.parameter(id?.uuidString, "requestID"), "approve"]
         case .informationSharing: ["information-sharing"]
+        case let .referralShareRequest(id): ["referrals", Self.parameter(id?.uuidString, "referralID"), "share-request"]
+        case let .shareRequestApprove(id): ["share-requests", Self.parameter(id?.uuidString, "shareRequestID"), "approve"]
+        case let .shareRequestRefuse(id): ["share-requests", Self.parameter(id?.uuidString, "shareRequestID"), "refuse"]
         case .cases: ["cases"]
         case let .supportCase(id): ["cases", Self.parameter(id?.uuidString, "caseID")]
         case let .caseAssign(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "assign"]

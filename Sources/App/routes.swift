@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
     ImportsController().register(app)
     AuditLogController().register(app)
     DataProtectionController().register(app)
+    ShareRequestsController().register(app)
     CasesController().register(app)
     CaseRecordsController().register(app)
     RescuesController().register(app)

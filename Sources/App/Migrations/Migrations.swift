@@ -35,5 +35,6 @@ enum Migrations {
         RefoldNamesOfEveryScript(),
         CreateAccountApprovals(),
         AddSubjectAccessApproval(),
+        CreateShareRequests(),
     ]
 }

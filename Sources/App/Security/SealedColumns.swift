@@ -30,6 +30,7 @@ enum SealedColumns {
         (Referral.schema, "not_accepted_reason"),
         (SupportCase.schema, "closure_requested_reason"),
         (IdempotencyRecord.schema, "body"),
+        (ShareRequest.schema, "reason"),
     ]
 
     /// Re-seals every value not sealed under the current key, a batch at a time, each batch in its own

@@ -198,9 +198,27 @@ struct DataProtectionController {
                                basis: LawfulBasis(rawValue: $0.lawfulBasis)?.label ?? $0.lawfulBasis,
                                consent: $0.consentSought ? "Yes" : "No")
         }
+        // Other regions' requests to share a young person this region holds: its managers decide.
+        var requests: [SharingLogPage.Request] = []
+        if user.role == .manager {
+            let waiting = try await ShareRequest.query(on: req.db).filter(\.$holdingRegionID == (user.regionID ?? UUID()))
+                .filter(\.$decidedAt == nil).sort(\.$requestedAt).all()
+            let people = try await Person.query(on: req.db).filter(\.$id ~~ waiting.map(\.holdingPersonID)).all()
+            let regions = try await Region.query(on: req.db).all()
+            requests = try waiting.map { request in
+                let person = people.first { $0.id == request.holdingPersonID }
+                return SharingLogPage.Request(
+                    name: person.map { "\($0.firstName) \($0.lastName), born \($0.dateOfBirth)" } ?? "",
+                    personPath: SiteURL.person(request.holdingPersonID).path,
+                    askedBy: regions.first { $0.id == request.askingRegionID }?.name ?? "Another region",
+                    reason: try cipher.open(request.reason), asked: DateFormats.display.string(from: request.requestedAt),
+                    approvePath: SiteURL.shareRequestApprove(request.id).path, refusePath: SiteURL.shareRequestRefuse(request.id).path)
+            }
+        }
         try await req.audit("information_sharing.viewed", objectType: "information_sharing", region: user.regionCode ?? "")
         return try await req.view.render("people/information-sharing", SharingLogPage(layout: req.layout(title: "Information sharing"),
-                                                                                     rows: rows, hasRows: !rows.isEmpty))
+                                                                                     rows: rows, hasRows: !rows.isEmpty,
+                                                                                     requests: requests, hasRequests: !requests.isEmpty))
     }
 
     func recordShare(req: Request) async throws -> Response {
@@ -308,7 +326,20 @@ struct SharingLogPage: Encodable {
         let consent: String
     }
 
+    /// Another region asks to share a young person this region holds.
+    struct Request: Encodable {
+        let name: String
+        let personPath: String
+        let askedBy: String
+        let reason: String
+        let asked: String
+        let approvePath: String
+        let refusePath: String
+    }
+
     let layout: Layout
     let rows: [Row]
     let hasRows: Bool
+    let requests: [Request]
+    let hasRequests: Bool
 }

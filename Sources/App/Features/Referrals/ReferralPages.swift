@@ -110,6 +110,9 @@ struct ReferralPage: Encodable {
     let hasDuplicates: Bool
     /// Another region holds a young person of exactly this name and date of birth: said, never shown.
     let heldElsewhere: Bool
+    /// Where this referral's requests to share stand, and where to ask.
+    let shareRequests: [String]
+    let shareRequestPath: String
     let canScreen: Bool
     let acceptPath: String
     let declinePath: String
@@ -199,7 +202,17 @@ struct ReferralPage: Encodable {
             isAwaiting: referral.status == .awaitingScreening, eligible: referral.eligible, reasons: reasons,
             isRepeat: referral.isRepeat, details: details,
             concerns: try referral.concerns.map(req.application.cipher.open), duplicates: duplicates,
-            hasDuplicates: !duplicates.isEmpty, heldElsewhere: heldElsewhere, canScreen: scope.canWrite && scope.contains(regionID: referral.$region.id),
+            hasDuplicates: !duplicates.isEmpty, heldElsewhere: heldElsewhere,
+            shareRequests: try await ShareRequest.query(on: req.db).filter(\.$referral.$id == referral.id!)
+                .sort(\.$requestedAt).all().map { request in
+                    let asked = "Asked on \(DateFormats.display.string(from: request.requestedAt))"
+                    switch request.outcome {
+                    case .approved?: return asked + ": agreed. The young person's details are now shared with your region."
+                    case .refused?: return asked + ": refused by the other region's manager."
+                    case nil: return asked + ": waiting for the other region's manager."
+                    }
+                },
+            shareRequestPath: SiteURL.referralShareRequest(referral.id).path, canScreen: scope.canWrite && scope.contains(regionID: referral.$region.id),
             acceptPath: SiteURL.referralAccept(referral.id).path, declinePath: SiteURL.referralDecline(referral.id).path,
             caseworkers: caseworkers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == me.id) },
             signposting: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]
