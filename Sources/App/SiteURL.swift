@@ -48,6 +48,7 @@ enum SiteURL: Sendable {
     case subjectAccessComplete(UUID?)
     case subjectAccessApprovals
     case subjectAccessApprove(UUID?)
+    case subjectAccessSeparate(UUID?)
     case informationSharing
     case referralShareRequest(UUID?)
     case shareRequestApprove(UUID?)
@@ -161,6 +162,7 @@ enum SiteURL: Sendable {
         case let .subjectAccessComplete(id): ["subject-access", Self.parameter(id?.uuidString, "requestID"), "complete"]
         case .subjectAccessApprovals: ["subject-access-approvals"]
         case let .subjectAccessApprove(id): ["subject-access-approvals", Self.parameter(id?.uuidString, "requestID"), "approve"]
+        case let .subjectAccessSeparate(id): ["subject-access-approvals", Self.parameter(id?.uuidString, "requestID"), "separate"]
         case .informationSharing: ["information-sharing"]
         case let .referralShareRequest(id): ["referrals", Self.parameter(id?.uuidString, "referralID"), "share-request"]
         case let .shareRequestApprove(id): ["share-requests", Self.parameter(id?.uuidString, "shareRequestID"), "approve"]

@@ -11,10 +11,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         self == .caseworker || self == .manager
     }
 
-    /// Roles that read young people's records (SPEC §1): an account given one of them by an admin needs a second
-    /// person's confirmation, since admins themselves may see no case content.
+    /// Roles that read young people's records (SPEC §1).
     public var readsCaseContent: Bool {
         self == .caseworker || self == .manager || self == .nationalLead
+    }
+
+    /// Roles an admin may not grant alone: those that read case content, and admin itself, which can confirm such
+    /// grants (an admin who made a second admin of their own would otherwise confirm their own requests).
+    public var needsSecondPersonToGrant: Bool {
+        readsCaseContent || self == .admin
     }
 
     public var label: String {

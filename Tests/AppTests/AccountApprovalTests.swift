@@ -37,6 +37,13 @@ struct AccountApprovalTests {
             #expect(try await browser.post(SiteURL.adminApprovalRefuse(approval.id).path).status == .forbidden)
             #expect(try await SetupLink.query(on: app.db).count() == 0)
 
+            // Nor a second admin of their own, who could then confirm their requests.
+            try await browser.get(SiteURL.adminUserNew.path)
+            let secondAdmin = try await browser.post(SiteURL.adminUserNew.path,
+                                                     ["email": "puppet.admin@example.org", "name": "Puppet Admin", "role": "admin", "region": ""])
+            #expect(!secondAdmin.body.string.contains("/set-up/"))
+            #expect(try await SetupLink.query(on: app.db).count() == 0)
+
             // A commissioner's account (no case content) gets its link at once; turning it into a caseworker waits.
             try await browser.get(SiteURL.adminUserNew.path)
             let commissioner = try await browser.post(SiteURL.adminUserNew.path,
@@ -61,7 +68,7 @@ struct AccountApprovalTests {
             #expect(confirmed.body.string.contains("/set-up/"))
             #expect(try await SetupLink.query(on: app.db).filter(\.$usedAt == nil).count() == 2, "the commissioner's and this one")
             let actions = try await Fixtures.auditActions(app)
-            #expect(actions.filter { $0 == "user.approval_requested" }.count == 2)
+            #expect(actions.filter { $0 == "user.approval_requested" }.count == 3)
             #expect(actions.contains("user.approval_confirmed") && actions.contains("user.approval_refused"))
         }
     }

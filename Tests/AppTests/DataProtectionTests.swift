@@ -165,3 +165,46 @@ struct SubjectAccessCompletenessTests {
         }
     }
 }
+
+@Suite("Subject access: the approval follows what the export holds")
+struct SubjectAccessApprovalTests {
+    @Test("A request opened for a region-only record, then merged into one matching another region's child, waits for the national lead again")
+    func mergeAfterOpening() async throws {
+        try await withApp { app in
+            let (gm, _) = try await RegionWallTests.greaterManchesterCase(app)
+            let manager = try await Fixtures.account(app, role: .manager, region: "london")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            // K: London's record with the Greater Manchester child's name and date of birth; Y: a London-only child.
+            try await ReferralTests.record(browser, ReferralTests.form(first: "Mia", last: "Roberts", born: "2008-06-01",
+                                                                       received: "2024-06-01", home: "camden"))
+            try await ReferralTests.record(browser, ReferralTests.form(first: "Quentin", last: "Marsh", born: "2011-01-01",
+                                                                       received: "2024-06-02", home: "camden"))
+            let k = try #require(try await Person.query(on: app.db).filter(\.$firstName == "Mia").filter(\.$id != gm.$person.id).first())
+            let y = try #require(try await Person.query(on: app.db).filter(\.$firstName == "Quentin").first())
+            try await browser.get(SiteURL.person(y.id).path)
+            let opened = try await browser.post(SiteURL.personSubjectAccess(y.id).path, ["receivedOn": "2024-06-03", "requester": "Quentin"])
+            let documentPath = try #require(opened.location)
+            let request = try #require(try await SubjectAccessRequest.query(on: app.db).first())
+            #expect(try await browser.get(SiteURL.subjectAccessJSON(request.id).path).status == .ok, "London's records only: no approval")
+
+            try await browser.get(SiteURL.personMerge(k.id).path + "?with=\(y.id!.uuidString)")
+            try await browser.post(SiteURL.personMerge(k.id).path, ["other": y.id!.uuidString])
+            #expect(try await SubjectAccessRequest.find(request.id, on: app.db)?.$person.id == k.id, "the request followed the merge")
+            #expect(try await browser.get(SiteURL.subjectAccessJSON(request.id).path).status == .conflict,
+                    "Greater Manchester's records are in it now: a national lead must approve first")
+            #expect(try await browser.get(documentPath).body.string.contains("id=\"awaiting-approval\""))
+
+            // The national lead sees who and what, and judges Greater Manchester's record to be someone else's.
+            let lead = try await Fixtures.account(app, role: .nationalLead)
+            let leadBrowser = Browser(app)
+            try await leadBrowser.signIn(lead)
+            let page = try await leadBrowser.get(SiteURL.subjectAccessApprovals.path).body.string
+            #expect(page.contains("Mia Roberts") && page.contains("Greater Manchester: Mia Roberts, referred 2024-05-01"))
+            try await leadBrowser.post(SiteURL.subjectAccessSeparate(request.id).path)
+            let json = try await browser.get(SiteURL.subjectAccessJSON(request.id).path)
+            #expect(json.status == .ok)
+            #expect(!json.body.string.contains("GM-1") && !json.body.string.contains("Greater Manchester"))
+        }
+    }
+}

@@ -221,6 +221,16 @@ struct PrivacyEdgeTests {
             let response = try await browser.post(SiteURL.signIn.path, ["_csrf": "", "email": "a@example.org", "password": "x"],
                                                   withToken: false)
             #expect(response.status == .forbidden)
+            // A value of the attacker's choosing, planted in the cookie and sent in the form, is not a token.
+            let forged = String(repeating: "A", count: 43)
+            browser.setCookie(CSRFMiddleware.anonymousCookie, forged)
+            let planted = try await browser.post(SiteURL.signIn.path, ["_csrf": forged, "email": "a@example.org", "password": "x"],
+                                                 withToken: false)
+            #expect(planted.status == .forbidden)
+            let signed = String(repeating: "A", count: 43) + ".forged-signature"
+            browser.setCookie(CSRFMiddleware.anonymousCookie, signed)
+            #expect(try await browser.post(SiteURL.signIn.path, ["_csrf": signed, "email": "a@example.org", "password": "x"],
+                                           withToken: false).status == .forbidden)
         }
     }
 

@@ -36,5 +36,6 @@ enum Migrations {
         CreateAccountApprovals(),
         AddSubjectAccessApproval(),
         CreateShareRequests(),
+        AddSubjectAccessSeparateRecords(),
     ]
 }

@@ -19,6 +19,8 @@ final class SubjectAccessRequest: Model, @unchecked Sendable {
     @Field(key: "other_regions") var otherRegions: String
     @OptionalField(key: "approved_by_id") var approvedByID: UUID?
     @OptionalField(key: "approved_at") var approvedAt: Date?
+    /// A national lead judged the other regions' records of the same name and date of birth to be someone else's.
+    @Field(key: "separate_records_excluded") var separateRecordsExcluded: Bool
 
     init() {}
 

@@ -1,3 +1,4 @@
+import Crypto
 import Vapor
 
 /// Cross-site request forgery defence for every state-changing form (ASVS v5.0.0-3.5.1-3.5.3): the browser must
@@ -64,9 +65,30 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     private static func expectedToken(_ req: Request) -> String? {
         if let holder = req.sessionHolder { return holder.csrfToken }
-        // Only a token this server could have made: an empty or short cookie matched an empty form field.
-        guard let cookie = req.cookies[anonymousCookie]?.string, cookie.count >= 32 else { return nil }
+        // Only a token this server made: an empty cookie matched an empty form field, and a value of the attacker's
+        // choosing, planted in both the cookie and the form, matched itself.
+        guard let cookie = req.cookies[anonymousCookie]?.string, AnonymousToken.isGenuine(cookie, req: req) else { return nil }
         return cookie
+    }
+}
+
+/// The pre-session token: random, and signed with a key derived from the data key (HMAC-SHA256), so that only
+/// tokens this service made are accepted.
+enum AnonymousToken {
+    static func make(req: Request) -> String {
+        let random = SecretToken.make()
+        return random + "." + signature(of: random, req: req)
+    }
+
+    static func isGenuine(_ token: String, req: Request) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count >= 32 else { return false }
+        return SecretToken.constantTimeEquals(String(parts[1]), signature(of: String(parts[0]), req: req))
+    }
+
+    private static func signature(of random: String, req: Request) -> String {
+        let key = req.application.cipher.derivedKey(for: "reachable pre-session csrf")
+        return SecretToken.base64URL(Array(HMAC<SHA256>.authenticationCode(for: Data(random.utf8), using: key)))
     }
 }
 
@@ -76,9 +98,9 @@ extension Request {
     /// The token to put in this page's forms.
     var csrfToken: String {
         if let holder = sessionHolder { return holder.csrfToken }
-        if let existing = cookies[CSRFMiddleware.anonymousCookie]?.string, existing.count >= 32 { return existing }
+        if let existing = cookies[CSRFMiddleware.anonymousCookie]?.string, AnonymousToken.isGenuine(existing, req: self) { return existing }
         if let fresh = storage[FreshAnonymousToken.self] { return fresh }
-        let fresh = SecretToken.make()
+        let fresh = AnonymousToken.make(req: self)
         storage[FreshAnonymousToken.self] = fresh
         return fresh
     }

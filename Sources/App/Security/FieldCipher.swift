@@ -27,6 +27,12 @@ struct FieldCipher: Sendable {
     /// The id of the key that seals new values.
     var currentKeyID: String { currentID }
 
+    /// A key for another purpose (`purpose` names it), derived from the current data key with HKDF, so that one
+    /// secret in the environment serves both and neither reveals the other.
+    func derivedKey(for purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: keys[currentID]!), info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
     func seal(_ plaintext: String) throws -> String {
         let box = try AES.GCM.seal(Data(plaintext.utf8), using: SymmetricKey(data: keys[currentID]!))
         guard let combined = box.combined else { throw Abort(.internalServerError, reason: "AES-GCM sealing failed") }

@@ -43,7 +43,7 @@ struct UsersAdminController {
         let settings = req.application.settings
         let now = req.now
         let me = try req.requireUser()
-        let needsSecondPerson = checked.role?.readsCaseContent == true
+        let needsSecondPerson = checked.role?.needsSecondPersonToGrant == true
         let (user, link) = try await req.write { db -> (User, String?) in
             let user = try await UserForm.create(checked, actor: actor, at: now, on: db)
             let userID = try user.requireID()
@@ -99,8 +99,9 @@ struct UsersAdminController {
             return try await req.view.render("admin/user", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let userID = try user.requireID()
-        if checked.role!.readsCaseContent {
-            // A role that reads case content, or the same role in another region: a second person confirms it.
+        if checked.role!.needsSecondPersonToGrant {
+            // A role that reads case content (or an admin, who can confirm such roles), or the same role in another
+            // region: a second person confirms it.
             let me = try req.requireUser()
             let now = req.now
             let entry = Self.approvalEntry(req, userID: userID, "role \(checked.role!.rawValue) \(checked.regionCode ?? "-")")
@@ -145,7 +146,7 @@ struct UsersAdminController {
         let settings = req.application.settings
         let now = req.now
         let me = try req.requireUser()
-        let needsSecondPerson = user.role.readsCaseContent
+        let needsSecondPerson = user.role.needsSecondPersonToGrant
         let approvalEntry = Self.approvalEntry(req, userID: userID, "set-up link after a sign-in reset")
         let link: String? = try await req.write { db in
             try await User.query(on: db).filter(\.$id == userID)

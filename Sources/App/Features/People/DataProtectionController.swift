@@ -13,6 +13,7 @@ struct DataProtectionController {
         routes.on(.POST, .subjectAccessComplete(nil), access: .roles([.manager]), use: complete)
         routes.on(.GET, .subjectAccessApprovals, access: .roles([.nationalLead]), use: approvals)
         routes.on(.POST, .subjectAccessApprove(nil), access: .roles([.nationalLead]), use: approve)
+        routes.on(.POST, .subjectAccessSeparate(nil), access: .roles([.nationalLead]), use: separate)
         routes.on(.GET, .informationSharing, access: .roles(ReferralsController.writers), use: sharingLog)
         routes.on(.POST, .personInformationSharing(nil), access: .roles(ReferralsController.writers), use: recordShare)
     }
@@ -51,10 +52,7 @@ struct DataProtectionController {
         let now = req.now
         // Everything held is the organisation's: when another region holds records of this young person, the
         // export includes them, and a national lead approves it first (SPEC §1, §2.9).
-        let records = try await SubjectAccessExport.records(of: try person.requireID(), on: req.db)
-        let elsewhere = try await SubjectAccessExport.regions(of: records, on: req.db).subtracting([user.regionID!])
-        let otherRegions = try await Region.query(on: req.db).filter(\.$id ~~ elsewhere).sort(\.$name).all()
-            .map(\.name).joined(separator: ", ")
+        let otherRegions = try await Self.otherRegions(of: try person.requireID(), separate: true, askedBy: user.regionID!, on: req.db)
         let request = SubjectAccessRequest()
         request.id = UUID()
         request.$person.id = try person.requireID()
@@ -64,6 +62,7 @@ struct DataProtectionController {
         request.requester = sealed
         request.requestedByID = user.id
         request.otherRegions = otherRegions
+        request.separateRecordsExcluded = false
         let entry = req.auditEntry("subject_access.opened", objectType: "person", objectID: person.id!.uuidString,
                                    region: user.regionCode ?? "",
                                    detail: "due \(request.dueOn)" + (otherRegions.isEmpty ? "" : "; includes records of \(otherRegions): awaiting a national lead's approval"))
@@ -75,7 +74,7 @@ struct DataProtectionController {
     }
 
     func document(req: Request) async throws -> View {
-        let request = try await ownRequest(req)
+        let request = try await checkedAgain(try await ownRequest(req), req: req)
         if request.awaitsApproval {
             return try await req.view.render("people/subject-access-waiting", SubjectAccessWaitingPage(
                 layout: req.layout(title: "Subject access: awaiting approval"), otherRegions: request.otherRegions,
@@ -102,7 +101,7 @@ struct DataProtectionController {
     }
 
     func json(req: Request) async throws -> Response {
-        let request = try await ownRequest(req)
+        let request = try await checkedAgain(try await ownRequest(req), req: req)
         guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
         let export = try await export(of: request, req: req)
         try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
@@ -117,7 +116,7 @@ struct DataProtectionController {
     }
 
     func complete(req: Request) async throws -> Response {
-        let request = try await ownRequest(req)
+        let request = try await checkedAgain(try await ownRequest(req), req: req)
         guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
         let today = CivilDate.today(at: req.now).description
         let entry = req.auditEntry("subject_access.completed", objectType: "person", objectID: request.$person.id.uuidString)
@@ -143,6 +142,43 @@ struct DataProtectionController {
         return request
     }
 
+    /// The other regions (names, sorted, comma-separated) holding records an export of this person would include.
+    static func otherRegions(of personID: UUID, separate: Bool, askedBy regionID: UUID, on db: any Database) async throws -> String {
+        let records = try await SubjectAccessExport.records(of: personID, separate: separate, on: db)
+        let elsewhere = try await SubjectAccessExport.regions(of: records, on: db).subtracting([regionID])
+        return try await Region.query(on: db).filter(\.$id ~~ elsewhere).sort(\.$name).all().map(\.name).joined(separator: ", ")
+    }
+
+    /// The export is built afresh at every download, so what it covers is checked afresh too: records may have
+    /// joined the person since the request was opened or approved (a merge, an agreed share). Regions not covered
+    /// by an approval send it back to a national lead.
+    private func checkedAgain(_ request: SubjectAccessRequest, req: Request) async throws -> SubjectAccessRequest {
+        let now = try await Self.otherRegions(of: request.$person.id, separate: !request.separateRecordsExcluded,
+                                              askedBy: request.$region.id, on: req.db)
+        let needed = now.isEmpty ? Set<String>() : Set(now.components(separatedBy: ", "))
+        let approved = request.approvedAt == nil ? Set<String>() : Set(request.otherRegions.components(separatedBy: ", "))
+        if needed.isSubset(of: approved) && (request.approvedAt != nil || request.otherRegions.isEmpty) { return request }
+        if request.approvedAt == nil && request.otherRegions == now { return request } // already waiting for exactly this
+        return try await awaitApproval(request, otherRegions: now, req: req)
+    }
+
+    private func awaitApproval(_ request: SubjectAccessRequest, otherRegions: String, req: Request) async throws -> SubjectAccessRequest {
+        let id = try request.requireID()
+        let now = req.now
+        let entry = req.auditEntry("subject_access.approval_needed", objectType: "person", objectID: request.$person.id.uuidString,
+                                   detail: otherRegions.isEmpty ? "the export now holds this region's records only"
+                                       : "the export now includes records of \(otherRegions)")
+        try await req.write { db in
+            try await SubjectAccessRequest.query(on: db).filter(\.$id == id).set(\.$otherRegions, to: otherRegions)
+                .set(\.$approvedAt, to: nil).set(\.$approvedByID, to: nil).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        request.otherRegions = otherRegions
+        request.approvedAt = nil
+        request.approvedByID = nil
+        return request
+    }
+
     /// The export of a request's person, which spans every region.
     private func export(of request: SubjectAccessRequest, req: Request) async throws -> SubjectAccessExport {
         try await SubjectAccessExport.build(personID: request.$person.id, request: request, app: req.application, on: req.db)
@@ -152,10 +188,21 @@ struct DataProtectionController {
 
     func approvals(req: Request) async throws -> View {
         let waiting = try await SubjectAccessRequest.query(on: req.db).filter(\.$otherRegions != "")
-            .filter(\.$approvedAt == nil).filter(\.$completedOn == nil).with(\.$region).sort(\.$dueOn).all()
-        let rows = waiting.map {
-            SubjectAccessApprovalsPage.Row(region: $0.region.name, otherRegions: $0.otherRegions, received: $0.receivedOn,
-                                           due: $0.dueOn, approvePath: SiteURL.subjectAccessApprove($0.id).path)
+            .filter(\.$approvedAt == nil).filter(\.$completedOn == nil).with(\.$region).with(\.$person).sort(\.$dueOn).all()
+        let askers = try await User.query(on: req.db).filter(\.$id ~~ waiting.map(\.requestedByID)).all()
+        var rows: [SubjectAccessApprovalsPage.Row] = []
+        for request in waiting {
+            // What the national lead judges by: the young person, and each record the export would take in.
+            let records = try await SubjectAccessExport.records(of: request.$person.id, separate: !request.separateRecordsExcluded, on: req.db)
+            let referrals = try await Referral.query(on: req.db).filter(\.$person.$id ~~ records)
+                .filter(\.$region.$id != request.$region.id).with(\.$region).sort(\.$receivedDate).all()
+            rows.append(SubjectAccessApprovalsPage.Row(
+                name: "\(request.person.firstName) \(request.person.lastName)", dateOfBirth: request.person.dateOfBirth,
+                region: request.region.name, askedBy: askers.first { $0.id == request.requestedByID }?.displayName ?? "",
+                otherRegions: request.otherRegions,
+                elsewhere: referrals.map { "\($0.region.name): \($0.firstName) \($0.lastName), referred \($0.receivedDate) from \(PlaceName.fromCode($0.homeLocalAuthority))" },
+                received: request.receivedOn, due: request.dueOn, approvePath: SiteURL.subjectAccessApprove(request.id).path,
+                separatePath: request.separateRecordsExcluded ? nil : SiteURL.subjectAccessSeparate(request.id).path))
         }
         return try await req.view.render("people/subject-access-approvals", SubjectAccessApprovalsPage(
             layout: req.layout(title: "Subject access approvals"), rows: rows, hasRows: !rows.isEmpty))
@@ -179,6 +226,30 @@ struct DataProtectionController {
         try await req.write { db in
             try await SubjectAccessRequest.query(on: db).filter(\.$id == id).filter(\.$approvedAt == nil)
                 .set(\.$approvedAt, to: now).set(\.$approvedByID, to: user.id).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.subjectAccessApprovals.path)
+    }
+
+    /// The national lead judges the other regions' records of the same name and date of birth to be another young
+    /// person's: the export leaves them out (and asks again if the person's own records reach another region).
+    func separate(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("requestID", as: UUID.self),
+              let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id).with(\.$region).first() else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "subject_access",
+                                objectID: req.parameters.get("requestID") ?? "")
+            throw Abort(.notFound)
+        }
+        guard request.awaitsApproval, !request.separateRecordsExcluded else {
+            throw Abort(.conflict, reason: "This export is not waiting, or already leaves those records out.")
+        }
+        let remaining = try await Self.otherRegions(of: request.$person.id, separate: false, askedBy: request.$region.id, on: req.db)
+        let entry = req.auditEntry("subject_access.separate_records", objectType: "person", objectID: request.$person.id.uuidString,
+                                   region: request.region.code, detail: "another young person's records, left out of the export")
+        let now = req.now
+        try await req.write { db in
+            try await SubjectAccessRequest.query(on: db).filter(\.$id == id).set(\.$separateRecordsExcluded, to: true)
+                .set(\.$otherRegions, to: remaining).update()
             try await Audit.append(entry, on: db, at: now)
         }
         return req.redirect(to: SiteURL.subjectAccessApprovals.path)
@@ -302,11 +373,17 @@ struct SubjectAccessWaitingPage: Encodable {
 
 struct SubjectAccessApprovalsPage: Encodable {
     struct Row: Encodable {
+        let name: String
+        let dateOfBirth: String
         let region: String
+        let askedBy: String
         let otherRegions: String
+        /// The other regions' referrals the export would take in.
+        let elsewhere: [String]
         let received: String
         let due: String
         let approvePath: String
+        let separatePath: String?
     }
 
     let layout: Layout

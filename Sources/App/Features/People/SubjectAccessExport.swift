@@ -170,9 +170,10 @@ struct SubjectAccessExport: Content {
     let informationShared: [SharePart]
 
     /// The person and every record of the same folded name and date of birth, anywhere: who the export covers.
-    static func records(of personID: UUID, on db: any Database) async throws -> [UUID] {
+    /// Without `separate` (a national lead judged those to be someone else), the person alone.
+    static func records(of personID: UUID, separate: Bool = true, on db: any Database) async throws -> [UUID] {
         guard let person = try await Person.find(personID, on: db) else { throw Abort(.notFound) }
-        guard !person.foldedFirst.isEmpty || !person.foldedLast.isEmpty else { return [personID] }
+        guard separate, !person.foldedFirst.isEmpty || !person.foldedLast.isEmpty else { return [personID] }
         let same = try await Person.query(on: db).filter(\.$foldedFirst == person.foldedFirst)
             .filter(\.$foldedLast == person.foldedLast).filter(\.$dateOfBirth == person.dateOfBirth)
             .filter(\.$mergedIntoID == nil).all(\.$id)
@@ -188,7 +189,7 @@ struct SubjectAccessExport: Content {
     static func build(personID: UUID, request: SubjectAccessRequest, app: Application, on db: any Database) async throws -> SubjectAccessExport {
         let cipher = app.cipher
         func open(_ sealed: String?) throws -> String? { try sealed.flatMap { $0.isEmpty ? nil : try cipher.open($0) } }
-        let ids = try await records(of: personID, on: db)
+        let ids = try await records(of: personID, separate: !request.separateRecordsExcluded, on: db)
         let people = try await Person.query(on: db).filter(\.$id ~~ ids).with(\.$aliases).all()
         guard let person = people.first(where: { $0.id == personID }) else { throw Abort(.notFound) }
         func part(_ person: Person) throws -> PersonPart {
