@@ -211,7 +211,7 @@ enum SiteURL: Sendable {
         case .apiDocument: ["api", "openapi.json"]
         case .apiReferrals: ["api", "v1", "referrals"]
         case let .apiReferral(id): ["api", "v1", "referrals", Self.parameter(id?.uuidString, "referralID")]
-        case .apiPeople: ["api", "v1", "people"]
+        case .apiPeople: ["api", "v1", "people", "search"]
         case .apiCases: ["api", "v1", "cases"]
         case let .apiCase(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID")]
         case let .apiCaseContacts(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID"), "contacts"]

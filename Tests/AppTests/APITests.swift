@@ -213,19 +213,19 @@ struct APITests {
             // The same person (names folded), and a near match: day and month of birth swapped.
             _ = try await API.send(app, .POST, SiteURL.apiReferrals.path, token: token,
                                    json: API.json(API.referral(firstName: "Jordan", lastName: "Smith", dateOfBirth: "2008-03-04")))
-            let found = try API.object(try await API.send(app, .GET, SiteURL.apiPeople.path + "?name=jordan%20SMITH&dateOfBirth=2008-02-29", token: token))
+            let found = try API.object(try await API.send(app, .POST, SiteURL.apiPeople.path, token: token, json: API.json(["name": "jordan SMITH", "dateOfBirth": "2008-02-29"])))
             let people = try #require(found["items"] as? [[String: Any]])
             #expect(people.count == 1)
             #expect(people.first?["match"] as? String == "same")
-            let near = try API.object(try await API.send(app, .GET, SiteURL.apiPeople.path + "?name=Jordan%20Smith&dateOfBirth=2008-04-03", token: token))
+            let near = try API.object(try await API.send(app, .POST, SiteURL.apiPeople.path, token: token, json: API.json(["name": "Jordan Smith", "dateOfBirth": "2008-04-03"])))
             let nearPeople = try #require(near["items"] as? [[String: Any]])
             #expect(nearPeople.contains { $0["possibleDuplicate"] as? Bool == true && $0["nearMatch"] as? String == "transposed_date_of_birth" })
-            let missing = try await API.send(app, .GET, SiteURL.apiPeople.path + "?name=Jordan", token: token)
+            let missing = try await API.send(app, .POST, SiteURL.apiPeople.path, token: token, json: API.json(["name": "Jordan"]))
             #expect(missing.status == .unprocessableEntity)
 
             let elsewhere = try await Fixtures.account(app, role: .caseworker, region: "london")
             let londonToken = try await API.token(app, for: elsewhere)
-            let hidden = try API.object(try await API.send(app, .GET, SiteURL.apiPeople.path + "?name=Jordan%20Smith&dateOfBirth=2008-02-29", token: londonToken))
+            let hidden = try API.object(try await API.send(app, .POST, SiteURL.apiPeople.path, token: londonToken, json: API.json(["name": "Jordan Smith", "dateOfBirth": "2008-02-29"])))
             #expect((hidden["items"] as? [Any])?.isEmpty == true, "people are found only through referrals the caller may see")
         }
     }

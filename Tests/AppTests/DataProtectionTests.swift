@@ -208,3 +208,27 @@ struct SubjectAccessApprovalTests {
         }
     }
 }
+
+@Suite("Closure notes are kept")
+struct ClosureNoteTests {
+    @Test("The note written when a manager closes a case is kept sealed, shown on the case and in subject access")
+    func keptAndExported() async throws {
+        try await withApp { app in
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "moved_away", "note": "MarkClosed moved to Leeds with mum"])
+            let stored = try #require(try await SupportCase.find(caseID, on: app.db))
+            #expect(stored.closedDate != nil && stored.closureNote?.contains("MarkClosed") == false, "closed, the note sealed")
+            #expect(try await browser.get(SiteURL.supportCase(caseID).path).body.string.contains("MarkClosed moved to Leeds"))
+            let personID = stored.$person.id
+            try await browser.get(SiteURL.person(personID).path)
+            let opened = try await browser.post(SiteURL.personSubjectAccess(personID).path, ["receivedOn": "2024-02-01", "requester": "Mum"])
+            let request = try #require(try await SubjectAccessRequest.query(on: app.db).first())
+            _ = opened
+            #expect(try await browser.get(SiteURL.subjectAccessJSON(request.id).path).body.string.contains("MarkClosed"))
+        }
+    }
+}

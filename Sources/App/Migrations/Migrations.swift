@@ -37,5 +37,6 @@ enum Migrations {
         AddSubjectAccessApproval(),
         CreateShareRequests(),
         AddSubjectAccessSeparateRecords(),
+        AddClosureNote(),
     ]
 }

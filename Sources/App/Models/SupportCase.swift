@@ -16,6 +16,8 @@ final class SupportCase: Model, @unchecked Sendable {
     @OptionalField(key: "closure_reason") var closureReason: String?
     /// A planned closure asked for by the caseworker, waiting for a manager's approval.
     @OptionalField(key: "closure_requested_reason") var closureRequestedReason: String?
+    /// What was written when the case closed: sealed.
+    @OptionalField(key: "closure_note") var closureNote: String?
     @OptionalField(key: "closure_requested_by_id") var closureRequestedByID: UUID?
     @OptionalField(key: "closure_requested_on") var closureRequestedOn: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

@@ -29,6 +29,7 @@ enum SealedColumns {
         (ContextNote.schema, "note"),
         (Referral.schema, "not_accepted_reason"),
         (SupportCase.schema, "closure_requested_reason"),
+        (SupportCase.schema, "closure_note"),
         (IdempotencyRecord.schema, "body"),
         (ShareRequest.schema, "reason"),
     ]

@@ -13,7 +13,8 @@ struct APIReferralsController {
         routes.on(.POST, .apiReferrals, access: .roles(ReferralsController.writers), maxBodySize: Self.bodyLimit, use: create)
         routes.on(.GET, .apiReferrals, access: .roles(ReferralsController.readers), use: list)
         routes.on(.GET, .apiReferral(nil), access: .roles(ReferralsController.readers), use: show)
-        routes.on(.GET, .apiPeople, access: .roles(ReferralsController.readers), use: searchPeople)
+        // A POST, so that a name and a date of birth never sit in a URL (and so in proxies' and servers' logs).
+        routes.on(.POST, .apiPeople, access: .roles(ReferralsController.readers), maxBodySize: "4kb", use: searchPeople)
     }
 
     /// The referral as JSON: the web form's fields, with aliases as a list.
@@ -122,11 +123,13 @@ struct APIReferralsController {
     /// People who may be the young person named: the same person, and near matches marked as possible
     /// duplicates. Only people with a referral the caller may see.
     func searchPeople(req: Request) async throws -> Response {
+        struct Query: Decodable { var name: String?; var dateOfBirth: String? }
         let scope = try req.scope
+        let query = try req.apiBody(Query.self)
         var errors = FieldErrors()
-        let words = (req.query[String.self, at: "name"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        let words = (query.name ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
         if words.count < 2 || words.joined().count > 200 { errors.add("name", "Enter a first and a last name") }
-        let born = req.query[String.self, at: "dateOfBirth"].flatMap(CivilDate.init)
+        let born = query.dateOfBirth.flatMap(CivilDate.init)
         if born == nil { errors.add("dateOfBirth", "Enter the date of birth as a date such as 2008-02-29") }
         guard errors.isEmpty, let born, let first = words.first, let last = words.last else { throw APIInvalidInput(errors) }
         let key = PersonKey(firstName: first, lastName: last, dateOfBirth: born, aliases: [])

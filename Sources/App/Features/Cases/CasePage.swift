@@ -103,7 +103,7 @@ struct CasePage: Encodable {
         if let closed = supportCase.closedDate {
             events.append(Event(sortKey: closed + "~", when: closed,
                                 title: "Case closed: \(labels.label("closure_reason")(supportCase.closureReason ?? "other"))",
-                                detail: nil, hiddenSensitive: false, sensitive: false))
+                                detail: try supportCase.closureNote.map(cipher.open), hiddenSensitive: false, sensitive: false))
         }
         events.sort { $0.sortKey > $1.sortKey }
         let person = supportCase.person

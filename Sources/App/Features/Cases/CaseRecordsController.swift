@@ -136,9 +136,11 @@ struct CaseRecordsController {
                 }
             }
         }
+        let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+        let sealedNote = note.isEmpty ? nil : try req.application.cipher.seal(note)
         return try await CaseWrites.save(req, supportCase, "case.closed", detail: reason) { db, _ in
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
-                .set(\.$closureReason, to: reason).set(\.$closureRequestedReason, to: nil).update()
+                .set(\.$closureReason, to: reason).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil).update()
             try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
         }
     }
@@ -151,8 +153,10 @@ struct CaseRecordsController {
         let caseID = try supportCase.requireID()
         let today = CivilDate.today(at: req.now).description
         return try await CaseWrites.save(req, supportCase, "case.closure_approved", detail: "planned") { db, _ in
+            // The caseworker's note asking for the closure stays with the case as its closure note.
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
-                .set(\.$closureReason, to: "planned").set(\.$closureRequestedReason, to: nil).update()
+                .set(\.$closureReason, to: "planned").set(\.$closureNote, to: supportCase.closureRequestedReason)
+                .set(\.$closureRequestedReason, to: nil).update()
             try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
         }
     }

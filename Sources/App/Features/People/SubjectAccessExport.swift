@@ -293,7 +293,7 @@ private struct CaseRecordsForExport {
         func open(_ sealed: String?) throws -> String? { try sealed.flatMap { $0.isEmpty ? nil : try cipher.open($0) } }
         return SubjectAccessExport.CasePart(
             region: c.region.name, openedDate: c.openedDate, closedDate: c.closedDate, closureReason: c.closureReason,
-            closureNote: try open(c.closureRequestedReason),
+            closureNote: try open(c.closureNote ?? c.closureRequestedReason),
             assignments: assignments.filter { $0.$supportCase.id == c.id }.map {
                 .init(caseworker: caseworkers[$0.$caseworker.id] ?? "A former member of staff", assignedAt: $0.assignedAt)
             },
