@@ -38,8 +38,10 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: PackageResources.publicDirectory))
     app.middleware.use(APITokenMiddleware())
     app.middleware.use(SessionLoader())
-    app.middleware.use(CSRFMiddleware())
+    // Who may use a route is decided before its body is read: the CSRF check reads the body, and a signed-in user
+    // refused the route must not make the server hold its 50 MB first.
     app.middleware.use(AccessMiddleware())
+    app.middleware.use(CSRFMiddleware())
     app.middleware.use(OverdueVisitsMiddleware())
 
     app.views.use(.leaf)

@@ -50,7 +50,10 @@ struct AuditHeadLogger: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
         guard CommandLine.isServe(app.environment.arguments), app.environment != .testing else { return }
         let loop = app.eventLoopGroup.next()
-        let logger = app.logger
+        // Written whatever LOG_LEVEL says: the head must leave the database even when the log keeps warnings only.
+        var headLogger = app.logger
+        headLogger.logLevel = min(headLogger.logLevel, .notice)
+        let logger = headLogger
         loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: interval) { _ in
             loop.makeFutureWithTask {
                 do {

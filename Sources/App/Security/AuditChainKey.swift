@@ -19,6 +19,9 @@ enum AuditChainKey {
 
     static func load(settings: Settings, environment: Environment, logger: Logger) throws -> SymmetricKey {
         if let encoded = settings.auditKey {
+            guard encoded != settings.dataKey else {
+                throw SettingsError.invalid("REACHABLE_AUDIT_KEY", "another key than REACHABLE_DATA_KEY")
+            }
             guard let bytes = Data(base64Encoded: encoded), bytes.count == 32 else {
                 throw SettingsError.invalid("REACHABLE_AUDIT_KEY", "base64 of 32 random bytes (openssl rand -base64 32)")
             }

@@ -33,7 +33,8 @@ struct CSRFMiddleware: AsyncMiddleware {
             try await refuse(req, "foreign origin")
         }
         let routeLimit = req.route?.maxBodySize ?? req.application.routes.defaultMaxBodySize.value
-        let limit = req.sessionHolder == nil ? min(routeLimit, Self.anonymousBodyLimit) : routeLimit
+        // Only a fully signed-in session may send a route's larger limit: the password alone is not enough.
+        let limit = req.sessionHolder?.stage == .signedIn ? routeLimit : min(routeLimit, Self.anonymousBodyLimit)
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
             throw Abort(.payloadTooLarge)
         }

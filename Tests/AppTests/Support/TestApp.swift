@@ -70,7 +70,7 @@ func withInstances(env: [String: String] = [:], _ body: (Application, Applicatio
 enum TestSettings {
     /// A fixed test key: tests never touch a real key or the data folder.
     static let dataKey = Data(repeating: 7, count: 32).base64EncodedString()
-    static let auditKey = Data(repeating: 9, count: 32).base64EncodedString()
+    static let auditKey = Data(repeating: 11, count: 32).base64EncodedString()
 
     static func make(database: DatabaseLocation, env: [String: String] = [:]) throws -> Settings {
         _ = TestLogging.bootstrapped

@@ -28,8 +28,12 @@ struct SecondFactorController {
         if typed.isEmpty {
             return try await renderCode(req, field: FormField("code", error: "Enter the code from your authenticator app"))
         }
-        if let until = user.lockedUntil, until > req.now {
-            return try await refuse(req, user: user, why: "account locked")
+        // An attempt is claimed before the code is checked (`SignInAttempts`): a burst of codes cannot outrun the
+        // lockout. A full sign-in starts the count again.
+        let userID = try user.requireID()
+        guard try await SignInAttempts.claim(userID, req: req) else {
+            try await SignInAttempts.refuse(userID, req: req)
+            return try await renderCode(req, field: FormField("code", error: Self.wrongCode), status: .unprocessableEntity)
         }
         let secret = Base32.decode(try req.application.cipher.open(sealed)) ?? []
         let now = req.now
@@ -89,12 +93,21 @@ struct SecondFactorController {
         }
         let userID = try user.requireID()
         let codes = RecoveryCodes.make(count: Self.recoveryCodeCount)
-        let response = try await complete(req, user: user, detail: "authenticator set up", action: "mfa.enrolled") { db in
-            try await User.query(on: db).filter(\.$id == userID)
-                .set(\.$totpEnabled, to: true).set(\.$totpLastCounter, to: Int64(counter)).update()
-            try await RecoveryCode.query(on: db).filter(\.$user.$id == userID).delete()
-            try await codes.map { RecoveryCode(userID: userID, codeHash: SecretToken.hash(RecoveryCodes.fold($0))) }
-                .create(on: db)
+        let response: Response
+        do {
+            response = try await complete(req, user: user, detail: "authenticator set up", action: "mfa.enrolled") { db in
+                // One statement enrols: of two submissions at once (a double click, two instances), only the first
+                // stores and shows recovery codes; the other is sent on to sign in with a code.
+                let enrolled = try await (db as! any SQLDatabase).update(User.schema).set("totp_enabled", to: true)
+                    .set("totp_last_counter", to: Int64(counter))
+                    .where("id", .equal, userID).where("totp_enabled", .equal, false).returning("id").all()
+                guard !enrolled.isEmpty else { throw CodeAlreadyUsed() }
+                try await RecoveryCode.query(on: db).filter(\.$user.$id == userID).delete()
+                try await codes.map { RecoveryCode(userID: userID, codeHash: SecretToken.hash(RecoveryCodes.fold($0))) }
+                    .create(on: db)
+            }
+        } catch is CodeAlreadyUsed {
+            return req.redirect(to: SiteURL.signInCode.path)
         }
         let page = RecoveryCodesPage(layout: req.layout(title: "Your recovery codes"), codes: codes,
                                      continuePath: SiteURL.home.path)
@@ -149,10 +162,12 @@ struct SecondFactorController {
         return response
     }
 
+    static let wrongCode = "That code is not right. After 5 wrong attempts the account is locked for 15 minutes."
+
+    /// A claimed attempt whose code was wrong or already used.
     private func refuse(_ req: Request, user: User, why: String) async throws -> Response {
-        try await SignInController.recordFailure(of: user, why: why, req: req)
-        let message = "That code is not right. After 5 wrong attempts the account is locked for 15 minutes."
-        return try await renderCode(req, field: FormField("code", error: message), status: .unprocessableEntity)
+        try await SignInAttempts.fail(try user.requireID(), why: why, req: req)
+        return try await renderCode(req, field: FormField("code", error: Self.wrongCode), status: .unprocessableEntity)
     }
 
     private func renderCode(_ req: Request, field: FormField, status: HTTPStatus = .ok) async throws -> Response {

@@ -5,8 +5,6 @@ import Vapor
 /// Password, then second factor. Wrong passwords and wrong codes count together towards the lockout, and
 /// every attempt is audited with time and address (ASVS v5.0.0-6.3.1, 16.3.1).
 struct SignInController {
-    static let maxFailures = 5
-    static let lockout: TimeInterval = 15 * 60
     static let failureMessage = "The email address or password is not right"
 
     func register(_ routes: any RoutesBuilder) {
@@ -51,20 +49,21 @@ struct SignInController {
             passwordField.error = Self.failureMessage
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
-        if let until = user.lockedUntil, until > req.now {
+        let userID = try user.requireID()
+        guard try await SignInAttempts.claim(userID, req: req) else {
             // The password is checked all the same, and its answer ignored: a locked account must take as long to
             // refuse as any other, or the time tells who has an account.
             _ = hasher.verify(password, against: hash)
-            try await req.audit("signin.failure", outcome: .refused, objectType: "user", objectID: user.id!.uuidString,
-                                detail: "account locked", user: nil)
+            try await SignInAttempts.refuse(userID, req: req)
             passwordField.error = Self.failureMessage
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
         guard hasher.verify(password, against: hash) else {
-            try await Self.recordFailure(of: user, why: "wrong password", req: req)
+            try await SignInAttempts.fail(userID, why: "wrong password", req: req)
             passwordField.error = Self.failureMessage
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
+        try await SignInAttempts.forgive(userID, req: req)
         // The per-address limit is a limit on failures: this attempt was counted before its password was checked.
         try await RateLimiter.forgive("sign-in:\(req.clientAddress)", req: req)
         let entry = req.auditEntry("signin.password_accepted", objectType: "user", objectID: user.id!.uuidString)
@@ -92,33 +91,6 @@ struct SignInController {
         // ASVS v5.0.0-14.3.1: the browser drops what it held of this person's pages.
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
         return response
-    }
-
-    /// Counts a failed password or code; the fifth in a row locks the account for 15 minutes.
-    static func recordFailure(of user: User, why: String, req: Request) async throws {
-        let userID = try user.requireID()
-        let now = req.now
-        let failure = req.auditEntry("signin.failure", outcome: .failure, objectType: "user", objectID: userID.uuidString,
-                                     detail: why, user: nil)
-        let lock = req.auditEntry("account.locked", outcome: .refused, objectType: "user", objectID: userID.uuidString,
-                                  detail: "\(maxFailures) failed attempts; locked for \(Int(lockout / 60)) minutes", user: nil)
-        try await req.write { db in
-            // One statement counts the failure and returns the count, and one locks the account and starts the count
-            // again: simultaneous failures each get their own number, and exactly one of them locks.
-            let sql = db as! any SQLDatabase
-            struct Count: Decodable { let failed_attempts: Int }
-            guard let count = try await sql.update(User.schema).set("failed_attempts", to: SQLRaw("failed_attempts + 1"))
-                .where("id", .equal, userID).returning("failed_attempts").first(decoding: Count.self) else { return }
-            try await Audit.append(failure, on: db, at: now)
-            guard count.failed_attempts >= maxFailures else { return }
-            let locked = try await sql.update(User.schema).set("failed_attempts", to: 0)
-                .set("locked_until", to: now.addingTimeInterval(lockout))
-                .where("id", .equal, userID).where("failed_attempts", .greaterThanOrEqual, maxFailures)
-                .returning("id").all()
-            guard !locked.isEmpty else { return }
-            try await Sessions.endAll(of: userID, at: now, keepingTokens: true, on: db)
-            try await Audit.append(lock, on: db, at: now)
-        }
     }
 
     private func render(_ req: Request, email: FormField, password: FormField, notice: String? = nil,

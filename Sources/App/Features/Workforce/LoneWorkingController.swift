@@ -63,7 +63,9 @@ struct LoneWorkingController {
         if !typed.isEmpty {
             var errors = FieldErrors()
             if extended == nil { errors.add("expectedEnd-\(visit.id!)", "Enter the new end as a date and time") }
-            else if extended! <= req.now { errors.add("expectedEnd-\(visit.id!)", "The new end must be later than now") }
+            else if extended! <= req.now || extended! <= visit.expectedEnd {
+                errors.add("expectedEnd-\(visit.id!)", "The new end must be later than now and than the end already set")
+            }
             else if extended!.timeIntervalSince(req.now) > LoneWorkingVisit.longestExtension {
                 errors.add("expectedEnd-\(visit.id!)", "A check-in can move the end at most 12 hours ahead")
             }
