@@ -97,6 +97,7 @@ class Server:
         env = dict(os.environ, DATABASE_URL=f"sqlite:{self.work / 'e2e.sqlite'}", REACHABLE_DATA_DIR=str(self.work),
                    REACHABLE_BASE_URL=self.base, REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS="10000", LOG_LEVEL="info")
         env.update(settings or {})
+        self.env = env
         self.prepared = before_serve(self) if before_serve else None
         self.log = open(self.work / "serve.log", "w+")
         self.process = subprocess.Popen([binary(), "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
@@ -114,6 +115,12 @@ class Server:
     def output(self) -> str:
         self.log.flush()
         return (self.work / "serve.log").read_text()
+
+    def command(self, *arguments: str) -> str:
+        """Runs `reachable` on this server's database, as the operator would; returns what it printed."""
+        result = subprocess.run([binary(), *arguments], env=self.env, capture_output=True, text=True, check=True,
+                                cwd=self.work)
+        return result.stdout + result.stderr
 
     def first_admin_link(self) -> str:
         match = re.search(r"(http://\S+/set-up/\S+)", self.output())

@@ -49,9 +49,9 @@ ACCOUNTS = [
     ("caseworker", "sam.caseworker@example.org", "caseworker", "west-midlands"),
     ("manager", "priya.manager@example.org", "manager", "west-midlands"),
     ("london", "lee.london@example.org", "caseworker", "london"),
-    ("lead", "nat.lead@example.org", "national_lead", ""),
     ("commissioner", "chris.commissioner@example.org", "commissioner", ""),
 ]
+LEAD = ("lead", "nat.lead@example.org", "national_lead", "")
 
 
 def test_first_admin_creates_every_role(world, server):
@@ -61,6 +61,13 @@ def test_first_admin_creates_every_role(world, server):
     b.complete_set_up(server.first_admin_link(), admin, first_admin=True, name="Ada Admin")
     assert b.path == "/"
     b.check("home-admin")
+    # The national lead is made by the operator on the command line: with one admin there is nobody else yet to
+    # confirm an account that reads case content.
+    printed = server.command("users", "create", "--email", LEAD[1], "--role", LEAD[2], "--name", "Lead Person")
+    lead_link = re.search(r"(http://\S+/set-up/\S+)", printed).group(1)
+    lead = world.people["lead"] = Person(LEAD[1], LEAD[2], None)
+    lead_browser = world.browsers["lead"] = Browser(server)
+    lead_browser.complete_set_up(lead_link, lead)
     for key, email, role, region in ACCOUNTS:
         b.open("/admin/users/new", "admin-user-new" if key == "caseworker" else None)
         b.fill("email", email)
@@ -68,16 +75,29 @@ def test_first_admin_creates_every_role(world, server):
         b.fill("role", role)
         b.fill("region", region)
         b.submit("Create account")
-        link = b.driver.find_element(By.ID, "setup-link").text.strip()
+        if role == "commissioner":
+            # No case content: the link at once.
+            link = b.driver.find_element(By.ID, "setup-link").text.strip()
+        else:
+            # A role that reads case content: the admin never sees the link; a second person confirms it.
+            assert b.driver.find_elements(By.ID, "approval-requested"), b.text()[:500]
+            assert not b.driver.find_elements(By.ID, "setup-link")
+            if key == "caseworker":
+                b.check("admin-approval-requested")
+                lead_browser.open("/admin/approvals", "account-approvals")
+            else:
+                lead_browser.open("/admin/approvals")
+            lead_browser.submit("Confirm")
+            link = lead_browser.driver.find_element(By.ID, "setup-link").text.strip()
+            if key == "caseworker":
+                lead_browser.check("admin-setup-link")
         assert "/set-up/" in link
-        if key == "caseworker":
-            b.check("admin-setup-link")
         person = world.people[key] = Person(email, role, region or None)
         other = world.browsers[key] = Browser(server)
         other.complete_set_up(link, person)
         assert other.path == "/", f"{key} did not land on the home page"
     b.open("/admin/users", "admin-users")
-    for _, email, _, _ in ACCOUNTS:
+    for _, email, _, _ in ACCOUNTS + [LEAD]:
         assert email in b.text()
     # Administrators run the system but never see case content.
     heading, _ = b.status_of("/referrals")

@@ -319,3 +319,22 @@ struct EnrolmentBurstTests {
         }
     }
 }
+
+@Suite("The per-address sign-in limit under a burst")
+struct AddressLimitBurstTests {
+    @Test("Fifty simultaneous failed sign-ins from one address under a limit of 30: exactly 30 checked, 20 refused with 429, none 5xx")
+    func addressBurst() async throws {
+        try await withInstances(env: ["REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS": "30"]) { first, second in
+            let browser = Browser(first)
+            try await browser.get(SiteURL.signIn.path)
+            let headers = ConcurrencyTests.cookieHeaders(browser)
+            let token = browser.lastToken ?? ""
+            let statuses = try await ConcurrencyTests.burst(50, (first, second)) { app, index in
+                try await app.testing().sendRequest(.POST, SiteURL.signIn.path, headers: headers, body: ByteBuffer(
+                    string: Browser.encode(["email": "nobody\(index)@example.org", "password": "not a password", "_csrf": token])))
+            }
+            #expect(statuses.filter { $0 == .unprocessableEntity }.count == 30, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 20)
+        }
+    }
+}
