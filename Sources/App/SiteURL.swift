@@ -71,6 +71,8 @@ enum SiteURL: Sendable {
     case visitCheckIn(UUID?)
     case visitCheckOut(UUID?)
     case visitAcknowledge(UUID?)
+    case visitDuressAcknowledge(UUID?)
+    case loneWorkingDuressWord
     case visitEscalate(UUID?)
     case outreach
     case contexts
@@ -185,6 +187,8 @@ enum SiteURL: Sendable {
         case let .visitCheckIn(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "check-in"]
         case let .visitCheckOut(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "check-out"]
         case let .visitAcknowledge(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "acknowledge"]
+        case let .visitDuressAcknowledge(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "duress-acknowledge"]
+        case .loneWorkingDuressWord: ["lone-working", "duress-word"]
         case let .visitEscalate(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "escalate"]
         case .outreach: ["outreach"]
         case .contexts: ["contexts"]

@@ -136,3 +136,62 @@ struct LoneWorkingEpisodeTests {
         }
     }
 }
+
+@Suite("Lone working: duress")
+struct DuressTests {
+    @Test("Checking out with the duress word looks like any check-out to the worker and raises a silent alarm to the region's managers and the national lead, until a manager acts")
+    func duressLater() async throws {
+        try await withApp { app in
+            let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let colleague = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let londonManager = try await Fixtures.account(app, role: .manager, region: "london")
+            let lead = try await Fixtures.account(app, role: .nationalLead)
+            let browser = Browser(app)
+            try await browser.signIn(worker)
+            try await browser.get(SiteURL.loneWorking.path)
+            #expect(try await browser.post(SiteURL.loneWorkingDuressWord.path, ["duressWord": "ab"]).status == .unprocessableEntity)
+            try await browser.post(SiteURL.loneWorkingDuressWord.path, ["duressWord": "Bluebell"])
+            #expect(try #require(try await User.find(worker.id, on: app.db)).duressWordHash?.contains("luebell") == false, "hashed")
+            // A first visit checked out with an ordinary note: no alarm.
+            for note in ["All fine, home now", " BLUEBELL "] {
+                try await browser.get(SiteURL.loneWorking.path)
+                try await browser.post(SiteURL.loneWorking.path, [
+                    "place": "Flat, Aston", "expectedEnd": CasePage.localInput(app.clock.now().addingTimeInterval(3600))])
+                let visit = try #require(try await LoneWorkingVisit.query(on: app.db).filter(\.$checkedOutAt == nil).first())
+                try await browser.get(SiteURL.loneWorking.path)
+                let answer = try await browser.post(SiteURL.visitCheckOut(visit.id).path, ["note": note])
+                #expect(answer.status == .seeOther && answer.location == SiteURL.loneWorking.path, "the same answer either way")
+                let after = try await browser.get(SiteURL.loneWorking.path).body.string
+                #expect(!after.contains("Duress") && !after.contains("Flat, Aston"), "the worker sees a check-out, nothing more")
+            }
+            let visits = try await LoneWorkingVisit.query(on: app.db).all()
+            #expect(visits.filter { $0.duressAt != nil }.count == 1, "the duress word, whatever its case or spacing, raised one alarm")
+            let stored = try await FreeTextSweepTests.everyStoredText(app.db)
+            #expect(!stored.contains { $0.lowercased().contains("bluebell") }, "the word itself is never stored")
+
+            // Who sees the alarm.
+            func banner(_ account: Account) async throws -> String {
+                let other = Browser(app)
+                try await other.signIn(account)
+                return try await other.get(SiteURL.home.path).body.string
+            }
+            #expect(try await banner(manager).contains("Duress: Test Caseworker checked out"))
+            #expect(try await banner(lead).contains("Duress: Test Caseworker checked out"))
+            #expect(!(try await banner(londonManager).contains("Duress")), "another region's manager does not")
+            #expect(!(try await banner(colleague).contains("Duress")), "nor a colleague")
+            #expect(!(try await banner(worker).contains("Duress")), "nor the worker: the alarm is silent")
+
+            // A manager acts on it; the alarm leaves the banner, the audit log keeps it.
+            let managerBrowser = Browser(app)
+            try await managerBrowser.signIn(manager)
+            let page = try await managerBrowser.get(SiteURL.loneWorking.path).body.string
+            #expect(page.contains("checked out with their duress word"))
+            let duressVisit = try #require(visits.first { $0.duressAt != nil })
+            try await managerBrowser.post(SiteURL.visitDuressAcknowledge(duressVisit.id).path)
+            #expect(!(try await managerBrowser.get(SiteURL.home.path).body.string.contains("Duress")))
+            let actions = try await Fixtures.auditActions(app)
+            #expect(actions.contains("lone_working.duress") && actions.contains("lone_working.duress_acknowledged"))
+        }
+    }
+}

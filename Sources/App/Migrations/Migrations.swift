@@ -38,5 +38,6 @@ enum Migrations {
         CreateShareRequests(),
         AddSubjectAccessSeparateRecords(),
         AddClosureNote(),
+        AddDuress(),
     ]
 }

@@ -22,6 +22,12 @@ final class LoneWorkingVisit: Model, @unchecked Sendable {
     @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?
     @OptionalField(key: "acknowledged_by_id") var acknowledgedByID: UUID?
     @OptionalField(key: "acknowledgement") var acknowledgement: String?
+    /// What the worker wrote on checking out: sealed.
+    @OptionalField(key: "check_out_note") var checkOutNote: String?
+    /// The check-out used the worker's duress word: a silent alarm until a manager acts on it.
+    @OptionalField(key: "duress_at") var duressAt: Date?
+    @OptionalField(key: "duress_acknowledged_at") var duressAcknowledgedAt: Date?
+    @OptionalField(key: "duress_acknowledged_by_id") var duressAcknowledgedByID: UUID?
 
     init() {}
 

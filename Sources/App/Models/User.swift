@@ -22,6 +22,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    /// A lone worker's duress word, hashed like a password: typed as a check-out note, it raises a silent alarm.
+    @OptionalField(key: "duress_word_hash") var duressWordHash: String?
 
     init() {}
 

@@ -23,6 +23,7 @@ enum SealedColumns {
         (LoneWorkingVisit.schema, "with_whom"),
         (LoneWorkingVisit.schema, "check_in_note"),
         (LoneWorkingVisit.schema, "acknowledgement"),
+        (LoneWorkingVisit.schema, "check_out_note"),
         (VisitEscalation.schema, "step"),
         (PartnershipMeeting.schema, "notes"),
         (MeetingAction.schema, "description"),

@@ -51,7 +51,8 @@ enum Retention {
         }
         let count = try await old.count()
         try await LoneWorkingVisit.query(on: db).filter(\.$startedAt < limit)
-            .set(\.$place, to: "").set(\.$withWhom, to: "").set(\.$checkInNote, to: "").set(\.$acknowledgement, to: nil).update()
+            .set(\.$place, to: "").set(\.$withWhom, to: "").set(\.$checkInNote, to: "").set(\.$acknowledgement, to: nil)
+            .set(\.$checkOutNote, to: nil).update()
         return count
     }
 

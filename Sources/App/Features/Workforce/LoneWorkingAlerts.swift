@@ -45,6 +45,30 @@ enum LoneWorkingAlerts {
             """).all(decoding: OverdueVisit.self)
     }
 
+    /// Duress check-outs nobody has acted on, in a region or (nil) everywhere.
+    static func duress(regionID: UUID?, on db: any Database) async throws -> [DuressAlarm] {
+        let sql = db as! any SQLDatabase
+        if let regionID {
+            return try await sql.raw("""
+                SELECT u.display_name AS caseworker, v.duress_at AS duress_at
+                FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
+                WHERE v.region_id = \(bind: regionID) AND v.duress_at IS NOT NULL AND v.duress_acknowledged_at IS NULL
+                ORDER BY v.duress_at
+                """).all(decoding: DuressAlarm.self)
+        }
+        return try await sql.raw("""
+            SELECT u.display_name AS caseworker, v.duress_at AS duress_at
+            FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
+            WHERE v.duress_at IS NOT NULL AND v.duress_acknowledged_at IS NULL
+            ORDER BY v.duress_at
+            """).all(decoding: DuressAlarm.self)
+    }
+
+    struct DuressAlarm: Decodable {
+        let caseworker: String
+        let duress_at: Date
+    }
+
     struct OverdueVisit: Decodable {
         let caseworker: String
         let expected_end: Date
@@ -82,16 +106,26 @@ struct LoneWorkingTimer: LifecycleHandler {
 /// top of every page.
 struct OverdueVisitsMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var alerts: [Layout.Alert] = []
+        if let user = req.currentUser, user.role == .manager || user.role == .nationalLead {
+            // Duress first: the region's managers and every national lead, until a manager has acted.
+            let region = user.role == .manager ? user.regionID : nil
+            alerts += try await LoneWorkingAlerts.duress(regionID: region, on: req.db).map {
+                Layout.Alert(text: "Duress: \($0.caseworker) checked out of a visit at \(AccountController.format($0.duress_at)) with their duress word. Call them now; if you cannot confirm they are safe, call the police.",
+                             href: user.role == .manager ? SiteURL.loneWorking.path : SiteURL.home.path)
+            }
+        }
         if let user = req.currentUser, user.role == .manager, let region = user.regionID {
             let now = req.now
             let visits = try await LoneWorkingAlerts.overdue(regionID: region, now: now, on: req.db)
-            req.storage[OverdueVisitsKey.self] = visits.map {
+            alerts += visits.map {
                 let late = LoneWorkingVisit.howLate($0.expected_end, now: now)
                 let text = "\($0.caseworker)'s visit was due to end \(AccountController.format($0.expected_end)) (\(late) ago) and has not been checked out"
                 return Layout.Alert(text: text + ($0.isAcknowledged ? ": acknowledged, not yet known to be safe." : "."),
                                     href: SiteURL.loneWorking.path)
             }
         }
+        if !alerts.isEmpty { req.storage[OverdueVisitsKey.self] = alerts }
         return try await next.respond(to: req)
     }
 }

@@ -14,6 +14,43 @@ struct LoneWorkingController {
         routes.on(.POST, .visitCheckOut(nil), access: .roles(Self.workers), use: checkOut)
         routes.on(.POST, .visitAcknowledge(nil), access: .roles([.manager]), use: acknowledge)
         routes.on(.POST, .visitEscalate(nil), access: .roles([.manager]), use: escalate)
+        routes.on(.POST, .visitDuressAcknowledge(nil), access: .roles([.manager]), use: acknowledgeDuress)
+        routes.on(.POST, .loneWorkingDuressWord, access: .roles(Self.workers), use: setDuressWord)
+    }
+
+    /// A duress word is folded (case and surrounding spaces) before it is hashed and when it is typed.
+    static func fold(_ word: String) -> String { word.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+
+    /// The worker chooses a duress word: typed as the check-out note, it checks out like any other and raises a
+    /// silent alarm to the region's managers and the national leads (SPEC §2.10).
+    func setDuressWord(req: Request) async throws -> Response {
+        struct Form: Content { var duressWord: String? }
+        let user = try req.requireUser()
+        let word = Self.fold(try req.content.decode(Form.self).duressWord ?? "")
+        guard (4...40).contains(word.count) else {
+            var errors = FieldErrors()
+            errors.add("duressWord", "Choose a duress word of 4 to 40 characters, one you would not write otherwise")
+            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let hash = try PasswordHasher(cost: req.application.settings.bcryptCost).hash(word)
+        let entry = req.auditEntry("lone_working.duress_word_set", objectType: "user", objectID: user.id.uuidString)
+        let now = req.now
+        try await req.write { db in
+            try await User.query(on: db).filter(\.$id == user.id).set(\.$duressWordHash, to: hash).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.loneWorking.path + "?duress-word-set=1")
+    }
+
+    /// A manager has acted on a duress alarm (called the worker, the police): it leaves the banner, kept in the audit log.
+    func acknowledgeDuress(req: Request) async throws -> Response {
+        let visit = try await regionVisit(req)
+        guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil else { throw Abort(.conflict) }
+        let user = try req.requireUser()
+        return try await change(req, visit, "lone_working.duress_acknowledged") { db, now in
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$duressAcknowledgedAt, to: now)
+                .set(\.$duressAcknowledgedByID, to: user.id).update()
+        }
     }
 
     func show(req: Request) async throws -> View {
@@ -83,10 +120,35 @@ struct LoneWorkingController {
         }
     }
 
+    /// Checks out. A note that is the worker's own duress word checks out exactly as any other, on screen and in
+    /// what the worker is told, and raises a silent alarm: the region's managers and the national leads see it at
+    /// the top of every page until a manager records that they have acted. The word itself is never stored.
     func checkOut(req: Request) async throws -> Response {
+        struct Form: Content { var note: String? }
         let visit = try await ownVisit(req)
+        let note = (try? req.content.decode(Form.self).note) ?? nil
+        let typed = Self.fold(note ?? "")
+        let user = try req.requireUser()
+        var duress = false
+        if !typed.isEmpty, visit.$caseworker.id == user.id,
+           let hash = try await User.find(user.id, on: req.db)?.duressWordHash {
+            duress = PasswordHasher(cost: req.application.settings.bcryptCost).verify(typed, against: hash)
+        }
+        let sealedNote = duress || typed.isEmpty ? nil : try req.application.cipher.seal(String((note ?? "").prefix(300)))
+        if duress {
+            let entry = req.auditEntry("lone_working.duress", objectType: "visit", objectID: visit.id!.uuidString,
+                                       region: user.regionCode ?? "", detail: "checked out with the duress word")
+            let now = req.now
+            try await req.write { db in
+                try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$checkedOutAt, to: now)
+                    .set(\.$duressAt, to: now).update()
+                try await Audit.append(entry, on: db, at: now)
+            }
+            return req.redirect(to: SiteURL.loneWorking.path)
+        }
         return try await change(req, visit, "lone_working.checked_out") { db, now in
-            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$checkedOutAt, to: now).update()
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$checkedOutAt, to: now)
+                .set(\.$checkOutNote, to: sealedNote).update()
         }
     }
 
@@ -163,8 +225,16 @@ struct LoneWorkingController {
     private func render(_ req: Request, errors: FieldErrors) async throws -> View {
         let user = try req.requireUser()
         var query = LoneWorkingVisit.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .filter(\.$checkedOutAt == nil).with(\.$caseworker).sort(\.$expectedEnd)
-        if user.role == .caseworker { query = query.filter(\.$caseworker.$id == user.id) }
+            .with(\.$caseworker).sort(\.$expectedEnd)
+        if user.role == .caseworker {
+            // A caseworker's own visits under way; a duress check-out is checked out here like any other.
+            query = query.filter(\.$caseworker.$id == user.id).filter(\.$checkedOutAt == nil)
+        } else {
+            // Managers also see a duress alarm nobody has acted on yet.
+            query = query.group(.or) { $0.filter(\.$checkedOutAt == nil).group(.and) {
+                $0.filter(\.$duressAt != nil).filter(\.$duressAcknowledgedAt == nil)
+            } }
+        }
         let visits = try await query.all()
         let escalations = visits.isEmpty ? [] : try await VisitEscalation.query(on: req.db)
             .filter(\.$visit.$id ~~ visits.compactMap(\.id)).sort(\.$at).all()
@@ -181,10 +251,16 @@ struct LoneWorkingController {
                 escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(AccountController.format($0.at)): \(try cipher.open($0.step))" },
                 own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
                 checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
-                escalatePath: SiteURL.visitEscalate(visit.id).path, noteError: errors["note-\(visit.id!)"],
+                escalatePath: SiteURL.visitEscalate(visit.id).path,
+                duress: visit.duressAt != nil && visit.duressAcknowledgedAt == nil && user.role == .manager,
+                duressAcknowledgePath: SiteURL.visitDuressAcknowledge(visit.id).path, noteError: errors["note-\(visit.id!)"],
                 stepError: errors["step-\(visit.id!)"])
         }
+        let hasDuressWord = try await User.find(user.id, on: req.db)?.duressWordHash != nil
         let page = LoneWorkingPage(layout: req.layout(title: "Lone working"), rows: rows, isManager: user.role == .manager,
+                                   duressWordPath: SiteURL.loneWorkingDuressWord.path, hasDuressWord: hasDuressWord,
+                                   duressWordSet: req.query[String.self, at: "duress-word-set"] != nil,
+                                   duressWordError: errors["duressWord"],
                                    action: SiteURL.loneWorking.path, errorLinks: errors.links,
                                    place: FormField("place", error: errors["place"]),
                                    expectedEnd: FormField("expectedEnd", value: CasePage.localInput(now.addingTimeInterval(3600)),
@@ -211,6 +287,8 @@ struct LoneWorkingPage: Encodable {
         let checkOutPath: String
         let acknowledgePath: String
         let escalatePath: String
+        let duress: Bool
+        let duressAcknowledgePath: String
         let noteError: String?
         let stepError: String?
     }
@@ -218,6 +296,10 @@ struct LoneWorkingPage: Encodable {
     let layout: Layout
     let rows: [Row]
     let isManager: Bool
+    let duressWordPath: String
+    let hasDuressWord: Bool
+    let duressWordSet: Bool
+    let duressWordError: String?
     let action: String
     let errorLinks: [FormErrorLink]?
     let place: FormField
