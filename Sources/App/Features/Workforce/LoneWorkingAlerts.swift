@@ -36,27 +36,23 @@ enum LoneWorkingAlerts {
     /// Visits overdue and not checked out in a region: what managers see at the top of every page, until the
     /// worker checks out. An acknowledged visit stays, marked as such: acknowledging is not knowing the worker is
     /// safe. Plain rows: this runs on every request a manager makes.
+    /// One statement for both kinds of a region's alarm (overdue visits, and duress check-outs nobody has acted
+    /// on): a manager's every page asks.
     static func overdue(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
         try await (db as! any SQLDatabase).raw("""
-            SELECT u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at
+            SELECT u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at,
+                v.checked_out_at AS checked_out_at, v.duress_at AS duress_at
             FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
-            WHERE v.region_id = \(bind: regionID) AND v.checked_out_at IS NULL AND v.expected_end < \(bind: now)
+            WHERE v.region_id = \(bind: regionID)
+              AND ((v.checked_out_at IS NULL AND v.expected_end < \(bind: now))
+                OR (v.duress_at IS NOT NULL AND v.duress_acknowledged_at IS NULL))
             ORDER BY v.expected_end
             """).all(decoding: OverdueVisit.self)
     }
 
-    /// Duress check-outs nobody has acted on, in a region or (nil) everywhere.
-    static func duress(regionID: UUID?, on db: any Database) async throws -> [DuressAlarm] {
-        let sql = db as! any SQLDatabase
-        if let regionID {
-            return try await sql.raw("""
-                SELECT u.display_name AS caseworker, v.duress_at AS duress_at
-                FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
-                WHERE v.region_id = \(bind: regionID) AND v.duress_at IS NOT NULL AND v.duress_acknowledged_at IS NULL
-                ORDER BY v.duress_at
-                """).all(decoding: DuressAlarm.self)
-        }
-        return try await sql.raw("""
+    /// Duress check-outs nobody has acted on, everywhere: what every national lead sees.
+    static func duress(on db: any Database) async throws -> [DuressAlarm] {
+        try await (db as! any SQLDatabase).raw("""
             SELECT u.display_name AS caseworker, v.duress_at AS duress_at
             FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
             WHERE v.duress_at IS NOT NULL AND v.duress_acknowledged_at IS NULL
@@ -73,6 +69,8 @@ enum LoneWorkingAlerts {
         let caseworker: String
         let expected_end: Date
         let acknowledged_at: Date?
+        let checked_out_at: Date?
+        let duress_at: Date?
 
         /// Acknowledged in this overdue episode: an acknowledgement made before the visit was extended by a check-in
         /// belongs to the deadline it answered, and a missed second deadline is a new alert.
@@ -107,17 +105,19 @@ struct LoneWorkingTimer: LifecycleHandler {
 struct OverdueVisitsMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var alerts: [Layout.Alert] = []
-        if let user = req.currentUser, user.role == .manager || user.role == .nationalLead {
-            // Duress first: the region's managers and every national lead, until a manager has acted.
-            let region = user.role == .manager ? user.regionID : nil
-            alerts += try await LoneWorkingAlerts.duress(regionID: region, on: req.db).map {
-                Layout.Alert(text: "Duress: \($0.caseworker) checked out of a visit at \(AccountController.format($0.duress_at)) with their duress word. Call them now; if you cannot confirm they are safe, call the police.",
-                             href: user.role == .manager ? SiteURL.loneWorking.path : SiteURL.home.path)
-            }
+        func duress(_ caseworker: String, _ at: Date, href: String) -> Layout.Alert {
+            Layout.Alert(text: "Duress: \(caseworker) checked out of a visit at \(AccountController.format(at)) with their duress word. Call them now; if you cannot confirm they are safe, call the police.",
+                         href: href)
+        }
+        if let user = req.currentUser, user.role == .nationalLead {
+            alerts += try await LoneWorkingAlerts.duress(on: req.db).map { duress($0.caseworker, $0.duress_at, href: SiteURL.home.path) }
         }
         if let user = req.currentUser, user.role == .manager, let region = user.regionID {
             let now = req.now
-            let visits = try await LoneWorkingAlerts.overdue(regionID: region, now: now, on: req.db)
+            let found = try await LoneWorkingAlerts.overdue(regionID: region, now: now, on: req.db)
+            // Duress first: a silent alarm from a worker who may be in danger now.
+            alerts += found.compactMap { alarm in alarm.duress_at.map { duress(alarm.caseworker, $0, href: SiteURL.loneWorking.path) } }
+            let visits = found.filter { $0.checked_out_at == nil && $0.expected_end < now }
             alerts += visits.map {
                 let late = LoneWorkingVisit.howLate($0.expected_end, now: now)
                 let text = "\($0.caseworker)'s visit was due to end \(AccountController.format($0.expected_end)) (\(late) ago) and has not been checked out"
