@@ -78,13 +78,39 @@ struct ObjectAccessMatrixTests {
 
     static let regionScopedParameters: Set<String> = ["referralID", "personID", "requestID", "caseID", "rescueID", "visitID", "staffID", "meetingID", "contextID"]
 
+    /// A London young person, case and referral with names no West Midlands page may ever show.
+    static let londonMarker = "Zebedeequark"
+
+    static func londonRecords(_ app: Application) async throws -> String {
+        let manager = try await Fixtures.account(app, role: .manager, region: "london")
+        let browser = Browser(app)
+        try await browser.signIn(manager)
+        try await ReferralTests.record(browser, ReferralTests.form(first: londonMarker, last: londonMarker, home: "camden",
+                                                                   extra: ["concerns": londonMarker + " concerns"]))
+        let referral = try #require(try await Referral.query(on: app.db).filter(\.$firstName == londonMarker).first())
+        try await browser.get(SiteURL.referral(referral.id).path)
+        try await browser.post(SiteURL.referralAccept(referral.id).path, ["caseworker": manager.id.uuidString])
+        return referral.ref
+    }
+
+    /// The answers a route may give to someone allowed it: a page or the API's data for a read; for a write sent
+    /// with an empty form, a redirect after doing it, a refusal of the empty form naming what is missing, or a
+    /// conflict with the record's state (already decided, already closed). Never 404, 403 or a server error.
+    static let allowedReads: Set<HTTPResponseStatus> = [.ok]
+    static let allowedWrites: Set<HTTPResponseStatus> = [.seeOther, .unprocessableEntity, .badRequest, .conflict, .created]
+
     @Test("Every route naming a region's record: own region answers, another region is 404, another role 403",
-          arguments: [(Role.caseworker, "west-midlands"), (.caseworker, "london"), (.manager, "west-midlands"), (.manager, "london"),
-                      (.nationalLead, nil), (.admin, nil), (.commissioner, nil)] as [(Role, String?)])
-    func matrix(role: Role, region: String?) async throws {
+          arguments: [(Role.caseworker, "west-midlands", false), (.caseworker, "west-midlands", true), (.caseworker, "london", false),
+                      (.manager, "west-midlands", false), (.manager, "london", false),
+                      (.nationalLead, nil, false), (.admin, nil, false), (.commissioner, nil, false)] as [(Role, String?, Bool)])
+    func matrix(role: Role, region: String?, leadsTheCase: Bool) async throws {
         try await withApp { app in
             let records = try await Self.westMidlandsRecords(app)
+            let londonRef = try await Self.londonRecords(app)
             let account = try await Fixtures.account(app, role: role, region: region)
+            if leadsTheCase {
+                try await SupportCase.query(on: app.db).filter(\.$id == records.supportCase).set(\.$leadCaseworker.$id, to: account.id).update()
+            }
             let browser = Browser(app)
             try await browser.signIn(account)
             // The API takes tokens, never cookies: its routes are tried with a token of the same person.
@@ -112,15 +138,31 @@ struct ObjectAccessMatrixTests {
                 } else {
                     response = try await browser.post(path, isMerge ? ["other": records.person.uuidString] : [:])
                 }
-                let label = "\(role) of \(region ?? "no region"): \(route.method) \(route.path.string)"
+                let label = "\(role)\(leadsTheCase ? " (the case's lead)" : "") of \(region ?? "no region"): \(route.method) \(route.path.string)"
                 // National leads read every region but write none; regional roles are confined to their region.
                 let ownRegion = region == "west-midlands" || role == .nationalLead
+                // A caseworker writes only to a case they lead (and to its young person's safe contact).
+                let leadOnly = route.method == .POST && role == .caseworker && !leadsTheCase
+                    && (route.path.string.hasPrefix("cases/:caseID") || route.path.string.hasSuffix("safe-contact")
+                        || route.path.string.hasPrefix("api/v1/cases/:caseID"))
+                // A caseworker's own staff record and own visits only: the fixture's are the manager's.
+                let ownOnly = role == .caseworker && (route.path.string.hasPrefix("staff/:staffID")
+                    || route.path.string.hasSuffix("check-in") || route.path.string.hasSuffix("check-out"))
                 if !allowed.contains(role) {
                     #expect(response.status == .forbidden, "\(label)")
                 } else if !ownRegion {
                     #expect(response.status == .notFound, "\(label)")
+                } else if leadOnly || ownOnly {
+                    #expect(response.status == .forbidden, "\(label): not their case, visit or staff record")
                 } else {
-                    #expect(response.status != .notFound && response.status != .internalServerError, "\(label): \(response.status)")
+                    let expected = route.method == .GET ? Self.allowedReads : Self.allowedWrites
+                    #expect(expected.contains(response.status), "\(label): \(response.status)")
+                }
+                // Whatever the answer, nothing of another region's young person is in it (national leads read every
+                // region: a London young person may be offered to them as a possible duplicate).
+                if role != .nationalLead {
+                    let body = response.body.string
+                    #expect(!body.contains(Self.londonMarker) && !body.contains(londonRef), "\(label): London's record in the answer")
                 }
                 if response.status == .forbidden || response.status == .notFound {
                     let refusalsAfter = try await AuditEvent.query(on: app.db).filter(\.$action == "access.refused")
