@@ -132,6 +132,10 @@ struct SubjectAccessCompletenessTests {
                 .set(\.$closureRequestedReason, to: try cipher.seal("MarkClosure moving on")).update()
             try await Person.query(on: app.db).filter(\.$id == personID)
                 .set(\.$safeContact, to: try cipher.seal("MarkSafe aunt's landline")).update()
+            try await browser.get(SiteURL.partnerships.path)
+            try await browser.post(SiteURL.partnerships.path, ["type": "steering_group", "heldOn": "2024-01-15", "agencies": "Police",
+                                                               "notes": "MarkMeeting discussed with Tariq", "cases[0]": caseID.uuidString])
+            #expect(try await MeetingCase.query(on: app.db).count() == 1, "the meeting names the case")
             // A London record of the same name and date of birth, kept apart by London.
             let london = try await Fixtures.account(app, role: .caseworker, region: "london")
             let londonBrowser = Browser(app)
@@ -155,11 +159,11 @@ struct SubjectAccessCompletenessTests {
 
             let html = try await managerBrowser.get(documentPath).body.string
             let json = try await managerBrowser.get(SiteURL.subjectAccessJSON(request.id).path).body.string
-            for marker in ["MarkContact", "MarkRisk", "MarkGoal", "MarkRegister", "MarkClosure", "MarkSafe", "MarkLondon"] {
+            for marker in ["MarkContact", "MarkRisk", "MarkGoal", "MarkRegister", "MarkClosure", "MarkSafe", "MarkLondon", "MarkMeeting"] {
                 #expect(html.contains(marker), "\(marker) in the document")
                 #expect(json.contains(marker), "\(marker) in the JSON")
             }
-            for name in ["Dwayne", "Kyle", "Leon"] {
+            for name in ["Dwayne", "Kyle", "Leon", "Tariq"] {
                 #expect(html.contains("<mark class=\"review\">\(name)</mark>"), "\(name) flagged for redaction review")
             }
         }

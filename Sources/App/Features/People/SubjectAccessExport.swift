@@ -151,6 +151,15 @@ struct SubjectAccessExport: Content {
         let outcomeMeasures: [MeasurePart]
     }
 
+    /// A partnership meeting where one of their cases was discussed: its notes and actions may be about them.
+    struct MeetingPart: Content {
+        let heldOn: String
+        let type: String
+        let agencies: String
+        let notes: String
+        let actions: [String]
+    }
+
     struct SharePart: Content {
         let sharedOn: String
         let agency: String
@@ -167,6 +176,7 @@ struct SubjectAccessExport: Content {
     let otherRecords: [PersonPart]
     let referrals: [ReferralPart]
     let cases: [CasePart]
+    let meetings: [MeetingPart]
     let informationShared: [SharePart]
 
     /// The person and every record of the same folded name and date of birth, anywhere: who the export covers.
@@ -207,6 +217,9 @@ struct SubjectAccessExport: Content {
         let caseIDs = cases.compactMap(\.id)
         let casework = try await CaseRecordsForExport.load(caseIDs, on: db)
         let shares = try await InformationShare.query(on: db).filter(\.$person.$id ~~ ids).sort(\.$sharedOn).all()
+        let meetingIDs = Set(try await MeetingCase.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).all().map(\.$meeting.id))
+        let meetings = try await PartnershipMeeting.query(on: db).filter(\.$id ~~ meetingIDs).sort(\.$heldOn).all()
+        let actions = try await MeetingAction.query(on: db).filter(\.$meeting.$id ~~ meetingIDs).all()
         return SubjectAccessExport(
             generatedAt: app.clock.now(), requestReceivedOn: request.receivedOn, person: try part(person),
             otherRecords: try people.filter { $0.id != personID }.map(part),
@@ -229,6 +242,13 @@ struct SubjectAccessExport: Content {
                     rescue: rescue, placesAndGroups: links.filter { $0.$referral.id == r.id }.map(\.context.name))
             },
             cases: try cases.map { try casework.part(of: $0, cipher: cipher) },
+            meetings: try meetings.map { meeting in
+                MeetingPart(heldOn: meeting.heldOn, type: meeting.type, agencies: meeting.agencies,
+                            notes: try open(meeting.notes) ?? "",
+                            actions: try actions.filter { $0.$meeting.id == meeting.id }.map {
+                                "\(try open($0.description) ?? "") (\($0.owner)\($0.dueOn.map { ", due \($0)" } ?? ""))"
+                            })
+            },
             informationShared: try shares.map {
                 SharePart(sharedOn: $0.sharedOn, agency: $0.agency, what: try cipher.open($0.what), why: try cipher.open($0.why),
                           lawfulBasis: $0.lawfulBasis, consentSought: $0.consentSought)
@@ -258,6 +278,9 @@ struct SubjectAccessExport: Content {
             for entry in episode.registers {
                 add("\(entry.kind.replacingOccurrences(of: "_", with: " ").capitalized) on \(entry.occurredOn), \(name)", entry.summary)
             }
+        }
+        for meeting in meetings {
+            add("Partnership meeting on \(meeting.heldOn)", ([meeting.notes] + meeting.actions).filter { !$0.isEmpty }.joined(separator: "\n"))
         }
         for share in informationShared { add("Shared with \(share.agency) on \(share.sharedOn)", share.what + " — " + share.why) }
         return texts
