@@ -46,6 +46,32 @@ struct SuppressionPlanTests {
         #expect(SuppressionPlan.determined(values: values, hidden: plan.hidden, relations: relations).isEmpty)
     }
 
+    @Test("The reader bounds hidden cells across relations: London's and Merseyside's girls from their totals and all regions' girls")
+    func boundsAcrossRelations() {
+        var values: [Cell: Int] = [:]
+        var relations: [SuppressionPlan.Relation] = []
+        let shape: [(String, Int, [String: Int])] = [
+            ("london", 130, ["male": 107, "female": 22, "non_binary": 1]),
+            ("merseyside", 60, ["male": 50, "female": 8, "non_binary": 1, "not_known": 1]),
+            ("greater-manchester", 40, ["male": 28, "female": 12]),
+            ("west-midlands", 90, ["male": 69, "female": 21]),
+        ]
+        for (region, total, cells) in shape {
+            values[Self.cell(region, "figures", "received")] = total
+            for (key, value) in cells { values[Self.cell(region, "gender", key)] = value }
+            relations.append(.init(total: Self.cell(region, "figures", "received"), parts: cells.keys.sorted().map { Self.cell(region, "gender", $0) }))
+        }
+        values[Self.cell("all", "gender", "female")] = 63
+        relations.append(.init(total: Self.cell("all", "gender", "female"), parts: shape.map { Self.cell($0.0, "gender", "female") }))
+        let primary = Set(values.filter { Suppression.isSmall($0.value) }.keys)
+        let hiddenAsFound: Set<Cell> = primary.union([Self.cell("london", "gender", "female"), Self.cell("merseyside", "gender", "female")])
+        let found = SuppressionPlan.determined(values: values, hidden: hiddenAsFound, relations: relations)
+        #expect(found.contains(Self.cell("london", "gender", "female")) && found.contains(Self.cell("merseyside", "gender", "female")),
+                "22 and 8 are the only values the bounds allow")
+        let plan = SuppressionPlan.make(values: values, relations: relations)
+        #expect(SuppressionPlan.determined(values: values, hidden: plan.hidden, relations: relations).isEmpty)
+    }
+
     /// A small generator of related tables: four regions and all, each with a total over five keys, and every key
     /// summed across regions.
     struct Generator {

@@ -39,5 +39,6 @@ enum Migrations {
         AddSubjectAccessSeparateRecords(),
         AddClosureNote(),
         AddDuress(),
+        AddSubjectAccessApprovedRecords(),
     ]
 }

@@ -21,6 +21,9 @@ final class SubjectAccessRequest: Model, @unchecked Sendable {
     @OptionalField(key: "approved_at") var approvedAt: Date?
     /// A national lead judged the other regions' records of the same name and date of birth to be someone else's.
     @Field(key: "separate_records_excluded") var separateRecordsExcluded: Bool
+    /// The young people's records (ids, comma-separated) the national lead saw and approved: a merge that brings in
+    /// any other record asks again, whatever its region.
+    @Field(key: "approved_records") var approvedRecords: String
 
     init() {}
 

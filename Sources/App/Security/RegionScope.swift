@@ -106,6 +106,20 @@ struct RegionScope: Sendable {
         throw Abort(.notFound)
     }
 
+    /// Whether every referral and case of this young person is in this user's scope: a young person shared with
+    /// another region (by agreement) may be read by both, but only merged when the whole record is the user's, or a
+    /// merge would move the other region's referrals and cases onto a record of this region's choosing.
+    func holdsWholly(_ personID: UUID, on db: any Database) async throws -> Bool {
+        switch reach {
+        case .everywhere: return true
+        case .nowhere: return false
+        case let .regions(ids):
+            let referralsElsewhere = try await Referral.query(on: db).filter(\.$person.$id == personID).filter(\.$region.$id !~ ids).count()
+            let casesElsewhere = try await SupportCase.query(on: db).filter(\.$person.$id == personID).filter(\.$region.$id !~ ids).count()
+            return referralsElsewhere == 0 && casesElsewhere == 0
+        }
+    }
+
     /// A person this person may see: one with a referral in their scope. Otherwise 404 (audited).
     func findPerson(_ id: UUID?, req: Request) async throws -> Person {
         if let id, let person = try await Person.query(on: req.db).filter(\.$id == id).with(\.$aliases).first(),

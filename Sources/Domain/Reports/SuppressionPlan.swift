@@ -53,16 +53,31 @@ public struct SuppressionPlan: Sendable {
         var hidden = Set(values.filter { Suppression.isSmall($0.value) }.keys)
         let byCell = Dictionary(grouping: relations.indices.flatMap { index in relations[index].members.map { ($0, index) } },
                                 by: \.0).mapValues { $0.map(\.1) }
-        // Each round hides one more cell: a cell whose hiding gives away nothing new is not hidden.
+        // Each round hides, for every cell given away, the smallest visible non-zero cell of a relation it is in;
+        // then the reader tries again.
         for _ in 0..<(values.count + 1) {
             let exposed = determined(values: values, hidden: hidden, relations: relations, signed: signed).sorted()
-            guard let first = exposed.first else { break }
-            let candidates = (byCell[first] ?? []).flatMap { relations[$0].members }
-                .filter { !hidden.contains($0) && (values[$0] ?? 0) != 0 }
-            let fallback = { values.keys.filter { !hidden.contains($0) && (values[$0] ?? 0) != 0 } }
-            guard let next = (candidates.isEmpty ? fallback() : candidates)
-                .min(by: { (abs(values[$0] ?? 0), $0) < (abs(values[$1] ?? 0), $1) }) else { break }
-            hidden.insert(next)
+            guard !exposed.isEmpty else { break }
+            var added = false
+            // One new cell per relation a round: a second exposed cell of the same relation may be covered by it.
+            var touched = Set<Int>()
+            for cell in exposed {
+                let around = byCell[cell] ?? []
+                guard touched.isDisjoint(with: around) else { continue }
+                let candidates = around.flatMap { relations[$0].members }
+                    .filter { !hidden.contains($0) && (values[$0] ?? 0) != 0 }
+                if let next = candidates.min(by: { (abs(values[$0] ?? 0), $0) < (abs(values[$1] ?? 0), $1) }) {
+                    hidden.insert(next)
+                    touched.formUnion(byCell[next] ?? [])
+                    added = true
+                }
+            }
+            if !added {
+                // Nothing left to hide beside them: hide the smallest visible non-zero cell anywhere.
+                guard let next = values.keys.filter({ !hidden.contains($0) && (values[$0] ?? 0) != 0 })
+                    .min(by: { (abs(values[$0] ?? 0), $0) < (abs(values[$1] ?? 0), $1) }) else { break }
+                hidden.insert(next)
+            }
         }
         return SuppressionPlan(hidden: hidden)
     }
@@ -101,25 +116,75 @@ public struct SuppressionPlan: Sendable {
             let nonZero = row.dropLast().indices.filter { abs(row[$0]) > 1e-9 }
             if nonZero.count == 1 { found.insert(unknowns[nonZero[0]]) }
         }
-        return found
+        return found.union(pinnedByBounds(values: values, hidden: hidden, relations: relations, signed: signed))
     }
 
+    /// The reader's other tool: bounds. Every hidden count is at least 1 (a zero is shown as 0); a total is at
+    /// least the sum of its parts' lower bounds and at most the sum of their upper ones; a part is at least its
+    /// total's lower bound less the others' upper bounds, and so on, across every relation, until nothing moves.
+    /// A hidden cell whose bounds meet is known: London's girls, when London's boys and the all-regions girls are
+    /// shown and Merseyside's few girls are bounded by Merseyside's own total.
+    static func pinnedByBounds(values: [Cell: Int], hidden: Set<Cell>, relations: [Relation], signed: Set<Cell>) -> Set<Cell> {
+        var low: [Cell: Double] = [:], high: [Cell: Double] = [:]
+        for cell in hidden {
+            low[cell] = signed.contains(cell) ? -.infinity : 1
+            high[cell] = .infinity
+        }
+        func lo(_ cell: Cell) -> Double { hidden.contains(cell) ? low[cell]! : Double(values[cell] ?? 0) }
+        func hi(_ cell: Cell) -> Double { hidden.contains(cell) ? high[cell]! : Double(values[cell] ?? 0) }
+        func tighten(_ cell: Cell, low newLow: Double, high newHigh: Double) -> Bool {
+            var moved = false
+            if !newLow.isNaN, newLow > low[cell]! + 1e-9 { low[cell] = newLow; moved = true }
+            if !newHigh.isNaN, newHigh < high[cell]! - 1e-9 { high[cell] = newHigh; moved = true }
+            return moved
+        }
+        let involved = relations.filter { relation in relation.members.contains(where: hidden.contains) }
+        for _ in 0..<50 {
+            var moved = false
+            for relation in involved {
+                if hidden.contains(relation.total) {
+                    moved = tighten(relation.total, low: relation.parts.reduce(0.0) { $0 + lo($1) },
+                                    high: relation.parts.reduce(0.0) { $0 + hi($1) }) || moved
+                }
+                for (index, part) in relation.parts.enumerated() where hidden.contains(part) {
+                    // Summed without the part rather than subtracted from the whole: infinity less infinity is nothing.
+                    var othersLow = 0.0, othersHigh = 0.0
+                    for (other, cell) in relation.parts.enumerated() where other != index {
+                        othersLow += lo(cell)
+                        othersHigh += hi(cell)
+                    }
+                    moved = tighten(part, low: lo(relation.total) - othersHigh, high: hi(relation.total) - othersLow) || moved
+                }
+            }
+            if !moved { break }
+        }
+        return Set(hidden.filter { high[$0]! - low[$0]! < 0.5 })
+    }
+
+    /// Reduced row echelon form, in one flat buffer (a commissioner's page plans two years of some hundreds of
+    /// relations: arrays of arrays made it seconds).
     private static func reduced(_ input: [[Double]]) -> [[Double]] {
-        var rows = input
-        guard let width = rows.first.map({ $0.count - 1 }) else { return [] }
+        guard let first = input.first else { return [] }
+        let width = first.count, height = input.count
+        var m = [Double](repeating: 0, count: width * height)
+        for (r, row) in input.enumerated() { for c in 0..<width { m[r * width + c] = row[c] } }
         var pivotRow = 0
-        for column in 0..<width where pivotRow < rows.count {
-            guard let best = (pivotRow..<rows.count).max(by: { abs(rows[$0][column]) < abs(rows[$1][column]) }),
-                  abs(rows[best][column]) > 1e-9 else { continue }
-            rows.swapAt(pivotRow, best)
-            let pivot = rows[pivotRow][column]
-            rows[pivotRow] = rows[pivotRow].map { $0 / pivot }
-            for other in rows.indices where other != pivotRow && abs(rows[other][column]) > 1e-9 {
-                let factor = rows[other][column]
-                rows[other] = zip(rows[other], rows[pivotRow]).map { $0 - factor * $1 }
+        for column in 0..<(width - 1) where pivotRow < height {
+            var best = pivotRow
+            for r in pivotRow..<height where abs(m[r * width + column]) > abs(m[best * width + column]) { best = r }
+            guard abs(m[best * width + column]) > 1e-9 else { continue }
+            if best != pivotRow {
+                for c in 0..<width { m.swapAt(best * width + c, pivotRow * width + c) }
+            }
+            let pivot = m[pivotRow * width + column]
+            for c in 0..<width { m[pivotRow * width + c] /= pivot }
+            for r in 0..<height where r != pivotRow {
+                let factor = m[r * width + column]
+                guard abs(factor) > 1e-9 else { continue }
+                for c in column..<width { m[r * width + c] -= factor * m[pivotRow * width + c] }
             }
             pivotRow += 1
         }
-        return Array(rows.prefix(pivotRow))
+        return (0..<pivotRow).map { r in Array(m[(r * width)..<(r * width + width)]) }
     }
 }

@@ -63,6 +63,7 @@ struct DataProtectionController {
         request.requestedByID = user.id
         request.otherRegions = otherRegions
         request.separateRecordsExcluded = false
+        request.approvedRecords = ""
         let entry = req.auditEntry("subject_access.opened", objectType: "person", objectID: person.id!.uuidString,
                                    region: user.regionCode ?? "",
                                    detail: "due \(request.dueOn)" + (otherRegions.isEmpty ? "" : "; includes records of \(otherRegions): awaiting a national lead's approval"))
@@ -77,8 +78,7 @@ struct DataProtectionController {
         let request = try await checkedAgain(try await ownRequest(req), req: req)
         if request.awaitsApproval {
             return try await req.view.render("people/subject-access-waiting", SubjectAccessWaitingPage(
-                layout: req.layout(title: "Subject access: awaiting approval"), otherRegions: request.otherRegions,
-                due: request.dueOn))
+                layout: req.layout(title: "Subject access: awaiting approval"), due: request.dueOn))
         }
         let export = try await export(of: request, req: req)
         try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
@@ -157,7 +157,12 @@ struct DataProtectionController {
                                               askedBy: request.$region.id, on: req.db)
         let needed = now.isEmpty ? Set<String>() : Set(now.components(separatedBy: ", "))
         let approved = request.approvedAt == nil ? Set<String>() : Set(request.otherRegions.components(separatedBy: ", "))
-        if needed.isSubset(of: approved) && (request.approvedAt != nil || request.otherRegions.isEmpty) { return request }
+        // An approval covers the records the national lead saw: a record merged in since, of any region, is not.
+        let records = Set(try await SubjectAccessExport.records(of: request.$person.id, separate: !request.separateRecordsExcluded,
+                                                                on: req.db).map(\.uuidString))
+        let recordsApproved = request.approvedAt == nil || needed.isEmpty
+            || records.isSubset(of: Set(request.approvedRecords.components(separatedBy: ",")))
+        if needed.isSubset(of: approved) && recordsApproved && (request.approvedAt != nil || request.otherRegions.isEmpty) { return request }
         if request.approvedAt == nil && request.otherRegions == now { return request } // already waiting for exactly this
         return try await awaitApproval(request, otherRegions: now, req: req)
     }
@@ -223,9 +228,11 @@ struct DataProtectionController {
                                    region: request.region.code,
                                    detail: "export by \(request.region.name) to include the records of \(request.otherRegions)")
         let now = req.now
+        let records = try await SubjectAccessExport.records(of: request.$person.id, separate: !request.separateRecordsExcluded, on: req.db)
+            .map(\.uuidString).sorted().joined(separator: ",")
         try await req.write { db in
             try await SubjectAccessRequest.query(on: db).filter(\.$id == id).filter(\.$approvedAt == nil)
-                .set(\.$approvedAt, to: now).set(\.$approvedByID, to: user.id).update()
+                .set(\.$approvedAt, to: now).set(\.$approvedByID, to: user.id).set(\.$approvedRecords, to: records).update()
             try await Audit.append(entry, on: db, at: now)
         }
         return req.redirect(to: SiteURL.subjectAccessApprovals.path)
@@ -365,9 +372,10 @@ struct SubjectAccessPage: Encodable {
     let completePath: String
 }
 
+/// What the manager is told while an export waits: not which region holds the other records (they learn that only
+/// from the approved export).
 struct SubjectAccessWaitingPage: Encodable {
     let layout: Layout
-    let otherRegions: String
     let due: String
 }
 

@@ -41,8 +41,21 @@ struct PeopleController {
         let scope = try req.scope
         let keep = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let other = try await scope.findPerson(req.query[UUID.self, at: "with"], req: req)
+        try await Self.refuseShared([keep, other], scope: scope, req: req)
         let page = try await MergePage.make(req: req, keep: keep, other: other, scope: scope)
         return try await req.view.render("people/merge", page)
+    }
+
+    /// A young person another region also holds is not merged by one region alone (audited).
+    static func refuseShared(_ people: [Person], scope: RegionScope, req: Request) async throws {
+        for person in people {
+            let id = try person.requireID()
+            guard try await scope.holdsWholly(id, on: req.db) else {
+                try await req.audit("access.refused", outcome: .refused, objectType: "person", objectID: id.uuidString,
+                                    detail: "merge: another region also holds this young person")
+                throw FormProblem("Another region also holds records for this young person, so one region cannot merge them alone. Ask the national lead.")
+            }
+        }
     }
 
     func merge(req: Request) async throws -> Response {
@@ -52,6 +65,7 @@ struct PeopleController {
         let other = try await scope.findPerson(try req.content.decode(Form.self).other, req: req)
         let keepID = try keep.requireID(), otherID = try other.requireID()
         guard keepID != otherID, keep.mergedIntoID == nil, other.mergedIntoID == nil else { throw Abort(.badRequest) }
+        try await Self.refuseShared([keep, other], scope: scope, req: req)
         let now = req.now
         let cipher = req.application.cipher
         let template = req.auditEntry("person.merged", objectType: "person", objectID: keepID.uuidString)
