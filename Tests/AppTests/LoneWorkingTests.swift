@@ -1,6 +1,7 @@
 @testable import App
 import Domain
 import Fluent
+import NIOCore
 import Testing
 import VaporTesting
 
@@ -127,12 +128,28 @@ struct LoneWorkingEpisodeTests {
             #expect(second.contains("minutes ago") && !second.contains("acknowledged"), "\(second)")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "lone_working.overdue").count() == 2)
             let page = try await managerBrowser.get(SiteURL.loneWorking.path).body.string
-            #expect(["11", "12"].contains { page.contains("Overdue by \($0) minutes") } && !page.contains("Texted her"))
+            #expect(["11", "12"].contains { page.contains("Overdue by \($0) minutes") })
+            #expect(!page.contains("<strong>Acknowledged:</strong>"), "the first acknowledgement does not answer the second episode")
+            #expect(page.contains("Acknowledged before the worker checked in and moved the end: Texted her"), "it stays in the history")
+
+            // Two check-ins at once: the later end stands, whatever their order.
+            let later = app.clock.now().addingTimeInterval(3 * 3600), sooner = app.clock.now().addingTimeInterval(3600)
+            try await browser.get(SiteURL.loneWorking.path)
+            let headers = ConcurrencyTests.cookieHeaders(browser), token = browser.lastToken ?? ""
+            _ = try await ConcurrencyTests.burst(2, (app, app)) { app, index in
+                let end = CasePage.localInput(index == 0 ? later : sooner)
+                return try await app.testing().sendRequest(.POST, SiteURL.visitCheckIn(visit.id).path, headers: headers,
+                                                           body: ByteBuffer(string: Browser.encode(["expectedEnd": end, "_csrf": token])))
+            }
+            let end = try #require(try await LoneWorkingVisit.find(visit.id, on: app.db)).expectedEnd
+            #expect(abs(end.timeIntervalSince(later)) < 60, "the later end stands")
 
             // Checked out late: the alert ends.
             try await browser.get(SiteURL.loneWorking.path)
             try await browser.post(SiteURL.visitCheckOut(visit.id).path)
             #expect(try await Self.banner(managerBrowser) == nil)
+            #expect(try await browser.post(SiteURL.visitCheckIn(visit.id).path, ["expectedEnd": CasePage.localInput(later)]).status == .conflict,
+                    "no check-in after the check-out")
         }
     }
 }

@@ -40,6 +40,11 @@ struct SettingsTests {
         let sameKey = try Settings.load(from: ["REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.dataKey,
                                                "REACHABLE_BASE_URL": "https://reachable.example.org"])
         #expect(sameKey.productionProblems() == ["REACHABLE_AUDIT_KEY is the data key: it must be another"])
+        // The same 32 bytes written another way (the last character's unused bits differ) are the same key.
+        let zeros = Data(repeating: 0, count: 32).base64EncodedString()
+        let written = try Settings.load(from: ["REACHABLE_DATA_KEY": zeros, "REACHABLE_AUDIT_KEY": String(zeros.dropLast(2)) + "B=",
+                                               "REACHABLE_BASE_URL": "https://reachable.example.org"])
+        #expect(written.productionProblems() == ["REACHABLE_AUDIT_KEY is the data key: it must be another"])
         let safe = try Settings.load(from: ["REACHABLE_DATA_KEY": TestSettings.dataKey, "REACHABLE_AUDIT_KEY": TestSettings.auditKey,
                                             "REACHABLE_BASE_URL": "https://reachable.example.org"])
         #expect(safe.productionProblems().isEmpty)

@@ -19,7 +19,8 @@ enum AuditChainKey {
 
     static func load(settings: Settings, environment: Environment, logger: Logger) throws -> SymmetricKey {
         if let encoded = settings.auditKey {
-            guard encoded != settings.dataKey else {
+            // The same 32 bytes may be written in more than one way: compare what they decode to.
+            guard Data(base64Encoded: encoded) != settings.dataKey.flatMap({ Data(base64Encoded: $0) }) else {
                 throw SettingsError.invalid("REACHABLE_AUDIT_KEY", "another key than REACHABLE_DATA_KEY")
             }
             guard let bytes = Data(base64Encoded: encoded), bytes.count == 32 else {

@@ -103,7 +103,9 @@ struct Settings: Sendable {
         var problems: [String] = []
         if dataKey == nil { problems.append("REACHABLE_DATA_KEY is not set") }
         if auditKey == nil { problems.append("REACHABLE_AUDIT_KEY is not set") }
-        if auditKey != nil && auditKey == dataKey { problems.append("REACHABLE_AUDIT_KEY is the data key: it must be another") }
+        if let auditKey, let dataKey, Data(base64Encoded: auditKey) != nil, Data(base64Encoded: auditKey) == Data(base64Encoded: dataKey) {
+            problems.append("REACHABLE_AUDIT_KEY is the data key: it must be another")
+        }
         if !usesTLS && trustedProxies.isEmpty {
             problems.append("REACHABLE_BASE_URL is not https:// and no REACHABLE_TRUSTED_PROXIES terminates TLS")
         }

@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Lone working (SPEC §2.5): a caseworker starts a visit with an expected end, checks in and checks out; the
@@ -95,6 +96,7 @@ struct LoneWorkingController {
     func checkIn(req: Request) async throws -> Response {
         struct Form: Content { var expectedEnd: String? }
         let visit = try await ownVisit(req)
+        guard visit.checkedOutAt == nil else { throw Abort(.conflict, reason: "This visit is checked out.") }
         let typed = (try req.content.decode(Form.self).expectedEnd ?? "").trimmingCharacters(in: .whitespaces)
         let extended = ImportTimestamp.parse(typed)
         if !typed.isEmpty {
@@ -108,15 +110,30 @@ struct LoneWorkingController {
             }
             if !errors.isEmpty { return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req) }
         }
+        let cipher = req.application.cipher
+        let user = try req.requireUser()
         return try await change(req, visit, "lone_working.checked_in") { db, now in
-            var query = LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$lastCheckInAt, to: now)
-            // Checking in with a later end moves the deadline on and clears the raised alarm: if the new deadline is
-            // missed too, the timer raises it again as a new episode, and an earlier acknowledgement (which came
-            // before the new deadline) does not cover it.
-            if let extended {
-                query = query.set(\.$expectedEnd, to: extended).set(\.$overdueRaisedAt, to: nil)
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$lastCheckInAt, to: now).update()
+            guard let extended else { return }
+            // Checking in with a later end moves the deadline on, in one statement that only ever moves it later
+            // (of two check-ins at once, the later end stands), and starts a new episode: the raised alarm and its
+            // acknowledgement are cleared, the acknowledgement kept in the visit's history, so that a missed new
+            // deadline is a new, unacknowledged alert.
+            let fresh = try await LoneWorkingVisit.find(visit.id!, on: db)
+            if let fresh, fresh.acknowledgedAt != nil {
+                let note = try fresh.acknowledgement.map(cipher.open) ?? ""
+                let history = VisitEscalation()
+                history.$visit.id = visit.id!
+                history.step = try cipher.seal("Acknowledged before the worker checked in and moved the end: \(note)")
+                history.at = fresh.acknowledgedAt!
+                history.byID = fresh.acknowledgedByID ?? user.id
+                try await history.create(on: db)
             }
-            try await query.update()
+            try await (db as! any SQLDatabase).update(LoneWorkingVisit.schema)
+                .set("expected_end", to: extended).set("overdue_raised_at", to: SQLLiteral.null)
+                .set("acknowledged_at", to: SQLLiteral.null).set("acknowledged_by_id", to: SQLLiteral.null)
+                .set("acknowledgement", to: SQLLiteral.null)
+                .where("id", .equal, visit.id!).where("expected_end", .lessThan, extended).run()
         }
     }
 
@@ -146,9 +163,11 @@ struct LoneWorkingController {
             }
             return req.redirect(to: SiteURL.loneWorking.path)
         }
+        guard visit.checkedOutAt == nil else { return req.redirect(to: SiteURL.loneWorking.path) }
         return try await change(req, visit, "lone_working.checked_out") { db, now in
-            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$checkedOutAt, to: now)
-                .set(\.$checkOutNote, to: sealedNote).update()
+            // Once: a second check-out (a double click) changes nothing.
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).filter(\.$checkedOutAt == nil)
+                .set(\.$checkedOutAt, to: now).set(\.$checkOutNote, to: sealedNote).update()
         }
     }
 
