@@ -60,7 +60,9 @@ final class Browser: @unchecked Sendable {
         for header in response.headers[.setCookie] {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2 else { continue }
-            let expired = header.lowercased().contains("max-age=0") || header.contains("1970")
+            // Expired by its attributes, not by what its random value happens to contain.
+            let attributes = header.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let expired = attributes.contains("max-age=0") || attributes.contains { $0.hasPrefix("expires=") && $0.contains("1970") }
             cookies[pair[0]] = expired || pair[1].isEmpty ? nil : pair[1]
         }
         if let token = Self.firstMatch(in: response.body.string, after: "name=\"_csrf\" value=\"") {
