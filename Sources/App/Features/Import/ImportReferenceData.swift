@@ -109,7 +109,8 @@ struct ImportChecker<Row> {
         self.line = line
     }
 
-    /// Keeps the problems of a part's layout (a row with too many or too few cells, a quoted cell never closed).
+    /// Keeps problems found outside a row's own checks: a part's layout (a row with too many or too few cells, a
+    /// quoted cell never closed), or a ref that is another region's record.
     mutating func note(layoutProblems: [ImportProblem]) {
         problems += layoutProblems
     }

@@ -33,11 +33,9 @@ enum LoneWorkingAlerts {
         }
     }
 
-    /// Visits overdue and not checked out in a region: what managers see at the top of every page, until the
-    /// worker checks out. An acknowledged visit stays, marked as such: acknowledging is not knowing the worker is
-    /// safe. Plain rows: this runs on every request a manager makes.
-    /// One statement for both kinds of a region's alarm (overdue visits, and duress check-outs nobody has acted
-    /// on): a manager's every page asks.
+    /// A region's alarms, what its managers see at the top of every page, in one statement (every page a manager
+    /// opens asks): visits overdue and not checked out (an acknowledged one stays, marked as such, because
+    /// acknowledging is not knowing the worker is safe), and duress check-outs nobody has acted on.
     static func overdue(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
         try await (db as! any SQLDatabase).raw("""
             SELECT u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at,
