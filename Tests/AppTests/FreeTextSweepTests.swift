@@ -6,7 +6,8 @@ import SQLKit
 import Testing
 import VaporTesting
 
-/// A unique, hostile marker written through the pages into every free-text field about a young person: each is
+/// A unique, hostile marker written through the pages and the API into every free-text field about a young person
+/// that is narrative (names, organisations and places are kept in clear for matching and lists): each is
 /// escaped where it is shown, never stored in clear (every text column of every table is searched, on SQLite and
 /// on PostgreSQL alike), present in the subject-access export, and gone once retention has anonymised the young
 /// person.
@@ -46,7 +47,7 @@ struct FreeTextSweepTests {
             try await browser.signIn(manager)
             func marker(_ field: String) -> String { "<i>FTX-\(field)</i>" }
             let fields = ["concerns", "referrerContact", "contactDetails", "decline", "contact", "risk", "goal", "register",
-                          "safeContact", "shareWhat", "shareWhy", "requester", "closure"]
+                          "safeContact", "shareWhat", "shareWhy", "requester", "closure", "apiContact"]
             // The referral and its case.
             let saved = try await ReferralTests.record(browser, ReferralTests.form(extra: [
                 "concerns": marker("concerns"), "referrerContact": marker("referrerContact"), "contactDetails": marker("contactDetails")]))
@@ -81,6 +82,17 @@ struct FreeTextSweepTests {
             let opened = try await browser.post(SiteURL.personSubjectAccess(personID).path,
                                                 ["receivedOn": "2024-01-31", "requester": marker("requester")])
             let documentPath = try #require(opened.location)
+            // Through the API too: a contact's notes on the case, and a referral's concerns and referrer contact.
+            let token = try await APITestSupport.token(app, for: manager)
+            let apiContact = try await APITestSupport.send(app, .POST, SiteURL.apiCaseContacts(caseID).path, token: token, json: APITestSupport.json([
+                "happenedAt": "2024-01-20T10:00:00Z", "kind": "phone", "durationMinutes": 10, "present": ["young_person"],
+                "notes": marker("apiContact")]))
+            #expect(apiContact.status == .created)
+            var apiReferral = APITestSupport.referral()
+            apiReferral["concerns"] = marker("apiConcerns")
+            apiReferral["referrerContact"] = marker("apiReferrerContact")
+            let apiCreated = try await APITestSupport.send(app, .POST, "/api/v1/referrals", token: token, json: APITestSupport.json(apiReferral))
+            #expect(apiCreated.status == .created)
             try await browser.get(casePath)
             try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "moved_away", "note": marker("closure")])
 
@@ -94,8 +106,11 @@ struct FreeTextSweepTests {
                 #expect(pages.contains("&lt;i&gt;FTX-\(field)&lt;/i&gt;"), "\(field) shown, escaped")
                 #expect(!pages.contains(marker(field)), "\(field) never as markup")
             }
-            // Sealed: no text column of any table holds a marker.
+            // Sealed: no text column of any table holds a marker, whichever door it came in by.
             let stored = try await Self.everyStoredText(app.db)
+            for field in ["apiConcerns", "apiReferrerContact"] {
+                #expect(!stored.contains { $0.contains("FTX-\(field)") }, "\(field) stored in clear")
+            }
             #expect(stored.contains { $0.contains("West Midlands Police") }, "the search reads the tables (an organisation is kept in clear)")
             for field in fields { #expect(!stored.contains { $0.contains("FTX-\(field)") }, "\(field) stored in clear") }
             // Everything held: in the subject-access export.
