@@ -1,0 +1,110 @@
+import Domain
+import Fluent
+import Vapor
+
+/// The information-sharing log: what was shared about whom, with which agency, why and on what basis, and other
+/// regions' requests to share a young person this region holds.
+extension DataProtectionController {
+    func sharingLog(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let shares = try await InformationShare.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .with(\.$person).sort(\.$sharedOn, .descending).limit(200).all()
+        let cipher = req.application.cipher
+        let rows = try shares.map {
+            SharingLogPage.Row(date: $0.sharedOn, name: "\($0.person.firstName) \($0.person.lastName)",
+                               personPath: SiteURL.person($0.$person.id).path, agency: $0.agency,
+                               what: try cipher.open($0.what), why: try cipher.open($0.why),
+                               basis: LawfulBasis(rawValue: $0.lawfulBasis)?.label ?? $0.lawfulBasis,
+                               consent: $0.consentSought ? "Yes" : "No")
+        }
+        // Other regions' requests to share a young person this region holds: its managers decide.
+        var requests: [SharingLogPage.Request] = []
+        if user.role == .manager {
+            let waiting = try await ShareRequest.query(on: req.db).filter(\.$holdingRegionID == (user.regionID ?? UUID()))
+                .filter(\.$decidedAt == nil).sort(\.$requestedAt).all()
+            let people = try await Person.query(on: req.db).filter(\.$id ~~ waiting.map(\.holdingPersonID)).all()
+            let regions = try await Region.query(on: req.db).all()
+            requests = try waiting.map { request in
+                let person = people.first { $0.id == request.holdingPersonID }
+                return SharingLogPage.Request(
+                    name: person.map { "\($0.firstName) \($0.lastName), born \($0.dateOfBirth)" } ?? "",
+                    personPath: SiteURL.person(request.holdingPersonID).path,
+                    askedBy: regions.first { $0.id == request.askingRegionID }?.name ?? "Another region",
+                    reason: try cipher.open(request.reason), asked: DateFormats.display.string(from: request.requestedAt),
+                    approvePath: SiteURL.shareRequestApprove(request.id).path, refusePath: SiteURL.shareRequestRefuse(request.id).path)
+            }
+        }
+        try await req.audit("information_sharing.viewed", objectType: "information_sharing", region: user.regionCode ?? "")
+        return try await req.view.render("people/information-sharing", SharingLogPage(layout: req.layout(title: "Information sharing"),
+                                                                                     rows: rows, hasRows: !rows.isEmpty,
+                                                                                     requests: requests, hasRequests: !requests.isEmpty))
+    }
+
+    func recordShare(req: Request) async throws -> Response {
+        struct Form: Content {
+            var sharedOn: String?; var agency: String?; var what: String?; var why: String?; var lawfulBasis: String?
+            var consentSought: String?
+        }
+        let scope = try req.scope
+        let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
+        guard scope.canWrite else { throw Abort(.forbidden) }
+        let form = try req.content.decode(Form.self)
+        func text(_ value: String?) -> String? {
+            guard let t = value?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty, t.count <= 2000 else { return nil }
+            return t
+        }
+        guard let date = CivilDate(form.sharedOn ?? ""), date <= CivilDate.today(at: req.now), let agency = text(form.agency),
+              let what = text(form.what), let why = text(form.why), let basis = LawfulBasis(rawValue: form.lawfulBasis ?? "") else {
+            throw FormProblem("Enter the date shared (not in the future), the agency, what was shared, why, and the lawful basis.")
+        }
+        let user = try req.requireUser()
+        let share = InformationShare()
+        share.$person.id = try person.requireID()
+        share.$region.id = user.regionID!
+        share.sharedOn = date.description
+        share.agency = agency
+        share.what = try req.application.cipher.seal(what)
+        share.why = try req.application.cipher.seal(why)
+        share.lawfulBasis = basis.rawValue
+        share.consentSought = form.consentSought == "yes"
+        share.recordedByID = user.id
+        let entry = req.auditEntry("information_sharing.recorded", objectType: "person", objectID: person.id!.uuidString,
+                                   region: user.regionCode ?? "", detail: "with \(agency.prefix(80)); basis \(basis.rawValue)")
+        let now = req.now
+        try await req.write { db in
+            try await share.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.person(person.id).path)
+    }
+}
+
+struct SharingLogPage: Encodable {
+    struct Row: Encodable {
+        let date: String
+        let name: String
+        let personPath: String
+        let agency: String
+        let what: String
+        let why: String
+        let basis: String
+        let consent: String
+    }
+
+    /// Another region asks to share a young person this region holds.
+    struct Request: Encodable {
+        let name: String
+        let personPath: String
+        let askedBy: String
+        let reason: String
+        let asked: String
+        let approvePath: String
+        let refusePath: String
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let hasRows: Bool
+    let requests: [Request]
+    let hasRequests: Bool
+}
