@@ -7,8 +7,8 @@ import Vapor
 /// "Everything" is the organisation's, not one region's: the person's own record, and every other record of the
 /// same folded name and date of birth that a region keeps apart (a region never matches another's young people,
 /// so the same child may be held twice). Each part below is one table's rows about them; a new table that holds
-/// something about a young person adds a part here, and `SubjectAccessTests` checks that every marker written
-/// through the pages comes out.
+/// something about a young person adds a part here, and `SubjectAccessCompletenessTests` and
+/// `FreeTextSweepTests` check that every marker written through the pages and the API comes out.
 struct SubjectAccessExport: Content {
     struct PersonPart: Content {
         let firstName: String
