@@ -32,6 +32,36 @@ struct EncryptionTests {
         }
     }
 
+    @Test("Text once stored in clear is sealed by the migrations: a decline reason, a rescue's caller and its copy")
+    func sealingMigrations() async throws {
+        try await withApp { app in
+            let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(worker)
+            try await browser.get(SiteURL.rescueNew.path)
+            #expect(try await browser.post(SiteURL.rescueNew.path, RescueTests.form(dispatched: worker.id)).location != nil)
+            let rescue = try #require(try await Rescue.query(on: app.db).first())
+            let referralID = rescue.$referral.id
+            // As an older version wrote them: the caller in clear, copied into the referrer organisation.
+            let sql = app.db as! any SQLDatabase
+            try await sql.update(Rescue.schema).set("caller", to: "Mum, 07700 900456").run()
+            try await sql.update(Referral.schema).set("referrer_organisation", to: "Mum, 07700 900456")
+                .set("not_accepted_reason", to: "Lives outside the area, with her aunt").where("id", .equal, referralID).run()
+
+            try await SealRescueCaller(cipher: app.cipher).prepare(on: app.db)
+            try await SealFreeTextInClear(cipher: app.cipher).prepare(on: app.db)
+            try await SealRescueCaller(cipher: app.cipher).prepare(on: app.db)  // a second run changes nothing
+
+            let stored = try await FreeTextSweepTests.everyStoredText(app.db)
+            #expect(!stored.contains { $0.contains("07700 900456") || $0.contains("with her aunt") })
+            let sealed = try #require(try await Rescue.find(rescue.id, on: app.db))
+            #expect(try sealed.caller.map(app.cipher.open) == "Mum, 07700 900456", "sealed once, still readable")
+            let referral = try #require(try await Referral.find(referralID, on: app.db))
+            #expect(referral.referrerOrganisation == nil, "the copy of the caller is gone")
+            #expect(try referral.notAcceptedReason.map(app.cipher.open) == "Lives outside the area, with her aunt")
+        }
+    }
+
     @Test("keys rotate re-seals everything under the new key; afterwards the old key is not needed")
     func rotation() async throws {
         let database = try await TestDatabase.make()

@@ -47,7 +47,7 @@ struct FreeTextSweepTests {
             try await browser.signIn(manager)
             func marker(_ field: String) -> String { "<i>FTX-\(field)</i>" }
             let fields = ["concerns", "referrerContact", "contactDetails", "decline", "contact", "risk", "goal", "register",
-                          "safeContact", "shareWhat", "shareWhy", "requester", "closure", "apiContact"]
+                          "safeContact", "shareWhat", "shareWhy", "requester", "closure", "apiContact", "caller", "foundPlace"]
             // The referral and its case.
             let saved = try await ReferralTests.record(browser, ReferralTests.form(extra: [
                 "concerns": marker("concerns"), "referrerContact": marker("referrerContact"), "contactDetails": marker("contactDetails")]))
@@ -64,6 +64,13 @@ struct FreeTextSweepTests {
             let secondID = try #require(UUID(uuidString: String(secondPath.split(separator: "/")[1])))
             try await browser.get(secondPath)
             try await browser.post(SiteURL.referralDecline(secondID).path, ["reason": marker("decline")])
+
+            // A rescue of the same young person: who called and where they were found.
+            try await browser.get(SiteURL.rescueNew.path)
+            let rescued = try await browser.post(SiteURL.rescueNew.path, RescueTests.form(dispatched: manager.id).merging([
+                "caller": marker("caller"), "foundPlace": marker("foundPlace"), "firstName": "Zoë", "lastName": "O'Neill",
+                "dateOfBirth": "2008-03-04"]) { $1 })
+            let rescuePath = try #require(rescued.location)
 
             let casePath = SiteURL.supportCase(caseID).path
             try await browser.get(casePath)
@@ -99,7 +106,7 @@ struct FreeTextSweepTests {
             // Escaped wherever shown: the markup arrives as text, never as markup.
             let pages = [try await browser.get(referralPath).body.string, try await browser.get(casePath).body.string,
                          try await browser.get(SiteURL.person(personID).path).body.string,
-                         try await browser.get(secondPath).body.string,
+                         try await browser.get(secondPath).body.string, try await browser.get(rescuePath).body.string,
                          try await browser.get(SiteURL.informationSharing.path).body.string,
                          try await browser.get(documentPath).body.string].joined()
             for field in fields {

@@ -17,6 +17,7 @@ enum SealedColumns {
         (RiskRating.schema, "reason"),
         (Person.schema, "safe_contact"),
         (Rescue.schema, "found_place"),
+        (Rescue.schema, "caller"),
         (Goal.schema, "description"),
         (CaseRegisterEntry.schema, "fields"),
         (LoneWorkingVisit.schema, "place"),

@@ -49,3 +49,4 @@ extension StoreSQLiteKeysAsBytes: ResumableMigration {}
 extension HashImportFingerprints: ResumableMigration {}
 extension RefoldNamesOfEveryScript: ResumableMigration {}
 extension SealFreeTextInClear: ResumableMigration {}
+extension SealRescueCaller: ResumableMigration {}

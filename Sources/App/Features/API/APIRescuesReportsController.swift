@@ -58,7 +58,7 @@ struct APIRescuesReportsController {
                 guard let rescue = try await Rescue.query(on: db).filter(\.$referral.$id == referral.id!).first() else {
                     throw Abort(.internalServerError, reason: "rescue row missing after intake")
                 }
-                let json = RescueJSON(id: try rescue.requireID(), callAt: rescue.callAt, caller: rescue.caller,
+                let json = RescueJSON(id: try rescue.requireID(), callAt: rescue.callAt, caller: try rescue.caller.map(req.application.cipher.open),
                                       outOfHours: rescue.outOfHours ?? false, dispatchedCaseworkerId: rescue.dispatchedCaseworkerID,
                                       referral: ReferralJSON(referral, regionCode: user.regionCode ?? ""))
                 let answer = IdempotentWrite.Answer(status: .created, body: try APIResponse.encode(json),

@@ -78,7 +78,8 @@ enum Retention {
         if !referralIDs.isEmpty {
             // Where they were found, and the places and groups they were linked to: a context only they were linked to
             // says who they are, so its name and notes go with them.
-            try await Rescue.query(on: db).filter(\.$referral.$id ~~ referralIDs).set(\.$foundPlace, to: nil).update()
+            try await Rescue.query(on: db).filter(\.$referral.$id ~~ referralIDs).set(\.$foundPlace, to: nil)
+                .set(\.$caller, to: nil).update()
             let contextIDs = Set(try await ContextLink.query(on: db).filter(\.$referral.$id ~~ referralIDs).all().map(\.$context.id))
             try await ContextLink.query(on: db).filter(\.$referral.$id ~~ referralIDs).delete()
             for contextID in contextIDs where try await ContextLink.query(on: db).filter(\.$context.$id == contextID).count() == 0 {

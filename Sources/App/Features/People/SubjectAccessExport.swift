@@ -225,7 +225,7 @@ struct SubjectAccessExport: Content {
             otherRecords: try people.filter { $0.id != personID }.map(part),
             referrals: try referrals.map { r in
                 let rescue = try rescues.first { $0.$referral.id == r.id }.map { rescue in
-                    RescuePart(callAt: rescue.callAt, caller: rescue.caller, callBackAt: rescue.callBackAt,
+                    RescuePart(callAt: rescue.callAt, caller: try open(rescue.caller), callBackAt: rescue.callBackAt,
                                foundPlace: try open(rescue.foundPlace), policeForceArea: rescue.policeForceArea,
                                departedAt: rescue.departedAt, arrivedAt: rescue.arrivedAt, journeyMode: rescue.journeyMode,
                                homeAt: rescue.homeAt, outcome: rescue.outcome)

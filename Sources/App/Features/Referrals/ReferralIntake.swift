@@ -27,6 +27,7 @@ enum ReferralIntake {
         let sealedContact = try form.referrerContact.map(cipher.seal)
         let sealedDetails = try form.contactDetails.map(cipher.seal)
         let sealedPlace = try rescueDetails?.foundPlace.map(cipher.seal)
+        let sealedCaller = try rescueDetails.map { try cipher.seal($0.caller) }
         let key = PersonKey(firstName: form.firstName, lastName: form.lastName, dateOfBirth: form.dateOfBirth, aliases: form.aliases)
         let now = req.now
         let entryTemplate = req.auditEntry("referral.created", objectType: "referral", region: regionCode)
@@ -88,7 +89,7 @@ enum ReferralIntake {
                 rescue.$referral.id = referral.id!
                 if let details = rescueDetails {
                     rescue.callAt = details.callAt
-                    rescue.caller = details.caller
+                    rescue.caller = sealedCaller
                     rescue.callBackAt = details.callBackAt
                     rescue.outOfHours = details.outOfHours
                     rescue.foundPlace = sealedPlace

@@ -96,7 +96,7 @@ struct RescuePage: Encodable {
         func show(_ date: Date?) -> String { date.map(AccountController.format) ?? "—" }
         let response = rescue.callAt.flatMap { call in rescue.arrivedAt.map { RescueLogPage.elapsed(from: call, to: $0) } }
         let details: [Item] = [
-            Item(label: "Call", value: "\(show(rescue.callAt)) from \(rescue.caller ?? referral.referrerOrganisation ?? "unknown")"
+            Item(label: "Call", value: "\(show(rescue.callAt)) from \(try rescue.caller.map(cipher.open) ?? referral.referrerOrganisation ?? "unknown")"
                  + ((rescue.outOfHours ?? false) ? " (out of hours)" : "")),
             Item(label: "Call back", value: show(rescue.callBackAt)),
             Item(label: "Found at", value: (try rescue.foundPlace.map(cipher.open) ?? "—") + (rescue.policeForceArea.map { ", \($0)" } ?? "")),

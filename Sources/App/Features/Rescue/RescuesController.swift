@@ -169,7 +169,6 @@ struct RescueForm: Content {
     var referral: ReferralForm {
         var form = ReferralForm()
         form.referralSource = referralSource
-        form.referrerOrganisation = caller
         form.firstName = firstName
         form.lastName = lastName
         form.dateOfBirth = dateOfBirth
