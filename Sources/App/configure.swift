@@ -30,7 +30,6 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
     app.operationalMetrics = OperationalMetrics()
-    app.renderedCasePages = RenderedCasePages()
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())

@@ -7,19 +7,19 @@ import Vapor
 /// `reachable bench`: the in-process figures of SPEC §8 on the database named by `DATABASE_URL` (filled by
 /// `reachable demo --referrals N --years 10`), each printed beside its target, and one JSON line for scripts:
 /// the annual report (one region-year; all regions over ten years; the plain SQL count of referrals by region and
-/// year as the floor), person search (p50, p95), and a CSV import of fresh rows. `reachable bench --http --email E`
-/// prepares the HTTP measure instead: a signed-in session for a demo account and the busiest case of its region,
-/// for `wrk` (scripts/bench). Run it on a release build: debug builds are several times slower.
+/// year as the floor), person search (p50, p95), and a CSV import of fresh rows. `reachable bench --http`
+/// prepares the HTTP measures instead (`BenchSessions`). Run it on a release build: debug builds are several
+/// times slower.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Flag(name: "http", help: "Prepare the HTTP measure: print a session cookie and a case path for wrk")
+        @Flag(name: "http", help: "Prepare the HTTP measures: print a signed-in session and cases to view for each demo account")
         var http: Bool
         @Option(name: "searches", help: "Person searches to time (default 1000)")
         var searches: Int?
         @Option(name: "import-rows", help: "Rows in the timed CSV import (default 20000)")
         var importRows: Int?
-        @Option(name: "email", help: "For http: the demo account to sign in")
-        var email: String?
+        @Option(name: "cases", help: "For http: cases per session to view in random order (default 400)")
+        var cases: Int?
         @Flag(name: "import-only", help: "Time the CSV import alone (to compare builds of the import on copies of one database)")
         var importOnly: Bool
         @Option(name: "import-runs", help: "With --import-only: imports to time one after another, each of a fresh file (default 1)")
@@ -31,7 +31,7 @@ struct BenchCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         if signature.http {
-            try await Self.http(app: app, email: signature.email ?? "")
+            try await BenchSessions.print(app: app, casesPerSession: signature.cases ?? 400)
         } else {
             if let runs = signature.importRuns {
                 guard signature.importOnly else { throw CommandError(message: "--import-runs: only with --import-only") }
@@ -212,34 +212,6 @@ struct BenchCommand: AsyncCommand {
         #endif
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    // MARK: - HTTP
-
-    /// Prints `SESSION-COOKIE-VALUE CASE-PATH` for wrk: a signed-in session of a demo account (never any other:
-    /// this skips the second factor) and the case of its region with the most contacts.
-    static func http(app: Application, email: String) async throws {
-        guard email.hasSuffix("@demo.reachable.example"),
-              let user = try await User.query(on: app.db).filter(\.$email == email).first(), let regionID = user.$region.id else {
-            throw CommandError(message: "--email: a demo account of a region, such as manager.west-midlands@demo.reachable.example")
-        }
-        struct Busiest: Decodable { let case_id: UUID }
-        let sql = app.db as! any SQLDatabase
-        guard let busiest = try await sql.raw("""
-            SELECT contacts.case_id AS case_id FROM contacts JOIN cases ON cases.id = contacts.case_id
-            WHERE cases.region_id = \(bind: regionID) GROUP BY contacts.case_id ORDER BY count(*) DESC LIMIT 1
-            """).first(decoding: Busiest.self) else { throw CommandError(message: "No case with contacts in that region") }
-        let token = SecretToken.make()
-        let now = app.clock.now()
-        let session = UserSession(tokenHash: SecretToken.hash(token), userID: try user.requireID(), stage: .signedIn,
-                                  csrfToken: SecretToken.make(), at: now, address: "bench", userAgent: "reachable bench")
-        try await app.writes.transaction(on: app.db) { db in
-            try await session.create(on: db)
-            try await Audit.append(AuditEntry(action: "session.bench", userID: user.id, actor: "reachable bench http",
-                                              objectType: "session", address: "command line", detail: "benchmark session"),
-                                   on: db, at: now)
-        }
-        FileHandle.standardOutput.write(Data("\(token) \(SiteURL.supportCase(busiest.case_id).path)\n".utf8))
     }
 }
 

@@ -40,5 +40,6 @@ enum Migrations {
         AddClosureNote(),
         AddDuress(),
         AddSubjectAccessApprovedRecords(),
+        DropDataRevision(),
     ]
 }

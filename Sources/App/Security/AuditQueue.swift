@@ -33,7 +33,7 @@ actor AuditQueue {
             waiting = []
             let entries = batch.map { (entry: $0.entry, at: $0.at) }
             do {
-                try await writes.transaction(on: db, changesRecords: false) { db in try await Audit.append(entries, on: db) }
+                try await writes.transaction(on: db) { db in try await Audit.append(entries, on: db) }
                 for item in batch { item.done.resume() }
             } catch {
                 for item in batch { item.done.resume(throwing: error) }

@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// The one place that decides which regions' records a person may see (ASVS v5.0.0-8.2.2, 8.4.1: regions are
@@ -42,6 +43,16 @@ struct RegionScope: Sendable {
 
     func cases(on db: any Database) -> QueryBuilder<SupportCase> {
         limit(SupportCase.query(on: db), \SupportCase.$region.$id)
+    }
+
+    /// The same scope for a query written in SQL: a condition on a region column such as `c.region_id`
+    /// (a name from the code, never from a request).
+    func condition(on regionColumn: String) -> SQLQueryString {
+        switch reach {
+        case let .regions(ids) where !ids.isEmpty: "\(unsafeRaw: regionColumn) IN (\(binds: ids))"
+        case .everywhere: "1 = 1"
+        case .regions, .nowhere: "1 = 0"
+        }
     }
 
     private func limit<M: Model>(_ query: QueryBuilder<M>, _ region: KeyPath<M, FieldProperty<M, UUID>>) -> QueryBuilder<M> {

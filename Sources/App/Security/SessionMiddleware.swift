@@ -34,7 +34,6 @@ struct SessionLoader: AsyncMiddleware {
         let region_id: UUID?
         let region_code: String?
         let region_name: String?
-        let data_revision: String?
     }
 
     private func load(token: String, req: Request) async throws {
@@ -42,8 +41,7 @@ struct SessionLoader: AsyncMiddleware {
         let tokenHash = SecretToken.hash(token)
         guard let session = try await sql.raw("""
             SELECT s.id, s.stage, s.csrf_token, s.created_at, s.last_seen_at, u.id AS user_id, u.email, u.display_name,
-                   u.role, u.disabled, u.region_id, r.code AS region_code, r.name AS region_name,
-                   (SELECT token FROM data_revision WHERE id = 1) AS data_revision
+                   u.role, u.disabled, u.region_id, r.code AS region_code, r.name AS region_name
             FROM user_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN regions r ON r.id = u.region_id
             WHERE s.token_hash = \(bind: tokenHash) AND s.ended_at IS NULL
             """).first(decoding: Row.self) else { return }
@@ -68,13 +66,10 @@ struct SessionLoader: AsyncMiddleware {
         }
         if now.timeIntervalSince(session.last_seen_at) > Self.touchInterval {
             let sessionID = session.id
-            try await req.write(changesRecords: false) { db in
+            try await req.write { db in
                 try await UserSession.query(on: db).filter(\.$id == sessionID).set(\.$lastSeenAt, to: now).update()
             }
         }
-        // Read with the session, before anything the request reads: a page kept under it (`RenderedCasePages`)
-        // can then cost no round trip of its own to check.
-        if let revision = session.data_revision { req.storage[DataRevision.RequestKey.self] = revision }
         req.sessionHolder = CurrentUser(
             id: session.user_id, email: session.email, displayName: session.display_name, role: session.role,
             regionID: session.region_id, regionCode: session.region_code, regionName: session.region_name,

@@ -16,21 +16,14 @@ actor WriteGate {
     /// For the metrics: write transactions running, and writes queued behind the one SQLite writer.
     var counts: (running: Int, waiting: Int) { (running, waiting.count) }
 
-    /// `changesRecords: false` is for transactions that only append to the audit log or touch a session, which no
-    /// kept page shows; every other transaction replaces the data revision as its last statement.
-    func transaction<T: Sendable>(on database: any Database, changesRecords: Bool = true,
+    func transaction<T: Sendable>(on database: any Database,
                                   _ body: @Sendable @escaping (any Database) async throws -> T) async throws -> T {
         running += 1
         defer { running -= 1 }
-        let work: @Sendable (any Database) async throws -> T = { db in
-            let result = try await body(db)
-            if changesRecords { try await DataRevision.advance(on: db) }
-            return result
-        }
-        guard serialises else { return try await database.transaction(work) }
+        guard serialises else { return try await database.transaction(body) }
         await enter()
         do {
-            let result = try await database.transaction(work)
+            let result = try await database.transaction(body)
             leave()
             return result
         } catch {
@@ -70,8 +63,7 @@ extension Application {
 
 extension Request {
     /// Every change a request makes goes through here: one transaction, all or nothing (ASVS v5.0.0-2.3.3).
-    func write<T: Sendable>(changesRecords: Bool = true,
-                            _ body: @Sendable @escaping (any Database) async throws -> T) async throws -> T {
-        try await application.writes.transaction(on: db, changesRecords: changesRecords, body)
+    func write<T: Sendable>(_ body: @Sendable @escaping (any Database) async throws -> T) async throws -> T {
+        try await application.writes.transaction(on: db, body)
     }
 }

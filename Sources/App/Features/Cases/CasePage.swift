@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// The case page: the young person's safe-contact warnings first, then the timeline, newest first, then the
-/// forms the person may use. Who has looked at the case is put in for each response (`RenderedCasePage`).
+/// forms the person may use, and for the region's managers who has looked at it.
 struct CasePage: Encodable {
     struct Event: Encodable {
         let sortKey: String
@@ -45,6 +45,7 @@ struct CasePage: Encodable {
     let pathway: Pathway
     let registers: Registers
     let riskIndicators: [ReferralFormPage.Choice]
+    let viewers: [CaseViewer]
 
     static func make(req: Request, supportCase: SupportCase, scope: RegionScope, errors: FieldErrors) async throws -> CasePage {
         let caseID = try supportCase.requireID()
@@ -107,6 +108,7 @@ struct CasePage: Encodable {
         }
         events.sort { $0.sortKey > $1.sortKey }
         let person = supportCase.person
+        let isManager = scope.isManager && scope.contains(regionID: supportCase.$region.id)
         return CasePage(
             layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,
@@ -119,7 +121,7 @@ struct CasePage: Encodable {
                 .map { "A planned closure was asked for on \(supportCase.closureRequestedOn ?? ""): \($0)" },
             safeContact: try person.safeContact.map(cipher.open), doNotText: person.doNotText,
             phoneMayBeControlled: person.phoneMayBeControlled, events: events, canWrite: scope.canWrite(supportCase),
-            isManager: scope.isManager && scope.contains(regionID: supportCase.$region.id), errorLinks: errors.links,
+            isManager: isManager, errorLinks: errors.links,
             // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
             caseworkers: staff.leads.map { lead in
                 SelectOption(value: lead.id.uuidString, label: "\(lead.name) (\(lead.openCases) open, capacity \(lead.available))",
@@ -143,7 +145,8 @@ struct CasePage: Encodable {
             registers: try await Registers.make(caseID: caseID, cipher: cipher, on: req.db),
             riskIndicators: RiskIndicator.allCases.map {
                 ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: false)
-            })
+            },
+            viewers: isManager ? try await CaseViewer.last50(of: caseID, on: req.db as! any SQLDatabase) : [])
     }
 
     static func presentLabel(_ code: String) -> String {

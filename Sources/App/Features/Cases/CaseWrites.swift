@@ -34,8 +34,8 @@ enum CaseWrites {
         var errors = FieldErrors()
         errors.add(field, message)
         let page = try await CasePage.make(req: req, supportCase: supportCase, scope: try req.scope, errors: errors)
-        let rendered = try await req.view.render("cases/show", page).data
-        return try await RenderedCasePage(caseID: try supportCase.requireID(), regionCode: supportCase.region.code, rendered: rendered)
-            .response(for: req, status: .unprocessableEntity)
+        let response = try await req.view.render("cases/show", page).encodeResponse(for: req)
+        response.status = .unprocessableEntity
+        return response
     }
 }

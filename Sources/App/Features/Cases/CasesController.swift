@@ -41,26 +41,15 @@ struct CasesController {
         return try await req.view.render("cases/list", page)
     }
 
-    /// The page is kept for this session until anything is written (`RenderedCasePages`): on a kept page the
-    /// access check it passed still holds, since the session, the user and the case are as they were.
-    func show(req: Request) async throws -> Response {
+    /// The case page, rendered for every view: its access check, its records and who has looked at it are as
+    /// of this request. The view is audited before the page is made, so the list of viewers includes it.
+    func show(req: Request) async throws -> View {
         let scope = try req.scope
-        let user = try req.requireUser()
-        guard let caseID = req.parameters.get("caseID", as: UUID.self) else {
-            _ = try await scope.findCase(nil, req: req) // refused and audited like any unknown case
-            throw Abort(.notFound)
-        }
-        // The revision is read before the records: a page rendered from records newer than its key is safe to
-        // keep, one older than its key would not be.
-        let key = RenderedCasePages.key(req, user: user, caseID: caseID, revision: try await DataRevision.current(for: req))
-        let page = try await req.application.renderedCasePages.page(for: key) {
-            let supportCase = try await scope.findCase(caseID, req: req)
-            let made = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
-            let rendered = try await req.view.render("cases/show", made).data
-            return RenderedCasePage(caseID: caseID, regionCode: supportCase.region.code, rendered: rendered)
-        }
-        try await req.audit("case.viewed", objectType: "case", objectID: page.caseID.uuidString, region: page.regionCode)
-        return try await page.response(for: req)
+        let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
+        try await req.audit("case.viewed", objectType: "case", objectID: try supportCase.requireID().uuidString,
+                            region: supportCase.region.code)
+        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
+        return try await req.view.render("cases/show", page)
     }
 }
 

@@ -15,13 +15,13 @@ struct HomeController {
         var sections: [Dashboard.Section] = []
         switch user.role {
         case .admin:
-            let users = try await User.query(on: req.db).all()
             let now = req.now
+            func users() -> QueryBuilder<User> { User.query(on: req.db) }
             figures = [
-                .init(label: "Active accounts", value: users.filter { !$0.disabled && $0.totpEnabled }.count),
-                .init(label: "Awaiting set-up", value: users.filter { !$0.disabled && !$0.totpEnabled }.count),
-                .init(label: "Locked now", value: users.filter { ($0.lockedUntil ?? .distantPast) > now }.count),
-                .init(label: "Disabled", value: users.filter(\.disabled).count),
+                .init(label: "Active accounts", value: try await users().filter(\.$disabled == false).filter(\.$totpEnabled == true).count()),
+                .init(label: "Awaiting set-up", value: try await users().filter(\.$disabled == false).filter(\.$totpEnabled == false).count()),
+                .init(label: "Locked now", value: try await users().filter(\.$lockedUntil > now).count()),
+                .init(label: "Disabled", value: try await users().filter(\.$disabled == true).count()),
             ]
             tasks = [
                 .init(label: "Create an account", href: SiteURL.adminUserNew.path),
