@@ -41,5 +41,6 @@ enum Migrations {
         AddDuress(),
         AddSubjectAccessApprovedRecords(),
         DropDataRevision(),
+        AddCaseloadIndex(),
     ]
 }

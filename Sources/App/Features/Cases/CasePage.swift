@@ -53,7 +53,9 @@ struct CasePage: Encodable {
         let labels = try await Labels.load(on: req.db)
         let canSeeSensitive = scope.canReadSensitive(supportCase)
         let now = req.now
-        let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: now), on: req.db)
+        let isManager = scope.isManager && scope.contains(regionID: supportCase.$region.id)
+        let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: now),
+                                             withCaseloads: isManager, on: req.db)
         let users = staff.names
         var events: [Event] = [Event(sortKey: supportCase.openedDate, when: supportCase.openedDate, title: "Case opened",
                                      detail: nil, hiddenSensitive: false, sensitive: false)]
@@ -108,7 +110,6 @@ struct CasePage: Encodable {
         }
         events.sort { $0.sortKey > $1.sortKey }
         let person = supportCase.person
-        let isManager = scope.isManager && scope.contains(regionID: supportCase.$region.id)
         return CasePage(
             layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,

@@ -18,7 +18,8 @@ struct CaseStaff {
     let names: [UUID: String]
     let leads: [Lead]
 
-    static func load(regionID: UUID, today: CivilDate, on db: any Database) async throws -> CaseStaff {
+    /// `withCaseloads: false` (anyone but a manager, who alone chooses a lead) leaves `leads` empty.
+    static func load(regionID: UUID, today: CivilDate, withCaseloads: Bool, on db: any Database) async throws -> CaseStaff {
         let sql = db as! any SQLDatabase
         struct Member: Decodable {
             let id: UUID
@@ -31,11 +32,12 @@ struct CaseStaff {
         let members = try await sql.raw("""
             SELECT u.id AS id, u.display_name AS display_name, u.role AS role, u.disabled AS disabled,
               COALESCE(p.capacity, 0) AS capacity,
-              (SELECT COUNT(*) FROM cases c WHERE c.lead_caseworker_id = u.id AND c.closed_date IS NULL) AS open_cases
+              \(unsafeRaw: withCaseloads
+                ? "(SELECT COUNT(*) FROM cases c WHERE c.lead_caseworker_id = u.id AND c.closed_date IS NULL)" : "0") AS open_cases
             FROM users u LEFT JOIN staff_profiles p ON p.user_id = u.id
             WHERE u.region_id = \(bind: regionID)
             """).all(decoding: Member.self)
-        let eligible = members.filter { !$0.disabled && ($0.role == Role.caseworker.rawValue || $0.role == Role.manager.rawValue) }
+        let eligible = !withCaseloads ? [] : members.filter { !$0.disabled && ($0.role == Role.caseworker.rawValue || $0.role == Role.manager.rawValue) }
             .sorted { $0.display_name < $1.display_name }
         let absences = try await StaffQueries.absencePeriods(of: eligible.map(\.id), on: db)
         return CaseStaff(
