@@ -41,7 +41,12 @@ struct RescueTests {
                                                                           "outcome": "home"])
             let page = try await browser.get(path).body.string
             #expect(page.contains("response time 1 h 30 min"))
-            #expect(!(try await browser.get(SiteURL.rescues.path).body.string.contains("Kai Mensah")), "finished rescues leave the log")
+            let finishedLog = try await browser.get(SiteURL.rescues.path).body.string
+            let openTable = try #require(finishedLog.components(separatedBy: "id=\"finished-rescues\"").first)
+            #expect(!openTable.contains("Kai Mensah"), "a finished rescue leaves the open rescues")
+            #expect(finishedLog.components(separatedBy: "id=\"finished-rescues\"").last?.contains("Kai Mensah") == true,
+                    "and is listed among the finished, with its response time")
+            #expect(finishedLog.contains("1 h 30 min"))
 
             let converted = try await browser.post(SiteURL.rescueConvert(rescue.id).path)
             let caseLocation = try #require(converted.location)

@@ -42,5 +42,6 @@ enum Migrations {
         AddSubjectAccessApprovedRecords(),
         DropDataRevision(),
         AddCaseloadIndex(),
+        AddRescueLogIndexes(),
     ]
 }

@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Caseloads and the case page: a timeline of everything that happened, newest first (SPEC §2.4).
@@ -11,34 +12,38 @@ struct CasesController {
         routes.on(.GET, .supportCase(nil), access: .roles(Self.readers), use: show)
     }
 
+    /// Open cases a page at a time (a region holds thousands), and for managers the cases awaiting a lead, the
+    /// caseload of each caseworker and the closures awaiting approval: each one query, counted in SQL.
     func list(req: Request) async throws -> View {
         let scope = try req.scope
         let user = try req.requireUser()
-        var query = scope.cases(on: req.db).filter(\.$closedDate == nil).with(\.$person).with(\.$leadCaseworker)
-        if user.role == .caseworker { query = query.filter(\.$leadCaseworker.$id == user.id) }
-        let open = try await query.sort(\.$openedDate).limit(500).all()
-        let latestRisk = try await CaseQueries.latestRisk(for: open.compactMap(\.id), on: req.db)
-        let lastContact = try await CaseQueries.lastContact(for: open.compactMap(\.id), on: req.db)
+        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
+        let queries = CaseListQueries(scope: scope, leadOnly: user.role == .caseworker ? user.id : nil, sql: req.db as! any SQLDatabase)
         let now = req.now
-        let rows = open.map { item in
-            CaseListPage.Row(supportCase: item, risk: latestRisk[item.id!], lastContact: lastContact[item.id!], now: now)
-        }
-        // Caseload per caseworker: the open cases each leads (SPEC §2.5), for managers assigning work.
+        let total = try await queries.count(where: "c.lead_caseworker_id IS NOT NULL")
+        let assigned = try await queries.rows(where: "c.lead_caseworker_id IS NOT NULL", limit: CaseListPage.pageSize,
+                                              offset: (page - 1) * CaseListPage.pageSize).map { CaseListPage.Row($0, now: now) }
+        var awaiting: [CaseListPage.Row] = []
+        var awaitingClosure: [CaseListPage.Row] = []
         var caseloads: [CaseListPage.Caseload] = []
         if user.role == .manager, let regionID = user.regionID {
-            let workers = try await User.query(on: req.db).filter(\.$region.$id == regionID)
-                .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
-            caseloads = workers.map { worker in
-                CaseListPage.Caseload(name: worker.displayName, open: open.filter { $0.$leadCaseworker.id == worker.id }.count)
-            }
+            awaiting = try await queries.rows(where: "c.lead_caseworker_id IS NULL", limit: 100, offset: 0).map { CaseListPage.Row($0, now: now) }
+            awaitingClosure = try await queries.rows(where: "c.closure_requested_reason IS NOT NULL", limit: 100, offset: 0)
+                .map { CaseListPage.Row($0, now: now) }
+            // Caseload per caseworker: the open cases each leads (SPEC §2.5), for managers assigning work.
+            caseloads = try await CaseStaff.load(regionID: regionID, today: CivilDate.today(at: now), withCaseloads: true, on: req.db)
+                .leads.map { CaseListPage.Caseload(name: $0.name, open: $0.openCases) }
         }
-        let page = CaseListPage(
-            layout: req.layout(title: user.role == .caseworker ? "Your caseload" : "Open cases"),
-            heading: user.role == .caseworker ? "Your caseload" : "Open cases",
-            awaiting: rows.filter { $0.lead == nil }, assigned: rows.filter { $0.lead != nil },
-            awaitingClosure: rows.filter(\.closureRequested), isManager: user.role == .manager, caseloads: caseloads)
-        try await req.audit("case.list", objectType: "case", detail: "\(rows.count) open")
-        return try await req.view.render("cases/list", page)
+        let pages = max(1, (total + CaseListPage.pageSize - 1) / CaseListPage.pageSize)
+        let heading = user.role == .caseworker ? "Your caseload" : "Open cases"
+        let listPage = CaseListPage(
+            layout: req.layout(title: heading), heading: heading, awaiting: awaiting, assigned: assigned,
+            awaitingClosure: awaitingClosure, isManager: user.role == .manager, caseloads: caseloads,
+            pageText: total == 0 ? "No open cases." : "Page \(page) of \(pages): \(total.formatted()) open cases, oldest first.",
+            previousPage: page > 1 ? SiteURL.cases.path + "?page=\(page - 1)" : nil,
+            nextPage: page < pages ? SiteURL.cases.path + "?page=\(page + 1)" : nil)
+        try await req.audit("case.list", objectType: "case", detail: "\(total) open, page \(page)")
+        return try await req.view.render("cases/list", listPage)
     }
 
     /// The case page, rendered for every view: its access check, its records and who has looked at it are as
@@ -50,34 +55,6 @@ struct CasesController {
                             region: supportCase.region.code)
         let page = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
         return try await req.view.render("cases/show", page)
-    }
-}
-
-/// Queries the case pages share: one grouped query each, never one per case.
-enum CaseQueries {
-    static func latestRisk(for caseIDs: [UUID], on db: any Database) async throws -> [UUID: String] {
-        guard !caseIDs.isEmpty else { return [:] }
-        var result: [UUID: (Date, String)] = [:]
-        for chunk in caseIDs.chunked(into: 500) {
-            for rating in try await RiskRating.query(on: db).filter(\.$supportCase.$id ~~ Array(chunk)).all() {
-                let id = rating.$supportCase.id
-                if result[id].map({ $0.0 < rating.ratedAt }) ?? true { result[id] = (rating.ratedAt, rating.rating) }
-            }
-        }
-        return result.mapValues(\.1)
-    }
-
-    static func lastContact(for caseIDs: [UUID], on db: any Database) async throws -> [UUID: Date] {
-        guard !caseIDs.isEmpty else { return [:] }
-        var result: [UUID: Date] = [:]
-        for chunk in caseIDs.chunked(into: 500) {
-            for contact in try await Contact.query(on: db).filter(\.$supportCase.$id ~~ Array(chunk)).field(\.$supportCase.$id)
-                .field(\.$happenedAt).all() {
-                let id = contact.$supportCase.id
-                result[id] = max(result[id] ?? .distantPast, contact.happenedAt)
-            }
-        }
-        return result
     }
 }
 
@@ -93,21 +70,23 @@ struct CaseListPage: Encodable {
         let overdue: Bool
         let closureRequested: Bool
 
-        init(supportCase: SupportCase, risk: String?, lastContact: Date?, now: Date) {
-            path = SiteURL.supportCase(supportCase.id).path
-            name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
-            opened = supportCase.openedDate
-            lead = supportCase.leadCaseworker?.displayName
-            self.risk = risk ?? "not rated"
-            self.lastContact = lastContact.map(AccountController.format) ?? "none"
+        init(_ row: CaseListQueries.Row, now: Date) {
+            path = SiteURL.supportCase(row.id).path
+            name = "\(row.first_name) \(row.last_name)"
+            opened = row.opened_date
+            lead = row.lead
+            risk = row.risk ?? "not rated"
+            lastContact = row.last_contact.map(AccountController.format) ?? "none"
             // A case waits for a lead from when it was opened: due within 3 hours, 1 hour when risk is red.
-            let waited = now.timeIntervalSince(supportCase.createdAt ?? now)
-            let allowed: TimeInterval = risk == "red" ? 3600 : 3 * 3600
-            waiting = supportCase.leadCaseworker == nil ? "\(Int(waited / 3600)) h \(Int(waited.truncatingRemainder(dividingBy: 3600) / 60)) min" : ""
-            overdue = supportCase.leadCaseworker == nil && waited > allowed
-            closureRequested = supportCase.closureRequestedReason != nil
+            let waited = now.timeIntervalSince(row.created_at ?? now)
+            let allowed: TimeInterval = row.risk == "red" ? 3600 : 3 * 3600
+            waiting = row.lead == nil ? "\(Int(waited / 3600)) h \(Int(waited.truncatingRemainder(dividingBy: 3600) / 60)) min" : ""
+            overdue = row.lead == nil && waited > allowed
+            closureRequested = row.closure_requested
         }
     }
+
+    static let pageSize = 50
 
     let layout: Layout
     let heading: String
@@ -116,9 +95,57 @@ struct CaseListPage: Encodable {
     let awaitingClosure: [Row]
     let isManager: Bool
     let caseloads: [Caseload]
+    let pageText: String
+    let previousPage: String?
+    let nextPage: String?
 
     struct Caseload: Encodable {
         let name: String
         let open: Int
+    }
+}
+
+/// The case lists' SQL: open cases in the scope (a caseworker's: those they lead), with their young person, lead,
+/// latest risk rating and last contact, each read for the rows shown only.
+struct CaseListQueries {
+    let scope: RegionScope
+    let leadOnly: UUID?
+    let sql: any SQLDatabase
+
+    struct Row: Decodable {
+        let id: UUID
+        let first_name: String
+        let last_name: String
+        let opened_date: String
+        let created_at: Date?
+        let lead: String?
+        let risk: String?
+        let last_contact: Date?
+        let closure_requested: Bool
+    }
+
+    private var open: SQLQueryString {
+        var condition: SQLQueryString = "\(scope.condition(on: "c.region_id")) AND c.closed_date IS NULL"
+        if let leadOnly { condition = "\(condition) AND c.lead_caseworker_id = \(bind: leadOnly)" }
+        return condition
+    }
+
+    func count(where condition: SQLQueryString) async throws -> Int {
+        struct Count: Decodable { let count: Int }
+        return try await sql.raw("SELECT count(*) AS count FROM cases c WHERE \(open) AND \(condition)")
+            .first(decoding: Count.self)?.count ?? 0
+    }
+
+    func rows(where condition: SQLQueryString, limit: Int, offset: Int) async throws -> [Row] {
+        try await sql.raw("""
+            SELECT c.id AS id, p.first_name AS first_name, p.last_name AS last_name, c.opened_date AS opened_date,
+                   c.created_at AS created_at, u.display_name AS lead,
+                   (SELECT k.rating FROM risk_ratings k WHERE k.case_id = c.id ORDER BY k.rated_at DESC LIMIT 1) AS risk,
+                   (SELECT max(t.happened_at) FROM contacts t WHERE t.case_id = c.id) AS last_contact,
+                   (c.closure_requested_reason IS NOT NULL) AS closure_requested
+            FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.lead_caseworker_id
+            WHERE \(open) AND \(condition)
+            ORDER BY c.opened_date, c.id LIMIT \(literal: limit) OFFSET \(literal: offset)
+            """).all(decoding: Row.self)
     }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 struct RescueLogPage: Encodable {
@@ -7,12 +8,27 @@ struct RescueLogPage: Encodable {
         let path: String
         let name: String
         let called: String
+        /// Open: the time since the call. Finished: the response time, from the call to arriving.
         let clock: String
         let stage: String
+
+        init(_ rescue: RescueLogQueries.Row, clock: String, stage: String) {
+            path = SiteURL.rescue(rescue.id).path
+            name = "\(rescue.first_name) \(rescue.last_name)"
+            called = rescue.call_at.map(AccountController.format) ?? ""
+            self.clock = clock
+            self.stage = stage
+        }
     }
+
+    static let pageSize = 25
 
     let layout: Layout
     let rows: [Row]
+    /// Nil when there are none (Leaf treats an empty array as true).
+    let finished: [Row]?
+    let previousPage: String?
+    let nextPage: String?
     let newPath: String?
 
     /// "2 h 05 min" since the call: the page shows the clock as it stands when loaded (no script needed).
@@ -130,5 +146,41 @@ extension Optional {
     func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+/// The rescue log's SQL: the scope's rescues, found through their referrals' regions.
+struct RescueLogQueries {
+    let scope: RegionScope
+    let sql: any SQLDatabase
+
+    struct Row: Decodable {
+        let id: UUID
+        let first_name: String
+        let last_name: String
+        let call_at: Date?
+        let departed_at: Date?
+        let arrived_at: Date?
+        let outcome: String?
+    }
+
+    private func rescues(where condition: SQLQueryString, orderBy order: SQLQueryString, limit: Int, offset: Int) async throws -> [Row] {
+        try await sql.raw("""
+            SELECT s.id AS id, r.first_name AS first_name, r.last_name AS last_name, s.call_at AS call_at,
+                   s.departed_at AS departed_at, s.arrived_at AS arrived_at, s.outcome AS outcome
+            FROM rescues s JOIN referrals r ON r.id = s.referral_id
+            WHERE \(scope.condition(on: "r.region_id")) AND \(condition)
+            ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            """).all(decoding: Row.self)
+    }
+
+    /// Every rescue still under way, oldest call first (`rescues_open` holds only these).
+    func open() async throws -> [Row] {
+        try await rescues(where: "s.outcome IS NULL", orderBy: "s.call_at", limit: 1_000, offset: 0)
+    }
+
+    /// One page of finished rescues, newest call first, and one more row to tell whether another page follows.
+    func finished(page: Int, pageSize: Int) async throws -> [Row] {
+        try await rescues(where: "s.outcome IS NOT NULL", orderBy: "s.call_at DESC", limit: pageSize + 1, offset: (page - 1) * pageSize)
     }
 }

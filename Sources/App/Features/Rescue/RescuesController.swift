@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Rescue: a call at 2 a.m., a caseworker dispatched, the young person brought home, and the rescue turned into
@@ -17,25 +18,28 @@ struct RescuesController {
         routes.on(.POST, .rescueConvert(nil), access: .roles(ReferralsController.writers), use: convert)
     }
 
+    /// Rescues under way (every one, oldest call first), then finished rescues, newest first, a page at a time.
     func log(req: Request) async throws -> View {
         let scope = try req.scope
-        let referrals = try await scope.referrals(on: req.db).filter(\.$service == "rescue").all()
-        let ids = referrals.compactMap(\.id)
-        let rescues = ids.isEmpty ? [] : try await Rescue.query(on: req.db).filter(\.$referral.$id ~~ ids)
-            .filter(\.$outcome == nil).all()
-        let byID = Dictionary(uniqueKeysWithValues: referrals.map { ($0.id!, $0) })
         let now = req.now
-        let rows = rescues.sorted { ($0.callAt ?? .distantPast) < ($1.callAt ?? .distantPast) }.map { rescue in
-            let referral = byID[rescue.$referral.id]!
-            return RescueLogPage.Row(path: SiteURL.rescue(rescue.id).path, name: "\(referral.firstName) \(referral.lastName)",
-                                     called: rescue.callAt.map(AccountController.format) ?? "",
-                                     clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: now) } ?? "",
-                                     stage: rescue.arrivedAt == nil ? (rescue.departedAt == nil ? "Awaiting departure" : "On the way")
-                                         : "With the young person")
+        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
+        let log = RescueLogQueries(scope: scope, sql: req.db as! any SQLDatabase)
+        let open = try await log.open().map { rescue in
+            RescueLogPage.Row(rescue, clock: rescue.call_at.map { RescueLogPage.elapsed(from: $0, to: now) } ?? "",
+                              stage: rescue.arrived_at == nil ? (rescue.departed_at == nil ? "Awaiting departure" : "On the way")
+                                  : "With the young person")
         }
-        try await req.audit("rescue.list", objectType: "rescue", detail: "\(rows.count) open")
-        return try await req.view.render("rescues/log", RescueLogPage(layout: req.layout(title: "Rescues"), rows: rows,
-                                                                      newPath: try req.scope.canWrite ? SiteURL.rescueNew.path : nil))
+        let finishedRows = try await log.finished(page: page, pageSize: RescueLogPage.pageSize)
+        let finished = finishedRows.prefix(RescueLogPage.pageSize).map { rescue in
+            RescueLogPage.Row(rescue, clock: rescue.call_at.flatMap { call in rescue.arrived_at.map { RescueLogPage.elapsed(from: call, to: $0) } } ?? "",
+                              stage: rescue.outcome.map { $0.replacingOccurrences(of: "_", with: " ").capitalized } ?? "")
+        }
+        try await req.audit("rescue.list", objectType: "rescue", detail: "\(open.count) open, finished page \(page)")
+        return try await req.view.render("rescues/log", RescueLogPage(
+            layout: req.layout(title: "Rescues"), rows: open, finished: finished.isEmpty ? nil : Array(finished),
+            previousPage: page > 1 ? SiteURL.rescues.path + "?page=\(page - 1)" : nil,
+            nextPage: finishedRows.count > RescueLogPage.pageSize ? SiteURL.rescues.path + "?page=\(page + 1)" : nil,
+            newPath: scope.canWrite ? SiteURL.rescueNew.path : nil))
     }
 
     func showNew(req: Request) async throws -> View {
