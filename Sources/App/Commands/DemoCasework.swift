@@ -83,6 +83,7 @@ enum DemoCasework {
                 try await page.0.run(on: db)
                 try await page.1.run(on: db)
                 try await page.2.run(on: db)
+                try await CaseActivity.refresh(cases.map(\.id), on: db)
             }
             written += contacts.rows.count
         }

@@ -43,5 +43,6 @@ enum Migrations {
         DropDataRevision(),
         AddCaseloadIndex(),
         AddRescueLogIndexes(),
+        AddCaseActivity(),
     ]
 }

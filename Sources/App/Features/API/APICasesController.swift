@@ -91,6 +91,7 @@ struct APICasesController {
         return try await IdempotentWrite.run(req) { recorder in
             try await req.write { db in
                 try await contact.create(on: db)
+                try await CaseActivity.refresh(caseID, on: db)
                 try await Audit.append(entry, on: db, at: recorder.now)
                 try await recorder.remember(answer, on: db)
                 return answer

@@ -119,6 +119,7 @@ extension MeasuresInput.Checked {
         let measure = OutcomeMeasure.make(caseID: caseID, stage: stage, on: recordedOn, values: values, source: source)
         measure.id = UUID()
         try await measure.create(on: db)
+        try await CaseActivity.refresh(caseID, on: db)
         return measure
     }
 }

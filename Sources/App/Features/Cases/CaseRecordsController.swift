@@ -58,6 +58,7 @@ struct CaseRecordsController {
             let detail = checked.kind.rawValue + (checked.sensitive ? ", sensitive" : "")
             return try await CaseWrites.save(req, supportCase, "contact.recorded", detail: detail) { db, _ in
                 try await contact.create(on: db)
+                try await CaseActivity.refresh(contact.$supportCase.id, on: db)
             }
         }
     }

@@ -141,7 +141,7 @@ struct CaseListQueries {
             SELECT c.id AS id, p.first_name AS first_name, p.last_name AS last_name, c.opened_date AS opened_date,
                    c.created_at AS created_at, u.display_name AS lead,
                    (SELECT k.rating FROM risk_ratings k WHERE k.case_id = c.id ORDER BY k.rated_at DESC LIMIT 1) AS risk,
-                   (SELECT max(t.happened_at) FROM contacts t WHERE t.case_id = c.id) AS last_contact,
+                   c.last_contact_at AS last_contact,
                    (c.closure_requested_reason IS NOT NULL) AS closure_requested
             FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.lead_caseworker_id
             WHERE \(open) AND \(condition)

@@ -189,6 +189,7 @@ extension SupportCase {
     static func bulk() -> BulkInsert {
         BulkInsert(table: schema, columns: [
             "id", "region_id", "person_id", "referral_id", "opened_date", "closed_date", "closure_reason", "created_at",
+            "last_measured_on",
         ])
     }
 
@@ -196,7 +197,15 @@ extension SupportCase {
     static func importValues(_ row: ReferralRow, id: UUID, referralID: UUID, personID: UUID, regionID: UUID,
                              opened: CivilDate, createdAt: Date) -> [BulkValue] {
         [BulkValue(id), BulkValue(regionID), BulkValue(personID), BulkValue(referralID), BulkValue(opened.description),
-         BulkValue(row.caseClosed?.description), BulkValue(row.closureReason), BulkValue(createdAt)]
+         BulkValue(row.caseClosed?.description), BulkValue(row.closureReason), BulkValue(createdAt),
+         BulkValue(lastMeasured(row, opened: opened)?.description)]
+    }
+
+    /// The latest day an import row's measures were taken: its exit's (the closing day), else its entry's (the
+    /// opening day); as `ReferralImport.measureValues` records them.
+    static func lastMeasured(_ row: ReferralRow, opened: CivilDate) -> CivilDate? {
+        if !row.exit.isEmpty { return max(row.caseClosed ?? opened, opened) }
+        return row.entry.isEmpty ? nil : opened
     }
 }
 

@@ -250,6 +250,8 @@ enum ReferralImport {
             for supportCase in updatedCases { try await supportCase.update(on: db) }
             try await measures.run(on: db)
             try await rescues.run(on: db)
+            // A case the import changed may keep casework of its own: its dates are read from all its records.
+            try await CaseActivity.refresh(updatedCases.compactMap(\.id), on: db)
         }
     }
 }

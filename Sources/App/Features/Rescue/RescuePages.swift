@@ -149,7 +149,9 @@ extension Optional {
     }
 }
 
-/// The rescue log's SQL: the scope's rescues, found through their referrals' regions.
+/// The rescue log's SQL: the scope's rescues, found through their referrals' regions. `CROSS JOIN` keeps SQLite
+/// reading rescues first, in call order from their indexes: left to choose, it started from the region's
+/// 100,000 referrals (70 ms against 0.3 ms at 400,000). PostgreSQL plans a cross join like any other.
 struct RescueLogQueries {
     let scope: RegionScope
     let sql: any SQLDatabase
@@ -168,8 +170,8 @@ struct RescueLogQueries {
         try await sql.raw("""
             SELECT s.id AS id, r.first_name AS first_name, r.last_name AS last_name, s.call_at AS call_at,
                    s.departed_at AS departed_at, s.arrived_at AS arrived_at, s.outcome AS outcome
-            FROM rescues s JOIN referrals r ON r.id = s.referral_id
-            WHERE \(scope.condition(on: "r.region_id")) AND \(condition)
+            FROM rescues s CROSS JOIN referrals r
+            WHERE r.id = s.referral_id AND \(scope.condition(on: "r.region_id")) AND \(condition)
             ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
             """).all(decoding: Row.self)
     }
