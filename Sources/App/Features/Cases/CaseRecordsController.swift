@@ -141,7 +141,8 @@ struct CaseRecordsController {
         let sealedNote = note.isEmpty ? nil : try req.application.cipher.seal(note)
         return try await CaseWrites.save(req, supportCase, "case.closed", detail: reason) { db, _ in
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
-                .set(\.$closureReason, to: reason).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil).update()
+                .set(\.$closureReason, to: reason).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil)
+                .set(\.$closureRequestedOn, to: nil).update()
             try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
         }
     }

@@ -28,7 +28,7 @@ struct CasesController {
         var caseloads: [CaseListPage.Caseload] = []
         if user.role == .manager, let regionID = user.regionID {
             awaiting = try await queries.rows(where: "c.lead_caseworker_id IS NULL", limit: 100, offset: 0).map { CaseListPage.Row($0, now: now) }
-            awaitingClosure = try await queries.rows(where: "c.closure_requested_reason IS NOT NULL", limit: 100, offset: 0)
+            awaitingClosure = try await queries.rows(where: "c.closure_requested_on IS NOT NULL", limit: 100, offset: 0)
                 .map { CaseListPage.Row($0, now: now) }
             // Caseload per caseworker: the open cases each leads (SPEC §2.5), for managers assigning work.
             caseloads = try await CaseStaff.load(regionID: regionID, today: CivilDate.today(at: now), withCaseloads: true, on: req.db)
@@ -136,16 +136,18 @@ struct CaseListQueries {
             .first(decoding: Count.self)?.count ?? 0
     }
 
+    /// A page of rows, oldest first: chosen from `cases_activity` alone, then completed for the rows shown.
     func rows(where condition: SQLQueryString, limit: Int, offset: Int) async throws -> [Row] {
         try await sql.raw("""
             SELECT c.id AS id, p.first_name AS first_name, p.last_name AS last_name, c.opened_date AS opened_date,
-                   c.created_at AS created_at, u.display_name AS lead,
+                   s.created_at AS created_at, u.display_name AS lead,
                    (SELECT k.rating FROM risk_ratings k WHERE k.case_id = c.id ORDER BY k.rated_at DESC LIMIT 1) AS risk,
-                   c.last_contact_at AS last_contact,
-                   (c.closure_requested_reason IS NOT NULL) AS closure_requested
-            FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.lead_caseworker_id
-            WHERE \(open) AND \(condition)
-            ORDER BY c.opened_date, c.id LIMIT \(literal: limit) OFFSET \(literal: offset)
+                   c.last_contact_at AS last_contact, (c.closure_requested_on IS NOT NULL) AS closure_requested
+            FROM (SELECT c.id, c.person_id, c.lead_caseworker_id, c.opened_date, c.last_contact_at, c.closure_requested_on
+                  FROM cases c WHERE \(open) AND \(condition)
+                  ORDER BY c.opened_date, c.id LIMIT \(literal: limit) OFFSET \(literal: offset)) c
+            JOIN cases s ON s.id = c.id JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.lead_caseworker_id
+            ORDER BY c.opened_date, c.id
             """).all(decoding: Row.self)
     }
 }

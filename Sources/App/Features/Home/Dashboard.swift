@@ -98,7 +98,7 @@ struct DashboardQueries {
     let reviewCutoff: String
     let sql: any SQLDatabase
 
-    struct Counts {
+    struct Counts: Decodable {
         let open: Int
         let unassigned: Int
         let closures: Int
@@ -138,31 +138,28 @@ struct DashboardQueries {
         "coalesce(c.last_measured_on, c.opened_date) <= \(bind: reviewCutoff)"
     }
 
-    /// Read from `cases_activity` alone; closures awaiting approval from their own partial index.
+    /// Read from `cases_activity` alone.
     func counts() async throws -> Counts {
-        struct Activity: Decodable { let open: Int; let unassigned: Int; let no_contact: Int; let reviews_due: Int }
-        struct Closures: Decodable { let closures: Int }
-        let activity = try await sql.raw("""
+        try await sql.raw("""
             SELECT count(*) AS open,
                    coalesce(sum(CASE WHEN c.lead_caseworker_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned,
+                   coalesce(sum(CASE WHEN c.closure_requested_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS closures,
                    coalesce(sum(CASE WHEN \(quiet) THEN 1 ELSE 0 END), 0) AS no_contact,
                    coalesce(sum(CASE WHEN \(reviewDue) THEN 1 ELSE 0 END), 0) AS reviews_due
             FROM cases c WHERE \(openCases)
-            """).first(decoding: Activity.self)
-        let closures = try await sql.raw("""
-            SELECT count(*) AS closures FROM cases c WHERE \(openCases) AND c.closure_requested_reason IS NOT NULL
-            """).first(decoding: Closures.self)
-        return Counts(open: activity?.open ?? 0, unassigned: activity?.unassigned ?? 0, closures: closures?.closures ?? 0,
-                      no_contact: activity?.no_contact ?? 0, reviews_due: activity?.reviews_due ?? 0)
+            """).first(decoding: Counts.self) ?? Counts(open: 0, unassigned: 0, closures: 0, no_contact: 0, reviews_due: 0)
     }
 
+    /// The first rows in order, chosen from `cases_activity` before their young people are read.
     private func list(where condition: SQLQueryString, orderBy order: SQLQueryString, limit: Int) async throws -> [CaseRow] {
         try await sql.raw("""
             SELECT c.id AS id, p.first_name AS first_name, p.last_name AS last_name, c.opened_date AS opened_date,
-                   c.closure_requested_reason AS closure_requested_reason,
-                   c.last_contact_at AS last, c.last_measured_on AS last_measure
-            FROM cases c JOIN people p ON p.id = c.person_id
-            WHERE \(openCases) AND \(condition) ORDER BY \(order) LIMIT \(literal: limit)
+                   s.closure_requested_reason AS closure_requested_reason, c.last_contact_at AS last,
+                   c.last_measured_on AS last_measure
+            FROM (SELECT c.id, c.person_id, c.opened_date, c.last_contact_at, c.last_measured_on, c.closure_requested_on
+                  FROM cases c WHERE \(openCases) AND \(condition) ORDER BY \(order) LIMIT \(literal: limit)) c
+            JOIN people p ON p.id = c.person_id JOIN cases s ON s.id = c.id
+            ORDER BY \(order)
             """).all(decoding: CaseRow.self)
     }
 
@@ -180,7 +177,7 @@ struct DashboardQueries {
     }
 
     func closuresAwaiting(limit: Int) async throws -> [CaseRow] {
-        try await list(where: "c.closure_requested_reason IS NOT NULL", orderBy: "c.closure_requested_on, c.opened_date", limit: limit)
+        try await list(where: "c.closure_requested_on IS NOT NULL", orderBy: "c.closure_requested_on, c.opened_date", limit: limit)
     }
 
     /// Rescues under way: a rescue referral still awaiting screening whose rescue has no outcome yet.

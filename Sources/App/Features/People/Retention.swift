@@ -68,6 +68,7 @@ enum Retention {
         let caseIDs = try await SupportCase.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.id)
         if !caseIDs.isEmpty {
             try await SupportCase.query(on: db).filter(\.$id ~~ caseIDs).set(\.$closureRequestedReason, to: nil)
+                .set(\.$closureRequestedOn, to: nil)
                 .set(\.$closureNote, to: nil).update()
             try await Contact.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$notes, to: nil).update()
             try await RiskRating.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).set(\.$reason, to: "").update()
