@@ -44,5 +44,6 @@ enum Migrations {
         AddCaseloadIndex(),
         AddRescueLogIndexes(),
         AddCaseActivity(),
+        AddReferralListIndexes(),
     ]
 }

@@ -25,9 +25,8 @@ struct ReferralsController {
         if let authority = filters.localAuthority { query = query.filter(\.$homeLocalAuthority == authority) }
         let total = try await query.count()
         // The oldest unscreened first: nobody waits at the back of the queue.
-        let sorted = filters.status == .awaitingScreening
-            ? query.sort(\.$receivedDate, .ascending) : query.sort(\.$receivedDate, .descending)
-        let referrals = try await sorted.sort(\.$ref).with(\.$region)
+        let direction: DatabaseQuery.Sort.Direction = filters.status == .awaitingScreening ? .ascending : .descending
+        let referrals = try await query.sort(\.$receivedDate, direction).sort(\.$ref, direction).with(\.$region)
             .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
         let labels = try await Labels.load(on: req.db)
         let page = try await ReferralListPage.make(req: req, referrals: referrals, total: total, filters: filters,
