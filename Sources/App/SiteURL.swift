@@ -67,6 +67,8 @@ enum SiteURL: Sendable {
     case caseGoals(UUID?)
     case caseGoalUpdate(UUID?)
     case caseRegisters(UUID?)
+    case caseTimeline(UUID?)
+    case caseViewers(UUID?)
     case loneWorking
     case visitCheckIn(UUID?)
     case visitCheckOut(UUID?)
@@ -183,6 +185,8 @@ enum SiteURL: Sendable {
         case let .caseGoals(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "goals"]
         case let .caseGoalUpdate(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "goals", "update"]
         case let .caseRegisters(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "registers"]
+        case let .caseTimeline(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "timeline"]
+        case let .caseViewers(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "viewers"]
         case .loneWorking: ["lone-working"]
         case let .visitCheckIn(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "check-in"]
         case let .visitCheckOut(id): ["lone-working", Self.parameter(id?.uuidString, "visitID"), "check-out"]

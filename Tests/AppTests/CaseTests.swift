@@ -24,6 +24,39 @@ struct CaseTests {
         return form
     }
 
+    @Test("A busy case shows its latest events first and the whole timeline on a page of its own")
+    func latestEventsAndWholeTimeline() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await Self.openCase(app, lead: lead, browser: browser)
+            let path = SiteURL.supportCase(caseID).path
+            try await browser.get(path)
+            #expect(!(try await browser.get(path).body.string.contains("See the whole timeline")), "a new case shows it all")
+            for day in 1...25 {
+                var form = Self.contact("Contact number \(day) of the month.", sensitive: false)
+                form["happenedAt"] = String(format: "2024-01-%02dT10:00", day)
+                #expect(try await browser.post(SiteURL.caseContacts(caseID).path, form).status == .seeOther)
+            }
+            let page = try await browser.get(path).body.string
+            #expect(page.contains("Contact number 25 of the month."), "the newest is on the case page")
+            #expect(!page.contains("Contact number 2 of the month."), "the oldest are not")
+            #expect(page.components(separatedBy: "class=\"timeline__item").count - 1 == CaseTimeline.onCasePage)
+            #expect(page.contains(SiteURL.caseTimeline(caseID).path))
+            let whole = try await browser.get(SiteURL.caseTimeline(caseID).path)
+            #expect(whole.status == .ok)
+            #expect(whole.body.string.contains("Contact number 1 of the month.") && whole.body.string.contains("Case opened"))
+            #expect(whole.body.string.components(separatedBy: "class=\"timeline__item").count - 1 == 25 + 2, "25 contacts, the opening, the lead")
+
+            let london = try await Fixtures.account(app, role: .manager, region: "london")
+            let outsider = Browser(app)
+            try await outsider.signIn(london)
+            #expect(try await outsider.get(SiteURL.caseTimeline(caseID).path).status == .notFound)
+            #expect(try await outsider.get(SiteURL.caseViewers(caseID).path).status == .notFound)
+        }
+    }
+
     @Test("The lead caseworker logs contacts; a sensitive note is hidden from others, who see that it exists")
     func contactsAndSensitivity() async throws {
         try await withApp { app in
@@ -53,7 +86,10 @@ struct CaseTests {
             let managerView = try await managerBrowser.get(SiteURL.supportCase(caseID).path).body.string
             #expect(managerView.contains("Disclosed abuse"))
             #expect(managerView.contains("Who has looked at this case"))
-            #expect(managerView.contains(colleague.email))
+            let viewers = try await managerBrowser.get(SiteURL.caseViewers(caseID).path)
+            #expect(viewers.status == .ok)
+            #expect(viewers.body.string.contains(colleague.email), "each view is listed at once")
+            #expect(try await other.get(SiteURL.caseViewers(caseID).path).status == .forbidden, "managers only")
             #expect(try await Contact.query(on: app.db).all().allSatisfy { !($0.notes ?? "").contains("abuse") }, "sealed at rest")
 
             let london = try await Fixtures.account(app, role: .caseworker, region: "london")

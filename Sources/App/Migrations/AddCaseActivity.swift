@@ -2,8 +2,8 @@ import Fluent
 import SQLKit
 
 /// `cases.last_contact_at` and `cases.last_measured_on` (`CaseActivity`), filled from the records, and the
-/// covering index the dashboards count and list open cases from: by region, open or closed, lead, the two
-/// dates, the day a closure was asked for (set only while it awaits approval) and the young person.
+/// covering index of open cases the dashboards count and list them from: by region, lead, the two dates, the
+/// day a closure was asked for (set only while it awaits approval) and the young person.
 struct AddCaseActivity: AsyncMigration {
     var name: String { "AddCaseActivity" }
 
@@ -19,9 +19,12 @@ struct AddCaseActivity: AsyncMigration {
         // A closure awaiting approval is one with a request date: the date was once left behind when the case closed.
         try await sql.update(SupportCase.schema).set("closure_requested_on", to: SQLLiteral.null)
             .where("closure_requested_reason", .is, SQLLiteral.null).run()
-        try await sql.create(index: "cases_activity").on(SupportCase.schema)
-            .column("region_id").column("closed_date").column("lead_caseworker_id").column("last_contact_at")
-            .column("last_measured_on").column("opened_date").column("closure_requested_on").column("person_id").column("id").run()
+        // Open cases only: the dashboards and lists never read a closed one from it, and an import of a service's
+        // history (closed cases, mostly) then writes no entry for them.
+        try await sql.raw("""
+            CREATE INDEX cases_activity ON cases (region_id, closed_date, lead_caseworker_id, last_contact_at,
+              last_measured_on, opened_date, closure_requested_on, person_id, id) WHERE closed_date IS NULL
+            """).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -10,6 +10,8 @@ struct CasesController {
     func register(_ routes: any RoutesBuilder) {
         routes.on(.GET, .cases, access: .roles(Self.readers), use: list)
         routes.on(.GET, .supportCase(nil), access: .roles(Self.readers), use: show)
+        routes.on(.GET, .caseTimeline(nil), access: .roles(Self.readers), use: timeline)
+        routes.on(.GET, .caseViewers(nil), access: .roles([.manager]), use: viewers)
     }
 
     /// Open cases a page at a time (a region holds thousands), and for managers the cases awaiting a lead, the
@@ -56,6 +58,49 @@ struct CasesController {
         let page = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
         return try await req.view.render("cases/show", page)
     }
+}
+
+extension CasesController {
+    /// The whole timeline of a case, for anyone who may see the case; a view of the case like any other.
+    func timeline(req: Request) async throws -> View {
+        let scope = try req.scope
+        let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
+        let caseID = try supportCase.requireID()
+        try await req.audit("case.viewed", objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code,
+                            detail: "whole timeline")
+        let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: req.now),
+                                             withCaseloads: false, on: req.db)
+        let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: scope.canReadSensitive(supportCase),
+                                                   names: staff.names, labels: try await Labels.load(on: req.db),
+                                                   cipher: req.application.cipher, latest: nil, on: req.db)
+        let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
+        return try await req.view.render("cases/timeline", CaseSubPage(
+            layout: req.layout(title: "Timeline: \(name)"), name: name, region: supportCase.region.name,
+            casePath: SiteURL.supportCase(caseID).path, events: timeline.events, viewers: nil))
+    }
+
+    /// The last fifty views of a case, for its region's managers (SPEC §2.9); reading it is not a view.
+    func viewers(req: Request) async throws -> View {
+        let scope = try req.scope
+        let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
+        let caseID = try supportCase.requireID()
+        let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
+        let viewers = try await CaseViewer.last50(of: caseID, on: req.db as! any SQLDatabase)
+        return try await req.view.render("cases/viewers", CaseSubPage(
+            layout: req.layout(title: "Who has looked at this case: \(name)"), name: name, region: supportCase.region.name,
+            casePath: SiteURL.supportCase(caseID).path, events: nil, viewers: viewers.isEmpty ? nil : viewers))
+    }
+}
+
+/// A page about one case beside the case page: its whole timeline, or who has looked at it.
+struct CaseSubPage: Encodable {
+    let layout: Layout
+    let name: String
+    let region: String
+    let casePath: String
+    let events: [CaseTimeline.Event]?
+    /// Nil on the timeline; on the viewers page, nil when nobody has looked yet (Leaf treats an empty array as true).
+    let viewers: [CaseViewer]?
 }
 
 struct CaseListPage: Encodable {
