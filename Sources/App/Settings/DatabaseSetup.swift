@@ -82,8 +82,8 @@ enum DatabaseSetup {
 
     /// A bulk command (the demo generator) writing millions of rows with random UUID keys touches index pages
     /// all over a multi-gigabyte file: with the server's 32 MB cache, 400,000 referrals took six times as long as
-    /// 100,000. Commands that are not the server may take a larger cache (the benefit is not yet measured: see
-    /// docs/performance.md); nothing happens on PostgreSQL.
+    /// 100,000. Commands that are not the server may take a larger cache (its benefit is not measured on its own);
+    /// nothing happens on PostgreSQL.
     static func enlargeSQLiteCache(_ app: Application, megabytes: Int) async throws {
         try await onEverySQLiteConnection(app, run: ["PRAGMA cache_size=-" + String(megabytes * 1000)])
     }

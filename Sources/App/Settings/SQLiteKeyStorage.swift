@@ -11,7 +11,7 @@ import SQLiteNIO
 /// the report's covering index), so its size is paid over and over: in a model of the import's tables at
 /// national scale, keys as bytes made a 20,000-row import write a quarter less (74 MB of log instead of 98 MB);
 /// in the product the import at 400,000 referrals went 13% quicker on average, with 12% less processor time, and
-/// the database file took 2.9 GB rather than 4.0 (docs/performance.md, "Session 11"). `StoreSQLiteKeysAsBytes`
+/// the database file took 2.9 GB rather than 4.0. `StoreSQLiteKeysAsBytes`
 /// converts a database made before. PostgreSQL has its own 16-byte `uuid` type and is not touched by this.
 ///
 /// Reading still accepts a key stored as text, so that a row written by hand (or by an older copy) is read

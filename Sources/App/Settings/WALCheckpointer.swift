@@ -10,7 +10,7 @@ import Vapor
 /// By default SQLite checkpoints inside the commit that takes the log past 1,000 pages: the import that commits
 /// then also copies every page it wrote into the database file and flushes it to disk: a 20,000-row import's
 /// commit at 100,000 referrals took 0.40 s of its 2.5 s, and 0.12–0.14 s with checkpoints done here
-/// (docs/performance.md). Any request's commit could likewise pay for the writes before it. Here each instance's own connections checkpoint only as a
+/// Any request's commit could likewise pay for the writes before it. Here each instance's own connections checkpoint only as a
 /// safety net (`DatabaseSetup.sqlitePragmas`: when the log passes 256 MB because this task has stopped or fallen
 /// behind), and this task checkpoints every half second. A passive checkpoint never blocks readers or writers:
 /// it copies what no reader still needs, and the next writer starts the log afresh once all of it is copied.

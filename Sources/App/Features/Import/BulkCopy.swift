@@ -5,7 +5,7 @@ import FluentPostgresDriver
 
 /// On PostgreSQL a bulk insert's rows are streamed with `COPY … FROM STDIN` in its text format: one line per
 /// row, the values separated by tabs. The server parses one short statement per table and part instead of a
-/// statement of thousands of bound values per 500 rows (docs/performance.md has the import's rate before and after).
+/// statement of thousands of bound values per 500 rows.
 extension BulkInsert {
     /// Sends at most this many bytes per message, so that a large part is never held twice in memory.
     private static let copyChunkBytes = 1 << 20

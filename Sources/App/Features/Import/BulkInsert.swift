@@ -80,7 +80,7 @@ struct BulkStatements: Sendable {
     /// Runs the statements once `before` has succeeded. On SQLite each statement is handed to SQLite's thread from
     /// the event loop as the one before finishes, never waiting for a thread of the concurrency pool, which the
     /// import keeps busy checking and preparing the next parts (a chain of tasks measured no quicker than writing
-    /// each part before preparing the next; docs/performance.md, session 12).
+    /// each part before preparing the next).
     func run(on db: any Database, after before: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
         switch work {
         case .none:

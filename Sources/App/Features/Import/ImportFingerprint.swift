@@ -9,7 +9,7 @@ import Foundation
 /// anonymising a young person (`Retention`) leaves nothing identifying behind in it, and it still lets a later
 /// import of the same file leave their referrals alone rather than write the names back. It is also a fifth of
 /// the size (44 characters rather than about 214), which is a quarter of a referral's row: every import writes
-/// one per row (docs/performance.md, "Session 11").
+/// one per row.
 enum ImportFingerprint {
     /// The length of every stored digest; a fingerprint stored in clear (before `HashImportFingerprints`) is longer.
     static let storedLength = 44

@@ -10,7 +10,7 @@ import SQLKit
 ///
 /// A part of new rows is written while the writer prepares the next: the database runs a part's inserts on its own
 /// thread, and waiting for them left it idle while the writer matched the next part's young people and bound its
-/// values (0.19 s of a 1.23 s import at 400,000 referrals; docs/performance.md, session 12). Parts are still
+/// values (0.19 s of a 1.23 s import at 400,000 referrals). Parts are still
 /// written one after another, in order, on the one connection. Anything else that uses the connection (looking up
 /// in the transaction, changed rows, the repeats) first waits for the part being written, and `finish` or `abandon`
 /// must be called before the transaction ends.
@@ -122,7 +122,7 @@ struct ReferralImportWriter {
 
     /// Writes the inserts once the part before is written. At most two parts are queued, the one SQLite is writing
     /// and the next: checking and preparing run ahead of SQLite, and an unbounded queue held most of a long file's
-    /// values (a 200,000-row import peaked at 421 MB against 326 MB before the queue; docs/performance.md).
+    /// values (a 200,000-row import peaked at 421 MB against 326 MB before the queue).
     private mutating func enqueue(_ inserts: [BulkStatements]) async throws {
         if let older = writingBefore { try await older.get() }
         writingBefore = writing
