@@ -268,6 +268,10 @@ struct RegisterTests {
                 "kind": "nrm", "nrm.occurred_on": "2024-01-20", "nrm.first_responder": "", "nrm.route": "child"])
             #expect(badNRM.status == .unprocessableEntity)
             #expect(badNRM.body.string.contains("href=\"#nrm.first_responder\""))
+            #expect(badNRM.body.string.contains("id=\"nrm.first_responder-error\""), "the problem beside its field")
+            #expect(badNRM.body.string.contains("id=\"nrm.occurred_on\" name=\"nrm.occurred_on\" type=\"date\" value=\"2024-01-20\""),
+                    "what was typed is kept")
+            #expect(badNRM.body.string.contains("<option value=\"child\" selected>"), "and what was chosen")
             try await browser.post(SiteURL.caseRegisters(caseID).path, [
                 "kind": "nrm", "nrm.occurred_on": "2024-01-20", "nrm.first_responder": "West Midlands Police", "nrm.route": "child",
                 "nrm.reasonable_grounds": "positive", "nrm.reasonable_grounds_on": "2024-01-25"])
@@ -281,6 +285,10 @@ struct RegisterTests {
             #expect(page.contains("Reasonable-grounds decision: positive"))
             #expect(page.contains("Service: kooth; Taken up: yes"))
             #expect(page.contains("Indicators: Going missing, Has several phones"))
+            let registers = try await browser.get(SiteURL.caseRegisters(caseID).path)
+            #expect(registers.status == .ok)
+            #expect(registers.body.string.contains("Where found: A flat in Stoke"))
+            #expect(registers.body.string.contains("action=\"\(SiteURL.caseRegisters(caseID).path)\""), "the lead adds from here")
             #expect(try await CaseRegisterEntry.query(on: app.db).all().allSatisfy { !$0.fields.contains("Stoke") }, "sealed")
         }
     }

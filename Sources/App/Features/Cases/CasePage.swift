@@ -90,7 +90,7 @@ struct CasePage: Encodable {
                     "registers": SiteURL.caseRegisters(caseID).path],
             hasExitMeasures: timeline.hasExitMeasures,
             pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: req.db),
-            registers: try await Registers.make(caseID: caseID, cipher: cipher, on: req.db),
+            registers: try await Registers.make(caseID: caseID, cipher: cipher, forms: false, on: req.db),
             riskIndicators: RiskIndicator.allCases.map {
                 ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: false)
             },

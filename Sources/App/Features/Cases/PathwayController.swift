@@ -11,26 +11,50 @@ struct PathwayController {
         routes.on(.POST, .caseWheel(nil), access: writers, use: assess)
         routes.on(.POST, .caseGoals(nil), access: writers, use: addGoal)
         routes.on(.POST, .caseGoalUpdate(nil), access: writers, use: updateGoal)
+        routes.on(.GET, .caseRegisters(nil), access: .roles(CasesController.readers), use: registersPage)
         routes.on(.POST, .caseRegisters(nil), access: writers, use: addRegisterEntry)
     }
 
     /// Adds an entry to one of the case's registers (missing episodes, NRM, onward referrals, activities, prison).
+    /// Every register of a case with its entries and, for those who may write to the case, a form for each.
+    func registersPage(req: Request) async throws -> View {
+        let scope = try req.scope
+        let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
+        try await req.audit("case.viewed", objectType: "case", objectID: try supportCase.requireID().uuidString,
+                            region: supportCase.region.code, detail: "registers")
+        return try await RegistersPage.make(req: req, supportCase: supportCase, canWrite: scope.canWrite(supportCase))
+    }
+
+    /// The registers page again, with the problem beside its field and what was typed kept.
+    private func rerender(_ req: Request, _ supportCase: SupportCase, typed: [String: String], field: String,
+                          message: String) async throws -> Response {
+        var errors = FieldErrors()
+        errors.add(field, message)
+        let response = try await RegistersPage.make(req: req, supportCase: supportCase, canWrite: true, typed: typed, errors: errors)
+            .encodeResponse(for: req)
+        response.status = .unprocessableEntity
+        return response
+    }
+
     func addRegisterEntry(req: Request) async throws -> Response {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
-        let cells = (try? req.content.decode([String: String].self)) ?? [:]
+        var cells = (try? req.content.decode([String: String].self)) ?? [:]
+        cells[CSRFMiddleware.field] = nil
         guard let kind = RegisterKind(rawValue: cells["kind"] ?? "") else {
-            return try await CaseWrites.rerender(req, supportCase, field: "kind", message: "Choose a register")
+            return try await rerender(req, supportCase, typed: cells, field: "kind", message: "Choose a register")
         }
         let prefix = kind.rawValue + "."
         var values: [String: String] = [:]
         for (key, value) in cells where key.hasPrefix(prefix) { values[String(key.dropFirst(prefix.count))] = value }
         guard let date = CivilDate(values["occurred_on"] ?? ""), date <= CivilDate.today(at: req.now) else {
-            return try await CaseWrites.rerender(req, supportCase, field: prefix + "occurred_on", message: "\(kind.dateLabel): enter a date, not in the future")
+            return try await rerender(req, supportCase, typed: cells, field: prefix + "occurred_on",
+                                      message: "\(kind.dateLabel): enter a date, not in the future")
         }
         let checked: [String: String]
         switch kind.check(values) {
         case let .success(clean): checked = clean
-        case let .failure(problem): return try await CaseWrites.rerender(req, supportCase, field: prefix + problem.field, message: problem.message)
+        case let .failure(problem):
+            return try await rerender(req, supportCase, typed: cells, field: prefix + problem.field, message: problem.message)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -2,14 +2,17 @@ import Domain
 import Fluent
 import Vapor
 
-/// The case page's registers: each kind's entries, and a form built from the kind's fields.
+/// A case's registers: each kind's entries and, on the registers page, a form built from the kind's fields that
+/// keeps what was typed when it comes back with an error.
 struct Registers: Encodable {
     struct Input: Encodable {
         let id: String
         let name: String
         let label: String
         let type: String
+        let value: String
         let options: [SelectOption]
+        let error: String?
     }
 
     struct Entry: Encodable {
@@ -27,7 +30,9 @@ struct Registers: Encodable {
 
     let registers: [Register]
 
-    static func make(caseID: UUID, cipher: FieldCipher, on db: any Database) async throws -> Registers {
+    /// `forms: false` (the case page) leaves every register's inputs empty. `typed` and `errors` are a form sent back.
+    static func make(caseID: UUID, cipher: FieldCipher, forms: Bool, typed: [String: String] = [:], errors: FieldErrors = FieldErrors(),
+                     on db: any Database) async throws -> Registers {
         let stored = try await CaseRegisterEntry.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$occurredOn).all()
         return Registers(registers: try RegisterKind.allCases.map { kind in
             let entries = try stored.filter { $0.kind == kind.rawValue }.map { entry -> Entry in
@@ -38,22 +43,22 @@ struct Registers: Encodable {
                 }.joined(separator: "; ")
                 return Entry(date: entry.occurredOn, summary: summary)
             }
-            let inputs = [Input(id: "\(kind.rawValue).occurred_on", name: "\(kind.rawValue).occurred_on", label: kind.dateLabel,
-                                type: "date", options: [])]
+            func input(_ name: String, _ label: String, _ type: String, _ options: [(value: String, label: String)] = []) -> Input {
+                let value = typed[name] ?? ""
+                return Input(id: name, name: name, label: label, type: type, value: value,
+                             options: options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == value) },
+                             error: errors[name])
+            }
+            let inputs = !forms ? [] : [input("\(kind.rawValue).occurred_on", kind.dateLabel, "date")]
                 + kind.fields.map { field in
                     let name = "\(kind.rawValue).\(field.key)"
                     switch field.type {
-                    case .text: return Input(id: name, name: name, label: field.label, type: "text", options: [])
-                    case .date: return Input(id: name, name: name, label: field.label, type: "date", options: [])
-                    case .yesNo:
-                        return Input(id: name, name: name, label: field.label, type: "select",
-                                     options: [SelectOption(value: "", label: "Not recorded", selected: true),
-                                               SelectOption(value: "yes", label: "Yes", selected: false),
-                                               SelectOption(value: "no", label: "No", selected: false)])
+                    case .text: return input(name, field.label, "text")
+                    case .date: return input(name, field.label, "date")
+                    case .yesNo: return input(name, field.label, "select", [("", "Not recorded"), ("yes", "Yes"), ("no", "No")])
                     case let .choice(choices):
-                        return Input(id: name, name: name, label: field.label, type: "select",
-                                     options: [SelectOption(value: "", label: "Select", selected: true)]
-                                         + choices.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) })
+                        return input(name, field.label, "select",
+                                     [("", "Select")] + choices.map { ($0, $0.replacingOccurrences(of: "_", with: " ").capitalized) })
                     }
                 }
             return Register(kind: kind.rawValue, title: kind.title, dateLabel: kind.dateLabel, entries: entries, inputs: inputs)
