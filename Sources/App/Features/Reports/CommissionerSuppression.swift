@@ -26,7 +26,15 @@ struct CommissionerSuppression: Sendable {
 
     func hides(_ scope: String, _ table: String, _ key: String) -> Bool { plan.isHidden(Cell(scope, table, key)) }
 
-    static func plan(year: FinancialYear, reading readers: ReportReaders, on db: any Database) async throws -> CommissionerSuppression {
+    /// One year's reports and monthly referrals of every region and of all regions together, which the plan is
+    /// made from and the commissioner's page then shows (read once, not again for the page).
+    struct Year: Sendable {
+        let reports: [String: AnnualReport]
+        let months: [String: [Double]]
+        let suppression: CommissionerSuppression
+    }
+
+    static func year(_ year: FinancialYear, reading readers: ReportReaders, on db: any Database) async throws -> Year {
         let regions = try await Region.query(on: db).sort(\.$code).all().map(\.code)
         var reports: [String: AnnualReport] = [:]
         var months: [String: [Double]] = [:]
@@ -34,7 +42,7 @@ struct CommissionerSuppression: Sendable {
             reports[scope] = try await AnnualReportQuery.run(region: scope, year: year, reading: readers)
             months[scope] = try await MonthlyReferralsQuery.run(region: scope, year: year, on: db)
         }
-        return plan(reports: reports, months: months, regions: regions)
+        return Year(reports: reports, months: months, suppression: plan(reports: reports, months: months, regions: regions))
     }
 
     /// The plan from the reports themselves; `reports` and `months` hold every region's and "all".

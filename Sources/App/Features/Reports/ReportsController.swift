@@ -73,14 +73,22 @@ struct ReportsController {
 
     private func build(_ req: Request, region: String, year: FinancialYear, layout: Layout?) async throws -> AnnualReportPage {
         let user = try req.requireUser()
-        let report = try await AnnualReportQuery.run(region: region, year: year, reading: req.reportReaders)
-        let previous = try await AnnualReportQuery.run(region: region, year: year.previous, reading: req.reportReaders)
-        let monthly = try await MonthlyReferralsQuery.run(region: region, year: year, on: req.db)
-        let previousMonthly = try await MonthlyReferralsQuery.run(region: region, year: year.previous, on: req.db)
+        let report, previous: AnnualReport
+        let monthly, previousMonthly: [Double]
         var suppression: AnnualReportPage.Suppressions?
         if user.role == .commissioner {
-            suppression = .init(current: try await CommissionerSuppression.plan(year: year, reading: req.reportReaders, on: req.db),
-                                previous: try await CommissionerSuppression.plan(year: year.previous, reading: req.reportReaders, on: req.db))
+            // The plan reads every scope's figures for both years; the page shows its own scope's from them.
+            let current = try await CommissionerSuppression.year(year, reading: req.reportReaders, on: req.db)
+            let before = try await CommissionerSuppression.year(year.previous, reading: req.reportReaders, on: req.db)
+            guard let shown = current.reports[region], let shownBefore = before.reports[region] else { throw Abort(.notFound) }
+            (report, previous) = (shown, shownBefore)
+            (monthly, previousMonthly) = (current.months[region] ?? [], before.months[region] ?? [])
+            suppression = .init(current: current.suppression, previous: before.suppression)
+        } else {
+            report = try await AnnualReportQuery.run(region: region, year: year, reading: req.reportReaders)
+            previous = try await AnnualReportQuery.run(region: region, year: year.previous, reading: req.reportReaders)
+            monthly = try await MonthlyReferralsQuery.run(region: region, year: year, on: req.db)
+            previousMonthly = try await MonthlyReferralsQuery.run(region: region, year: year.previous, on: req.db)
         }
         return try await AnnualReportPage.make(report: report, previous: previous, monthly: monthly, previousMonthly: previousMonthly,
                                                layout: layout, suppression: suppression, app: req.application,
