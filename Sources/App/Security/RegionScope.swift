@@ -55,6 +55,14 @@ struct RegionScope: Sendable {
         }
     }
 
+    /// The scope's open cases, aliased `c` (a caseworker's own: those they lead), as the dashboards and case lists
+    /// read them from `cases_activity`.
+    func openCases(ledBy lead: UUID? = nil) -> SQLQueryString {
+        var condition: SQLQueryString = "\(condition(on: "c.region_id")) AND c.closed_date IS NULL"
+        if let lead { condition = "\(condition) AND c.lead_caseworker_id = \(bind: lead)" }
+        return condition
+    }
+
     private func limit<M: Model>(_ query: QueryBuilder<M>, _ region: KeyPath<M, FieldProperty<M, UUID>>) -> QueryBuilder<M> {
         switch reach {
         case let .regions(ids): query.filter(region ~~ ids)

@@ -169,11 +169,7 @@ struct CaseListQueries {
         let closure_requested: Bool
     }
 
-    private var open: SQLQueryString {
-        var condition: SQLQueryString = "\(scope.condition(on: "c.region_id")) AND c.closed_date IS NULL"
-        if let leadOnly { condition = "\(condition) AND c.lead_caseworker_id = \(bind: leadOnly)" }
-        return condition
-    }
+    private var open: SQLQueryString { scope.openCases(ledBy: leadOnly) }
 
     func count(where condition: SQLQueryString) async throws -> Int {
         struct Count: Decodable { let count: Int }

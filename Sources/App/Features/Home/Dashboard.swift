@@ -123,11 +123,7 @@ struct DashboardQueries {
         let call_at: Date?
     }
 
-    private var openCases: SQLQueryString {
-        var condition: SQLQueryString = "\(scope.condition(on: "c.region_id")) AND c.closed_date IS NULL"
-        if let leadOnly { condition = "\(condition) AND c.lead_caseworker_id = \(bind: leadOnly)" }
-        return condition
-    }
+    private var openCases: SQLQueryString { scope.openCases(ledBy: leadOnly) }
 
     private var quiet: SQLQueryString {
         "(c.last_contact_at IS NULL OR c.last_contact_at < \(bind: quietSince))"
