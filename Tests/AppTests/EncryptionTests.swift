@@ -62,6 +62,34 @@ struct EncryptionTests {
         }
     }
 
+    @Test("A server given a data key that does not open the database's sealed fields refuses to start, naming the setting")
+    func wrongKeyRefused() async throws {
+        let database = try await TestDatabase.make()
+        let first = try await Application.make(.testing)
+        try await configure(first, settings: TestSettings.make(database: database.location))
+        _ = try await Fixtures.account(first, role: .caseworker, region: "london")
+        try await first.asyncShutdown()
+
+        let wrong = try await Application.make(.testing)
+        var settings = try TestSettings.make(database: database.location)
+        settings.dataKey = Data(repeating: 8, count: 32).base64EncodedString()
+        do {
+            try await configure(wrong, settings: settings)
+            Issue.record("started with a key that opens nothing")
+        } catch {
+            #expect(String(describing: error).contains("REACHABLE_DATA_KEY"), "\(error)")
+            #expect(String(describing: error).contains("REACHABLE_OLD_DATA_KEYS"))
+        }
+        try await wrong.asyncShutdown()
+
+        // With the old key beside it, it starts (and a rotation can re-seal).
+        let rotating = try await Application.make(.testing)
+        settings.oldDataKeys = [TestSettings.dataKey]
+        try await configure(rotating, settings: settings)
+        try await rotating.asyncShutdown()
+        try await database.remove()
+    }
+
     @Test("keys rotate re-seals everything under the new key; afterwards the old key is not needed")
     func rotation() async throws {
         let database = try await TestDatabase.make()

@@ -27,6 +27,15 @@ struct FieldCipher: Sendable {
     /// The id of the key that seals new values.
     var currentKeyID: String { currentID }
 
+    /// The ids of every key this cipher opens with.
+    var keyIDs: Set<String> { Set(keys.keys) }
+
+    /// The id of the key a sealed value names, if it is a sealed value.
+    static func keyID(of sealed: String) -> String? {
+        let parts = sealed.split(separator: ".", maxSplits: 2)
+        return parts.count == 3 && parts[0] == "v1" ? String(parts[1]) : nil
+    }
+
     /// A key for another purpose (`purpose` names it), derived from the current data key with HKDF, so that one
     /// secret in the environment serves both and neither reveals the other.
     func derivedKey(for purpose: String) -> SymmetricKey {

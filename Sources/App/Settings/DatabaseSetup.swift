@@ -46,8 +46,9 @@ enum DatabaseSetup {
 
     /// Every command migrates a new database itself (SPEC §7).
     static func prepare(_ app: Application, migrations: [any AsyncMigration]) async throws {
+        if app.settings.database.isSQLite { try await applySQLitePragmas(app) }
+        try await checkDataKey(app)
         if app.settings.database.isSQLite {
-            try await applySQLitePragmas(app)
             try await MigrationRunner.migrate(migrations, on: app)
         } else {
             // Several instances may start together: one migrates while the others wait on the lock.
@@ -66,6 +67,31 @@ enum DatabaseSetup {
     }
 
     static let migrationLockKey: Int64 = 0x5245_4143_4841_4201
+
+    /// Refuses to start with a data key that does not open the database's sealed fields. Started with the wrong
+    /// `REACHABLE_DATA_KEY`, a server answered every sign-in with a server error, and its migrations would seal
+    /// older clear text under the wrong key, leaving one database sealed under two keys. The accounts' TOTP seeds
+    /// are read: every account that has signed in has one, and there are few.
+    static func checkDataKey(_ app: Application) async throws {
+        struct Row: Decodable { let totp_secret: String }
+        let rows: [Row]
+        do {
+            rows = try await (app.db as! any SQLDatabase).raw("""
+                SELECT totp_secret FROM users WHERE totp_secret LIKE 'v1.%'
+                """).all(decoding: Row.self)
+        } catch {
+            return // a new database: no accounts table yet
+        }
+        let named = Set(rows.compactMap { FieldCipher.keyID(of: $0.totp_secret) })
+        let missing = named.subtracting(app.cipher.keyIDs)
+        guard missing.isEmpty else {
+            throw SettingsError.wrongFor("REACHABLE_DATA_KEY", """
+                does not open this database's sealed fields (they name key \(missing.sorted().joined(separator: ", ")); \
+                this server holds \(app.cipher.keyIDs.sorted().joined(separator: ", "))). Set the key they were sealed with, \
+                or add it to REACHABLE_OLD_DATA_KEYS while `reachable keys rotate` re-seals them
+                """)
+        }
+    }
 
     /// WAL lets readers carry on while one writer commits, and a killed process loses no committed transaction;
     /// synchronous=NORMAL skips the flush per commit that only a power cut would need. The driver has no

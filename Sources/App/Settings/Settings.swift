@@ -116,10 +116,13 @@ struct Settings: Sendable {
 
 enum SettingsError: Error, CustomStringConvertible {
     case invalid(String, String)
+    /// A setting well formed but wrong for this database: the sentence continues after its name.
+    case wrongFor(String, String)
 
     var description: String {
         switch self {
         case let .invalid(name, expected): "\(name) must be \(expected)"
+        case let .wrongFor(name, problem): "\(name) \(problem)"
         }
     }
 }
