@@ -22,7 +22,8 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.passwordPolicy = try PackageResources.passwordPolicy()
 
     try DatabaseSetup.use(settings.database, poolSize: settings.databasePoolSize, poolTimeout: settings.databasePoolTimeout, on: app)
-    let migrations = Migrations.all + [SealFreeTextInClear(cipher: app.cipher), SealRescueCaller(cipher: app.cipher)]
+    let migrations = Migrations.all + [SealFreeTextInClear(cipher: app.cipher), SealRescueCaller(cipher: app.cipher),
+                                         SealInformationShareAgency(cipher: app.cipher)]
     // Registered for `/ready` and `reachable migrate` to compare with what has run; `MigrationRunner` runs them.
     app.migrations.add(migrations)
     try await DatabaseSetup.prepare(app, migrations: migrations)

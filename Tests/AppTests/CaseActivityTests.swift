@@ -66,8 +66,13 @@ struct CaseActivityTests {
             let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
             try await browser.get(SiteURL.supportCase(caseID).path)
             #expect(try await browser.post(SiteURL.caseContacts(caseID).path, CaseTests.contact("Phoned.", sensitive: false)).status == .seeOther)
+            let empty = try await browser.post(SiteURL.caseMeasures(caseID).path, [
+                "stage": "review", "recordedOn": "2024-01-10", "source": "caseworker"])
+            #expect(empty.status == .unprocessableEntity, "a record with no measure in it is refused")
+            #expect(empty.body.string.contains("Enter at least one measure"))
+            #expect(try await OutcomeMeasure.query(on: app.db).filter(\.$supportCase.$id == caseID).count() == 0)
             #expect(try await browser.post(SiteURL.caseMeasures(caseID).path, [
-                "stage": "entry", "recordedOn": "2024-01-12", "source": "caseworker", "entry_safety": "4"]).status == .seeOther)
+                "stage": "entry", "recordedOn": "2024-01-12", "source": "caseworker", "safety": "4"]).status == .seeOther)
             let token = try await APITestSupport.token(app, for: lead)
             let sent = try await APITestSupport.send(app, .POST, SiteURL.apiCaseContacts(caseID).path, token: token, json: APITestSupport.json([
                 "happenedAt": "2024-02-20T10:00:00Z", "kind": "phone", "durationMinutes": 10, "present": ["young_person"]]))

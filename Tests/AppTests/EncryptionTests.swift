@@ -32,7 +32,7 @@ struct EncryptionTests {
         }
     }
 
-    @Test("Text once stored in clear is sealed by the migrations: a decline reason, a rescue's caller and its copy")
+    @Test("Text once stored in clear is sealed by the migrations: a decline reason, a rescue's caller and its copy, a share's agency")
     func sealingMigrations() async throws {
         try await withApp { app in
             let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
@@ -48,12 +48,28 @@ struct EncryptionTests {
             try await sql.update(Referral.schema).set("referrer_organisation", to: "Mum, 07700 900456")
                 .set("not_accepted_reason", to: "Lives outside the area, with her aunt").where("id", .equal, referralID).run()
 
+            // An information share recorded with its agency in clear.
+            let rescued = try #require(try await Referral.find(referralID, on: app.db))
+            let share = InformationShare()
+            share.$person.id = rescued.$person.id
+            share.$region.id = rescued.$region.id
+            share.sharedOn = "2024-01-14"
+            share.agency = "Held at 12 Acacia Road"
+            share.what = try app.cipher.seal("w")
+            share.why = try app.cipher.seal("y")
+            share.lawfulBasis = "safeguarding"
+            share.consentSought = false
+            share.recordedByID = worker.id
+            try await share.create(on: app.db)
+
             try await SealRescueCaller(cipher: app.cipher).prepare(on: app.db)
+            try await SealInformationShareAgency(cipher: app.cipher).prepare(on: app.db)
             try await SealFreeTextInClear(cipher: app.cipher).prepare(on: app.db)
             try await SealRescueCaller(cipher: app.cipher).prepare(on: app.db)  // a second run changes nothing
 
             let stored = try await FreeTextSweepTests.everyStoredText(app.db)
-            #expect(!stored.contains { $0.contains("07700 900456") || $0.contains("with her aunt") })
+            #expect(!stored.contains { $0.contains("07700 900456") || $0.contains("with her aunt") || $0.contains("Acacia Road") })
+            #expect(try app.cipher.open(try #require(try await InformationShare.find(share.id, on: app.db)).agency) == "Held at 12 Acacia Road")
             let sealed = try #require(try await Rescue.find(rescue.id, on: app.db))
             #expect(try sealed.caller.map(app.cipher.open) == "Mum, 07700 900456", "sealed once, still readable")
             let referral = try #require(try await Referral.find(referralID, on: app.db))

@@ -47,7 +47,7 @@ struct FreeTextSweepTests {
             try await browser.signIn(manager)
             func marker(_ field: String) -> String { "<i>FTX-\(field)</i>" }
             let fields = ["concerns", "referrerContact", "contactDetails", "decline", "contact", "risk", "goal", "register",
-                          "safeContact", "shareWhat", "shareWhy", "requester", "closure", "apiContact", "caller", "foundPlace"]
+                          "safeContact", "shareWhat", "shareWhy", "requester", "closure", "apiContact", "caller", "foundPlace", "shareAgency"]
             // The referral and its case.
             let saved = try await ReferralTests.record(browser, ReferralTests.form(extra: [
                 "concerns": marker("concerns"), "referrerContact": marker("referrerContact"), "contactDetails": marker("contactDetails")]))
@@ -84,7 +84,7 @@ struct FreeTextSweepTests {
             try await browser.post(SiteURL.personSafeContact(personID).path, ["safeContact": marker("safeContact"), "caseID": caseID.uuidString])
             try await browser.get(SiteURL.person(personID).path)
             try await browser.post(SiteURL.personInformationSharing(personID).path, [
-                "sharedOn": "2024-01-12", "agency": "Police", "what": marker("shareWhat"), "why": marker("shareWhy"),
+                "sharedOn": "2024-01-12", "agency": marker("shareAgency"), "what": marker("shareWhat"), "why": marker("shareWhy"),
                 "lawfulBasis": "safeguarding"])
             let opened = try await browser.post(SiteURL.personSubjectAccess(personID).path,
                                                 ["receivedOn": "2024-01-31", "requester": marker("requester")])
@@ -142,6 +142,7 @@ struct FreeTextSweepTests {
             for field in fields {
                 #expect(!opened_.contains { $0.contains("FTX-\(field)") }, "\(field) still held after retention")
             }
+            #expect(try await browser.get(SiteURL.informationSharing.path).status == .ok, "the log still reads once emptied")
         }
     }
 }

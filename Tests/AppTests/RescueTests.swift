@@ -36,6 +36,22 @@ struct RescueTests {
             #expect(log.contains(" h ") && log.contains(" min"), "the clock runs")
 
             try await browser.get(path)
+            // Times are checked against the call, each other and the clock, each problem beside its field.
+            let future = CasePage.localInput(app.clock.now().addingTimeInterval(4 * 3600))
+            let refused = try await browser.post(SiteURL.rescueProgress(rescue.id).path, ["departedAt": "2024-01-13T02:20", "arrivedAt": future])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("id=\"arrivedAt-error\""))
+            #expect(refused.body.string.contains("Arrived: cannot be in the future"))
+            #expect(refused.body.string.contains("href=\"#arrivedAt\""))
+            #expect(refused.body.string.contains("value=\"\(future)\""), "what was typed is kept")
+            let backwards = try await browser.post(SiteURL.rescueProgress(rescue.id).path, [
+                "departedAt": "2024-01-13T03:00", "arrivedAt": "2024-01-13T02:40", "homeAt": "2024-01-13T02:30"])
+            #expect(backwards.body.string.contains("Arrived: cannot be before departing"))
+            #expect(backwards.body.string.contains("Home: cannot be before arriving"))
+            let beforeCall = try await browser.post(SiteURL.rescueProgress(rescue.id).path, ["departedAt": "2024-01-13T01:00"])
+            #expect(beforeCall.body.string.contains("Departed: cannot be before the call"))
+            let untouched = try #require(try await Rescue.find(rescue.id, on: app.db))
+            #expect(untouched.departedAt == nil && untouched.arrivedAt == nil, "nothing of a refused form is stored")
             try await browser.post(SiteURL.rescueProgress(rescue.id).path, ["departedAt": "2024-01-13T02:20", "arrivedAt": "2024-01-13T03:40",
                                                                           "journeyMode": "train", "homeAt": "2024-01-13T07:00",
                                                                           "outcome": "home"])

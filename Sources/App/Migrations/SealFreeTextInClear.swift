@@ -62,3 +62,16 @@ struct SealRescueCaller: AsyncMigration {
 
     func revert(on database: any Database) async throws {}
 }
+
+/// Seals the agency of each information share: typed as an organisation's name, it has carried narrative about a
+/// young person (where they were being held, by whom).
+struct SealInformationShareAgency: AsyncMigration {
+    var name: String { "SealInformationShareAgency" }
+    let cipher: FieldCipher
+
+    func prepare(on database: any Database) async throws {
+        try await SealFreeTextInClear.seal(table: InformationShare.schema, column: "agency", cipher: cipher, on: database)
+    }
+
+    func revert(on database: any Database) async throws {}
+}

@@ -38,8 +38,8 @@ final class InformationShare: Model, @unchecked Sendable {
     @Parent(key: "person_id") var person: Person
     @Parent(key: "region_id") var region: Region
     @Field(key: "shared_on") var sharedOn: String
+    /// With whom, what was shared and why: sealed (the agency is typed too, and has carried narrative).
     @Field(key: "agency") var agency: String
-    /// What was shared and why: sealed narrative.
     @Field(key: "what") var what: String
     @Field(key: "why") var why: String
     @Field(key: "lawful_basis") var lawfulBasis: String

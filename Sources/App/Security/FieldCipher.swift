@@ -57,6 +57,11 @@ struct FieldCipher: Sendable {
         return String(decoding: plaintext, as: UTF8.self)
     }
 
+    /// A value that retention may have emptied ("" once the young person is anonymised), else opened.
+    func openUnlessEmptied(_ sealed: String) throws -> String {
+        sealed.isEmpty ? "" : try open(sealed)
+    }
+
     /// The data key from `REACHABLE_DATA_KEY`, or outside production a key file generated once in the data folder
     /// with owner-only permissions.
     static func load(settings: Settings, environment: Environment, logger: Logger) throws -> FieldCipher {

@@ -11,6 +11,7 @@ enum SealedColumns {
         (Referral.schema, "concerns"),
         (Referral.schema, "referrer_contact"),
         (SubjectAccessRequest.schema, "requester"),
+        (InformationShare.schema, "agency"),
         (InformationShare.schema, "what"),
         (InformationShare.schema, "why"),
         (Contact.schema, "notes"),

@@ -50,3 +50,4 @@ extension HashImportFingerprints: ResumableMigration {}
 extension RefoldNamesOfEveryScript: ResumableMigration {}
 extension SealFreeTextInClear: ResumableMigration {}
 extension SealRescueCaller: ResumableMigration {}
+extension SealInformationShareAgency: ResumableMigration {}

@@ -103,6 +103,8 @@ struct MeasuresInput: Sendable {
             }
             return .failure(errors)
         case let .success(values):
+            // A record with no measure in it would count as taken (a review, an exit) while saying nothing.
+            if values.isEmpty { errors.add("safety", "Enter at least one measure") }
             guard errors.isEmpty, let recorded else { return .failure(errors) }
             return .success(Checked(stage: stage, recordedOn: recorded, source: source, values: values))
         }

@@ -12,8 +12,8 @@ extension DataProtectionController {
         let cipher = req.application.cipher
         let rows = try shares.map {
             SharingLogPage.Row(date: $0.sharedOn, name: "\($0.person.firstName) \($0.person.lastName)",
-                               personPath: SiteURL.person($0.$person.id).path, agency: $0.agency,
-                               what: try cipher.open($0.what), why: try cipher.open($0.why),
+                               personPath: SiteURL.person($0.$person.id).path, agency: try cipher.openUnlessEmptied($0.agency),
+                               what: try cipher.openUnlessEmptied($0.what), why: try cipher.openUnlessEmptied($0.why),
                                basis: LawfulBasis(rawValue: $0.lawfulBasis)?.label ?? $0.lawfulBasis,
                                consent: $0.consentSought ? "Yes" : "No")
         }
@@ -53,6 +53,8 @@ extension DataProtectionController {
             guard let t = value?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty, t.count <= 2000 else { return nil }
             return t
         }
+        // The agency is sealed like what and why: a field named for an organisation is still typed by a person, and
+        // it has carried a child's whereabouts.
         guard let date = CivilDate(form.sharedOn ?? ""), date <= CivilDate.today(at: req.now), let agency = text(form.agency),
               let what = text(form.what), let why = text(form.why), let basis = LawfulBasis(rawValue: form.lawfulBasis ?? "") else {
             throw FormProblem("Enter the date shared (not in the future), the agency, what was shared, why, and the lawful basis.")
@@ -62,14 +64,14 @@ extension DataProtectionController {
         share.$person.id = try person.requireID()
         share.$region.id = user.regionID!
         share.sharedOn = date.description
-        share.agency = agency
+        share.agency = try req.application.cipher.seal(agency)
         share.what = try req.application.cipher.seal(what)
         share.why = try req.application.cipher.seal(why)
         share.lawfulBasis = basis.rawValue
         share.consentSought = form.consentSought == "yes"
         share.recordedByID = user.id
         let entry = req.auditEntry("information_sharing.recorded", objectType: "person", objectID: person.id!.uuidString,
-                                   region: user.regionCode ?? "", detail: "with \(agency.prefix(80)); basis \(basis.rawValue)")
+                                   region: user.regionCode ?? "", detail: "basis \(basis.rawValue)")
         let now = req.now
         try await req.write { db in
             try await share.create(on: db)

@@ -91,7 +91,8 @@ enum Retention {
         try await Referral.query(on: db).filter(\.$person.$id == personID)
             .set(\.$firstName, to: anonymisedName).set(\.$lastName, to: anonymisedName).set(\.$dateOfBirth, to: "")
             .set(\.$concerns, to: nil).set(\.$referrerContact, to: nil).set(\.$notAcceptedReason, to: nil).update()
-        try await InformationShare.query(on: db).filter(\.$person.$id == personID).set(\.$what, to: "").set(\.$why, to: "").update()
+        try await InformationShare.query(on: db).filter(\.$person.$id == personID).set(\.$agency, to: "").set(\.$what, to: "")
+            .set(\.$why, to: "").update()
         try await SubjectAccessRequest.query(on: db).filter(\.$person.$id == personID).set(\.$requester, to: "").update()
         var entry = actor
         entry.action = "person.anonymised"

@@ -80,7 +80,7 @@ struct ShareRequestsController {
             share.$person.id = request.holdingPersonID
             share.$region.id = request.holdingRegionID
             share.sharedOn = CivilDate.today(at: now).description
-            share.agency = "\(askingRegion?.name ?? "Another region") team (Reachable)"
+            share.agency = try cipher.seal("\(askingRegion?.name ?? "Another region") team (Reachable)")
             share.what = try cipher.seal("The young person's record here: contact and safe-contact details, aliases")
             share.why = request.reason
             share.lawfulBasis = LawfulBasis.safeguarding.rawValue

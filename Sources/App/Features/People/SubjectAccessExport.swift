@@ -250,7 +250,8 @@ struct SubjectAccessExport: Content {
                             })
             },
             informationShared: try shares.map {
-                SharePart(sharedOn: $0.sharedOn, agency: $0.agency, what: try cipher.open($0.what), why: try cipher.open($0.why),
+                SharePart(sharedOn: $0.sharedOn, agency: try cipher.openUnlessEmptied($0.agency),
+                          what: try cipher.openUnlessEmptied($0.what), why: try cipher.openUnlessEmptied($0.why),
                           lawfulBasis: $0.lawfulBasis, consentSought: $0.consentSought)
             })
     }

@@ -105,8 +105,13 @@ struct RescuePage: Encodable {
     let departed: String
     let arrived: String
     let home: String
+    let errorLinks: [FormErrorLink]?
+    /// Each field's problem, by field name, when the progress form came back refused.
+    let errors: [String: String]
 
-    static func make(req: Request, rescue: Rescue, referral: Referral, scope: RegionScope) async throws -> RescuePage {
+    /// `typed` and `errors`: the progress form as it was sent, refused.
+    static func make(req: Request, rescue: Rescue, referral: Referral, scope: RegionScope,
+                     typed: RescueProgressForm? = nil, errors: FieldErrors = FieldErrors()) async throws -> RescuePage {
         let cipher = req.application.cipher
         let dispatched = try await rescue.dispatchedCaseworkerID.asyncFlatMap { try await User.find($0, on: req.db)?.displayName }
         func show(_ date: Date?) -> String { date.map(AccountController.format) ?? "—" }
@@ -125,20 +130,24 @@ struct RescuePage: Encodable {
             Item(label: "Outcome", value: rescue.outcome?.replacingOccurrences(of: "_", with: " ") ?? "Open"),
         ]
         let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)
+        let mode = typed.map { $0.journeyMode.flatMap { $0.isEmpty ? nil : $0 } } ?? rescue.journeyMode
+        let outcome = typed.map { $0.outcome.flatMap { $0.isEmpty ? nil : $0 } } ?? rescue.outcome
         let caseExists = try await SupportCase.query(on: req.db).filter(\.$referral.$id == referral.id!).count() > 0
         return RescuePage(
-            layout: req.layout(title: "Rescue"), name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
+            layout: req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Rescue"), name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
             clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? req.now) } ?? "",
             details: details, canWrite: writable, canConvert: writable && referral.eligible && !caseExists, caseExists: caseExists,
             progressPath: SiteURL.rescueProgress(rescue.id).path, convertPath: SiteURL.rescueConvert(rescue.id).path,
-            journeyModes: [SelectOption(value: "", label: "Not yet", selected: rescue.journeyMode == nil)]
+            journeyModes: [SelectOption(value: "", label: "Not yet", selected: mode == nil)]
                 + RescuesController.journeyModes.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
-                                                                    selected: $0 == rescue.journeyMode) },
-            outcomes: [SelectOption(value: "", label: "Still open", selected: rescue.outcome == nil)]
+                                                                    selected: $0 == mode) },
+            outcomes: [SelectOption(value: "", label: "Still open", selected: outcome == nil)]
                 + RescuesController.outcomes.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
-                                                               selected: $0 == rescue.outcome) },
-            departed: rescue.departedAt.map(CasePage.localInput) ?? "", arrived: rescue.arrivedAt.map(CasePage.localInput) ?? "",
-            home: rescue.homeAt.map(CasePage.localInput) ?? "")
+                                                               selected: $0 == outcome) },
+            departed: typed?.departedAt ?? rescue.departedAt.map(CasePage.localInput) ?? "",
+            arrived: typed?.arrivedAt ?? rescue.arrivedAt.map(CasePage.localInput) ?? "",
+            home: typed?.homeAt ?? rescue.homeAt.map(CasePage.localInput) ?? "",
+            errorLinks: errors.links, errors: Dictionary(errors.entries.map { ($0.id, $0.message) }, uniquingKeysWith: { a, _ in a }))
     }
 }
 

@@ -66,35 +66,31 @@ struct RescuesController {
         return try await req.view.render("rescues/show", page)
     }
 
+    /// The times of a rescue as they happen, each checked against the call, the others and the clock: a time may
+    /// not be in the future, before the call or before the step it follows. A refused form comes back with each
+    /// problem beside its field and what was typed kept.
     func progress(req: Request) async throws -> Response {
-        struct Form: Content {
-            var departedAt: String?; var arrivedAt: String?; var journeyMode: String?; var homeAt: String?; var outcome: String?
-        }
         let (rescue, referral, scope) = try await find(req)
         guard scope.canWrite, scope.contains(regionID: referral.$region.id) else { throw Abort(.forbidden) }
-        let form = try req.content.decode(Form.self)
-        func time(_ text: String?) -> Date?? {
-            guard let text, !text.isEmpty else { return .some(nil) }
-            guard let date = ImportTimestamp.parse(text) else { return nil }
-            return .some(date)
+        let form = try req.content.decode(RescueProgressForm.self)
+        let checked: RescueProgressForm.Checked
+        switch form.check(against: rescue, now: req.now) {
+        case let .failure(errors):
+            let page = try await RescuePage.make(req: req, rescue: rescue, referral: referral, scope: scope, typed: form, errors: errors)
+            return try await req.view.render("rescues/show", page).encodeResponse(status: .unprocessableEntity, for: req)
+        case let .success(valid): checked = valid
         }
-        guard let departed = time(form.departedAt), let arrived = time(form.arrivedAt), let home = time(form.homeAt) else {
-            throw FormProblem("Departed, arrived and home must each be a date and time.")
-        }
-        if let arrived, let call = rescue.callAt, arrived < call { throw FormProblem("Arrived: the arrival cannot be before the call.") }
-        let mode = form.journeyMode.flatMap { Self.journeyModes.contains($0) ? $0 : nil }
-        let outcome = form.outcome.flatMap { Self.outcomes.contains($0) ? $0 : nil }
         let rescueID = try rescue.requireID()
         let entry = req.auditEntry("rescue.updated", objectType: "rescue", objectID: rescueID.uuidString, region: referral.region.code,
-                                   detail: outcome.map { "outcome \($0)" } ?? "times")
+                                   detail: checked.outcome.map { "outcome \($0)" } ?? "times")
         let now = req.now
         try await req.write { db in
             guard let fresh = try await Rescue.find(rescueID, on: db) else { throw Abort(.notFound) }
-            fresh.departedAt = departed ?? fresh.departedAt
-            fresh.arrivedAt = arrived ?? fresh.arrivedAt
-            fresh.journeyMode = mode ?? fresh.journeyMode
-            fresh.homeAt = home ?? fresh.homeAt
-            fresh.outcome = outcome ?? fresh.outcome
+            fresh.departedAt = checked.departed ?? fresh.departedAt
+            fresh.arrivedAt = checked.arrived ?? fresh.arrivedAt
+            fresh.journeyMode = checked.journeyMode ?? fresh.journeyMode
+            fresh.homeAt = checked.home ?? fresh.homeAt
+            fresh.outcome = checked.outcome ?? fresh.outcome
             try await fresh.update(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
@@ -220,5 +216,53 @@ struct RescueForm: Content {
             foundPlace: foundPlace.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) },
             policeForceArea: policeForceArea.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) },
             dispatchedCaseworkerID: dispatched)))
+    }
+}
+
+/// A rescue's progress as typed: when the caseworker left, arrived and got the young person home, how, and the
+/// outcome. An empty time leaves the one recorded before.
+struct RescueProgressForm: Content {
+    var departedAt: String?
+    var arrivedAt: String?
+    var journeyMode: String?
+    var homeAt: String?
+    var outcome: String?
+
+    struct Checked {
+        let departed: Date?
+        let arrived: Date?
+        let home: Date?
+        let journeyMode: String?
+        let outcome: String?
+    }
+
+    /// A few minutes' grace for a clock that runs a little behind the server's.
+    static let futureGrace: TimeInterval = 300
+
+    func check(against rescue: Rescue, now: Date) -> Result<Checked, FieldErrors> {
+        var errors = FieldErrors()
+        func time(_ field: String, _ label: String, _ text: String?) -> Date? {
+            guard let text, !text.isEmpty else { return nil }
+            guard let date = ImportTimestamp.parse(text) else {
+                errors.add(field, "\(label): enter a date and time")
+                return nil
+            }
+            if date > now.addingTimeInterval(Self.futureGrace) { errors.add(field, "\(label): cannot be in the future") }
+            if let call = rescue.callAt, date < call { errors.add(field, "\(label): cannot be before the call") }
+            return date
+        }
+        let departed = time("departedAt", "Departed", departedAt)
+        let arrived = time("arrivedAt", "Arrived", arrivedAt)
+        let home = time("homeAt", "Home", homeAt)
+        // In order, with what was recorded before standing for what is left empty.
+        let left = departed ?? rescue.departedAt, reached = arrived ?? rescue.arrivedAt
+        if let reached, let left, reached < left { errors.add("arrivedAt", "Arrived: cannot be before departing") }
+        if let home = home ?? rescue.homeAt, let reached, home < reached { errors.add("homeAt", "Home: cannot be before arriving") }
+        let mode = journeyMode.flatMap { $0.isEmpty ? nil : $0 }
+        if let mode, !RescuesController.journeyModes.contains(mode) { errors.add("journeyMode", "Journey home by: choose one of the list") }
+        let outcome = outcome.flatMap { $0.isEmpty ? nil : $0 }
+        if let outcome, !RescuesController.outcomes.contains(outcome) { errors.add("outcome", "Outcome: choose one of the list") }
+        guard errors.isEmpty else { return .failure(errors) }
+        return .success(Checked(departed: departed, arrived: arrived, home: home, journeyMode: mode, outcome: outcome))
     }
 }
