@@ -24,6 +24,45 @@ struct CaseTests {
         return form
     }
 
+    @Test("A refused contact, risk rating or goal comes back with the problem beside its field and everything typed kept")
+    func refusedFormsKeepWhatWasTyped() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await Self.openCase(app, lead: lead, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            let contact = try await browser.post(SiteURL.caseContacts(caseID).path, [
+                "happenedAt": "2024-01-12T10:00", "kind": "phone", "durationMinutes": "-5", "present[0]": "parent_carer",
+                "notes": "Said the older boys <took> her phone again.", "sensitive": "yes"])
+            #expect(contact.status == .unprocessableEntity)
+            let page = contact.body.string
+            #expect(page.contains("id=\"durationMinutes-error\""), "the problem beside its field")
+            #expect(page.contains("aria-describedby=\"durationMinutes-error\""))
+            #expect(page.contains(">Said the older boys &lt;took&gt; her phone again.</textarea>"), "the note is kept, escaped")
+            #expect(page.contains("<option value=\"phone\" selected>"))
+            #expect(page.contains("value=\"parent_carer\" checked") && !page.contains("value=\"young_person\" checked"))
+            #expect(page.contains("id=\"sensitive\" name=\"sensitive\" value=\"yes\" checked"))
+            #expect(page.contains("value=\"2024-01-12T10:00\"") && page.contains("value=\"-5\""))
+
+            let risk = try await browser.post(SiteURL.caseRisk(caseID).path, ["reason": "Seen with the line's runners.",
+                                                                             "indicators[0]": "extra_phones"])
+            #expect(risk.status == .unprocessableEntity)
+            #expect(risk.body.string.contains(">Seen with the line&#39;s runners.</textarea>") || risk.body.string.contains(">Seen with the line's runners.</textarea>"))
+            #expect(risk.body.string.contains("value=\"extra_phones\" checked"))
+            #expect(risk.body.string.contains("id=\"rating-error\""))
+
+            let area = try #require(try await Pathway.areas(on: app.db).last).code
+            let goal = try await browser.post(SiteURL.caseGoals(caseID).path, ["area": area, "description": " "])
+            #expect(goal.status == .unprocessableEntity)
+            #expect(goal.body.string.contains("<option value=\"\(area)\" selected>"))
+            #expect(goal.body.string.contains("id=\"goalDescription-error\""))
+            let contacts = try await Contact.query(on: app.db).count()
+            let ratings = try await RiskRating.query(on: app.db).count()
+            #expect(contacts == 0 && ratings == 0, "nothing of a refused form is stored")
+        }
+    }
+
     @Test("A busy case shows its latest events first and the whole timeline on a page of its own")
     func latestEventsAndWholeTimeline() async throws {
         try await withApp { app in

@@ -29,6 +29,9 @@ struct CasePage: Encodable {
     let canWrite: Bool
     let isManager: Bool
     let errorLinks: [FormErrorLink]?
+    /// Each field's problem by its id, shown beside it.
+    let errors: [String: String]
+    let form: FormValues
     let caseworkers: [SelectOption]
     let contactKinds: [SelectOption]
     let closureReasons: [SelectOption]
@@ -43,7 +46,23 @@ struct CasePage: Encodable {
     /// Who has looked at the case, for the region's managers.
     let viewersPath: String?
 
-    static func make(req: Request, supportCase: SupportCase, scope: RegionScope, errors: FieldErrors) async throws -> CasePage {
+    /// The values the contact, risk and goal forms show: their defaults, or what a refused form held.
+    struct FormValues: Encodable {
+        let happenedAt: String
+        let durationMinutes: String
+        let notes: String
+        let sensitive: Bool
+        let presentYoungPerson: Bool
+        let presentParent: Bool
+        let presentProfessional: Bool
+        let rating: String
+        let riskReason: String
+        let goalArea: String
+        let goalDescription: String
+    }
+
+    static func make(req: Request, supportCase: SupportCase, scope: RegionScope, errors: FieldErrors,
+                     typed: CaseFormEcho = CaseFormEcho()) async throws -> CasePage {
         let caseID = try supportCase.requireID()
         let cipher = req.application.cipher
         let labels = try await Labels.load(on: req.db)
@@ -70,12 +89,17 @@ struct CasePage: Encodable {
             phoneMayBeControlled: person.phoneMayBeControlled, events: timeline.events,
             timelinePath: timeline.isWhole ? nil : SiteURL.caseTimeline(caseID).path, canWrite: scope.canWrite(supportCase),
             isManager: isManager, errorLinks: errors.links,
+            errors: Dictionary(errors.entries.map { ($0.id, $0.message) }, uniquingKeysWith: { first, _ in first }),
+            form: Self.formValues(typed, now: now),
             // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
             caseworkers: staff.leads.map { lead in
                 SelectOption(value: lead.id.uuidString, label: "\(lead.name) (\(lead.openCases) open, capacity \(lead.available))",
                              selected: lead.id == supportCase.$leadCaseworker.id)
             },
-            contactKinds: Contact.Kind.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == .faceToFace) },
+            contactKinds: Contact.Kind.allCases.map { kind in
+                SelectOption(value: kind.rawValue, label: kind.label,
+                             selected: typed.form == "contact" ? typed.text["kind"] == kind.rawValue : kind == .faceToFace)
+            },
             closureReasons: (labels.byList["closure_reason"] ?? [:]).sorted { $0.key < $1.key }
                 .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == "planned") },
             goalProgress: [SelectOption(value: "", label: "Not recorded", selected: true)]
@@ -92,9 +116,24 @@ struct CasePage: Encodable {
             pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: req.db),
             registers: try await Registers.make(caseID: caseID, cipher: cipher, forms: false, on: req.db),
             riskIndicators: RiskIndicator.allCases.map {
-                ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: false)
+                ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label,
+                                        checked: typed.form == "risk" && (typed.lists["indicators"] ?? []).contains($0.rawValue))
             },
             viewersPath: isManager ? SiteURL.caseViewers(caseID).path : nil)
+    }
+
+    static func formValues(_ typed: CaseFormEcho, now: Date) -> FormValues {
+        func text(_ form: String, _ key: String, _ fallback: String = "") -> String {
+            typed.form == form ? typed.text[key] ?? fallback : fallback
+        }
+        let present = typed.form == "contact" ? typed.lists["present"] ?? [] : ["young_person"]
+        return FormValues(
+            happenedAt: text("contact", "happenedAt", localInput(now)), durationMinutes: text("contact", "durationMinutes", "30"),
+            notes: text("contact", "notes"), sensitive: text("contact", "sensitive") == "yes",
+            presentYoungPerson: present.contains("young_person"), presentParent: present.contains("parent_carer"),
+            presentProfessional: present.contains("professional"),
+            rating: text("risk", "rating"), riskReason: text("risk", "reason"),
+            goalArea: text("goal", "area"), goalDescription: text("goal", "description"))
     }
 
     /// The value a `datetime-local` input expects, in UK time.

@@ -51,7 +51,11 @@ struct CaseRecordsController {
         switch input.check(now: req.now) {
         case let .failure(errors):
             let first = errors.entries[0]
-            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: first.message)
+            let typed = CaseFormEcho(text: ["happenedAt": form.happenedAt ?? "", "kind": form.kind ?? "",
+                                            "durationMinutes": form.durationMinutes ?? "", "notes": form.notes ?? "",
+                                            "sensitive": form.sensitive ?? ""],
+                                     lists: ["present": form.present ?? []], form: "contact")
+            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: first.message, typed: typed)
         case let .success(checked):
             let contact = try checked.contact(caseID: try supportCase.requireID(), recordedBy: try req.requireUser().id,
                                               cipher: req.application.cipher)
@@ -86,12 +90,15 @@ struct CaseRecordsController {
         struct Form: Content { var rating: String?; var reason: String?; var indicators: [String]? }
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         let form = try req.content.decode(Form.self)
+        let typed = CaseFormEcho(text: ["rating": form.rating ?? "", "reason": form.reason ?? ""],
+                                 lists: ["indicators": form.indicators ?? []], form: "risk")
         guard let rating = form.rating, ["red", "amber", "green"].contains(rating) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "rating", message: "Select red, amber or green")
+            return try await CaseWrites.rerender(req, supportCase, field: "rating", message: "Select red, amber or green", typed: typed)
         }
         let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {
-            return try await CaseWrites.rerender(req, supportCase, field: "riskReason", message: "Enter the reason for the rating")
+            return try await CaseWrites.rerender(req, supportCase, field: "riskReason", message: "Enter the reason for the rating (up to 2,000 characters)",
+                                                 typed: typed)
         }
         let sealed = try req.application.cipher.seal(reason)
         let user = try req.requireUser()

@@ -30,12 +30,23 @@ enum CaseWrites {
         return req.redirect(to: SiteURL.supportCase(caseID).path)
     }
 
-    static func rerender(_ req: Request, _ supportCase: SupportCase, field: String, message: String) async throws -> Response {
+    /// The case page again with the problem beside its field and, in `typed`, what the refused form held, so that
+    /// nothing typed is lost (a contact's note, a risk's reason, a goal).
+    static func rerender(_ req: Request, _ supportCase: SupportCase, field: String, message: String,
+                         typed: CaseFormEcho = CaseFormEcho()) async throws -> Response {
         var errors = FieldErrors()
         errors.add(field, message)
-        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: try req.scope, errors: errors)
+        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: try req.scope, errors: errors, typed: typed)
         let response = try await req.view.render("cases/show", page).encodeResponse(for: req)
         response.status = .unprocessableEntity
         return response
     }
+}
+
+/// What a refused case form held, to put back into it: its text fields by name, and its lists of choices.
+struct CaseFormEcho: Sendable {
+    var text: [String: String] = [:]
+    var lists: [String: [String]] = [:]
+    /// Which form it came from ("contact", "risk", "goal"): the others show their defaults.
+    var form: String = ""
 }

@@ -110,12 +110,15 @@ struct PathwayController {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         let form = try req.content.decode(Form.self)
         let areas = try await Pathway.areas(on: req.db)
+        let typed = CaseFormEcho(text: ["area": form.area ?? "", "description": form.description ?? ""], form: "goal")
         guard let area = form.area, areas.contains(where: { $0.code == area }) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "goalArea", message: "Select the outcome area the goal is for")
+            return try await CaseWrites.rerender(req, supportCase, field: "goalArea", message: "Select the outcome area the goal is for",
+                                                 typed: typed)
         }
         let text = (form.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 1000 else {
-            return try await CaseWrites.rerender(req, supportCase, field: "goalDescription", message: "Describe the goal in up to 1,000 characters")
+            return try await CaseWrites.rerender(req, supportCase, field: "goalDescription", message: "Describe the goal in up to 1,000 characters",
+                                                 typed: typed)
         }
         let sealed = try req.application.cipher.seal(text)
         let caseID = try supportCase.requireID()
