@@ -153,8 +153,14 @@ struct CaseTests {
             let today = CivilDate.today(at: app.clock.now()).description
             try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "entry", "recordedOn": today, "source": "self_report",
                                                                        "safety": "3", "mental_health": "4", "county_lines_active": "yes"])
-            let bad = try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "exit", "recordedOn": today, "safety": "11"])
+            let bad = try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "exit", "recordedOn": today, "safety": "11",
+                                                                                 "mental_health": "6", "eet": "yes"])
             #expect(bad.status == .unprocessableEntity)
+            // It comes back as typed: the exit stage, every score, the problem beside its field.
+            #expect(bad.body.string.contains("<option value=\"exit\" selected>"))
+            #expect(bad.body.string.contains("id=\"safety\" name=\"safety\" type=\"number\" min=\"1\" max=\"10\" value=\"11\""))
+            #expect(bad.body.string.contains("id=\"mental_health\" name=\"mental_health\" type=\"number\" min=\"1\" max=\"10\" value=\"6\""))
+            #expect(bad.body.string.contains("id=\"safety-error\"") && bad.body.string.contains("aria-describedby=\"safety-error\""))
             try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "exit", "recordedOn": today, "source": "self_report",
                                                                        "safety": "7", "mental_health": "6", "county_lines_active": "no",
                                                                        "goal_progress": "positive"])

@@ -35,7 +35,7 @@ struct CasePage: Encodable {
     let caseworkers: [SelectOption]
     let contactKinds: [SelectOption]
     let closureReasons: [SelectOption]
-    let goalProgress: [SelectOption]
+    let measuresForm: MeasuresFormView
     let now: String
     let today: String
     let paths: [String: String]
@@ -102,8 +102,7 @@ struct CasePage: Encodable {
             },
             closureReasons: (labels.byList["closure_reason"] ?? [:]).sorted { $0.key < $1.key }
                 .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == "planned") },
-            goalProgress: [SelectOption(value: "", label: "Not recorded", selected: true)]
-                + ["positive", "none", "negative"].map { SelectOption(value: $0, label: $0.capitalized, selected: false) },
+            measuresForm: MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
             now: Self.localInput(now), today: CivilDate.today(at: now).description,
             paths: ["assign": SiteURL.caseAssign(caseID).path, "contacts": SiteURL.caseContacts(caseID).path,
                     "measures": SiteURL.caseMeasures(caseID).path, "risk": SiteURL.caseRisk(caseID).path,

@@ -70,6 +70,7 @@ struct CaseRecordsController {
     func addMeasures(req: Request) async throws -> Response {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         var cells = (try? req.content.decode([String: String].self)) ?? [:]
+        let typed = CaseFormEcho(text: cells.filter { $0.key != CSRFMiddleware.field }, form: "measures")
         let input = MeasuresInput(stage: cells.removeValue(forKey: "stage"), recordedOn: cells.removeValue(forKey: "recordedOn"),
                                   source: cells.removeValue(forKey: "source"),
                                   cells: cells.filter { $0.key != CSRFMiddleware.field })
@@ -77,7 +78,7 @@ struct CaseRecordsController {
         switch input.check(codes: codes, today: CivilDate.today(at: req.now)) {
         case let .failure(errors):
             let first = errors.entries[0]
-            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: "\(first.id): \(first.message)")
+            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: "\(first.id): \(first.message)", typed: typed)
         case let .success(checked):
             let caseID = try supportCase.requireID()
             return try await CaseWrites.save(req, supportCase, "outcome_measures.recorded", detail: checked.stage.rawValue) { db, _ in
