@@ -83,6 +83,9 @@ struct CaseTests {
             #expect(!page.contains("Contact number 2 of the month."), "the oldest are not")
             #expect(page.components(separatedBy: "class=\"timeline__item").count - 1 == CaseTimeline.onCasePage)
             #expect(page.contains(SiteURL.caseTimeline(caseID).path))
+            let personID = try #require(try await SupportCase.find(caseID, on: app.db)).$person.id
+            #expect(try await browser.get(SiteURL.person(personID).path).body.string.contains("href=\"\(path)\""),
+                    "the young person's page links to their case")
             let whole = try await browser.get(SiteURL.caseTimeline(caseID).path)
             #expect(whole.status == .ok)
             #expect(whole.body.string.contains("Contact number 1 of the month.") && whole.body.string.contains("Case opened"))

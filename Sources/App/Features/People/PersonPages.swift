@@ -4,6 +4,7 @@ import Vapor
 
 struct PersonPage: Encodable {
     struct CaseRow: Encodable {
+        let path: String
         let opened: String
         let closed: String
         let closure: String
@@ -46,7 +47,7 @@ struct PersonPage: Encodable {
             aliases: person.aliases.map(\.name), hasAliases: !person.aliases.isEmpty,
             referrals: referrals.map { ReferralRowView($0, labels: labels) },
             cases: cases.map {
-                CaseRow(opened: $0.openedDate, closed: $0.closedDate ?? "Open",
+                CaseRow(path: SiteURL.supportCase($0.id).path, opened: $0.openedDate, closed: $0.closedDate ?? "Open",
                         closure: $0.closureReason.map(labels.label("closure_reason")) ?? "", region: $0.region.name)
             },
             hasCases: !cases.isEmpty, repeatCount: referrals.filter(\.isRepeat).count,
