@@ -21,13 +21,13 @@ enum BenchSessions {
     }
 
     static func print(app: Application, casesPerSession: Int) async throws {
-        let users = try await User.query(on: app.db).filter(\.$email ~~ "@demo.reachable.example").filter(\.$disabled == false)
-            .sort(\.$email).all()
+        let users = try await User.query(on: app.db).filter(\.$disabled == false).sort(\.$email).all()
+            .filter { $0.email.hasSuffix("@demo.reachable.example") }
         guard !users.isEmpty else { throw CommandError(message: "No demo accounts: run `reachable demo` first") }
         let sql = app.db as! any SQLDatabase
         let encoder = JSONEncoder()
         struct Row: Decodable { let id: UUID }
-        for user in users where user.email.hasSuffix("@demo.reachable.example") {
+        for user in users {
             let cases: [Row]
             switch user.role {
             case .caseworker, .manager:

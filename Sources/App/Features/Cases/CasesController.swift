@@ -79,11 +79,13 @@ extension CasesController {
             casePath: SiteURL.supportCase(caseID).path, events: timeline.events, viewers: nil))
     }
 
-    /// The last fifty views of a case, for its region's managers (SPEC §2.9); reading it is not a view.
+    /// The last fifty views of a case, for its region's managers (SPEC §2.9). Reading it is audited, but not as
+    /// a view of the case, so it does not list itself.
     func viewers(req: Request) async throws -> View {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         let caseID = try supportCase.requireID()
+        try await req.audit("case.viewers_read", objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code)
         let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
         let viewers = try await CaseViewer.last50(of: caseID, on: req.db as! any SQLDatabase)
         return try await req.view.render("cases/viewers", CaseSubPage(

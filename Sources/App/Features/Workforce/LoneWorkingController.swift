@@ -19,41 +19,6 @@ struct LoneWorkingController {
         routes.on(.POST, .loneWorkingDuressWord, access: .roles(Self.workers), use: setDuressWord)
     }
 
-    /// A duress word is folded (case and surrounding spaces) before it is hashed and when it is typed.
-    static func fold(_ word: String) -> String { word.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
-
-    /// The worker chooses a duress word: typed as the check-out note, it checks out like any other and raises a
-    /// silent alarm to the region's managers and the national leads (SPEC §2.10).
-    func setDuressWord(req: Request) async throws -> Response {
-        struct Form: Content { var duressWord: String? }
-        let user = try req.requireUser()
-        let word = Self.fold(try req.content.decode(Form.self).duressWord ?? "")
-        guard (4...40).contains(word.count) else {
-            var errors = FieldErrors()
-            errors.add("duressWord", "Choose a duress word of 4 to 40 characters, one you would not write otherwise")
-            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
-        }
-        let hash = try PasswordHasher(cost: req.application.settings.bcryptCost).hash(word)
-        let entry = req.auditEntry("lone_working.duress_word_set", objectType: "user", objectID: user.id.uuidString)
-        let now = req.now
-        try await req.write { db in
-            try await User.query(on: db).filter(\.$id == user.id).set(\.$duressWordHash, to: hash).update()
-            try await Audit.append(entry, on: db, at: now)
-        }
-        return req.redirect(to: SiteURL.loneWorking.path + "?duress-word-set=1")
-    }
-
-    /// A manager has acted on a duress alarm (called the worker, the police): it leaves the banner, kept in the audit log.
-    func acknowledgeDuress(req: Request) async throws -> Response {
-        let visit = try await regionVisit(req)
-        guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil else { throw Abort(.conflict) }
-        let user = try req.requireUser()
-        return try await change(req, visit, "lone_working.duress_acknowledged") { db, now in
-            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$duressAcknowledgedAt, to: now)
-                .set(\.$duressAcknowledgedByID, to: user.id).update()
-        }
-    }
-
     func show(req: Request) async throws -> View {
         try await req.audit("lone_working.viewed", objectType: "visit", region: try req.requireUser().regionCode ?? "")
         return try await render(req, errors: FieldErrors())
@@ -212,7 +177,7 @@ struct LoneWorkingController {
     // MARK: - Steps
 
     /// A visit of the user's region, or 404 (audited).
-    private func regionVisit(_ req: Request) async throws -> LoneWorkingVisit {
+    func regionVisit(_ req: Request) async throws -> LoneWorkingVisit {
         try await (try req.scope).findInOwnRegion(LoneWorkingVisit.self, id: req.parameters.get("visitID", as: UUID.self),
                                                   region: \.$region, objectType: "visit", req: req)
     }
@@ -229,7 +194,7 @@ struct LoneWorkingController {
         return visit
     }
 
-    private func change(_ req: Request, _ visit: LoneWorkingVisit, _ action: String,
+    func change(_ req: Request, _ visit: LoneWorkingVisit, _ action: String,
                         _ body: @Sendable @escaping (any Database, Date) async throws -> Void) async throws -> Response {
         let entry = req.auditEntry(action, objectType: "visit", objectID: visit.id!.uuidString,
                                    region: req.currentUser?.regionCode ?? "")
@@ -241,7 +206,7 @@ struct LoneWorkingController {
         return req.redirect(to: SiteURL.loneWorking.path)
     }
 
-    private func render(_ req: Request, errors: FieldErrors) async throws -> View {
+    func render(_ req: Request, errors: FieldErrors) async throws -> View {
         let user = try req.requireUser()
         var query = LoneWorkingVisit.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .with(\.$caseworker).sort(\.$expectedEnd)

@@ -1,0 +1,40 @@
+import Fluent
+import Vapor
+
+/// The duress word: a lone worker's silent alarm (SPEC §2.10).
+extension LoneWorkingController {
+    /// A duress word is folded (case and surrounding spaces) before it is hashed and when it is typed.
+    static func fold(_ word: String) -> String { word.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+
+    /// The worker chooses a duress word: typed as the check-out note, it checks out like any other and raises a
+    /// silent alarm to the region's managers and the national leads (SPEC §2.10).
+    func setDuressWord(req: Request) async throws -> Response {
+        struct Form: Content { var duressWord: String? }
+        let user = try req.requireUser()
+        let word = Self.fold(try req.content.decode(Form.self).duressWord ?? "")
+        guard (4...40).contains(word.count) else {
+            var errors = FieldErrors()
+            errors.add("duressWord", "Choose a duress word of 4 to 40 characters, one you would not write otherwise")
+            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let hash = try PasswordHasher(cost: req.application.settings.bcryptCost).hash(word)
+        let entry = req.auditEntry("lone_working.duress_word_set", objectType: "user", objectID: user.id.uuidString)
+        let now = req.now
+        try await req.write { db in
+            try await User.query(on: db).filter(\.$id == user.id).set(\.$duressWordHash, to: hash).update()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.loneWorking.path + "?duress-word-set=1")
+    }
+
+    /// A manager has acted on a duress alarm (called the worker, the police): it leaves the banner, kept in the audit log.
+    func acknowledgeDuress(req: Request) async throws -> Response {
+        let visit = try await regionVisit(req)
+        guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil else { throw Abort(.conflict) }
+        let user = try req.requireUser()
+        return try await change(req, visit, "lone_working.duress_acknowledged") { db, now in
+            try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$duressAcknowledgedAt, to: now)
+                .set(\.$duressAcknowledgedByID, to: user.id).update()
+        }
+    }
+}
