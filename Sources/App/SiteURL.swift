@@ -6,6 +6,7 @@ enum SiteURL: Sendable {
     case health
     case ready
     case home
+    case search
     case signIn
     case signInCode
     case signInEnrol
@@ -123,6 +124,7 @@ enum SiteURL: Sendable {
         case .health: ["health"]
         case .ready: ["ready"]
         case .home: []
+        case .search: ["search"]
         case .signIn: ["sign-in"]
         case .signInCode: ["sign-in", "code"]
         case .signInEnrol: ["sign-in", "set-up-authenticator"]

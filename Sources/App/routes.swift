@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     ReferralsController().register(app)
     ScreeningController().register(app)
     PeopleController().register(app)
+    SearchController().register(app)
     ImportsController().register(app)
     AuditLogController().register(app)
     DataProtectionController().register(app)

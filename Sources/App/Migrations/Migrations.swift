@@ -45,5 +45,6 @@ enum Migrations {
         AddRescueLogIndexes(),
         AddCaseActivity(),
         AddReferralListIndexes(),
+        AddPeopleNameIndex(),
     ]
 }

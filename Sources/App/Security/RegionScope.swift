@@ -11,6 +11,15 @@ struct RegionScope: Sendable {
         case regions([UUID])
         case everywhere
         case nowhere
+
+        /// This reach as a condition on a region column of a query written in SQL.
+        func condition(on regionColumn: String) -> SQLQueryString {
+            switch self {
+            case let .regions(ids) where !ids.isEmpty: "\(unsafeRaw: regionColumn) IN (\(binds: ids))"
+            case .everywhere: "1 = 1"
+            case .regions, .nowhere: "1 = 0"
+            }
+        }
     }
 
     let user: CurrentUser
@@ -47,13 +56,7 @@ struct RegionScope: Sendable {
 
     /// The same scope for a query written in SQL: a condition on a region column such as `c.region_id`
     /// (a name from the code, never from a request).
-    func condition(on regionColumn: String) -> SQLQueryString {
-        switch reach {
-        case let .regions(ids) where !ids.isEmpty: "\(unsafeRaw: regionColumn) IN (\(binds: ids))"
-        case .everywhere: "1 = 1"
-        case .regions, .nowhere: "1 = 0"
-        }
-    }
+    func condition(on regionColumn: String) -> SQLQueryString { reach.condition(on: regionColumn) }
 
     /// The scope's open cases, aliased `c` (a caseworker's own: those they lead), as the dashboards and case lists
     /// read them from `cases_activity`.

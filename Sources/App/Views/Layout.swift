@@ -19,6 +19,9 @@ struct Layout: Encodable {
     let csrfToken: String
     let signOutPath = SiteURL.signOut.path
     let accountPath = SiteURL.account.path
+    /// The search box, for the roles that read case content.
+    let canSearch: Bool
+    let searchPath = SiteURL.search.path
     /// Overdue lone-working visits, for the region's managers, at the top of every page.
     let alerts: [Alert]?
 
@@ -33,7 +36,8 @@ extension Request {
         let user = currentUser
         return Layout(title: title, userName: user?.displayName, roleLabel: user?.role.label,
                       regionName: user?.regionName, nav: Navigation.items(for: user?.role, currentPath: url.path),
-                      csrfToken: csrfToken, alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
+                      csrfToken: csrfToken,
+                      canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false, alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

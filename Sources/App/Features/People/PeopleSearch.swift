@@ -1,0 +1,221 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+
+/// The search box's answer (SPEC §2.2, §1): young people in the user's scope whose name, alias, date of birth or
+/// reference answers the query, best first, each with their referrals and cases in scope.
+///
+/// Candidates come from indexes only: a range of `people_name` per typed word (the word's first two letters, so
+/// a slip later in the name is forgiven), `person_aliases_folded` for each word and the words joined (aliases
+/// are folded whole), `people_match` for a date
+/// of birth, and the refs' unique indexes. They are scored in Swift (`PersonSearchScore`), then only the best are
+/// checked against the user's regions: a young person held only elsewhere is never shown nor hinted at (the
+/// same "no one found" as a name nobody holds).
+enum PeopleSearch {
+    struct Result: Sendable {
+        struct Person: Sendable {
+            let id: UUID
+            let firstName: String
+            let lastName: String
+            let dateOfBirth: String
+            let aliases: [String]
+            let referrals: [Record]
+            let cases: [Record]
+        }
+
+        struct Record: Sendable {
+            let id: UUID
+            let ref: String
+            let date: String
+            let detail: String
+            let region: String
+        }
+
+        let people: [Person]
+        /// More young people answered than are shown: the user should add a date of birth or another name.
+        let more: Bool
+    }
+
+    static let shown = 30
+    /// Candidates read per typed word: enough for the commonest two letters at national scale; the best of them
+    /// by name are then checked against the user's regions.
+    static let perWord = 25_000
+    private static let checked = 2_000
+
+    struct Candidate {
+        let id: UUID
+        let first: String
+        let last: String
+        let born: String
+    }
+
+    static func find(_ query: PersonSearchQuery, within reach: RegionScope.Reach, on db: any Database) async throws -> Result {
+        if case .nowhere = reach { return Result(people: [], more: false) }
+        let sql = db as! any SQLDatabase
+        var candidates: [UUID: Candidate] = [:]
+        var scores: [UUID: Int] = [:]
+
+        // By reference: the person of each referral with that ref; scored best.
+        if !query.refs.isEmpty {
+            struct Row: Decodable { let person_id: UUID }
+            let ids = try await sql.raw("SELECT person_id FROM referrals WHERE ref IN (\(binds: query.refs))")
+                .all(decoding: Row.self).map(\.person_id)
+            for id in ids { scores[id] = -1 }
+        }
+        // By name: each word's range of the last-name index, and the words joined against the aliases.
+        for word in Set(query.words) {
+            let low = PersonSearchScore.indexPrefix(of: word)
+            for row in try await namesFrom(low, on: sql) { candidates[row.id] = row }
+        }
+        if !query.words.isEmpty {
+            struct Row: Decodable { let person_id: UUID }
+            // An alias is folded whole ("Little J" → "littlej"): the words joined, or one of them alone.
+            let wanted = Array(Set(query.words + [query.words.joined()]))
+            let owners = try await sql.raw("SELECT person_id FROM person_aliases WHERE folded IN (\(binds: wanted)) LIMIT 500")
+                .all(decoding: Row.self).map(\.person_id)
+            let missing = Set(owners).subtracting(candidates.keys)
+            for row in try await people(Array(missing), on: sql) { candidates[row.id] = row }
+        }
+        // By date of birth: everyone born that day (with names typed, only those the names answer).
+        if let born = query.dateOfBirth {
+            if query.words.isEmpty {
+                for row in try await bornOn(born, on: sql) { candidates[row.id] = row; scores[row.id] = 0 }
+            } else {
+                for row in try await bornOn(born, on: sql) { candidates[row.id] = row }
+                candidates = candidates.filter { $0.value.born == born.description }
+            }
+        }
+        if !query.words.isEmpty {
+            let aliases = try await aliasesOf(Array(candidates.keys), on: sql)
+            for (id, candidate) in candidates {
+                let names = PersonSearchScore.Names(first: candidate.first, last: candidate.last, aliases: aliases[id] ?? [])
+                if let score = PersonSearchScore.score(query.words, against: names) {
+                    scores[id] = min(scores[id] ?? .max, score)
+                }
+            }
+        }
+        if let born = query.dateOfBirth, !query.refs.isEmpty, query.words.isEmpty {
+            // A ref and a date: the ref's person only when born that day.
+            let refPeople = try await people(Array(scores.keys), on: sql)
+            scores = scores.filter { id, _ in refPeople.contains { $0.id == id && $0.born == born.description } }
+        }
+
+        let best = scores.sorted { ($0.value, $0.key.uuidString) < ($1.value, $1.key.uuidString) }.prefix(checked).map(\.key)
+        let held = try await heldPeople(best, within: reach, on: sql)
+        let inScope = best.filter(held.contains)
+        let chosen = Array(inScope.prefix(shown))
+        return Result(people: try await describe(chosen, within: reach, on: sql), more: inScope.count > shown)
+    }
+
+    /// Greater than any letter of any script: the top of a prefix's range.
+    private static let upperBound = "\u{10FFFF}"
+
+    /// A column compared code point by code point, as the range of a prefix needs (SQLite compares text so
+    /// already; PostgreSQL's linguistic collations would not), matching `people_name`'s collation.
+    static func orderedByCodePoint(_ column: String, on sql: any SQLDatabase) -> SQLQueryString {
+        sql.dialect.name == "postgresql" ? "\(ident: column) COLLATE \"C\"" : "\(ident: column)"
+    }
+
+    private static func namesFrom(_ prefix: String, on sql: any SQLDatabase) async throws -> [Candidate] {
+        struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
+        return try await sql.raw("""
+            SELECT id, folded_first, folded_last, date_of_birth FROM people
+            WHERE \(orderedByCodePoint("folded_last", on: sql)) >= \(bind: prefix)
+                AND \(orderedByCodePoint("folded_last", on: sql)) < \(bind: prefix + upperBound)
+            LIMIT \(literal: perWord)
+            """).all(decoding: Row.self).map {
+                Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
+            }
+    }
+
+    private static func bornOn(_ date: CivilDate, on sql: any SQLDatabase) async throws -> [Candidate] {
+        struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
+        return try await sql.raw("""
+            SELECT id, folded_first, folded_last, date_of_birth FROM people WHERE date_of_birth = \(bind: date.description)
+            LIMIT \(literal: perWord)
+            """).all(decoding: Row.self).map {
+                Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
+            }
+    }
+
+    private static func people(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [Candidate] {
+        struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
+        var found: [Candidate] = []
+        for chunk in ids.chunked(into: 500) {
+            found += try await sql.raw("""
+                SELECT id, folded_first, folded_last, date_of_birth FROM people WHERE id IN (\(binds: Array(chunk)))
+                """).all(decoding: Row.self).map {
+                    Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
+                }
+        }
+        return found
+    }
+
+    private static func aliasesOf(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: [String]] {
+        struct Row: Decodable { let person_id: UUID; let folded: String }
+        var aliases: [UUID: [String]] = [:]
+        for chunk in ids.chunked(into: 500) {
+            for row in try await sql.raw("SELECT person_id, folded FROM person_aliases WHERE person_id IN (\(binds: Array(chunk)))")
+                .all(decoding: Row.self) {
+                aliases[row.person_id, default: []].append(row.folded)
+            }
+        }
+        return aliases
+    }
+
+    /// Which of these people have a referral in `reach`, and have not been merged into another.
+    private static func heldPeople(_ ids: [UUID], within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> Set<UUID> {
+        struct Row: Decodable { let person_id: UUID }
+        var held = Set<UUID>()
+        for chunk in ids.chunked(into: 500) {
+            let rows = try await sql.raw("""
+                SELECT DISTINCT r.person_id FROM referrals r JOIN people p ON p.id = r.person_id
+                WHERE r.person_id IN (\(binds: Array(chunk))) AND p.merged_into_id IS NULL AND \(reach.condition(on: "r.region_id"))
+                """).all(decoding: Row.self)
+            held.formUnion(rows.map(\.person_id))
+        }
+        return held
+    }
+
+    /// The chosen people as shown: names, aliases, and their referrals and cases in scope, newest first.
+    private static func describe(_ ids: [UUID], within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> [Result.Person] {
+        guard !ids.isEmpty else { return [] }
+        struct PersonRow: Decodable { let id: UUID; let first_name: String; let last_name: String; let date_of_birth: String }
+        struct AliasRow: Decodable { let person_id: UUID; let name: String }
+        struct ReferralRow: Decodable {
+            let id: UUID; let person_id: UUID; let ref: String; let received_date: String; let status: String; let region: String
+            let case_id: UUID?; let opened_date: String?; let closed_date: String?
+        }
+        let people = try await sql.raw("""
+            SELECT id, first_name, last_name, date_of_birth FROM people WHERE id IN (\(binds: ids))
+            """).all(decoding: PersonRow.self)
+        let aliases = try await sql.raw("SELECT person_id, name FROM person_aliases WHERE person_id IN (\(binds: ids))")
+            .all(decoding: AliasRow.self)
+        let referrals = try await sql.raw("""
+            SELECT r.id, r.person_id, r.ref, r.received_date, r.status, g.name AS region,
+                c.id AS case_id, c.opened_date, c.closed_date
+            FROM referrals r JOIN regions g ON g.id = r.region_id LEFT JOIN cases c ON c.referral_id = r.id
+            WHERE r.person_id IN (\(binds: ids)) AND \(reach.condition(on: "r.region_id"))
+            ORDER BY r.received_date DESC, r.ref
+            """).all(decoding: ReferralRow.self)
+        let byID = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
+        return ids.compactMap { id in
+            guard let person = byID[id] else { return nil }
+            let theirs = referrals.filter { $0.person_id == id }
+            return Result.Person(
+                id: id, firstName: person.first_name, lastName: person.last_name, dateOfBirth: person.date_of_birth,
+                aliases: aliases.filter { $0.person_id == id }.map(\.name),
+                referrals: theirs.map {
+                    Result.Record(id: $0.id, ref: $0.ref, date: $0.received_date,
+                                  detail: Referral.Status(rawValue: $0.status)?.label ?? $0.status, region: $0.region)
+                },
+                cases: theirs.compactMap { row in
+                    row.case_id.map {
+                        Result.Record(id: $0, ref: row.ref, date: row.opened_date ?? "",
+                                      detail: row.closed_date.map { "Closed \($0)" } ?? "Open", region: row.region)
+                    }
+                })
+        }
+    }
+}

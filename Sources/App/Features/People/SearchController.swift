@@ -1,0 +1,75 @@
+import Domain
+import Vapor
+
+/// The search box in every page's header (for the roles that read case content): young people by name, alias,
+/// date of birth or reference, within the user's regions. A POST, so that no name goes into a URL, a proxy's log
+/// or the browser's history (as the API's people search).
+struct SearchController {
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .search, access: .roles(ReferralsController.readers), use: form)
+        routes.on(.POST, .search, access: .roles(ReferralsController.readers), maxBodySize: "4kb", use: search)
+    }
+
+    func form(req: Request) async throws -> View {
+        try await req.view.render("people/search", SearchPage(layout: req.layout(title: "Find a young person"),
+                                                             query: "", error: nil, searched: false, results: [], more: false))
+    }
+
+    func search(req: Request) async throws -> View {
+        struct Form: Content { var q: String? }
+        let text = (try req.content.decode(Form.self).q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let layout = req.layout(title: "Find a young person")
+        guard text.count <= PersonSearchQuery.maximumLength, let query = PersonSearchQuery(text) else {
+            let error = text.isEmpty ? "Enter a name, an alias, a date of birth or a reference"
+                : text.count > PersonSearchQuery.maximumLength ? "Enter 200 characters or fewer"
+                : "Enter a name, an alias, a date of birth or a reference: letters or digits"
+            return try await req.view.render("people/search", SearchPage(layout: layout, query: String(text.prefix(200)),
+                                                                         error: error, searched: false, results: [], more: false))
+        }
+        let found = try await PeopleSearch.find(query, within: try req.scope.reach, on: req.db)
+        // What was searched for stays out of the audit log (names are what it protects); how many were shown is in.
+        try await req.audit("person.searched", objectType: "person", detail: "search box, \(found.people.count) shown")
+        return try await req.view.render("people/search", SearchPage(
+            layout: layout, query: text, error: nil, searched: true,
+            results: found.people.map(SearchPage.Row.init), more: found.more))
+    }
+}
+
+struct SearchPage: Encodable {
+    struct Row: Encodable {
+        struct Record: Encodable {
+            let path: String
+            let ref: String
+            let date: String
+            let detail: String
+            let region: String
+        }
+
+        let path: String
+        let name: String
+        let dateOfBirth: String
+        let aliases: String
+        let referrals: [Record]
+        let cases: [Record]
+
+        init(_ person: PeopleSearch.Result.Person) {
+            path = SiteURL.person(person.id).path
+            name = "\(person.firstName) \(person.lastName)"
+            dateOfBirth = person.dateOfBirth
+            aliases = person.aliases.joined(separator: ", ")
+            referrals = person.referrals.map {
+                Record(path: SiteURL.referral($0.id).path, ref: $0.ref, date: $0.date, detail: $0.detail, region: $0.region)
+            }
+            cases = person.cases.map {
+                Record(path: SiteURL.supportCase($0.id).path, ref: $0.ref, date: $0.date, detail: $0.detail, region: $0.region)
+            }
+        }
+    }
+
+    let layout: Layout
+    let query: String
+    let error: String?
+    let searched: Bool
+    let results: [Row]
+    let more: Bool
+}
