@@ -7,7 +7,9 @@
 2. /health in the same run: the framework's ceiling on this machine, this minute.
 3. The crawl: for each role, every page reachable from its home page by links, three of each route pattern,
    each timed once (the first and only view, so no page is a cache hit of an earlier view of itself).
-4. The server's peak memory (VmHWM).
+4. The search box: each session's searches (names, a slip, a last name alone, a name and date of birth, a ref)
+   through the form, each timed once.
+5. The server's peak memory (VmHWM).
 
 Usage: load.py BASE-URL SESSIONS.jsonl SERVER-PID [--duration S]. Prints one JSON object; progress on stderr.
 """
@@ -179,6 +181,24 @@ def crawl(base, session, per_pattern=3, limit=400):
     }
 
 
+def searches(base, sessions):
+    """Every session's searches through the form (POST /search), each timed once."""
+    timings = []
+    for session in sessions:
+        client = Client(base, session["cookie"])
+        for text in session.get("searches", []):
+            body = urllib.parse.urlencode({"_csrf": session["csrf"], "q": text})
+            status, data, elapsed = client.request("POST", "/search", body)
+            found = re.search(rb"(\d+) young (?:person|people) found", data)
+            timings.append({"role": session["role"], "query_kind": len(timings) % 5, "status": status,
+                            "found": int(found.group(1)) if found else None, "ms": round(elapsed, 1)})
+    if not timings:
+        return {}
+    times = sorted(t["ms"] for t in timings)
+    return {"searches": len(timings), "p95_ms": times[max(0, int(len(times) * 0.95) - 1)], "worst_ms": times[-1],
+            "failures": [t for t in timings if t["status"] != 200 or not t["found"]]}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
@@ -198,9 +218,13 @@ def main():
             c = crawls[role]
             say(f"  crawl as {role}: {c['pages']} pages of {c['patterns']} patterns, p95 {c['p95_ms']} ms, "
                 f"worst {c['worst_ms']} ms ({c['slowest'][0]['path']})")
+    search = searches(args.base, sessions)
+    if search:
+        say(f"  search box: {search['searches']} searches, p95 {search['p95_ms']} ms, worst {search['worst_ms']} ms, "
+            f"{len(search['failures'])} found nobody or failed")
     status = Path(f"/proc/{args.pid}/status").read_text()
     peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) // 1024
-    print(json.dumps({"case_page_mixed": mixed, "health": health, "crawl": crawls, "peak_memory_mb": peak}, sort_keys=True))
+    print(json.dumps({"case_page_mixed": mixed, "health": health, "crawl": crawls, "search": search, "peak_memory_mb": peak}, sort_keys=True))
 
 
 if __name__ == "__main__":

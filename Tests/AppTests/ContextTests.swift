@@ -19,7 +19,7 @@ struct ContextTests {
             try await browser.get(SiteURL.contexts.path)
             let created = try await browser.post(SiteURL.contexts.path, ["kind": "place", "name": "Cannon Hill Park"])
             let path = try #require(created.location)
-            let contextID = try #require(UUID(uuidString: String(path.split(separator: "/")[1])))
+            let contextID = try #require(UUID(uuidString: String(path.split(separator: "/")[1].prefix(36))))
             for referral in try await Referral.query(on: app.db).all() {
                 try await browser.get(path)
                 try await browser.post(SiteURL.contextLinks(contextID).path, ["ref": referral.ref])

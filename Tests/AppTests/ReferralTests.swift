@@ -119,7 +119,7 @@ struct ReferralTests {
                 .replacingOccurrences(of: "&amp;", with: "&")
             let compare = try await browser.get(mergePath)
             #expect(compare.status == .ok)
-            let keepID = try #require(UUID(uuidString: String(mergePath.split(separator: "/")[1])))
+            let keepID = try #require(UUID(uuidString: String(mergePath.split(separator: "/")[1].prefix(36))))
             let otherText = String(mergePath.split(separator: "=").last ?? "")
             let otherID = try #require(UUID(uuidString: otherText))
             let merged = try await browser.post(SiteURL.personMerge(keepID).path, ["other": otherID.uuidString])
@@ -168,7 +168,7 @@ struct ReferralTests {
             try await browser.signIn(worker)
             let saved = try await Self.record(browser, Self.form(home: "other", extra: ["otherLocalAuthority": "Leeds"]))
             let path = try #require(saved.location).components(separatedBy: "?")[0]
-            let id = try #require(UUID(uuidString: String(path.split(separator: "/")[1])))
+            let id = try #require(UUID(uuidString: String(path.split(separator: "/")[1].prefix(36))))
             try await browser.get(path)
             #expect(try await browser.post(SiteURL.referralAccept(id).path, ["caseworker": worker.id.uuidString]).status
                 == .unprocessableEntity, "an ineligible referral opens no case")
@@ -203,6 +203,11 @@ struct ReferralTests {
 
 @Suite("Matching uses indexes")
 struct MatchingPlanTests {
+    static func equalityOnAllThree(_ plan: String) -> Bool {
+        plan.contains("people_match (date_of_birth=? AND folded_last=? AND folded_first=?)")
+            || plan.contains("people_name (folded_last=? AND folded_first=? AND date_of_birth=?)")
+    }
+
     @Test("Candidates come through the date-of-birth, name and alias indexes, never a scan of every person")
     func plan() async throws {
         guard !TestDatabase.isPostgres else { return }
@@ -213,12 +218,13 @@ struct MatchingPlanTests {
             #expect(people.contains("USING INDEX people_match"), "\(people)")
             let named = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM people WHERE folded_last = 'oneill' AND folded_first = 'zoe' AND date_of_birth IN ('2008-04-03', '2008-03-05') AND merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
-            // The same folded name on the other dates a near match may have: one look-up per date, no name index.
-            #expect(named.contains("people_match (date_of_birth=? AND folded_last=? AND folded_first=?)"), "\(named)")
+            // The same folded name on the other dates a near match may have: one look-up of all three columns per
+            // date, through either index that holds them (`people_match`, or the search box's `people_name`).
+            #expect(Self.equalityOnAllThree(named), "\(named)")
             // The import's exact match: one look-up of all three columns per row.
             let imported = try await sql.raw("EXPLAIN QUERY PLAN SELECT p.id FROM (VALUES ('oneill', 'zoe', '2008-03-04')) AS wanted JOIN people p ON p.folded_last = wanted.column1 AND p.folded_first = wanted.column2 AND p.date_of_birth = wanted.column3 WHERE p.merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
-            #expect(imported.contains("people_match (date_of_birth=? AND folded_last=? AND folded_first=?)"), "\(imported)")
+            #expect(Self.equalityOnAllThree(imported), "\(imported)")
             let aliases = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM person_aliases WHERE folded IN ('zoeoneill')").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
             #expect(aliases.contains("USING INDEX person_aliases_folded"), "\(aliases)")

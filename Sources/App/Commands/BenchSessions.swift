@@ -18,6 +18,9 @@ enum BenchSessions {
         let cases: [String]
         /// Open cases the account leads (caseworkers), for writes.
         let leads: [String]
+        /// What the search box is asked, about young people in the account's scope: names, a name with a slip,
+        /// a last name alone, a name with a date of birth, a reference.
+        let searches: [String]
     }
 
     static func print(app: Application, casesPerSession: Int) async throws {
@@ -45,10 +48,34 @@ enum BenchSessions {
                 SELECT id FROM cases WHERE lead_caseworker_id = \(bind: try user.requireID()) AND closed_date IS NULL
                 ORDER BY random() LIMIT 100
                 """).all(decoding: Row.self) : []
+            let searches = try await searchesFor(user, on: sql)
             let (token, csrf) = try await signIn(user, app: app)
             let line = Line(email: user.email, role: user.role.rawValue, cookie: token, csrf: csrf,
-                            cases: cases.map { SiteURL.supportCase($0.id).path }, leads: leads.map { SiteURL.supportCase($0.id).path })
+                            cases: cases.map { SiteURL.supportCase($0.id).path }, leads: leads.map { SiteURL.supportCase($0.id).path },
+                            searches: searches)
             FileHandle.standardOutput.write(try encoder.encode(line) + Data("\n".utf8))
+        }
+    }
+
+    private static func searchesFor(_ user: User, on sql: any SQLDatabase) async throws -> [String] {
+        struct Row: Decodable { let ref: String; let first_name: String; let last_name: String; let date_of_birth: String }
+        let condition: SQLQueryString
+        switch user.role {
+        case .caseworker, .manager:
+            guard let regionID = user.$region.id else { return [] }
+            condition = "r.region_id = \(bind: regionID)"
+        case .nationalLead: condition = "1 = 1"
+        default: return []
+        }
+        let rows = try await sql.raw("""
+            SELECT r.ref, p.first_name, p.last_name, p.date_of_birth FROM referrals r JOIN people p ON p.id = r.person_id
+            WHERE \(condition) ORDER BY random() LIMIT 4
+            """).all(decoding: Row.self)
+        return rows.flatMap { row -> [String] in
+            var slipped = Array(row.last_name)
+            if slipped.count >= 5 { slipped.swapAt(2, 3) }
+            return ["\(row.first_name) \(row.last_name)", "\(row.first_name) \(String(slipped))", row.last_name,
+                    "\(row.last_name) \(row.date_of_birth)", row.ref]
         }
     }
 

@@ -22,6 +22,8 @@ struct Layout: Encodable {
     /// The search box, for the roles that read case content.
     let canSearch: Bool
     let searchPath = SiteURL.search.path
+    /// "Contact saved." after a save (`Confirmation`).
+    let confirmation: String?
     /// Overdue lone-working visits, for the region's managers, at the top of every page.
     let alerts: [Alert]?
 
@@ -37,7 +39,8 @@ extension Request {
         return Layout(title: title, userName: user?.displayName, roleLabel: user?.role.label,
                       regionName: user?.regionName, nav: Navigation.items(for: user?.role, currentPath: url.path),
                       csrfToken: csrfToken,
-                      canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false, alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
+                      canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false,
+                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], session: csrfToken), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

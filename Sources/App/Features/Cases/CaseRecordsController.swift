@@ -202,6 +202,7 @@ struct CaseRecordsController {
                 .set(\.$doNotText, to: form.doNotText == "yes").set(\.$phoneMayBeControlled, to: form.phoneMayBeControlled == "yes").update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path)
+        return req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path,
+                            saved: "person.safe_contact_changed")
     }
 }

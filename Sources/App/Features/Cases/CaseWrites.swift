@@ -27,7 +27,7 @@ enum CaseWrites {
             try await change(db, now)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path)
+        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: action)
     }
 
     /// The case page again with the problem beside its field and, in `typed`, what the refused form held, so that

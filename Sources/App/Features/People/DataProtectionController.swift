@@ -71,7 +71,7 @@ struct DataProtectionController {
             try await request.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.subjectAccess(request.id).path)
+        return req.redirect(to: SiteURL.subjectAccess(request.id).path, saved: "subject_access.opened")
     }
 
     func document(req: Request) async throws -> View {
@@ -126,7 +126,7 @@ struct DataProtectionController {
             try await SubjectAccessRequest.query(on: db).filter(\.$id == requestID).set(\.$completedOn, to: today).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.subjectAccessRequests.path)
+        return req.redirect(to: SiteURL.subjectAccessRequests.path, saved: "subject_access.completed")
     }
 
     /// A request of the manager's own region (another region's request is 404, audited).

@@ -77,7 +77,7 @@ extension DataProtectionController {
             try await share.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(person.id).path)
+        return req.redirect(to: SiteURL.person(person.id).path, saved: "information_sharing.recorded")
     }
 }
 

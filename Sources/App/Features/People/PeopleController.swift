@@ -26,7 +26,7 @@ struct PeopleController {
             try await Person.query(on: db).filter(\.$id == personID).set(\.$legalHold, to: hold).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(personID).path)
+        return req.redirect(to: SiteURL.person(personID).path, saved: hold ? "person.legal_hold_set" : "person.legal_hold_lifted")
     }
 
     func show(req: Request) async throws -> View {
@@ -59,10 +59,16 @@ struct PeopleController {
     }
 
     func merge(req: Request) async throws -> Response {
-        struct Form: Content { var other: UUID? }
+        /// `keep`: which of the two stays (either; the page's choice, the older by default).
+        struct Form: Content { var other: UUID?; var keep: UUID? }
         let scope = try req.scope
-        let keep = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
-        let other = try await scope.findPerson(try req.content.decode(Form.self).other, req: req)
+        let form = try req.content.decode(Form.self)
+        var keep = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
+        var other = try await scope.findPerson(form.other, req: req)
+        if let chosen = form.keep {
+            guard chosen == keep.id || chosen == other.id else { throw Abort(.badRequest) }
+            if chosen == other.id { swap(&keep, &other) }
+        }
         let keepID = try keep.requireID(), otherID = try other.requireID()
         guard keepID != otherID, keep.mergedIntoID == nil, other.mergedIntoID == nil else { throw Abort(.badRequest) }
         try await Self.refuseShared([keep, other], scope: scope, req: req)

@@ -63,33 +63,47 @@ struct PersonPage: Encodable {
 
 struct MergePage: Encodable {
     struct Side: Encodable {
+        let id: String
         let name: String
         let dateOfBirth: String
         let aliases: String
         let referrals: Int
+        let firstReferred: String
         let path: String
+        /// The older record is kept unless the manager chooses otherwise: the newer one is the likelier to be
+        /// misspelt, typed in a hurry from a phone call.
+        let keptByDefault: Bool
     }
 
     let layout: Layout
-    let keep: Side
-    let other: Side
+    /// Older first.
+    let sides: [Side]
     let reason: String
     let action: String
     let otherID: String
 
     static func make(req: Request, keep: Person, other: Person, scope: RegionScope) async throws -> MergePage {
-        func side(_ person: Person) async throws -> Side {
-            Side(name: "\(person.firstName) \(person.lastName)", dateOfBirth: person.dateOfBirth,
-                 aliases: person.aliases.map(\.name).joined(separator: ", ").nonEmpty ?? "None",
-                 referrals: try await Referral.query(on: req.db).filter(\.$person.$id == person.id!).count(),
-                 path: SiteURL.person(person.id).path)
+        func first(_ person: Person) async throws -> (count: Int, first: String) {
+            let referrals = try await Referral.query(on: req.db).filter(\.$person.$id == person.id!).sort(\.$receivedDate)
+                .field(\.$receivedDate).all()
+            return (referrals.count, referrals.first?.receivedDate ?? "")
         }
+        let a = try await first(keep), b = try await first(other)
+        // Older: referred first; on the same day, the record made first.
+        let keepIsOlder = (a.first, keep.createdAt ?? .distantPast) <= (b.first, other.createdAt ?? .distantPast)
+        func side(_ person: Person, _ facts: (count: Int, first: String), older: Bool) -> Side {
+            Side(id: person.id!.uuidString, name: "\(person.firstName) \(person.lastName)", dateOfBirth: person.dateOfBirth,
+                 aliases: person.aliases.map(\.name).joined(separator: ", ").nonEmpty ?? "None", referrals: facts.count,
+                 firstReferred: facts.first, path: SiteURL.person(person.id).path, keptByDefault: older)
+        }
+        let sides = keepIsOlder ? [side(keep, a, older: true), side(other, b, older: false)]
+            : [side(other, b, older: true), side(keep, a, older: false)]
         var reason = "These records do not look alike: check carefully before merging."
-        if let a = PersonMatchQuery.key(of: keep), let b = PersonMatchQuery.key(of: other),
-           case let .possible(near)? = PersonMatcher.compare(a, with: b) {
+        if let x = PersonMatchQuery.key(of: keep), let y = PersonMatchQuery.key(of: other),
+           case let .possible(near)? = PersonMatcher.compare(x, with: y) {
             reason = near.explanation
         }
-        return MergePage(layout: req.layout(title: "Merge two records"), keep: try await side(keep), other: try await side(other),
-                         reason: reason, action: SiteURL.personMerge(keep.id).path, otherID: other.id!.uuidString)
+        return MergePage(layout: req.layout(title: "Merge two records"), sides: sides, reason: reason,
+                         action: SiteURL.personMerge(keep.id).path, otherID: other.id!.uuidString)
     }
 }

@@ -69,7 +69,18 @@ struct SearchPage: Encodable {
     let layout: Layout
     let query: String
     let error: String?
+    let errorLinks: [FormErrorLink]?
     let searched: Bool
     let results: [Row]
     let more: Bool
+
+    init(layout: Layout, query: String, error: String?, searched: Bool, results: [Row], more: Bool) {
+        self.layout = layout
+        self.query = query
+        self.error = error
+        errorLinks = error.map { [FormErrorLink(href: "#q", message: $0)] }
+        self.searched = searched
+        self.results = results
+        self.more = more
+    }
 }

@@ -58,7 +58,7 @@ struct ShareRequestsController {
             }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.referral(referralID).path)
+        return req.redirect(to: SiteURL.referral(referralID).path, saved: "share.requested")
     }
 
     func approve(req: Request) async throws -> Response {
@@ -89,7 +89,7 @@ struct ShareRequestsController {
             try await share.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.informationSharing.path)
+        return req.redirect(to: SiteURL.informationSharing.path, saved: "share.approved")
     }
 
     func refuse(req: Request) async throws -> Response {
@@ -102,7 +102,7 @@ struct ShareRequestsController {
             guard try await Self.decide(requestID, .refused, by: user.id, at: now, on: db) else { throw Abort(.conflict) }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.informationSharing.path)
+        return req.redirect(to: SiteURL.informationSharing.path, saved: "share.refused")
     }
 
     private struct HeldBy: Hashable {

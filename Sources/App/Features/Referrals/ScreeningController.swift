@@ -74,7 +74,7 @@ struct ScreeningController {
             caseEntry.objectID = supportCase.id!.uuidString
             try await Audit.append(caseEntry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path)
+        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: "case.opened")
     }
 
     func decline(req: Request) async throws -> Response {
@@ -120,7 +120,7 @@ struct ScreeningController {
             try await fresh.update(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.referral(referralID).path)
+        return req.redirect(to: SiteURL.referral(referralID).path, saved: "referral.not_accepted")
     }
 
     /// A referral of the user's own region: national leads read but do not screen.

@@ -55,7 +55,7 @@ struct RescuesController {
         case let .success((referralForm, details)):
             let referral = try await ReferralIntake.create(referralForm, rescueDetails: details, user: try req.requireUser(), req: req)
             let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
-            return req.redirect(to: SiteURL.rescue(rescue?.id).path)
+            return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: "rescue.recorded")
         }
     }
 
@@ -94,7 +94,7 @@ struct RescuesController {
             try await fresh.update(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.rescue(rescueID).path)
+        return req.redirect(to: SiteURL.rescue(rescueID).path, saved: "rescue.updated")
     }
 
     /// Opens a support case from the rescue, led by the caseworker who went: the rapport carries over.
@@ -134,7 +134,7 @@ struct RescuesController {
             try await assignment.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path)
+        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: "rescue.converted")
     }
 
     private func find(_ req: Request) async throws -> (Rescue, Referral, RegionScope) {

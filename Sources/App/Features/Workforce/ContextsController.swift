@@ -57,7 +57,7 @@ struct ContextsController {
             try await context.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path)
+        return req.redirect(to: SiteURL.context(context.id).path, saved: "context.created")
     }
 
     func show(req: Request) async throws -> View {
@@ -100,7 +100,7 @@ struct ContextsController {
             try await link.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path)
+        return req.redirect(to: SiteURL.context(context.id).path, saved: "context.linked")
     }
 
     func note(req: Request) async throws -> Response {
@@ -121,7 +121,7 @@ struct ContextsController {
             try await note.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path)
+        return req.redirect(to: SiteURL.context(context.id).path, saved: "context.noted")
     }
 
     private func find(_ req: Request) async throws -> SafeguardingContext {

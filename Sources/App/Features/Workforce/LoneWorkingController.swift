@@ -36,7 +36,9 @@ struct LoneWorkingController {
         else if end! <= req.now { errors.add("expectedEnd", "The expected end must be later than now") }
         else if end!.timeIntervalSince(req.now) > 12 * 3600 { errors.add("expectedEnd", "A visit can last at most 12 hours") }
         guard errors.isEmpty, let end, let regionID = user.regionID else {
-            return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            let typed = ["place": form.place ?? "", "withWhom": form.withWhom ?? "", "expectedEnd": form.expectedEnd ?? "",
+                         "checkInNote": form.checkInNote ?? ""]
+            return try await render(req, errors: errors, typed: typed).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let cipher = req.application.cipher
         let visit = LoneWorkingVisit()
@@ -55,7 +57,7 @@ struct LoneWorkingController {
             logged.objectID = visit.id!.uuidString
             try await Audit.append(logged, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.loneWorking.path)
+        return req.redirect(to: SiteURL.loneWorking.path, saved: "lone_working.started")
     }
 
     func checkIn(req: Request) async throws -> Response {
@@ -73,7 +75,10 @@ struct LoneWorkingController {
             else if extended!.timeIntervalSince(req.now) > LoneWorkingVisit.longestExtension {
                 errors.add("expectedEnd-\(visit.id!)", "A check-in can move the end at most 12 hours ahead")
             }
-            if !errors.isEmpty { return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req) }
+            if !errors.isEmpty {
+                return try await render(req, errors: errors, typed: ["expectedEnd-\(visit.id!)": typed])
+                    .encodeResponse(status: .unprocessableEntity, for: req)
+            }
         }
         let cipher = req.application.cipher
         let user = try req.requireUser()
@@ -126,7 +131,8 @@ struct LoneWorkingController {
                     .set(\.$duressAt, to: now).update()
                 try await Audit.append(entry, on: db, at: now)
             }
-            return req.redirect(to: SiteURL.loneWorking.path)
+            // The same page and words as any check-out: anyone watching the screen sees nothing else.
+            return req.redirect(to: SiteURL.loneWorking.path, saved: "lone_working.checked_out")
         }
         guard visit.checkedOutAt == nil else { return req.redirect(to: SiteURL.loneWorking.path) }
         return try await change(req, visit, "lone_working.checked_out") { db, now in
@@ -203,10 +209,12 @@ struct LoneWorkingController {
             try await body(db, now)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.loneWorking.path)
+        return req.redirect(to: SiteURL.loneWorking.path, saved: action)
     }
 
-    func render(_ req: Request, errors: FieldErrors) async throws -> View {
+    /// The page; after a refused form, with each problem beside its field and what was typed kept (`typed`, by
+    /// field id).
+    func render(_ req: Request, errors: FieldErrors, typed: [String: String] = [:]) async throws -> View {
         let user = try req.requireUser()
         var query = LoneWorkingVisit.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .with(\.$caseworker).sort(\.$expectedEnd)
@@ -231,7 +239,7 @@ struct LoneWorkingController {
                 expectedEnd: AccountController.format(visit.expectedEnd), overdue: visit.expectedEnd < now,
                 acknowledged: visit.isAcknowledged ? try visit.acknowledgement.map(cipher.open) : nil,
                 howLate: visit.expectedEnd < now ? LoneWorkingVisit.howLate(visit.expectedEnd, now: now) : nil,
-                extendError: errors["expectedEnd-\(visit.id!)"],
+                extendError: errors["expectedEnd-\(visit.id!)"], extendTyped: typed["expectedEnd-\(visit.id!)"] ?? "",
                 escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(AccountController.format($0.at)): \(try cipher.open($0.step))" },
                 own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
                 checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
@@ -246,8 +254,9 @@ struct LoneWorkingController {
                                    duressWordSet: req.query[String.self, at: "duress-word-set"] != nil,
                                    duressWordError: errors["duressWord"],
                                    action: SiteURL.loneWorking.path, errorLinks: errors.links,
-                                   place: FormField("place", error: errors["place"]),
-                                   expectedEnd: FormField("expectedEnd", value: CasePage.localInput(now.addingTimeInterval(3600)),
+                                   place: FormField("place", value: typed["place"] ?? "", error: errors["place"]),
+                                   withWhom: typed["withWhom"] ?? "", checkInNote: typed["checkInNote"] ?? "",
+                                   expectedEnd: FormField("expectedEnd", value: typed["expectedEnd"] ?? CasePage.localInput(now.addingTimeInterval(3600)),
                                                           error: errors["expectedEnd"]))
         return try await req.view.render("workforce/lone-working", page)
     }
@@ -265,6 +274,7 @@ struct LoneWorkingPage: Encodable {
         let acknowledged: String?
         let howLate: String?
         let extendError: String?
+        let extendTyped: String
         let escalations: [String]
         let own: Bool
         let checkInPath: String
@@ -287,5 +297,7 @@ struct LoneWorkingPage: Encodable {
     let action: String
     let errorLinks: [FormErrorLink]?
     let place: FormField
+    let withWhom: String
+    let checkInNote: String
     let expectedEnd: FormField
 }

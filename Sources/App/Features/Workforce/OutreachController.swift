@@ -66,7 +66,7 @@ struct OutreachController {
             logged.objectID = session.id!.uuidString
             try await Audit.append(logged, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.outreach.path)
+        return req.redirect(to: SiteURL.outreach.path, saved: "outreach.recorded")
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {

@@ -76,7 +76,7 @@ struct PartnershipsController {
             }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path)
+        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: "partnership.meeting_recorded")
     }
 
     func show(req: Request) async throws -> View {
@@ -119,7 +119,7 @@ struct PartnershipsController {
             try await action.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path)
+        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: "partnership.action_added")
     }
 
     func actionDone(req: Request) async throws -> Response {
@@ -136,7 +136,7 @@ struct PartnershipsController {
             try await MeetingAction.query(on: db).filter(\.$id == actionID).set(\.$doneOn, to: today).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path)
+        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: "partnership.action_done")
     }
 
     private func find(_ req: Request) async throws -> PartnershipMeeting {

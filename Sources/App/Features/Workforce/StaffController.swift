@@ -154,7 +154,7 @@ struct StaffController {
             try await change(db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.staffMember(memberID).path)
+        return req.redirect(to: SiteURL.staffMember(memberID).path, saved: action)
     }
 
     private func render(_ req: Request, member: User, errors: FieldErrors) async throws -> View {
