@@ -315,8 +315,15 @@ class Browser:
     # Checks ---------------------------------------------------------------------------------------------
     def check(self, name: str):
         """axe-core at both widths, a screenshot of each, and no script anywhere (pages work without JavaScript)."""
-        assert "<script" not in self.driver.page_source.lower(), f"{name}: the page carries a script"
-        assert "Sorry, something went wrong" not in self.text(), f"{name}: an error page at {self.path}"
+        failures = self.problems(name)
+        assert not failures, "axe found accessibility violations:\n" + "\n".join(failures)
+
+    def problems(self, name: str) -> list[str]:
+        """What check finds wrong with the page, one line each, without failing."""
+        if "<script" in self.driver.page_source.lower():
+            return [f"{name}: the page carries a script"]
+        if "Sorry, something went wrong" in self.text():
+            return [f"{name}: an error page at {self.path}"]
         failures = []
         for label, (width, height) in WIDTHS.items():
             self.driver.set_window_size(width, height)
@@ -337,7 +344,7 @@ class Browser:
                                 f"{violation['help']} -> {targets}{more} | {nodes[0]['html'][:160]}")
         self.driver.set_window_size(*WIDTHS["desktop"])
         Browser.checked.setdefault(name, []).append(self.path)
-        assert not failures, "axe found accessibility violations:\n" + "\n".join(failures)
+        return failures
 
     # Accounts -------------------------------------------------------------------------------------------
     def complete_set_up(self, link: str, person: Person, first_admin: bool = False, name: str = "Test Person"):

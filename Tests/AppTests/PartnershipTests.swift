@@ -16,7 +16,7 @@ struct PartnershipTests {
             try await browser.get(SiteURL.partnerships.path)
             let missing = try await browser.post(SiteURL.partnerships.path, ["type": "", "heldOn": "2024-01-18"])
             #expect(missing.status == .unprocessableEntity)
-            #expect(missing.body.string.contains("Choose the type of meeting"), "the error page names the field")
+            #expect(missing.body.string.contains("<a href=\"#type\">Select the type of meeting</a>"), "the page names the field")
             #expect(try await PartnershipMeeting.query(on: app.db).count() == 0)
             let saved = try await browser.post(SiteURL.partnerships.path, [
                 "type": "county_lines_vulnerability", "heldOn": "2024-01-18", "agencies": "West Midlands Police, Birmingham CSC",

@@ -43,9 +43,14 @@ struct DataProtectionController {
         let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let form = try req.content.decode(Form.self)
         let requester = (form.requester ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let received = CivilDate(form.receivedOn ?? ""), received <= CivilDate.today(at: req.now),
-              !requester.isEmpty, requester.count <= 300 else {
-            throw FormProblem("Enter the date the request was received (not in the future) and who asked.")
+        var errors = FieldErrors()
+        let received = CivilDate(form.receivedOn ?? "")
+        if received == nil { errors.add("receivedOn", "Enter the date the request was received") }
+        else if received! > CivilDate.today(at: req.now) { errors.add("receivedOn", "The date received cannot be in the future") }
+        if requester.isEmpty || requester.count > 300 { errors.add("requester", "Enter who asked (up to 300 characters)") }
+        guard errors.isEmpty, let received else {
+            let refused = RefusedForm(errors: errors, typed: ["receivedOn": form.receivedOn ?? "", "requester": form.requester ?? ""])
+            return try await PeopleController.renderPerson(req, person: person, scope: scope, refused: refused)
         }
         let user = try req.requireUser()
         let sealed = try req.application.cipher.seal(requester)

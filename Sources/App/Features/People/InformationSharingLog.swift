@@ -55,9 +55,21 @@ extension DataProtectionController {
         }
         // The agency is sealed like what and why: a field named for an organisation is still typed by a person, and
         // it has carried a child's whereabouts.
-        guard let date = CivilDate(form.sharedOn ?? ""), date <= CivilDate.today(at: req.now), let agency = text(form.agency),
-              let what = text(form.what), let why = text(form.why), let basis = LawfulBasis(rawValue: form.lawfulBasis ?? "") else {
-            throw FormProblem("Enter the date shared (not in the future), the agency, what was shared, why, and the lawful basis.")
+        var errors = FieldErrors()
+        let date = CivilDate(form.sharedOn ?? "")
+        if date == nil { errors.add("sharedOn", "Enter the date shared") }
+        else if date! > CivilDate.today(at: req.now) { errors.add("sharedOn", "The date shared cannot be in the future") }
+        let agency = text(form.agency), what = text(form.what), why = text(form.why)
+        if agency == nil { errors.add("agency", "Enter the agency it was shared with (up to 2,000 characters)") }
+        if what == nil { errors.add("what", "Enter what was shared (up to 2,000 characters)") }
+        if why == nil { errors.add("why", "Enter why it was shared (up to 2,000 characters)") }
+        let basis = LawfulBasis(rawValue: form.lawfulBasis ?? "")
+        if basis == nil { errors.add("lawfulBasis", "Select the lawful basis") }
+        guard errors.isEmpty, let date, let agency, let what, let why, let basis else {
+            let refused = RefusedForm(errors: errors, typed: [
+                "sharedOn": form.sharedOn ?? "", "agency": form.agency ?? "", "what": form.what ?? "", "why": form.why ?? "",
+                "lawfulBasis": form.lawfulBasis ?? "", "consentSought": form.consentSought ?? ""])
+            return try await PeopleController.renderPerson(req, person: person, scope: scope, refused: refused)
         }
         let user = try req.requireUser()
         let share = InformationShare()

@@ -37,6 +37,12 @@ struct PeopleController {
         return try await req.view.render("people/show", page)
     }
 
+    /// The young person's page again after one of its forms was refused: 422, each problem beside its field.
+    static func renderPerson(_ req: Request, person: Person, scope: RegionScope, refused: RefusedForm) async throws -> Response {
+        let page = try await PersonPage.make(req: req, person: person, scope: scope, refused: refused)
+        return try await req.view.render("people/show", page).encodeResponse(status: .unprocessableEntity, for: req)
+    }
+
     func showMerge(req: Request) async throws -> View {
         let scope = try req.scope
         let keep = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)

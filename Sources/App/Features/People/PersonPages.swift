@@ -31,8 +31,12 @@ struct PersonPage: Encodable {
     let sharingPath: String
     let lawfulBases: [SelectOption]
     let today: String
+    /// The information-sharing and subject-access forms: their problems and values after a refusal.
+    let errors: [String: String]
+    let errorLinks: [FormErrorLink]?
+    let form: [String: String]
 
-    static func make(req: Request, person: Person, scope: RegionScope) async throws -> PersonPage {
+    static func make(req: Request, person: Person, scope: RegionScope, refused: RefusedForm = .none) async throws -> PersonPage {
         let personID = try person.requireID()
         let labels = try await Labels.load(on: req.db)
         let referrals = try await scope.referrals(on: req.db).filter(\.$person.$id == personID).with(\.$region)
@@ -56,8 +60,14 @@ struct PersonPage: Encodable {
             legalHold: person.legalHold, canHold: scope.isManager, legalHoldPath: SiteURL.personLegalHold(personID).path,
             canWrite: scope.canWrite, subjectAccessPath: SiteURL.personSubjectAccess(personID).path,
             sharingPath: SiteURL.personInformationSharing(personID).path,
-            lawfulBases: LawfulBasis.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == .safeguarding) },
-            today: CivilDate.today(at: req.now).description)
+            lawfulBases: LawfulBasis.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.label,
+                             selected: $0.rawValue == refused.value("lawfulBasis", otherwise: LawfulBasis.safeguarding.rawValue))
+            },
+            today: CivilDate.today(at: req.now).description,
+            errors: refused.errorsByField, errorLinks: refused.errors.links,
+            form: refused.values(["sharedOn": CivilDate.today(at: req.now).description, "receivedOn": CivilDate.today(at: req.now).description,
+                                  "consentSought": "no"]))
     }
 }
 

@@ -23,7 +23,10 @@ struct ShareRequestsController {
         guard scope.canWrite, scope.contains(regionID: referral.$region.id) else { throw Abort(.forbidden) }
         let reason = (try req.content.decode(Form.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 1000 else {
-            throw FormProblem("Say why you need what the other region holds (up to 1,000 characters).")
+            var errors = FieldErrors()
+            errors.add("share-reason", "Say why you need what the other region holds (up to 1,000 characters)")
+            let page = try await ReferralPage.make(req: req, referral: referral, scope: scope, errors: errors, shareReason: reason)
+            return try await req.view.render("referrals/show", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let referralID = try referral.requireID()
         let person = try await Person.query(on: req.db).filter(\.$id == referral.$person.id).with(\.$aliases).first()

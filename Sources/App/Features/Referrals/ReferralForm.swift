@@ -133,6 +133,7 @@ struct ReferralForm: Content {
 
 /// Field errors by id, kept in the order they were found (the order of the form).
 struct FieldErrors: Error, Sendable {
+    /// In the order added: the order of the form's fields, as the error summary lists them.
     private(set) var entries: [(id: String, message: String)] = []
 
     var isEmpty: Bool { entries.isEmpty }

@@ -127,6 +127,8 @@ struct ReferralPage: Encodable {
     let signpostedOn: FormField
     /// For managers: who has opened this referral, most recent first (ASVS v5.0.0-16.3.2 reads of sensitive data).
     let viewers: [Viewer]?
+    /// The reason given when asking another region to share, kept after a refusal.
+    let shareReason: FormField
 
     struct Viewer: Encodable {
         let who: String
@@ -134,7 +136,7 @@ struct ReferralPage: Encodable {
     }
 
     static func make(req: Request, referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
-                     typed: ScreeningController.DeclineForm? = nil) async throws -> ReferralPage {
+                     typed: ScreeningController.DeclineForm? = nil, shareReason: String = "") async throws -> ReferralPage {
         let labels = try await Labels.load(on: req.db)
         let reasons = referral.ineligibilityReasons.split(separator: ";").compactMap {
             Eligibility.Reason(rawValue: String($0))?.explanation
@@ -224,7 +226,7 @@ struct ReferralPage: Encodable {
             signpostedTo: typed?.signpostedTo ?? "",
             signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: req.now).description,
                                     error: errors["signpostedOn"] ?? errors["signpostedTo"]),
-            viewers: viewers)
+            viewers: viewers, shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"]))
     }
 }
 

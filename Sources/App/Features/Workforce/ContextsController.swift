@@ -21,6 +21,11 @@ struct ContextsController {
     }
 
     func list(req: Request) async throws -> View {
+        try await renderList(req, refused: .none)
+    }
+
+    /// The list and its form; after a refusal, each problem beside its field and what was typed kept.
+    private func renderList(_ req: Request, refused: RefusedForm) async throws -> View {
         let user = try req.requireUser()
         let contexts = try await SafeguardingContext.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .sort(\.$name).all()
@@ -35,7 +40,8 @@ struct ContextsController {
         }.sorted { ($0.thisQuarter, $0.referrals) > ($1.thisQuarter, $1.referrals) }
         return try await req.view.render("workforce/contexts", ContextsPage(
             layout: req.layout(title: "Places and groups"), rows: rows, action: SiteURL.contexts.path,
-            kinds: SafeguardingContext.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) }))
+            kinds: SafeguardingContext.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) },
+            errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed))
     }
 
     func create(req: Request) async throws -> Response {
@@ -43,8 +49,12 @@ struct ContextsController {
         let user = try req.requireUser()
         let form = try req.content.decode(Form.self)
         let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let kind = form.kind, SafeguardingContext.kinds.contains(kind), !name.isEmpty, let regionID = user.regionID else {
-            throw FormProblem("Choose the kind and enter the name of the place or group.")
+        var errors = FieldErrors()
+        if !SafeguardingContext.kinds.contains(form.kind ?? "") { errors.add("kind", "Select the kind of place or group") }
+        if name.isEmpty || name.count > 200 { errors.add("name", "Enter the name of the place or group (up to 200 characters)") }
+        guard errors.isEmpty, let kind = form.kind, let regionID = user.regionID else {
+            return try await renderList(req, refused: RefusedForm(errors: errors, typed: ["kind": form.kind ?? "", "name": form.name ?? ""]))
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let context = SafeguardingContext()
         context.id = UUID()
@@ -62,6 +72,11 @@ struct ContextsController {
 
     func show(req: Request) async throws -> View {
         let context = try await find(req)
+        try await req.audit("context.viewed", objectType: "context", objectID: context.id!.uuidString)
+        return try await render(req, context, refused: .none)
+    }
+
+    private func render(_ req: Request, _ context: SafeguardingContext, refused: RefusedForm) async throws -> View {
         let scope = try req.scope
         let links = try await ContextLink.query(on: req.db).filter(\.$context.$id == context.id!).all()
         let referrals = links.isEmpty ? [] : try await scope.referrals(on: req.db).filter(\.$id ~~ links.map(\.$referral.id))
@@ -74,8 +89,8 @@ struct ContextsController {
                 ContextPage.Linked(name: "\($0.firstName) \($0.lastName)", received: $0.receivedDate, path: SiteURL.referral($0.id).path)
             },
             notes: try notes.map { "\(AccountController.format($0.notedAt)): \(try cipher.open($0.note))" },
-            linkPath: SiteURL.contextLinks(context.id).path, notePath: SiteURL.contextNotes(context.id).path)
-        try await req.audit("context.viewed", objectType: "context", objectID: context.id!.uuidString)
+            linkPath: SiteURL.contextLinks(context.id).path, notePath: SiteURL.contextNotes(context.id).path,
+            errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed)
         return try await req.view.render("workforce/context", page)
     }
 
@@ -84,8 +99,11 @@ struct ContextsController {
         struct Form: Content { var ref: String? }
         let context = try await find(req)
         let ref = (try req.content.decode(Form.self).ref ?? "").trimmingCharacters(in: .whitespaces)
-        guard let referral = try await (try req.scope).referrals(on: req.db).filter(\.$ref == ref).first() else {
-            throw FormProblem("Reference: no referral you can see has that reference.")
+        guard !ref.isEmpty, ref.count <= 100, let referral = try await (try req.scope).referrals(on: req.db).filter(\.$ref == ref).first() else {
+            var errors = FieldErrors()
+            errors.add("ref", ref.isEmpty ? "Enter the referral's reference" : "No referral you can see has that reference")
+            return try await render(req, context, refused: RefusedForm(errors: errors, typed: ["ref": String(ref.prefix(100))]))
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let today = CivilDate.today(at: req.now).description
         let entry = req.auditEntry("context.linked", objectType: "context", objectID: context.id!.uuidString, detail: "referral \(referral.id!)")
@@ -107,9 +125,14 @@ struct ContextsController {
         struct Form: Content { var note: String? }
         let context = try await find(req)
         let text = (try req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw FormProblem("Note: enter the note.") }
+        guard !text.isEmpty, text.count <= 2000 else {
+            var errors = FieldErrors()
+            errors.add("note", text.isEmpty ? "Enter the note" : "The note must be 2,000 characters or fewer")
+            return try await render(req, context, refused: RefusedForm(errors: errors, typed: ["note": text]))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
         let user = try req.requireUser()
-        let sealed = try req.application.cipher.seal(String(text.prefix(2000)))
+        let sealed = try req.application.cipher.seal(text)
         let entry = req.auditEntry("context.noted", objectType: "context", objectID: context.id!.uuidString)
         let now = req.now
         try await req.write { db in
@@ -143,6 +166,9 @@ struct ContextsPage: Encodable {
     let rows: [Row]
     let action: String
     let kinds: [SelectOption]
+    let errors: [String: String]
+    let errorLinks: [FormErrorLink]?
+    let form: [String: String]
 }
 
 struct ContextPage: Encodable {
@@ -159,4 +185,7 @@ struct ContextPage: Encodable {
     let notes: [String]
     let linkPath: String
     let notePath: String
+    let errors: [String: String]
+    let errorLinks: [FormErrorLink]?
+    let form: [String: String]
 }

@@ -15,6 +15,12 @@ struct PartnershipsController {
     }
 
     func list(req: Request) async throws -> View {
+        try await req.audit("partnership.list_viewed", objectType: "meeting", region: try req.requireUser().regionCode ?? "")
+        return try await renderList(req, refused: .none)
+    }
+
+    /// The list and the meeting form; after a refusal, each problem beside its field and what was typed kept.
+    private func renderList(_ req: Request, refused: RefusedForm, ticked: Set<String> = []) async throws -> View {
         let user = try req.requireUser()
         let labels = try await Labels.load(on: req.db)
         let meetings = try await PartnershipMeeting.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
@@ -27,9 +33,12 @@ struct PartnershipsController {
         let today = CivilDate.today(at: req.now).description
         let page = PartnershipsPage(
             layout: req.layout(title: "Partnerships"), action: SiteURL.partnerships.path, today: today,
+            errors: refused.errorsByField, errorLinks: refused.errors.links,
+            form: refused.values(["heldOn": today]),
             types: (labels.byList["meeting_type"] ?? [:]).sorted { $0.key < $1.key }.map { SelectOption(value: $0.key, label: $0.value, selected: false) },
             cases: cases.map { ReferralFormPage.Choice(id: "case-\($0.id!)", value: $0.id!.uuidString,
-                                                       label: "\($0.person.firstName) \($0.person.lastName)", checked: false) },
+                                                       label: "\($0.person.firstName) \($0.person.lastName)",
+                                                       checked: ticked.contains($0.id!.uuidString)) },
             meetings: meetings.map {
                 PartnershipsPage.Meeting(path: SiteURL.partnershipMeeting($0.id).path, date: $0.heldOn,
                                          type: labels.label("meeting_type")($0.type), agencies: $0.agencies)
@@ -39,7 +48,6 @@ struct PartnershipsController {
                                         overdue: (action.dueOn ?? "9999") < today,
                                         path: SiteURL.partnershipMeeting(action.$meeting.id).path)
             })
-        try await req.audit("partnership.list_viewed", objectType: "meeting", region: user.regionCode ?? "")
         return try await req.view.render("workforce/partnerships", page)
     }
 
@@ -48,9 +56,15 @@ struct PartnershipsController {
         let user = try req.requireUser()
         let form = try req.content.decode(Form.self)
         let types = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "meeting_type").all().map(\.code))
-        guard let type = form.type, types.contains(type), let date = CivilDate(form.heldOn ?? ""),
-              date <= CivilDate.today(at: req.now), let regionID = user.regionID else {
-            throw FormProblem("Choose the type of meeting and enter its date (not in the future).")
+        var errors = FieldErrors()
+        if !types.contains(form.type ?? "") { errors.add("type", "Select the type of meeting") }
+        let date = CivilDate(form.heldOn ?? "")
+        if date == nil { errors.add("heldOn", "Enter the date of the meeting") }
+        else if date! > CivilDate.today(at: req.now) { errors.add("heldOn", "The meeting's date cannot be in the future") }
+        guard errors.isEmpty, let type = form.type, let date, let regionID = user.regionID else {
+            let typed = ["type": form.type ?? "", "heldOn": form.heldOn ?? "", "agencies": form.agencies ?? "", "notes": form.notes ?? ""]
+            return try await renderList(req, refused: RefusedForm(errors: errors, typed: typed), ticked: Set(form.cases ?? []))
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
         // Only cases the recorder may see can be linked.
         let wanted = (form.cases ?? []).compactMap { UUID(uuidString: $0) }
@@ -81,6 +95,11 @@ struct PartnershipsController {
 
     func show(req: Request) async throws -> View {
         let meeting = try await find(req)
+        try await req.audit("partnership.meeting_viewed", objectType: "meeting", objectID: meeting.id!.uuidString)
+        return try await render(req, meeting, refused: .none)
+    }
+
+    private func render(_ req: Request, _ meeting: PartnershipMeeting, refused: RefusedForm) async throws -> View {
         let labels = try await Labels.load(on: req.db)
         let links = try await MeetingCase.query(on: req.db).filter(\.$meeting.$id == meeting.id!).all()
         let visible = links.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ links.map(\.$supportCase.id))
@@ -96,8 +115,8 @@ struct PartnershipsController {
                 MeetingPage.ActionRow(id: $0.id!.uuidString, description: try cipher.open($0.description), owner: $0.owner,
                                       due: $0.dueOn ?? "", done: $0.doneOn)
             },
-            actionPath: SiteURL.meetingActions(meeting.id).path, donePath: SiteURL.meetingActionDone(meeting.id).path)
-        try await req.audit("partnership.meeting_viewed", objectType: "meeting", objectID: meeting.id!.uuidString)
+            actionPath: SiteURL.meetingActions(meeting.id).path, donePath: SiteURL.meetingActionDone(meeting.id).path,
+            errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed)
         return try await req.view.render("workforce/meeting", page)
     }
 
@@ -107,12 +126,21 @@ struct PartnershipsController {
         let form = try req.content.decode(Form.self)
         let text = (form.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let owner = (form.owner ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, !owner.isEmpty else { throw FormProblem("Enter the action and its owner.") }
+        var errors = FieldErrors()
+        if text.isEmpty || text.count > 1000 { errors.add("description", "Enter the action (up to 1,000 characters)") }
+        if owner.isEmpty || owner.count > 200 { errors.add("owner", "Enter who owns the action (up to 200 characters)") }
+        let due = CivilDate(form.dueOn ?? "")
+        if !(form.dueOn ?? "").isEmpty && due == nil { errors.add("dueOn", "Enter the due date as a date, or leave it empty") }
+        guard errors.isEmpty else {
+            let typed = ["description": form.description ?? "", "owner": form.owner ?? "", "dueOn": form.dueOn ?? ""]
+            return try await render(req, meeting, refused: RefusedForm(errors: errors, typed: typed))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
         let action = MeetingAction()
         action.$meeting.id = meeting.id!
-        action.description = try req.application.cipher.seal(String(text.prefix(1000)))
-        action.owner = String(owner.prefix(200))
-        action.dueOn = CivilDate(form.dueOn ?? "")?.description
+        action.description = try req.application.cipher.seal(text)
+        action.owner = owner
+        action.dueOn = due?.description
         let entry = req.auditEntry("partnership.action_added", objectType: "meeting", objectID: meeting.id!.uuidString)
         let now = req.now
         try await req.write { db in
@@ -164,6 +192,9 @@ struct PartnershipsPage: Encodable {
     let layout: Layout
     let action: String
     let today: String
+    let errors: [String: String]
+    let errorLinks: [FormErrorLink]?
+    let form: [String: String]
     let types: [SelectOption]
     let cases: [ReferralFormPage.Choice]
     let meetings: [Meeting]
@@ -194,4 +225,7 @@ struct MeetingPage: Encodable {
     let actions: [ActionRow]
     let actionPath: String
     let donePath: String
+    let errors: [String: String]
+    let errorLinks: [FormErrorLink]?
+    let form: [String: String]
 }
