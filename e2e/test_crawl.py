@@ -276,6 +276,12 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
             case = own_open_case(c)
             c.submit_refused(case, "Save contact", "case-contact-refused",
                              {"durationMinutes": "5000", "notes": ""})
+            if c.browser.driver.find_elements(By.ID, "header-search"):
+                # The header's search box (a POST, so no link reaches its results): results, then a refusal.
+                c.browser.fill("header-search", "Smith")
+                c.browser.submit("Search", within=".header__search")
+                c.check("search-results")
+                c.submit_refused("/search", "Search", "search-refused", within="main")
         elapsed = time.time() - started
         summary.rows.append(f"   {role:<13} {account['email']:<48} {visited:3d} crawled addresses in {patterns:3d} "
                             f"patterns, {c.pages:3d} pages checked in all, {elapsed:4.0f} s; skipped as not HTML: "

@@ -7,6 +7,10 @@ enum SiteURL: Sendable {
     case ready
     case home
     case search
+    case kept
+    case keptSave(UUID?)
+    case keptDiscard(UUID?)
+    case stillHere
     case signIn
     case signInCode
     case signInEnrol
@@ -125,6 +129,10 @@ enum SiteURL: Sendable {
         case .ready: ["ready"]
         case .home: []
         case .search: ["search"]
+        case .kept: ["kept"]
+        case let .keptSave(id): ["kept", Self.parameter(id?.uuidString, "keptID"), "save"]
+        case let .keptDiscard(id): ["kept", Self.parameter(id?.uuidString, "keptID"), "discard"]
+        case .stillHere: ["still-here"]
         case .signIn: ["sign-in"]
         case .signInCode: ["sign-in", "code"]
         case .signInEnrol: ["sign-in", "set-up-authenticator"]

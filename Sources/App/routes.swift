@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     ScreeningController().register(app)
     PeopleController().register(app)
     SearchController().register(app)
+    SessionTimeoutController().register(app)
     ImportsController().register(app)
     AuditLogController().register(app)
     DataProtectionController().register(app)

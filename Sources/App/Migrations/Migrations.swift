@@ -46,5 +46,6 @@ enum Migrations {
         AddCaseActivity(),
         AddReferralListIndexes(),
         AddPeopleNameIndex(),
+        CreateKeptSubmissions(),
     ]
 }

@@ -12,8 +12,9 @@ struct SessionLoader: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // The API accepts tokens only (APITokenMiddleware): a browser's cookie must not authenticate it.
-        if !req.url.path.hasPrefix("/api/"), let token = req.cookies[SessionCookie.name(for: req)]?.string, !token.isEmpty {
-            try await load(token: token, req: req)
+        if !req.url.path.hasPrefix("/api/"), let token = req.cookies[SessionCookie.name(for: req)]?.string, !token.isEmpty,
+           let answer = try await load(token: token, req: req) {
+            return answer
         }
         return try await next.respond(to: req)
     }
@@ -26,6 +27,7 @@ struct SessionLoader: AsyncMiddleware {
         let csrf_token: String
         let created_at: Date
         let last_seen_at: Date
+        let ended_at: Date?
         let user_id: UUID
         let email: String
         let display_name: String
@@ -36,17 +38,31 @@ struct SessionLoader: AsyncMiddleware {
         let region_name: String?
     }
 
-    private func load(token: String, req: Request) async throws {
+    /// Loads the session, or answers the request itself: a form sent after the session timed out is kept
+    /// (`KeptSubmissions`) and its sender sent to sign in again.
+    private func load(token: String, req: Request) async throws -> Response? {
         let sql = req.db as! any SQLDatabase
         let tokenHash = SecretToken.hash(token)
         guard let session = try await sql.raw("""
-            SELECT s.id, s.stage, s.csrf_token, s.created_at, s.last_seen_at, u.id AS user_id, u.email, u.display_name,
-                   u.role, u.disabled, u.region_id, r.code AS region_code, r.name AS region_name
+            SELECT s.id, s.stage, s.csrf_token, s.created_at, s.last_seen_at, s.ended_at, u.id AS user_id, u.email,
+                   u.display_name, u.role, u.disabled, u.region_id, r.code AS region_code, r.name AS region_name
             FROM user_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN regions r ON r.id = u.region_id
-            WHERE s.token_hash = \(bind: tokenHash) AND s.ended_at IS NULL
-            """).first(decoding: Row.self) else { return }
+            WHERE s.token_hash = \(bind: tokenHash)
+            """).first(decoding: Row.self) else { return nil }
         let now = req.now
         let settings = req.application.settings
+        if let ended = session.ended_at {
+            // Ended earlier: by timing out (another tab found it first), a form sent from a page still open is
+            // kept as below; signed out or ended everywhere, nothing is.
+            let timedOut = session.stage == .signedIn && !session.disabled
+                && (ended.timeIntervalSince(session.last_seen_at) > settings.sessionIdle
+                    || ended.timeIntervalSince(session.created_at) > settings.sessionAbsolute)
+            if timedOut, now.timeIntervalSince(ended) < KeptSubmissions.lifetime,
+               try await KeptSubmissions.keep(req, userID: session.user_id, csrfToken: session.csrf_token, now: now) {
+                return req.redirect(to: SiteURL.signIn.path + "?kept=1")
+            }
+            return nil
+        }
         let expired: Bool = switch session.stage {
         case .secondFactor: now.timeIntervalSince(session.created_at) > Self.secondFactorWindow
         case .signedIn: now.timeIntervalSince(session.last_seen_at) > settings.sessionIdle
@@ -62,7 +78,11 @@ struct SessionLoader: AsyncMiddleware {
                 try await Audit.append(entry, on: db, at: now)
             }
             req.storage[SessionEndedKey.self] = true
-            return
+            if session.stage == .signedIn, !session.disabled,
+               try await KeptSubmissions.keep(req, userID: session.user_id, csrfToken: session.csrf_token, now: now) {
+                return req.redirect(to: SiteURL.signIn.path + "?kept=1")
+            }
+            return nil
         }
         if now.timeIntervalSince(session.last_seen_at) > Self.touchInterval {
             let sessionID = session.id
@@ -74,6 +94,7 @@ struct SessionLoader: AsyncMiddleware {
             id: session.user_id, email: session.email, displayName: session.display_name, role: session.role,
             regionID: session.region_id, regionCode: session.region_code, regionName: session.region_name,
             sessionID: session.id, stage: session.stage, csrfToken: session.csrf_token)
+        return nil
     }
 }
 

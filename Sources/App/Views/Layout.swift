@@ -24,6 +24,12 @@ struct Layout: Encodable {
     let searchPath = SiteURL.search.path
     /// "Contact saved." after a save (`Confirmation`).
     let confirmation: String?
+    /// The warning shown shortly before the idle timeout, without JavaScript (a CSS class whose animation waits
+    /// that long after the page loads), for signed-in pages only.
+    let sessionWarning: String?
+    let sessionIdleMinutes: Int
+    let sessionWarningMinutes: Int
+    let stillHerePath = SiteURL.stillHere.path
     /// Overdue lone-working visits, for the region's managers, at the top of every page.
     let alerts: [Alert]?
 
@@ -36,11 +42,14 @@ struct Layout: Encodable {
 extension Request {
     func layout(title: String) -> Layout {
         let user = currentUser
+        let idle = Int(application.settings.sessionIdle / 60)
         return Layout(title: title, userName: user?.displayName, roleLabel: user?.role.label,
                       regionName: user?.regionName, nav: Navigation.items(for: user?.role, currentPath: url.path),
                       csrfToken: csrfToken,
                       canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false,
-                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], session: csrfToken), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
+                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], session: csrfToken),
+                      sessionWarning: user == nil ? nil : SessionWarning.cssClass(idleMinutes: idle),
+                      sessionIdleMinutes: idle, sessionWarningMinutes: SessionWarning.minutesBefore(idleMinutes: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 
@@ -82,5 +91,16 @@ enum Navigation {
             let current = path == "/" ? currentPath == "/" : currentPath.hasPrefix(path)
             return Layout.NavItem(label: label, href: path, current: current)
         }
+    }
+}
+
+/// When the page warns that the session is about to end: five minutes before (half-way for short timeouts).
+enum SessionWarning {
+    static func minutesBefore(idleMinutes: Int) -> Int { idleMinutes >= 10 ? 5 : max(1, idleMinutes / 2) }
+
+    /// One of the stylesheet's `session-warning--after-Nm` classes (N from 1 to 29).
+    static func cssClass(idleMinutes: Int) -> String? {
+        let after = idleMinutes - minutesBefore(idleMinutes: idleMinutes)
+        return (1...29).contains(after) ? "session-warning--after-\(after)m" : nil
     }
 }

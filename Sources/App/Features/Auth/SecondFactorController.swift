@@ -157,7 +157,9 @@ struct SecondFactorController {
             try await Audit.append(entry, on: db, at: now)
             return token
         }
-        let response = req.redirect(to: SiteURL.home.path)
+        // A form kept when the last session timed out is the first thing to see.
+        let waiting = try await KeptSubmissions.waiting(for: userID, now: now, on: req.db)
+        let response = req.redirect(to: waiting.isEmpty ? SiteURL.home.path : SiteURL.kept.path)
         SessionCookie.set(token, on: response, for: req)
         return response
     }

@@ -17,6 +17,8 @@ struct SignInController {
         if req.currentUser != nil { return req.redirect(to: SiteURL.home.path) }
         let notice: String? = if req.query[String.self, at: "signed-out"] != nil {
             "You have signed out."
+        } else if req.query[String.self, at: "kept"] != nil {
+            "Your session ended before what you sent was saved. Nothing is lost: sign in again and you can check it and save it."
         } else if req.storage[SessionEndedKey.self] == true {
             "Your session ended. Sign in again to carry on."
         } else { nil }
