@@ -111,21 +111,24 @@ extension EditDistance {
     /// Levenshtein distance that counts two neighbouring letters typed the wrong way round as one slip
     /// ("Jonh" for "John"), as people type.
     public static func withTranspositions(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        // Unicode scalars, not Characters: folded names are letters (and the marks some scripts keep), and the
+        // search compares thousands of names per query, where grapheme breaking would cost more than the rest.
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
-        var table = Array(repeating: Array(repeating: 0, count: y.count + 1), count: x.count + 1)
-        for i in 0...x.count { table[i][0] = i }
-        for j in 0...y.count { table[0][j] = j }
+        let width = y.count + 1
+        // Three rows of the table: two back (for a transposition), one back, and this one.
+        var before = [Int](repeating: 0, count: width), previous = Array(0...y.count), current = [Int](repeating: 0, count: width)
         for i in 1...x.count {
+            current[0] = i
             for j in 1...y.count {
                 let substitution = x[i - 1] == y[j - 1] ? 0 : 1
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + substitution)
-                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
-                }
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { value = min(value, before[j - 2] + 1) }
+                current[j] = value
             }
+            (before, previous, current) = (previous, current, before)
         }
-        return table[x.count][y.count]
+        return previous[y.count]
     }
 }

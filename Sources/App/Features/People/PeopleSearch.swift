@@ -6,12 +6,12 @@ import SQLKit
 /// The search box's answer (SPEC §2.2, §1): young people in the user's scope whose name, alias, date of birth or
 /// reference answers the query, best first, each with their referrals and cases in scope.
 ///
-/// Candidates come from indexes only: a range of `people_name` per typed word (the word's first two letters, so
-/// a slip later in the name is forgiven), `person_aliases_folded` for each word and the words joined (aliases
-/// are folded whole), `people_match` for a date
-/// of birth, and the refs' unique indexes. They are scored in Swift (`PersonSearchScore`), then only the best are
-/// checked against the user's regions: a young person held only elsewhere is never shown nor hinted at (the
-/// same "no one found" as a name nobody holds).
+/// Candidates come from indexes only, with the user's regions applied in the same statement: first each typed
+/// word as a last name exactly (`people_name`); when fewer than a page answer, last names sharing the word's first
+/// two letters and near its length, so a slip later in the name is forgiven; aliases exactly
+/// (`person_aliases_folded`, for each word and the words joined); a date of birth (`people_match`); references
+/// (their unique indexes). They are scored in Swift (`PersonSearchScore`). A young person held only elsewhere is
+/// never shown nor hinted at: the same "no one found" as a name nobody holds.
 enum PeopleSearch {
     struct Result: Sendable {
         struct Person: Sendable {
@@ -38,9 +38,8 @@ enum PeopleSearch {
     }
 
     static let shown = 30
-    /// Candidates read per typed word: enough for the commonest two letters at national scale; the best of them
-    /// by name are then checked against the user's regions.
-    static let perWord = 25_000
+    /// Candidates read per query: a common last name in a region, with room to spare.
+    static let perQuery = 3_000
     private static let checked = 2_000
 
     struct Candidate {
@@ -55,6 +54,8 @@ enum PeopleSearch {
         let sql = db as! any SQLDatabase
         var candidates: [UUID: Candidate] = [:]
         var scores: [UUID: Int] = [:]
+        /// Candidates read with the scope applied in SQL: no need to check them again.
+        var inScope = Set<UUID>()
 
         // By reference: the person of each referral with that ref; scored best.
         if !query.refs.isEmpty {
@@ -63,49 +64,62 @@ enum PeopleSearch {
                 .all(decoding: Row.self).map(\.person_id)
             for id in ids { scores[id] = -1 }
         }
-        // By name: each word's range of the last-name index, and the words joined against the aliases.
-        for word in Set(query.words) {
-            let low = PersonSearchScore.indexPrefix(of: word)
-            for row in try await namesFrom(low, on: sql) { candidates[row.id] = row }
-        }
         if !query.words.isEmpty {
-            struct Row: Decodable { let person_id: UUID }
+            func score(_ rows: [Candidate], aliases: [UUID: [String]] = [:]) {
+                for row in rows where candidates[row.id] == nil {
+                    candidates[row.id] = row
+                    let names = PersonSearchScore.Names(first: row.first, last: row.last, aliases: aliases[row.id] ?? [])
+                    if let value = PersonSearchScore.score(query.words, against: names) { scores[row.id] = min(scores[row.id] ?? .max, value) }
+                }
+            }
+            // Each word as a last name exactly, in scope: most searches end here.
+            for word in Set(query.words) {
+                let rows = try await names(exactly: word, within: reach, on: sql)
+                inScope.formUnion(rows.map(\.id))
+                score(rows)
+            }
             // An alias is folded whole ("Little J" → "littlej"): the words joined, or one of them alone.
+            struct Owner: Decodable { let person_id: UUID }
             let wanted = Array(Set(query.words + [query.words.joined()]))
             let owners = try await sql.raw("SELECT person_id FROM person_aliases WHERE folded IN (\(binds: wanted)) LIMIT 500")
-                .all(decoding: Row.self).map(\.person_id)
-            let missing = Set(owners).subtracting(candidates.keys)
-            for row in try await people(Array(missing), on: sql) { candidates[row.id] = row }
-        }
-        // By date of birth: everyone born that day (with names typed, only those the names answer).
-        if let born = query.dateOfBirth {
-            if query.words.isEmpty {
-                for row in try await bornOn(born, on: sql) { candidates[row.id] = row; scores[row.id] = 0 }
-            } else {
-                for row in try await bornOn(born, on: sql) { candidates[row.id] = row }
-                candidates = candidates.filter { $0.value.born == born.description }
-            }
-        }
-        if !query.words.isEmpty {
-            let aliases = try await aliasesOf(Array(candidates.keys), on: sql)
-            for (id, candidate) in candidates {
-                let names = PersonSearchScore.Names(first: candidate.first, last: candidate.last, aliases: aliases[id] ?? [])
-                if let score = PersonSearchScore.score(query.words, against: names) {
-                    scores[id] = min(scores[id] ?? .max, score)
+                .all(decoding: Owner.self).map(\.person_id)
+            let missing = Array(Set(owners).subtracting(candidates.keys))
+            score(try await people(missing, on: sql), aliases: try await aliasesOf(missing, on: sql))
+            // Too few answer: last names beginning with each word's first letters, near its length (a slip, or the
+            // word is the name's beginning).
+            if scores.keys.filter(inScope.contains).count < shown {
+                for word in Set(query.words) where word.count >= 2 {
+                    let rows = try await names(near: word, within: reach, on: sql)
+                    inScope.formUnion(rows.map(\.id))
+                    score(rows)
                 }
             }
         }
-        if let born = query.dateOfBirth, !query.refs.isEmpty, query.words.isEmpty {
-            // A ref and a date: the ref's person only when born that day.
-            let refPeople = try await people(Array(scores.keys), on: sql)
-            scores = scores.filter { id, _ in refPeople.contains { $0.id == id && $0.born == born.description } }
+        // By date of birth: everyone born that day (with names typed, only those the names answer).
+        if let born = query.dateOfBirth {
+            let rows = try await bornOn(born, on: sql)
+            if query.words.isEmpty {
+                for row in rows { candidates[row.id] = row; scores[row.id] = min(scores[row.id] ?? 0, 0) }
+                if !query.refs.isEmpty {
+                    // A ref and a date: the ref's person only when born that day.
+                    let refPeople = try await people(Array(scores.keys), on: sql)
+                    scores = scores.filter { id, _ in refPeople.contains { $0.id == id && $0.born == born.description } }
+                }
+            } else {
+                for row in rows where candidates[row.id] == nil {
+                    candidates[row.id] = row
+                    let names = PersonSearchScore.Names(first: row.first, last: row.last)
+                    if let value = PersonSearchScore.score(query.words, against: names) { scores[row.id] = value }
+                }
+                scores = scores.filter { candidates[$0.key]?.born == born.description }
+            }
         }
 
         let best = scores.sorted { ($0.value, $0.key.uuidString) < ($1.value, $1.key.uuidString) }.prefix(checked).map(\.key)
-        let held = try await heldPeople(best, within: reach, on: sql)
-        let inScope = best.filter(held.contains)
-        let chosen = Array(inScope.prefix(shown))
-        return Result(people: try await describe(chosen, within: reach, on: sql), more: inScope.count > shown)
+        let held = inScope.union(try await heldPeople(best.filter { !inScope.contains($0) }, within: reach, on: sql))
+        let answering = best.filter(held.contains)
+        let chosen = Array(answering.prefix(shown))
+        return Result(people: try await describe(chosen, within: reach, on: sql), more: answering.count > shown)
     }
 
     /// Greater than any letter of any script: the top of a prefix's range.
@@ -114,26 +128,48 @@ enum PeopleSearch {
     /// A column compared code point by code point, as the range of a prefix needs (SQLite compares text so
     /// already; PostgreSQL's linguistic collations would not), matching `people_name`'s collation.
     static func orderedByCodePoint(_ column: String, on sql: any SQLDatabase) -> SQLQueryString {
-        sql.dialect.name == "postgresql" ? "\(ident: column) COLLATE \"C\"" : "\(ident: column)"
+        sql.dialect.name == "postgresql" ? "\(unsafeRaw: column) COLLATE \"C\"" : "\(unsafeRaw: column)"
     }
 
-    private static func namesFrom(_ prefix: String, on sql: any SQLDatabase) async throws -> [Candidate] {
+    /// People of this exact folded last name with a referral in scope (the scope in SQL: a merged record has
+    /// no referrals left, so it never answers).
+    private static func names(exactly word: String, within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> [Candidate] {
+        try await candidates(sql.raw("""
+            SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth FROM people p
+            WHERE p.folded_last = \(bind: word)
+              AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND \(reach.condition(on: "r.region_id")))
+            LIMIT \(literal: perQuery)
+            """))
+    }
+
+    /// People whose last name shares the word's first two letters and is near its length (a slip away), or
+    /// begins with the whole word, with a referral in scope.
+    private static func names(near word: String, within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> [Candidate] {
+        let prefix = PersonSearchScore.indexPrefix(of: word)
+        let slips = PersonSearchScore.slipsAllowed(length: word.count + 2)
+        let column = orderedByCodePoint("p.folded_last", on: sql)
+        return try await candidates(sql.raw("""
+            SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth FROM people p
+            WHERE \(column) >= \(bind: prefix) AND \(column) < \(bind: prefix + upperBound)
+              AND (length(p.folded_last) BETWEEN \(literal: word.count - slips) AND \(literal: word.count + slips)
+                   OR (\(column) >= \(bind: word) AND \(column) < \(bind: word + upperBound)))
+              AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND \(reach.condition(on: "r.region_id")))
+            LIMIT \(literal: perQuery)
+            """))
+    }
+
+    private static func candidates(_ query: SQLRawBuilder) async throws -> [Candidate] {
         struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
-        return try await sql.raw("""
-            SELECT id, folded_first, folded_last, date_of_birth FROM people
-            WHERE \(orderedByCodePoint("folded_last", on: sql)) >= \(bind: prefix)
-                AND \(orderedByCodePoint("folded_last", on: sql)) < \(bind: prefix + upperBound)
-            LIMIT \(literal: perWord)
-            """).all(decoding: Row.self).map {
-                Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
-            }
+        return try await query.all(decoding: Row.self).map {
+            Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
+        }
     }
 
     private static func bornOn(_ date: CivilDate, on sql: any SQLDatabase) async throws -> [Candidate] {
         struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
         return try await sql.raw("""
             SELECT id, folded_first, folded_last, date_of_birth FROM people WHERE date_of_birth = \(bind: date.description)
-            LIMIT \(literal: perWord)
+            LIMIT \(literal: perQuery)
             """).all(decoding: Row.self).map {
                 Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
             }
