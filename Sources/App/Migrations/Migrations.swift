@@ -47,5 +47,6 @@ enum Migrations {
         AddReferralListIndexes(),
         AddPeopleNameIndex(),
         CreateKeptSubmissions(),
+        AddReferralsPersonRegionIndex(),
     ]
 }

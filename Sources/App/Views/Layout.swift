@@ -27,7 +27,8 @@ struct Layout: Encodable {
     /// The warning shown shortly before the idle timeout, without JavaScript (a CSS class whose animation waits
     /// that long after the page loads), for signed-in pages only.
     let sessionWarning: String?
-    let sessionIdleMinutes: Int
+    /// "30 minutes", "1 minute".
+    let sessionIdle: String
     let sessionWarningMinutes: Int
     let stillHerePath = SiteURL.stillHere.path
     /// Overdue lone-working visits, for the region's managers, at the top of every page.
@@ -49,7 +50,7 @@ extension Request {
                       canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false,
                       confirmation: Confirmation.message(for: query[String.self, at: "saved"], session: csrfToken),
                       sessionWarning: user == nil ? nil : SessionWarning.cssClass(idleMinutes: idle),
-                      sessionIdleMinutes: idle, sessionWarningMinutes: SessionWarning.minutesBefore(idleMinutes: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
+                      sessionIdle: idle == 1 ? "1 minute" : "\(idle) minutes", sessionWarningMinutes: SessionWarning.minutesBefore(idleMinutes: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

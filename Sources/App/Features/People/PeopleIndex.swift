@@ -46,7 +46,7 @@ struct PeopleIndex {
             })
             // A join with a VALUES list (its columns are column1… in SQLite and PostgreSQL alike) probes the index
             // per row; a row-value IN list made SQLite scan the table (EXPLAIN QUERY PLAN). A person is the region's
-            // when one of their referrals is (`referrals_person`'s index answers it).
+            // when one of their referrals is (`referrals_person_region` answers it from the index alone).
             let rows = try await sql.raw("""
                 SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth, wanted.column4 AS region_id
                 FROM (VALUES \(values)) AS wanted

@@ -72,9 +72,12 @@ enum PeopleSearch {
                     if let value = PersonSearchScore.score(query.words, against: names) { scores[row.id] = min(scores[row.id] ?? .max, value) }
                 }
             }
-            // Each word as a last name exactly, in scope: most searches end here.
-            for word in Set(query.words) {
-                let rows = try await names(exactly: word, within: reach, on: sql)
+            // Each word as a last name exactly, and each other word as the first name's beginning, in scope: most
+            // searches end here.
+            let born = query.dateOfBirth?.description
+            let pairs = NamePair.all(query.words)
+            for pair in pairs {
+                let rows = try await names(exactly: pair, born: born, within: reach, on: sql)
                 inScope.formUnion(rows.map(\.id))
                 score(rows)
             }
@@ -88,8 +91,8 @@ enum PeopleSearch {
             // Too few answer: last names beginning with each word's first letters, near its length (a slip, or the
             // word is the name's beginning).
             if scores.keys.filter(inScope.contains).count < shown {
-                for word in Set(query.words) where word.count >= 2 {
-                    let rows = try await names(near: word, within: reach, on: sql)
+                for pair in pairs where pair.last.count >= 2 {
+                    let rows = try await names(near: pair, born: born, within: reach, on: sql)
                     inScope.formUnion(rows.map(\.id))
                     score(rows)
                 }
@@ -115,7 +118,9 @@ enum PeopleSearch {
             }
         }
 
-        let best = scores.sorted { ($0.value, $0.key.uuidString) < ($1.value, $1.key.uuidString) }.prefix(checked).map(\.key)
+        // Closest first, then by name; the id (as text, once each) only to make the order the same every time.
+        let best = scores.map { (id: $0.key, order: ($0.value, candidates[$0.key]?.last ?? "", candidates[$0.key]?.first ?? "", $0.key.uuidString)) }
+            .sorted { $0.order < $1.order }.prefix(checked).map(\.id)
         let held = inScope.union(try await heldPeople(best.filter { !inScope.contains($0) }, within: reach, on: sql))
         let answering = best.filter(held.contains)
         let chosen = Array(answering.prefix(shown))
@@ -131,20 +136,50 @@ enum PeopleSearch {
         sql.dialect.name == "postgresql" ? "\(unsafeRaw: column) COLLATE \"C\"" : "\(unsafeRaw: column)"
     }
 
-    /// People of this exact folded last name with a referral in scope (the scope in SQL: a merged record has
-    /// no referrals left, so it never answers).
-    private static func names(exactly word: String, within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> [Candidate] {
+    /// A typed word taken as the last name, and another as the first name's beginning (its first two letters, so
+    /// a slip later in the first name is still forgiven): one range of `people_name` each.
+    struct NamePair: Hashable {
+        let last: String
+        let firstPrefix: String?
+
+        /// Every word as the last name, with every other word as the first name; one word alone with any first name.
+        static func all(_ words: [String]) -> [NamePair] {
+            let unique = Array(Set(words))
+            guard unique.count > 1 else { return unique.map { NamePair(last: $0, firstPrefix: nil) } }
+            return unique.flatMap { last in
+                unique.filter { $0 != last }.map { NamePair(last: last, firstPrefix: PersonSearchScore.indexPrefix(of: $0)) }
+            }
+        }
+    }
+
+    /// The first-name and date-of-birth conditions shared by both look-ups, read from `people_name`'s entries.
+    private static func rest(_ pair: NamePair, born: String?, on sql: any SQLDatabase) -> SQLQueryString {
+        var condition: SQLQueryString = ""
+        if let prefix = pair.firstPrefix {
+            let first = orderedByCodePoint("p.folded_first", on: sql)
+            condition = " AND \(first) >= \(bind: prefix) AND \(first) < \(bind: prefix + upperBound)"
+        }
+        if let born { condition = condition + " AND p.date_of_birth = \(bind: born)" }
+        return condition
+    }
+
+    /// People of this exact folded last name (and first-name beginning, and date of birth, when typed) with a
+    /// referral in scope (the scope in SQL: a merged record has no referrals left, so it never answers).
+    private static func names(exactly pair: NamePair, born: String?, within reach: RegionScope.Reach,
+                              on sql: any SQLDatabase) async throws -> [Candidate] {
         try await candidates(sql.raw("""
             SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth FROM people p
-            WHERE p.folded_last = \(bind: word)
+            WHERE p.folded_last = \(bind: pair.last)\(rest(pair, born: born, on: sql))
               AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND \(reach.condition(on: "r.region_id")))
-            LIMIT \(literal: perQuery)
+            LIMIT \(literal: pair.firstPrefix == nil && born == nil ? shown + 1 : perQuery)
             """))
     }
 
     /// People whose last name shares the word's first two letters and is near its length (a slip away), or
     /// begins with the whole word, with a referral in scope.
-    private static func names(near word: String, within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> [Candidate] {
+    private static func names(near pair: NamePair, born: String?, within reach: RegionScope.Reach,
+                              on sql: any SQLDatabase) async throws -> [Candidate] {
+        let word = pair.last
         let prefix = PersonSearchScore.indexPrefix(of: word)
         let slips = PersonSearchScore.slipsAllowed(length: word.count + 2)
         let column = orderedByCodePoint("p.folded_last", on: sql)
@@ -152,7 +187,7 @@ enum PeopleSearch {
             SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth FROM people p
             WHERE \(column) >= \(bind: prefix) AND \(column) < \(bind: prefix + upperBound)
               AND (length(p.folded_last) BETWEEN \(literal: word.count - slips) AND \(literal: word.count + slips)
-                   OR (\(column) >= \(bind: word) AND \(column) < \(bind: word + upperBound)))
+                   OR (\(column) >= \(bind: word) AND \(column) < \(bind: word + upperBound)))\(rest(pair, born: born, on: sql))
               AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND \(reach.condition(on: "r.region_id")))
             LIMIT \(literal: perQuery)
             """))
