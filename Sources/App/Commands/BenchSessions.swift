@@ -72,8 +72,10 @@ enum BenchSessions {
             WHERE \(condition) ORDER BY random() LIMIT 4
             """).all(decoding: Row.self)
         return rows.flatMap { row -> [String] in
+            // A slip the search forgives: two letters swapped after the first two (punctuation does not count).
             var slipped = Array(row.last_name)
-            if slipped.count >= 5 { slipped.swapAt(2, 3) }
+            let letters = slipped.indices.filter { slipped[$0].isLetter }
+            if letters.count >= 5 { slipped.swapAt(letters[2], letters[3]) }
             return ["\(row.first_name) \(row.last_name)", "\(row.first_name) \(String(slipped))", row.last_name,
                     "\(row.last_name) \(row.date_of_birth)", row.ref]
         }
