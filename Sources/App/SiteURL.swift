@@ -100,6 +100,8 @@ enum SiteURL: Sendable {
     case rescue(UUID?)
     case rescueProgress(UUID?)
     case rescueConvert(UUID?)
+    case pendingRescue(UUID?)
+    case pendingRescueComplete(UUID?)
     case personInformationSharing(UUID?)
     case accountTokens
     case accountTokenRevoke(UUID?)
@@ -223,6 +225,8 @@ enum SiteURL: Sendable {
         case let .rescue(id): ["rescues", Self.parameter(id?.uuidString, "rescueID")]
         case let .rescueProgress(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "progress"]
         case let .rescueConvert(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "convert"]
+        case let .pendingRescue(id): ["rescues", "unidentified", Self.parameter(id?.uuidString, "pendingID")]
+        case let .pendingRescueComplete(id): ["rescues", "unidentified", Self.parameter(id?.uuidString, "pendingID"), "details"]
         case let .personInformationSharing(id): ["people", Self.parameter(id?.uuidString, "personID"), "information-sharing"]
         case .accountTokens: ["account", "tokens"]
         case let .accountTokenRevoke(id): ["account", "tokens", Self.parameter(id?.uuidString, "tokenID"), "revoke"]

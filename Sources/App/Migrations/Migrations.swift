@@ -48,5 +48,6 @@ enum Migrations {
         AddPeopleNameIndex(),
         CreateKeptSubmissions(),
         AddReferralsPersonRegionIndex(),
+        CreatePendingRescues(),
     ]
 }

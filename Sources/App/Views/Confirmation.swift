@@ -45,6 +45,7 @@ enum Confirmation {
         "outreach.recorded": "Outreach session recorded.",
         "rescue.updated": "Rescue progress saved.",
         "rescue.converted": "Case opened from the rescue.",
+        "rescue.identified": "The young person's details are saved: the referral is made and screened.",
         "rescue.recorded": "Rescue saved.",
         "staff.absence_recorded": "Absence recorded.",
         "staff.profile_saved": "Profile saved.",

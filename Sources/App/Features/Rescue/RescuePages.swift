@@ -12,6 +12,14 @@ struct RescueLogPage: Encodable {
         let clock: String
         let stage: String
 
+        init(path: String, name: String, called: String, clock: String, stage: String) {
+            self.path = path
+            self.name = name
+            self.called = called
+            self.clock = clock
+            self.stage = stage
+        }
+
         init(_ rescue: RescueLogQueries.Row, clock: String, stage: String) {
             path = SiteURL.rescue(rescue.id).path
             name = "\(rescue.first_name) \(rescue.last_name)"
@@ -57,6 +65,8 @@ struct RescueFormPage: Encodable {
     let genders: [SelectOption]
     let localAuthorities: [SelectOption]
     let exploitationTypes: [ReferralFormPage.Choice]
+    let identityPending: Bool
+    let outOfHours: Bool
 
     static func make(req: Request, form: RescueForm, errors: FieldErrors) async throws -> RescueFormPage {
         let user = try req.requireUser()
@@ -77,10 +87,11 @@ struct RescueFormPage: Encodable {
                      "dispatchedCaseworker": field("dispatchedCaseworker", chosen),
                      "firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
                      "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority,
-                     "referralSource": base.referralSource],
+                     "referralSource": base.referralSource,
+                     "description": field("description", form.description), "approximateAge": field("approximateAge", form.approximateAge)],
             caseworkers: workers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id!.uuidString == chosen) },
             sources: base.sources, genders: base.genders, localAuthorities: base.localAuthorities,
-            exploitationTypes: base.exploitationTypes)
+            exploitationTypes: base.exploitationTypes, identityPending: form.isPending, outOfHours: form.outOfHours == "yes")
     }
 }
 

@@ -16,6 +16,8 @@ struct RescuesController {
         routes.on(.GET, .rescue(nil), access: .roles(CasesController.readers), use: show)
         routes.on(.POST, .rescueProgress(nil), access: .roles(ReferralsController.writers), use: progress)
         routes.on(.POST, .rescueConvert(nil), access: .roles(ReferralsController.writers), use: convert)
+        routes.on(.GET, .pendingRescue(nil), access: .roles(CasesController.readers), use: showPending)
+        routes.on(.POST, .pendingRescueComplete(nil), access: .roles(ReferralsController.writers), use: completePending)
     }
 
     /// Rescues under way (every one, oldest call first), then finished rescues, newest first, a page at a time.
@@ -24,7 +26,8 @@ struct RescuesController {
         let now = req.now
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
         let log = RescueLogQueries(scope: scope, sql: req.db as! any SQLDatabase)
-        let open = try await log.open().map { rescue in
+        let unidentified = try await PendingRescueLog.rows(scope: scope, now: now, on: req.db)
+        let open = try await unidentified + log.open().map { rescue in
             RescueLogPage.Row(rescue, clock: rescue.call_at.map { RescueLogPage.elapsed(from: $0, to: now) } ?? "",
                               stage: rescue.arrived_at == nil ? (rescue.departed_at == nil ? "Awaiting departure" : "On the way")
                                   : "With the young person")
@@ -48,6 +51,7 @@ struct RescuesController {
 
     func create(req: Request) async throws -> Response {
         let form = try req.content.decode(RescueForm.self)
+        if form.isPending { return try await createPending(req: req, form: form) }
         switch try await form.check(req: req) {
         case let .failure(errors):
             let page = try await RescueFormPage.make(req: req, form: form, errors: errors)
@@ -165,6 +169,12 @@ struct RescueForm: Content {
     var homeLocalAuthority: String?
     var otherLocalAuthority: String?
     var exploitationTypes: [String]?
+    /// "pending" when the young person is not yet identified: saved with `description` and `approximateAge`.
+    var identity: String?
+    var description: String?
+    var approximateAge: String?
+
+    var isPending: Bool { identity == "pending" }
 
     var referral: ReferralForm {
         var form = ReferralForm()
@@ -182,9 +192,47 @@ struct RescueForm: Content {
     /// Checks the call and the young person (by the referral's rules); the caseworker dispatched must work in the
     /// user's region. Used by the rescue form and the API.
     func check(req: Request) async throws -> Result<(ReferralForm.Checked, ReferralIntake.RescueDetails), FieldErrors> {
-        let user = try req.requireUser()
-        let codes = try await ImportReferenceData.load(on: req.db).codes
         var errors = FieldErrors()
+        let call = try await checkCall(req: req, errors: &errors)
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        var referralForm = referral
+        referralForm.service = "rescue"
+        referralForm.receivedDate = call.map { CivilDate.today(at: $0.callAt).description } ?? referralForm.receivedDate
+        referralForm.consent = referralForm.consent ?? "not_yet_sought"
+        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
+        if case let .failure(more) = checked {
+            for (id, message) in more.entries where id != "receivedDate" || call != nil { errors.add(id, message) }
+        }
+        guard errors.isEmpty, case let .success(valid) = checked, let call else { return .failure(errors) }
+        return .success((valid, call))
+    }
+
+    /// A rescue before the young person is identified: the call as for any rescue, and what is known of them.
+    struct PendingChecked {
+        let call: ReferralIntake.RescueDetails
+        let source: String
+        let description: String
+        let approximateAge: Int
+    }
+
+    func checkPending(req: Request) async throws -> Result<PendingChecked, FieldErrors> {
+        var errors = FieldErrors()
+        let call = try await checkCall(req: req, errors: &errors)
+        let sources = Set(try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.referralSource.rawValue).all().map(\.code))
+        if !sources.contains(referralSource ?? "") { errors.add("referralSource", "Select the referral source") }
+        let text = (description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty || text.count > 1000 {
+            errors.add("description", "Describe the young person as far as you know, such as \"a boy about 15, says his name is J\" (up to 1,000 characters)")
+        }
+        let age = Int((approximateAge ?? "").trimmingCharacters(in: .whitespaces))
+        if age.map({ !(8...25).contains($0) }) ?? true { errors.add("approximateAge", "Enter their approximate age, 8 to 25") }
+        guard errors.isEmpty, let call, let age, let source = referralSource else { return .failure(errors) }
+        return .success(PendingChecked(call: call, source: source, description: text, approximateAge: age))
+    }
+
+    /// The call: when, who called, where they were found, who went. Problems are added to `errors`.
+    private func checkCall(req: Request, errors: inout FieldErrors) async throws -> ReferralIntake.RescueDetails? {
+        let user = try req.requireUser()
         let callAt = ImportTimestamp.parse(self.callAt ?? "")
         if callAt == nil || callAt! > req.now.addingTimeInterval(300) { errors.add("callAt", "Enter when the call came (not in the future)") }
         let caller = (self.caller ?? "").trimmingCharacters(in: .whitespaces)
@@ -201,21 +249,13 @@ struct RescueForm: Content {
         } else {
             errors.add("dispatchedCaseworker", "Select the caseworker dispatched")
         }
-        var referralForm = referral
-        referralForm.service = "rescue"
-        referralForm.receivedDate = callAt.map { CivilDate.today(at: $0).description } ?? referralForm.receivedDate
-        referralForm.consent = referralForm.consent ?? "not_yet_sought"
-        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
-        if case let .failure(more) = checked {
-            for (id, message) in more.entries where id != "receivedDate" || callAt != nil { errors.add(id, message) }
-        }
-        guard errors.isEmpty, case let .success(valid) = checked, let callAt, let dispatched else { return .failure(errors) }
-        return .success((valid, ReferralIntake.RescueDetails(
+        guard let callAt, let dispatched, errors.isEmpty else { return nil }
+        return ReferralIntake.RescueDetails(
             callAt: callAt, caller: String(caller.prefix(200)), callBackAt: callBack,
             outOfHours: outOfHours == "yes" || RescueLogPage.isOutOfHours(callAt),
             foundPlace: foundPlace.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) },
             policeForceArea: policeForceArea.flatMap { $0.isEmpty ? nil : String($0.prefix(100)) },
-            dispatchedCaseworkerID: dispatched)))
+            dispatchedCaseworkerID: dispatched)
     }
 }
 

@@ -1,0 +1,163 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+/// Rescues saved before the young person is identified (`PendingRescue`): saved from the rescue form with a
+/// description and an approximate age, listed first among the open rescues, and completed on their own page with
+/// the young person's details, which makes the referral (screened as any other) and the rescue in one transaction.
+extension RescuesController {
+    func createPending(req: Request, form: RescueForm) async throws -> Response {
+        switch try await form.checkPending(req: req) {
+        case let .failure(errors):
+            let page = try await RescueFormPage.make(req: req, form: form, errors: errors)
+            return try await req.view.render("rescues/new", page).encodeResponse(status: .unprocessableEntity, for: req)
+        case let .success(checked):
+            let user = try req.requireUser()
+            guard let regionID = user.regionID else { throw Abort(.forbidden) }
+            let cipher = req.application.cipher
+            let pending = PendingRescue()
+            pending.id = UUID()
+            pending.$region.id = regionID
+            pending.callAt = checked.call.callAt
+            pending.caller = try cipher.seal(checked.call.caller)
+            pending.callBackAt = checked.call.callBackAt
+            pending.outOfHours = checked.call.outOfHours
+            pending.foundPlace = try checked.call.foundPlace.map(cipher.seal)
+            pending.policeForceArea = checked.call.policeForceArea
+            pending.dispatchedCaseworkerID = checked.call.dispatchedCaseworkerID ?? user.id
+            pending.referralSource = checked.source
+            pending.description = try cipher.seal(checked.description)
+            pending.approximateAge = checked.approximateAge
+            pending.recordedByID = user.id
+            pending.recordedAt = req.now
+            let entry = req.auditEntry("rescue.recorded_unidentified", objectType: "pending_rescue", objectID: pending.id!.uuidString,
+                                       region: user.regionCode ?? "", detail: "the young person not yet identified")
+            let now = req.now
+            try await req.write { db in
+                try await pending.create(on: db)
+                try await Audit.append(entry, on: db, at: now)
+            }
+            return req.redirect(to: SiteURL.pendingRescue(pending.id).path, saved: "rescue.recorded")
+        }
+    }
+
+    func showPending(req: Request) async throws -> View {
+        let pending = try await findPending(req)
+        try await req.audit("rescue.viewed", objectType: "pending_rescue", objectID: pending.id!.uuidString)
+        return try await req.view.render("rescues/pending", try await PendingRescuePage.make(req: req, pending: pending,
+                                                                                          form: RescueForm(), errors: FieldErrors()))
+    }
+
+    /// The young person's details: the referral and the rescue are made, and the pending rescue removed, in one
+    /// transaction; of two people completing it at once, one succeeds and the other is told it is done.
+    func completePending(req: Request) async throws -> Response {
+        let pending = try await findPending(req)
+        let scope = try req.scope
+        guard scope.canWrite, scope.contains(regionID: pending.$region.id) else { throw Abort(.forbidden) }
+        let form = try req.content.decode(RescueForm.self)
+        let codes = try await ImportReferenceData.load(on: req.db).codes
+        var referralForm = form.referral
+        referralForm.service = "rescue"
+        referralForm.referralSource = pending.referralSource
+        referralForm.receivedDate = CivilDate.today(at: pending.callAt).description
+        referralForm.consent = "not_yet_sought"
+        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
+        guard case let .success(valid) = checked else {
+            guard case let .failure(errors) = checked else { throw Abort(.internalServerError) }
+            let page = try await PendingRescuePage.make(req: req, pending: pending, form: form, errors: errors)
+            return try await req.view.render("rescues/pending", page).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let cipher = req.application.cipher
+        let details = ReferralIntake.RescueDetails(
+            callAt: pending.callAt, caller: try cipher.open(pending.caller), callBackAt: pending.callBackAt,
+            outOfHours: pending.outOfHours, foundPlace: try pending.foundPlace.map(cipher.open),
+            policeForceArea: pending.policeForceArea, dispatchedCaseworkerID: pending.dispatchedCaseworkerID)
+        let pendingID = try pending.requireID()
+        let entry = req.auditEntry("rescue.identified", objectType: "pending_rescue", objectID: pendingID.uuidString,
+                                   region: try req.requireUser().regionCode ?? "")
+        let now = req.now
+        let referral: Referral
+        do {
+            referral = try await ReferralIntake.create(valid, rescueDetails: details, user: try req.requireUser(), req: req) { db, referral in
+                // Claimed here, in the referral's transaction: only one completion can remove it.
+                let removed = try await (db as! any SQLDatabase).raw("""
+                    DELETE FROM pending_rescues WHERE id = \(bind: pendingID) RETURNING id
+                    """).all()
+                guard !removed.isEmpty else { throw AlreadyIdentified() }
+                var logged = entry
+                logged.detail = "became referral \(referral.id!.uuidString)"
+                try await Audit.append(logged, on: db, at: now)
+            }
+        } catch is AlreadyIdentified {
+            throw Abort(.conflict, reason: "Someone has already added this young person's details.")
+        }
+        let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
+        return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: "rescue.identified")
+    }
+
+    struct AlreadyIdentified: Error {}
+
+    /// A pending rescue in the user's scope (the national lead reads every region's), or 404 (audited).
+    func findPending(_ req: Request) async throws -> PendingRescue {
+        let scope = try req.scope
+        let id = req.parameters.get("pendingID", as: UUID.self)
+        if let id, let pending = try await PendingRescue.find(id, on: req.db), scope.contains(regionID: pending.$region.id) {
+            return pending
+        }
+        try await req.audit("access.refused", outcome: .refused, objectType: "pending_rescue", objectID: id?.uuidString ?? "")
+        throw Abort(.notFound)
+    }
+}
+
+struct PendingRescuePage: Encodable {
+    let layout: Layout
+    let details: [RescuePage.Item]
+    let description: String
+    let canWrite: Bool
+    let action: String
+    let errorLinks: [FormErrorLink]?
+    let fields: [String: FormField]
+    let genders: [SelectOption]
+    let localAuthorities: [SelectOption]
+    let exploitationTypes: [ReferralFormPage.Choice]
+
+    static func make(req: Request, pending: PendingRescue, form: RescueForm, errors: FieldErrors) async throws -> PendingRescuePage {
+        let user = try req.requireUser()
+        let cipher = req.application.cipher
+        var referral = form.referral
+        if form.exploitationTypes == nil { referral.exploitationTypes = ["county_lines"] }
+        let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
+        let dispatched = try await User.find(pending.dispatchedCaseworkerID, on: req.db)?.displayName
+        let details: [RescuePage.Item] = [
+            .init(label: "Call", value: "\(AccountController.format(pending.callAt)) from \(try cipher.open(pending.caller))"
+                  + (pending.outOfHours ? " (out of hours)" : "")),
+            .init(label: "Since the call", value: RescueLogPage.elapsed(from: pending.callAt, to: req.now)),
+            .init(label: "Found at", value: (try pending.foundPlace.map(cipher.open) ?? "—") + (pending.policeForceArea.map { ", \($0)" } ?? "")),
+            .init(label: "Caseworker dispatched", value: dispatched ?? "—"),
+            .init(label: "Approximate age", value: String(pending.approximateAge)),
+        ]
+        return PendingRescuePage(
+            layout: req.layout(title: "Rescue: young person not yet identified"), details: details,
+            description: try cipher.open(pending.description), canWrite: (try req.scope).canWrite,
+            action: SiteURL.pendingRescueComplete(pending.id).path, errorLinks: errors.links,
+            fields: ["firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
+                     "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority],
+            genders: base.genders, localAuthorities: base.localAuthorities, exploitationTypes: base.exploitationTypes)
+    }
+}
+
+/// The open rescues not yet identified, for the rescue log: oldest call first.
+enum PendingRescueLog {
+    static func rows(scope: RegionScope, now: Date, on db: any Database) async throws -> [RescueLogPage.Row] {
+        struct Row: Decodable { let id: UUID; let call_at: Date }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT id, call_at FROM pending_rescues WHERE \(scope.condition(on: "region_id")) ORDER BY call_at LIMIT 200
+            """).all(decoding: Row.self)
+        return rows.map {
+            RescueLogPage.Row(path: SiteURL.pendingRescue($0.id).path, name: "Not yet identified",
+                              called: AccountController.format($0.call_at), clock: RescueLogPage.elapsed(from: $0.call_at, to: now),
+                              stage: "Awaiting their details")
+        }
+    }
+}
