@@ -20,31 +20,45 @@ struct CasesController {
         let scope = try req.scope
         let user = try req.requireUser()
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
-        let queries = CaseListQueries(scope: scope, leadOnly: user.role == .caseworker ? user.id : nil, sql: req.db as! any SQLDatabase)
         let now = req.now
-        let total = try await queries.count(where: "c.lead_caseworker_id IS NOT NULL")
-        let assigned = try await queries.rows(where: "c.lead_caseworker_id IS NOT NULL", limit: CaseListPage.pageSize,
+        let settings = req.application.settings
+        // Filters and order from the address: words of the page's own choosing, never a name.
+        let filter = CaseListFilter(show: req.query[String.self, at: "show"], sort: req.query[String.self, at: "sort"],
+                                    lead: user.role == .manager ? req.query[UUID.self, at: "lead"] : nil)
+        let queries = CaseListQueries(scope: scope, leadOnly: user.role == .caseworker ? user.id : nil, sql: req.db as! any SQLDatabase)
+        let condition = filter.condition(quietSince: now.addingTimeInterval(-Double(settings.noContactDays) * 86400))
+        let total = try await queries.count(where: condition)
+        let assigned = try await queries.rows(where: condition, order: filter.sort, limit: CaseListPage.pageSize,
                                               offset: (page - 1) * CaseListPage.pageSize).map { CaseListPage.Row($0, now: now) }
         var awaiting: [CaseListPage.Row] = []
         var awaitingClosure: [CaseListPage.Row] = []
         var caseloads: [CaseListPage.Caseload] = []
+        var leads: [CaseStaff.Lead] = []
         if user.role == .manager, let regionID = user.regionID {
-            awaiting = try await queries.rows(where: "c.lead_caseworker_id IS NULL", limit: 100, offset: 0).map { CaseListPage.Row($0, now: now) }
-            awaitingClosure = try await queries.rows(where: "c.closure_requested_on IS NOT NULL", limit: 100, offset: 0)
+            awaiting = try await queries.rows(where: "c.lead_caseworker_id IS NULL", order: .oldest, limit: 100, offset: 0)
+                .map { CaseListPage.Row($0, now: now) }
+            awaitingClosure = try await queries.rows(where: "c.closure_requested_on IS NOT NULL", order: .oldest, limit: 100, offset: 0)
                 .map { CaseListPage.Row($0, now: now) }
             // Caseload per caseworker: the open cases each leads (SPEC §2.5), for managers assigning work.
-            caseloads = try await CaseStaff.load(regionID: regionID, today: CivilDate.today(at: now), withCaseloads: true, on: req.db)
-                .leads.map { CaseListPage.Caseload(name: $0.name, open: $0.openCases) }
+            leads = try await CaseStaff.load(regionID: regionID, today: CivilDate.today(at: now), withCaseloads: true, on: req.db).leads
+            caseloads = leads.map { CaseListPage.Caseload(name: $0.name, open: $0.openCases) }
         }
         let pages = max(1, (total + CaseListPage.pageSize - 1) / CaseListPage.pageSize)
         let heading = user.role == .caseworker ? "Your caseload" : "Open cases"
         let listPage = CaseListPage(
             layout: req.layout(title: heading), heading: heading, awaiting: awaiting, assigned: assigned,
             awaitingClosure: awaitingClosure, isManager: user.role == .manager, caseloads: caseloads,
-            pageText: total == 0 ? "No open cases." : "Page \(page) of \(pages): \(total.formatted()) open cases, oldest first.",
-            previousPage: page > 1 ? SiteURL.cases.path + "?page=\(page - 1)" : nil,
-            nextPage: page < pages ? SiteURL.cases.path + "?page=\(page + 1)" : nil)
-        try await req.audit("case.list", objectType: "case", detail: "\(total) open, page \(page)")
+            pageText: total == 0 ? "No open cases\(filter.showLabel(noContactDays: settings.noContactDays))."
+                : "Page \(page) of \(pages): \(total.formatted()) open cases\(filter.showLabel(noContactDays: settings.noContactDays)), \(filter.sort.label).",
+            previousPage: page > 1 ? filter.path(page: page - 1) : nil,
+            nextPage: page < pages ? filter.path(page: page + 1) : nil,
+            shows: CaseListFilter.Show.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.label(noContactDays: settings.noContactDays), selected: $0 == filter.show)
+            },
+            sorts: CaseListFilter.Sort.allCases.map { SelectOption(value: $0.rawValue, label: $0.label.capitalizedFirst, selected: $0 == filter.sort) },
+            leadOptions: [SelectOption(value: "", label: "Any caseworker", selected: filter.lead == nil)]
+                + leads.map { SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.lead) })
+        try await req.audit("case.list", objectType: "case", detail: "\(total) open, page \(page), \(filter.show.rawValue), \(filter.sort.rawValue)")
         return try await req.view.render("cases/list", listPage)
     }
 
@@ -145,6 +159,10 @@ struct CaseListPage: Encodable {
     let pageText: String
     let previousPage: String?
     let nextPage: String?
+    let shows: [SelectOption]
+    let sorts: [SelectOption]
+    /// Managers: whose caseload to show (empty for caseworkers, who see their own).
+    let leadOptions: [SelectOption]
 
     struct Caseload: Encodable {
         let name: String
@@ -179,18 +197,109 @@ struct CaseListQueries {
             .first(decoding: Count.self)?.count ?? 0
     }
 
-    /// A page of rows, oldest first: chosen from `cases_activity` alone, then completed for the rows shown.
-    func rows(where condition: SQLQueryString, limit: Int, offset: Int) async throws -> [Row] {
-        try await sql.raw("""
+    /// A page of rows in the chosen order: chosen from `cases_activity` (and the people's names, for that order),
+    /// then completed for the rows shown.
+    func rows(where condition: SQLQueryString, order: CaseListFilter.Sort, limit: Int, offset: Int) async throws -> [Row] {
+        let inner: SQLQueryString, outer: SQLQueryString
+        switch order {
+        case .oldest: (inner, outer) = ("c.opened_date, c.id", "c.opened_date, c.id")
+        case .newest: (inner, outer) = ("c.opened_date DESC, c.id DESC", "c.opened_date DESC, c.id DESC")
+        // Never contacted first, then the longest ago.
+        case .quietest: (inner, outer) = ("c.last_contact_at IS NOT NULL, c.last_contact_at, c.id", "c.last_contact_at IS NOT NULL, c.last_contact_at, c.id")
+        case .name:
+            return try await sql.raw("""
+                SELECT c.id AS id, p.first_name AS first_name, p.last_name AS last_name, c.opened_date AS opened_date,
+                       c.created_at AS created_at, u.display_name AS lead,
+                       (SELECT k.rating FROM risk_ratings k WHERE k.case_id = c.id ORDER BY k.rated_at DESC LIMIT 1) AS risk,
+                       c.last_contact_at AS last_contact, (c.closure_requested_on IS NOT NULL) AS closure_requested
+                FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.lead_caseworker_id
+                WHERE \(open) AND \(condition)
+                ORDER BY p.folded_last, p.folded_first, c.id LIMIT \(literal: limit) OFFSET \(literal: offset)
+                """).all(decoding: Row.self)
+        }
+        return try await sql.raw("""
             SELECT c.id AS id, p.first_name AS first_name, p.last_name AS last_name, c.opened_date AS opened_date,
                    s.created_at AS created_at, u.display_name AS lead,
                    (SELECT k.rating FROM risk_ratings k WHERE k.case_id = c.id ORDER BY k.rated_at DESC LIMIT 1) AS risk,
                    c.last_contact_at AS last_contact, (c.closure_requested_on IS NOT NULL) AS closure_requested
             FROM (SELECT c.id, c.person_id, c.lead_caseworker_id, c.opened_date, c.last_contact_at, c.closure_requested_on
                   FROM cases c WHERE \(open) AND \(condition)
-                  ORDER BY c.opened_date, c.id LIMIT \(literal: limit) OFFSET \(literal: offset)) c
+                  ORDER BY \(inner) LIMIT \(literal: limit) OFFSET \(literal: offset)) c
             JOIN cases s ON s.id = c.id JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.lead_caseworker_id
-            ORDER BY c.opened_date, c.id
+            ORDER BY \(outer)
             """).all(decoding: Row.self)
     }
+}
+
+/// What the case list shows and in which order, from its address (`?show=quiet&sort=quietest&lead=…`): only the
+/// page's own words and a caseworker's id, so no young person's name ever goes into a URL.
+struct CaseListFilter {
+    enum Show: String, CaseIterable {
+        case all, quiet, red, closing
+
+        func label(noContactDays: Int) -> String {
+            switch self {
+            case .all: "All open cases with a lead"
+            case .quiet: "No contact for \(noContactDays) days"
+            case .red: "Risk rated red"
+            case .closing: "Closure requested"
+            }
+        }
+    }
+
+    enum Sort: String, CaseIterable {
+        case oldest, newest, quietest, name
+
+        var label: String {
+            switch self {
+            case .oldest: "oldest first"
+            case .newest: "newest first"
+            case .quietest: "longest without contact first"
+            case .name: "by last name"
+            }
+        }
+    }
+
+    let show: Show
+    let sort: Sort
+    let lead: UUID?
+
+    init(show: String?, sort: String?, lead: UUID?) {
+        self.show = show.flatMap(Show.init) ?? .all
+        self.sort = sort.flatMap(Sort.init) ?? .oldest
+        self.lead = lead
+    }
+
+    func condition(quietSince: Date) -> SQLQueryString {
+        var condition: SQLQueryString = "c.lead_caseworker_id IS NOT NULL"
+        switch show {
+        case .all: break
+        case .quiet: condition = condition + " AND (c.last_contact_at IS NULL OR c.last_contact_at < \(bind: quietSince))"
+        case .red:
+            condition = condition + " AND (SELECT k.rating FROM risk_ratings k WHERE k.case_id = c.id ORDER BY k.rated_at DESC LIMIT 1) = 'red'"
+        case .closing: condition = condition + " AND c.closure_requested_on IS NOT NULL"
+        }
+        if let lead { condition = condition + " AND c.lead_caseworker_id = \(bind: lead)" }
+        return condition
+    }
+
+    func showLabel(noContactDays: Int) -> String {
+        switch show {
+        case .all: ""
+        case .quiet: " with no contact for \(noContactDays) days"
+        case .red: " rated red"
+        case .closing: " awaiting closure"
+        }
+    }
+
+    func path(page: Int) -> String {
+        var items = ["show=\(show.rawValue)", "sort=\(sort.rawValue)"]
+        if let lead { items.append("lead=\(lead.uuidString)") }
+        items.append("page=\(page)")
+        return SiteURL.cases.path + "?" + items.joined(separator: "&")
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
