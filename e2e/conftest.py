@@ -336,6 +336,22 @@ class Browser:
             self.driver.set_window_size(width, height)
             if not self.javascript:
                 continue
+            # Nothing wider than the screen: a long email address or a chart label must wrap or scroll in its own
+            # box, not drag the whole page sideways.
+            wider = self.driver.execute_script("""
+                const page = document.documentElement;
+                if (page.scrollWidth <= page.clientWidth + 1) return null;
+                const culprits = [...document.querySelectorAll('body *')].filter(e => {
+                    if (e.closest('.table-wrap, .visually-hidden, .skip-link')) return false;
+                    const box = e.getBoundingClientRect();
+                    // Past the screen's edge, or text running out of its own box.
+                    return box.right > page.clientWidth + 1
+                        || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0);
+                }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''));
+                return page.scrollWidth + 'px wide: ' + culprits.join(', ');
+            """)
+            if wider:
+                failures.append(f"{name} at {width}px ({self.path}): the page is wider than the screen, {wider}")
             for violation in run_axe(self.driver):
                 nodes = violation["nodes"]
                 targets = "; ".join(" ".join(map(str, node["target"])) for node in nodes[:3])

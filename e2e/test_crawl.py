@@ -199,17 +199,21 @@ class Crawler:
                 queue.append(link)
         return visited, len(per_pattern), not_html
 
-    def submit_refused(self, path: str, button: str, name: str, values: dict | None = None, within: str | None = None):
+    def submit_refused(self, path: str, button: str, name: str, values: dict | None = None, within: str | None = None,
+                       ticks: tuple = ()):
         """Opens the form at `path`, fills `values` (nothing else), turns off the browser's own checks so the
         server sees what was typed, submits, and checks the page that comes back with the problems."""
         b = self.browser
         b.open(path)
         for field, value in (values or {}).items():
             b.fill(field, value)
+        for field in ticks:
+            b.tick(field)
         b.driver.execute_script("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
         b.submit(button, within)
         assert b.driver.find_elements(By.CSS_SELECTOR, ".error-message, .error-summary"), \
             f"{self.role}: the form at {path} was not refused: {b.text()[:300]}"
+        self.failures += refused_form_problems(b, name, values or {})
         self.check(name)
 
     def add_missing_records(self):
@@ -275,7 +279,23 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
             c.submit_refused("/rescues/new", "Log the rescue", "rescue-new-refused")
             case = own_open_case(c)
             c.submit_refused(case, "Save contact", "case-contact-refused",
-                             {"durationMinutes": "5000", "notes": ""})
+                             {"durationMinutes": "5000", "notes": "Met at the station; <b>kept</b>"})
+            c.submit_refused(case, "Save rating", "case-risk-refused", {"riskReason": "Seen with older males"})
+            c.submit_refused(case, "Add goal", "case-goal-refused", {"goalDescription": ""})
+            c.submit_refused("/lone-working", "Start the visit", "lone-working-refused",
+                             {"place": "", "withWhom": "Mum", "checkInNote": "call at nine"})
+            c.submit_refused("/contexts", "Add", "context-refused", {"name": ""}, within="main")
+            c.submit_refused("/partnerships", "Save meeting", "meeting-refused",
+                             {"heldOn": "2999-01-01", "agencies": "Police; school"})
+            c.submit_refused("/rescues/new", "Log the rescue", "rescue-unidentified-refused",
+                             {"caller": "British Transport Police", "description": "A boy about 15, says he is J",
+                              "approximateAge": "40"}, ticks=("identity-pending",))
+            c.browser.open(case)
+            person = c.browser.driver.execute_script(
+                "const a = document.querySelector('main a[href^=\"/people/\"]'); return a && a.getAttribute('href')")
+            if person:
+                c.submit_refused(person, "Record sharing", "information-sharing-refused",
+                                 {"agency": "Youth offending team", "why": ""})
             if c.browser.driver.find_elements(By.ID, "header-search"):
                 # The header's search box (a POST, so no link reaches its results): results, then a refusal.
                 c.browser.fill("header-search", "Smith")
@@ -297,6 +317,31 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
         pytest.fail(f"{role}: axe found accessibility violations ("
                     + ", ".join(f"{rule} on {count} page widths" for rule, count in rules.most_common()) + "):\n"
                     + "\n".join(c.failures), pytrace=False)
+
+
+def refused_form_problems(b: Browser, name: str, typed: dict) -> list[str]:
+    """A refused form's page, as issue #30 asks of every form: focus on the error summary, each error beside its
+    field and linked to it with aria-describedby, and everything typed still there."""
+    problems = []
+    focused = b.driver.execute_script("return document.activeElement && document.activeElement.className")
+    if "error-summary" not in (focused or ""):
+        problems.append(f"{name} ({b.path}): focus is on '{focused}', not the error summary")
+    unlinked = b.driver.execute_script("""
+        return [...document.querySelectorAll('.error-message[id]')].map(e => e.id).filter(id =>
+            !document.querySelector('[aria-describedby~="' + id + '"]'));
+    """)
+    unnamed = b.driver.execute_script("return document.querySelectorAll('.error-message:not([id])').length")
+    if unlinked:
+        problems.append(f"{name} ({b.path}): errors not linked with aria-describedby: {unlinked}")
+    if unnamed:
+        problems.append(f"{name} ({b.path}): {unnamed} error(s) without an id to link to")
+    for field, value in typed.items():
+        elements = b.driver.find_elements(By.ID, field)
+        if elements and elements[0].get_attribute("type") not in ("checkbox", "radio", "hidden") \
+                and (elements[0].get_attribute("value") or "") != value:
+            problems.append(f"{name} ({b.path}): {field} lost what was typed ({value!r} became "
+                            f"{elements[0].get_attribute('value')!r})")
+    return problems
 
 
 def own_open_case(c: Crawler) -> str:
