@@ -183,7 +183,7 @@ struct ReferralTests {
         }
     }
 
-    @Test("The list shows the oldest unscreened first, filters, and pages")
+    @Test("The list shows the oldest unscreened first (or the newest, when asked), filters, and pages")
     func list() async throws {
         try await withApp { app in
             let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
@@ -197,6 +197,10 @@ struct ReferralTests {
             let filtered = try await browser.get(SiteURL.referrals.path + "?status=awaiting_screening&source=education").body.string
             #expect(filtered.contains("Older") && !filtered.contains("Newer"))
             #expect(filtered.contains("Page 1 of 1, 1 referral"))
+            let newest = try await browser.get(SiteURL.referrals.path + "?order=newest").body.string
+            let newerFirst = try #require(newest.range(of: "Newer")), olderAfter = try #require(newest.range(of: "Older"))
+            #expect(newerFirst.lowerBound < olderAfter.lowerBound)
+            #expect(newest.contains("<option value=\"newest\" selected>"))
         }
     }
 }

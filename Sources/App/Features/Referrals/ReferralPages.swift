@@ -48,6 +48,7 @@ struct ReferralListPage: Encodable {
     let to: String
     let sources: [SelectOption]
     let localAuthorities: [SelectOption]
+    let orders: [SelectOption]
     let status: String
     let previousPage: String?
     let nextPage: String?
@@ -73,7 +74,10 @@ struct ReferralListPage: Encodable {
             referrals: referrals.map { ReferralRowView($0, labels: labels) }, total: total, hasReferrals: !referrals.isEmpty,
             newPath: canWrite ? SiteURL.referralNew.path : nil,
             from: filters.from?.description ?? "", to: filters.to?.description ?? "", sources: sources,
-            localAuthorities: authorityOptions, status: filters.status.rawValue,
+            localAuthorities: authorityOptions,
+            orders: [SelectOption(value: "oldest", label: "Oldest first", selected: !filters.newestFirst),
+                     SelectOption(value: "newest", label: "Newest first", selected: filters.newestFirst)],
+            status: filters.status.rawValue,
             previousPage: filters.page > 1 ? SiteURL.referrals.path + filters.query(page: filters.page - 1) : nil,
             nextPage: filters.page < pages ? SiteURL.referrals.path + filters.query(page: filters.page + 1) : nil,
             pageText: "Page \(min(filters.page, pages)) of \(pages), \(total) referral\(total == 1 ? "" : "s")")

@@ -24,8 +24,7 @@ struct ReferralsController {
         if let source = filters.source { query = query.filter(\.$referralSource == source) }
         if let authority = filters.localAuthority { query = query.filter(\.$homeLocalAuthority == authority) }
         let total = try await query.count()
-        // The oldest unscreened first: nobody waits at the back of the queue.
-        let direction: DatabaseQuery.Sort.Direction = filters.status == .awaitingScreening ? .ascending : .descending
+        let direction: DatabaseQuery.Sort.Direction = filters.newestFirst ? .descending : .ascending
         let referrals = try await query.sort(\.$receivedDate, direction).sort(\.$ref, direction).with(\.$region)
             .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
         let labels = try await Labels.load(on: req.db)
@@ -78,6 +77,11 @@ struct ReferralFilters: Sendable {
     var source: String?
     var localAuthority: String?
     var page: Int
+    /// The order asked for; by default the oldest unscreened first (nobody waits at the back of the queue) and the
+    /// newest first otherwise.
+    var order: String?
+
+    var newestFirst: Bool { order.map { $0 == "newest" } ?? (status != .awaitingScreening) }
 
     init(_ req: Request) {
         status = req.query[String.self, at: "status"].flatMap(Referral.Status.init) ?? .awaitingScreening
@@ -86,10 +90,12 @@ struct ReferralFilters: Sendable {
         source = req.query[String.self, at: "source"].flatMap { $0.isEmpty ? nil : $0 }
         localAuthority = req.query[String.self, at: "localAuthority"].flatMap { $0.isEmpty ? nil : $0 }
         page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
+        order = req.query[String.self, at: "order"].flatMap { ["newest", "oldest"].contains($0) ? $0 : nil }
     }
 
     func query(page: Int) -> String {
         var parts = ["status=\(status.rawValue)", "page=\(page)"]
+        if let order { parts.append("order=\(order)") }
         if let from { parts.append("from=\(from)") }
         if let to { parts.append("to=\(to)") }
         if let source { parts.append("source=\(source.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
