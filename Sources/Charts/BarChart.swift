@@ -5,6 +5,9 @@ import Foundation
 public struct BarChart: Equatable, Sendable, Encodable {
     public struct Bar: Equatable, Sendable, Encodable {
         public let label: String
+        /// The label as drawn: cut with an ellipsis where it would run past the chart's left edge (the full label
+        /// is in the bar's title and the table beside every chart).
+        public let shownLabel: String
         public let value: Double
         public let valueText: String
         public let x: Double
@@ -40,13 +43,19 @@ public struct BarChart: Equatable, Sendable, Encodable {
         bars = data.enumerated().map { index, datum in
             let y = top + Double(index) * (barHeight + gap)
             let length = scale.position(of: datum.value, length: plotWidth)
-            return Bar(label: datum.label, value: datum.value, valueText: BarChart.format(datum.value),
+            return Bar(label: datum.label, shownLabel: BarChart.fit(datum.label, width: labelWidth - 8), value: datum.value, valueText: BarChart.format(datum.value),
                        x: labelWidth, y: y, width: length, height: barHeight, valueX: labelWidth + length + 6,
                        textY: y + barHeight * 0.68)
         }
         plotBottom = top + Double(data.count) * (barHeight + gap)
         ticks = scale.ticks.map { Tick(value: $0, text: BarChart.format($0), x: labelWidth + scale.position(of: $0, length: plotWidth)) }
         height = plotBottom + 24
+    }
+
+    /// Characters of 13-pixel text that fit in `width` user units, at a generous 7.5 units each.
+    static func fit(_ label: String, width: Double) -> String {
+        let room = max(4, Int(width / 7.5))
+        return label.count <= room ? label : String(label.prefix(room - 1)).trimmingCharacters(in: .whitespaces) + "…"
     }
 
     /// Whole numbers without decimals; others to one decimal place.

@@ -86,4 +86,12 @@ struct RadarTests {
         #expect(points[2] == "170.00,220.00", "five of ten is half way down")
         #expect(chart.rings.count == 5 && chart.rings.last?.value == 10)
     }
+
+    @Test("A label too long for the space left of the bars is cut with an ellipsis; a short one is drawn whole")
+    func longLabels() {
+        let chart = BarChart(data: [("Child criminal exploitation through county lines and cuckooing", 3), ("Other", 1)])
+        #expect(chart.bars[0].shownLabel.hasSuffix("…") && chart.bars[0].shownLabel.count <= 25)
+        #expect(chart.bars[0].label.hasPrefix("Child criminal exploitation through"))
+        #expect(chart.bars[1].shownLabel == "Other")
+    }
 }
