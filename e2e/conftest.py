@@ -352,6 +352,12 @@ class Browser:
             """)
             if wider:
                 failures.append(f"{name} at {width}px ({self.path}): the page is wider than the screen, {wider}")
+            # On a phone the header (service name, menu, search box) takes a quarter of the screen at most.
+            header = self.driver.execute_script(
+                "const h = document.querySelector('header.header'); return h ? h.getBoundingClientRect().height : 0")
+            if label == "phone" and header > height / 4:
+                failures.append(f"{name} at {width}px ({self.path}): the header is {header:.0f} px tall, more than a "
+                                f"quarter of the screen")
             for violation in run_axe(self.driver):
                 nodes = violation["nodes"]
                 targets = "; ".join(" ".join(map(str, node["target"])) for node in nodes[:3])

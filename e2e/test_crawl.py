@@ -278,6 +278,13 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
             c.submit_refused("/referrals/new", "Save and screen", "referral-new-refused")
             c.submit_refused("/rescues/new", "Log the rescue", "rescue-new-refused")
             case = own_open_case(c)
+            # On a phone the case's first actions are on the first screen, one tap from the form.
+            c.browser.driver.set_window_size(375, 812)
+            top = c.browser.driver.execute_script(
+                "const a = document.querySelector('a[href=\"#record-contact\"]'); return a ? a.getBoundingClientRect().top : null")
+            c.browser.driver.set_window_size(1280, 900)
+            if top is None or top > 812:
+                c.failures.append(f"caseworker: 'Record a contact' is not on the case page's first phone screen (top {top})")
             c.submit_refused(case, "Save contact", "case-contact-refused",
                              {"durationMinutes": "5000", "notes": "Met at the station; <b>kept</b>"})
             c.submit_refused(case, "Save rating", "case-risk-refused", {"riskReason": "Seen with older males"})
