@@ -274,6 +274,27 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
         if role == "admin":
             assert c.browser.status_of("/referrals")[0] == "You cannot do that"
             c.check("refused")
+            c.submit_refused("/admin/users/new", "Create account", "user-new-refused", {"email": "not an address"})
+        if role == "manager":
+            c.browser.open("/cases")
+            person = next((l for l in c.links() if l.startswith("/cases/")), None)
+            if person:
+                c.browser.open(person)
+                person = c.browser.driver.execute_script(
+                    "const a = document.querySelector('main a[href^=\"/people/\"]'); return a && a.getAttribute('href')")
+            if person:
+                c.submit_refused(person, "Open a subject access request", "subject-access-refused", {"requester": ""})
+            c.browser.open("/partnerships")
+            meeting = next((l for l in c.links() if l.startswith("/partnerships/")), None)
+            if meeting:
+                c.submit_refused(meeting, "Add action", "meeting-action-refused", {"description": "Share the plan", "owner": ""})
+            c.browser.open("/staff")
+            member = next((l for l in c.links() if l.startswith("/staff/")), None)
+            if member:
+                c.submit_refused(member, "Save", "staff-refused", {"capacity": "500"})
+                c.submit_refused(member, "Record absence", "absence-refused", {"from": "2024-03-10", "to": "2024-03-01"})
+                c.submit_refused(member, "Record training", "training-refused",
+                                 {"provider": "NWG Network", "completedOn": "2999-01-01"})
         if role == "caseworker":
             c.submit_refused("/referrals/new", "Save and screen", "referral-new-refused")
             c.submit_refused("/rescues/new", "Log the rescue", "rescue-new-refused")
@@ -300,6 +321,19 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
             c.browser.open(case)
             person = c.browser.driver.execute_script(
                 "const a = document.querySelector('main a[href^=\"/people/\"]'); return a && a.getAttribute('href')")
+            c.submit_refused(case, "Save measures", "case-measures-refused", {"safety": "11", "mental_health": "4"})
+            c.submit_refused(case + "/registers", "Add to", "case-register-refused", {}, within="section")
+            c.submit_refused("/outreach", "Save session", "outreach-refused", {"attendees": "-3", "topic": "County lines"})
+            # A rescue saved before the young person is known, then its details refused.
+            c.browser.open("/rescues/new")
+            c.browser.fill("caller", "British Transport Police")
+            c.browser.tick("identity-pending")
+            c.browser.fill("description", "A boy about 15, says his name is J")
+            c.browser.fill("approximateAge", "15")
+            c.browser.submit("Log the rescue")
+            assert c.browser.path.startswith("/rescues/unidentified/"), c.browser.text()[:300]
+            c.check("rescue-unidentified")
+            c.submit_refused(c.browser.path, "Save their details", "rescue-details-refused", {"firstName": "Jay"})
             if person:
                 c.submit_refused(person, "Record sharing", "information-sharing-refused",
                                  {"agency": "Youth offending team", "why": ""})

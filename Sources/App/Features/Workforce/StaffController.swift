@@ -53,7 +53,8 @@ struct StaffController {
         guard let capacity = Int(form.capacity ?? ""), (0...100).contains(capacity) else {
             var errors = FieldErrors()
             errors.add("capacity", "Capacity is a number of cases from 0 to 100")
-            return try await render(req, member: member, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await render(req, member: member, errors: errors, typed: ["capacity": form.capacity ?? ""],
+                                    typedSpecialisms: form.specialisms ?? []).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let known = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "specialism").all().map(\.code))
         let specialisms = (form.specialisms ?? []).filter(known.contains).joined(separator: ";")
@@ -85,7 +86,8 @@ struct StaffController {
         if !(form.to ?? "").isEmpty && to == nil { errors.add("to", "Enter the last day as a date, or leave it empty") }
         if let from, let to, to < from { errors.add("to", "The last day must be on or after the first") }
         guard errors.isEmpty, let from else {
-            return try await render(req, member: member, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            let typed = ["absenceKind": form.kind ?? "", "from": form.from ?? "", "to": form.to ?? ""]
+            return try await render(req, member: member, errors: errors, typed: typed).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let memberID = try member.requireID()
         let kind = form.kind!
@@ -111,7 +113,9 @@ struct StaffController {
         let renewal = (form.renewalDue ?? "").isEmpty ? nil : CivilDate(form.renewalDue!)
         if !(form.renewalDue ?? "").isEmpty && renewal == nil { errors.add("renewalDue", "Enter the renewal date as a date, or leave it empty") }
         guard errors.isEmpty, let completed else {
-            return try await render(req, member: member, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            let typed = ["course": form.course ?? "", "external": form.external ?? "", "provider": form.provider ?? "",
+                         "completedOn": form.completedOn ?? "", "renewalDue": form.renewalDue ?? ""]
+            return try await render(req, member: member, errors: errors, typed: typed).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let memberID = try member.requireID()
         let course = form.course!
@@ -157,7 +161,9 @@ struct StaffController {
         return req.redirect(to: SiteURL.staffMember(memberID).path, saved: action)
     }
 
-    private func render(_ req: Request, member: User, errors: FieldErrors) async throws -> View {
+    /// `typed` (by field id) and `typedSpecialisms`: a form of the page as it was sent, refused.
+    private func render(_ req: Request, member: User, errors: FieldErrors, typed: [String: String] = [:],
+                        typedSpecialisms: [String]? = nil) async throws -> View {
         let user = try req.requireUser()
         let today = CivilDate.today(at: req.now)
         let row = try await StaffQueries.rows(for: [member], today: today, on: req.db).first!
@@ -165,12 +171,14 @@ struct StaffController {
         let labels = try await Labels.load(on: req.db)
         let items = try await CodeListItem.query(on: req.db).filter(\.$list ~~ ["specialism", "training_course"]).sort(\.$position).all()
         let profile = try await StaffProfile.query(on: req.db).filter(\.$user.$id == memberID).first()
-        let chosen = Set((profile?.specialisms ?? "").split(separator: ";").map(String.init))
+        let chosen = typedSpecialisms.map(Set.init) ?? Set((profile?.specialisms ?? "").split(separator: ";").map(String.init))
         let absences = try await Absence.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$fromDate, .descending).all()
         let training = try await TrainingRecord.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$completedOn, .descending).all()
         let page = StaffPage(
             layout: req.layout(title: member.displayName), row: row, isManager: user.role == .manager, errorLinks: errors.links,
             capacityError: errors["capacity"],
+            form: RefusedForm(typed: typed).values(["capacity": String(row.contracted), "from": today.description,
+                                                    "completedOn": today.description, "external": "no"]),
             specialisms: items.filter { $0.list == "specialism" }.map {
                 ReferralFormPage.Choice(id: "specialism-\($0.code)", value: $0.code, label: $0.label, checked: chosen.contains($0.code))
             },
@@ -181,7 +189,7 @@ struct StaffController {
                     + "completed \($0.completedOn)" + ($0.renewalDue.map { ", renew by \($0)" } ?? "")
             },
             absenceKinds: Absence.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) },
-            today: today.description, errors: errors.entries.map { [$0.id: $0.message] }.reduce(into: [:]) { $0.merge($1) { a, _ in a } },
+            today: today.description, errors: RefusedForm(errors: errors).errorsByField,
             paths: ["profile": SiteURL.staffProfile(memberID).path, "absences": SiteURL.staffAbsences(memberID).path,
                     "training": SiteURL.staffTraining(memberID).path])
         return try await req.view.render("workforce/staff-member", page)
@@ -264,12 +272,15 @@ struct StaffPage: Encodable {
     let isManager: Bool
     let errorLinks: [FormErrorLink]?
     let capacityError: String?
+    /// Each form's values by field id: what was typed, after a refusal.
+    let form: [String: String]
     let specialisms: [ReferralFormPage.Choice]
     let courses: [SelectOption]
     let absences: [String]
     let training: [String]
     let absenceKinds: [SelectOption]
     let today: String
+    /// Each form's problems by field id, after a refusal.
     let errors: [String: String]
     let paths: [String: String]
 }
