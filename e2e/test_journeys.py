@@ -129,7 +129,7 @@ def test_caseworker_records_a_referral_by_keyboard_alone(world):
     b.tab_to("concerns").send_keys("Found at New Street station with two phones and cash.")
     b.tab_to_button("Save and screen")
     b.press_enter()
-    assert "/referrals/" in b.path and "recorded=1" in b.path, b.text()[:500]
+    assert "/referrals/" in b.path and "saved=referral.created" in b.path, b.text()[:500]
     b.check("referral-screened")
     assert b.driver.find_element(By.ID, "screening-result").text == "Meets the criteria.", b.text()[:800]
     world.records["referral"] = b.path.split("?")[0]
@@ -302,6 +302,6 @@ def test_the_referral_form_works_with_javascript_turned_off(world, server):
         b.tick("type-county_lines")
         b.tick("consent-given")
         b.submit("Save and screen")
-        assert "recorded=1" in b.path, b.text()[:800]
+        assert "saved=referral.created" in b.path, b.text()[:800]
     finally:
         b.close()

@@ -50,7 +50,7 @@ def test_a_note_typed_as_the_session_ends_is_saved_after_signing_in_again(short_
         time.sleep(IDLE_MINUTES * 60 + 5)
         b.submit("Save contact")
         assert b.path.startswith("/sign-in"), b.path
-        assert "Nothing is lost" in b.text(), b.text()[:300]
+        assert "it is kept for you" in b.text(), b.text()[:300]
         b.check("sign-in-kept")
         sign_in(b, account, "/kept")
         assert note in b.text()

@@ -25,6 +25,9 @@ struct ConfirmationTests {
             let rated = try await browser.post(SiteURL.caseRisk(caseID).path, ["rating": "amber", "reason": "Seen with older males"])
             #expect(try await browser.get(try #require(rated.location)).body.string.contains("Risk rating saved."))
 
+            // The same confirmation on another page shows nothing.
+            let query = String(location[location.firstIndex(of: "?")!...])
+            #expect(!(try await browser.get(SiteURL.cases.path + query)).body.string.contains("id=\"confirmation\""))
             // The same link in another person's session, and values nobody's save made, show nothing.
             let other = try await Fixtures.account(app, role: .manager, region: "west-midlands")
             let second = Browser(app)
@@ -62,6 +65,8 @@ struct ConfirmationTests {
             #expect(stranger.status == .badRequest)
             #expect(try await Person.find(tom.id, on: app.db)?.mergedIntoID == nil)
 
+            #expect(try await browser.get(SiteURL.personMerge(tom.id).path + "?with=\(tom.id!.uuidString)").status == .notFound,
+                    "a record is not merged with itself")
             let merged = try await browser.post(SiteURL.personMerge(tom.id).path, ["other": thomas.id!.uuidString, "keep": thomas.id!.uuidString])
             #expect(merged.location == SiteURL.person(thomas.id).path + "?merged=1")
             #expect(try await Person.find(tom.id, on: app.db)?.mergedIntoID == thomas.id)

@@ -122,11 +122,12 @@ struct ReferralTests {
             let keepID = try #require(UUID(uuidString: String(mergePath.split(separator: "/")[1].prefix(36))))
             let otherText = String(mergePath.split(separator: "=").last ?? "")
             let otherID = try #require(UUID(uuidString: otherText))
+            // Nothing chosen: the older record (Thomas, the candidate) stays, as the page offers; the newer joins it.
             let merged = try await browser.post(SiteURL.personMerge(keepID).path, ["other": otherID.uuidString])
-            #expect(merged.location == SiteURL.person(keepID).path + "?merged=1")
-            #expect(try await Referral.query(on: app.db).filter(\.$person.$id == keepID).count() == 2)
-            #expect(try await Person.find(otherID, on: app.db)?.mergedIntoID == keepID)
-            #expect(try await PersonAlias.query(on: app.db).filter(\.$person.$id == keepID).all().map(\.name).contains { $0.contains("Hughes") })
+            #expect(merged.location == SiteURL.person(otherID).path + "?merged=1")
+            #expect(try await Referral.query(on: app.db).filter(\.$person.$id == otherID).count() == 2)
+            #expect(try await Person.find(keepID, on: app.db)?.mergedIntoID == otherID)
+            #expect(try await PersonAlias.query(on: app.db).filter(\.$person.$id == otherID).all().map(\.name).contains { $0.contains("Hughes") })
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "person.merged").count() == 1)
         }
     }

@@ -35,7 +35,7 @@ struct SessionTimeoutTests {
             let kept = try #require(try await KeptSubmission.query(on: app.db).first())
             #expect(kept.userID == caseworker.id && kept.path == SiteURL.caseContacts(caseID).path)
             #expect(!kept.body.contains("New+Street") && !kept.body.contains("New Street"), "sealed")
-            #expect((try await browser.get(try #require(late.location))).body.string.contains("Nothing is lost"))
+            #expect((try await browser.get(try #require(late.location))).body.string.contains("it is kept for you"))
 
             #expect(try await Self.signInAgain(browser, caseworker) == SiteURL.kept.path, "the kept form is the first page")
             let list = try await browser.get(SiteURL.kept.path).body.string
@@ -48,6 +48,35 @@ struct SessionTimeoutTests {
             #expect(try await Contact.query(on: app.db).count() == 1)
             #expect(try await KeptSubmission.query(on: app.db).count() == 0, "gone once sent again")
             #expect(try await Fixtures.auditActions(app).contains("submission.kept"))
+        }
+    }
+
+    @Test("A page of the timed-out session, sent after signing in again in another tab, is kept rather than refused")
+    func sentAfterSigningInElsewhere() async throws {
+        try await withApp { app in
+            let caseworker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(caseworker)
+            let caseID = try await CaseTests.openCase(app, lead: caseworker, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            let oldToken = try #require(browser.lastToken)
+            app.clock.advance(by: 31 * 60)
+            // The warning's "Stay signed in" tab finds the session ended and signs in again.
+            #expect(try await Self.signInAgain(browser, caseworker) == SiteURL.home.path)
+            let note = "Typed in the first tab before the timeout"
+            let sent = try await browser.post(SiteURL.caseContacts(caseID).path,
+                                              CaseTests.contact(note, sensitive: false).merging(["_csrf": oldToken]) { $1 })
+            #expect(sent.status == .seeOther && sent.location == SiteURL.kept.path)
+            #expect((try await browser.get(SiteURL.kept.path)).body.string.contains(note))
+            // A made-up token is still refused, and keeps nothing.
+            let forged = try await browser.post(SiteURL.caseContacts(caseID).path,
+                                                CaseTests.contact("forged", sensitive: false).merging(["_csrf": "forged"]) { $1 })
+            #expect(forged.status == .forbidden)
+            #expect(try await KeptSubmission.query(on: app.db).count() == 1)
+            // Not for a path that is no form of the service.
+            let nowhere = try await browser.post("/cases/nowhere/at/all", ["_csrf": oldToken, "notes": "x"])
+            #expect(nowhere.location != SiteURL.kept.path)
+            #expect(try await KeptSubmission.query(on: app.db).count() == 1)
         }
     }
 

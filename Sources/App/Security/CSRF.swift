@@ -42,6 +42,12 @@ struct CSRFMiddleware: AsyncMiddleware {
         _ = try await req.body.collect(max: limit).get()
         let sent = (try? req.content.get(String.self, at: Self.field)) ?? ""
         if let expected = Self.expectedToken(req), SecretToken.constantTimeEquals(sent, expected) { return nil }
+        if let user = req.sessionHolder, user.stage == .signedIn,
+           try await KeptSubmissions.keepFromEarlierSession(req, userID: user.id, sentToken: sent, now: req.now) {
+            // A page of this person's earlier session, sent after they signed in again (in another tab, after a
+            // timeout): kept for them to check and save, not refused.
+            return req.redirect(to: SiteURL.kept.path)
+        }
         if req.sessionHolder == nil, req.storage[SessionEndedKey.self] == true || req.cookies[SessionCookie.name(for: req)] != nil {
             // The form belonged to a session that has since ended (timed out, signed out elsewhere, locked):
             // nothing is done, and the person is sent to sign in again rather than shown an error.

@@ -2,9 +2,10 @@ import Crypto
 import Vapor
 
 /// The line a page shows after a save ("Contact saved."), so that nobody wonders at 2 a.m. whether it went in.
-/// The redirect after a save names what was saved by its audit action and a tag bound to the session
+/// The redirect after a save names what was saved by its audit action and a tag bound to the session and the page
 /// (`?saved=contact.recorded.3fa9c2d1`): only the actions listed here have a message, so nothing typed into a URL
-/// is ever shown, and a link made by someone else ("The case is closed." on a case that is not) shows nothing.
+/// is ever shown, and a link made by someone else, or for another page ("The case is closed." on a case that is
+/// not), shows nothing.
 enum Confirmation {
     static let messages: [String: String] = [
         "case.assigned": "Lead caseworker saved.",
@@ -23,6 +24,7 @@ enum Confirmation {
         "person.safe_contact_changed": "Safe contact details saved.",
         "person.legal_hold_set": "Legal hold placed.",
         "person.legal_hold_lifted": "Legal hold lifted.",
+        "referral.created": "Referral recorded and screened by the rules.",
         "referral.not_accepted": "Referral marked as not accepted.",
         "information_sharing.recorded": "Information share recorded.",
         "share.requested": "Request sent to the other region's managers.",
@@ -53,10 +55,10 @@ enum Confirmation {
     ]
 
     /// The message for a `saved` value made for this session, or nil.
-    static func message(for saved: String?, session: String) -> String? {
+    static func message(for saved: String?, path: String, session: String) -> String? {
         guard let saved, let dot = saved.lastIndex(of: ".") else { return nil }
         let action = String(saved[..<dot])
-        guard String(saved[saved.index(after: dot)...]) == tag(action, session: session) else { return nil }
+        guard String(saved[saved.index(after: dot)...]) == tag(action, path: path, session: session) else { return nil }
         return messages[action]
     }
 
@@ -64,11 +66,12 @@ enum Confirmation {
     static func path(_ path: String, saved action: String, session: String) -> String {
         guard messages[action] != nil else { return path }
         let (base, fragment) = path.firstIndex(of: "#").map { (String(path[..<$0]), String(path[$0...])) } ?? (path, "")
-        return base + (base.contains("?") ? "&" : "?") + "saved=" + action + "." + tag(action, session: session) + fragment
+        let page = base.split(separator: "?", maxSplits: 1).first.map(String.init) ?? base
+        return base + (base.contains("?") ? "&" : "?") + "saved=" + action + "." + tag(action, path: page, session: session) + fragment
     }
 
-    private static func tag(_ action: String, session: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(action.utf8), using: SymmetricKey(data: Data(session.utf8)))
+    private static func tag(_ action: String, path: String, session: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data((action + " " + path).utf8), using: SymmetricKey(data: Data(session.utf8)))
         return Hex.lowercase(Array(code).prefix(4))
     }
 }

@@ -48,7 +48,7 @@ extension Request {
                       regionName: user?.regionName, nav: Navigation.items(for: user?.role, currentPath: url.path),
                       csrfToken: csrfToken,
                       canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false,
-                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], session: csrfToken),
+                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], path: url.path, session: csrfToken),
                       sessionWarning: user == nil ? nil : SessionWarning.cssClass(idleMinutes: idle),
                       sessionIdle: idle == 1 ? "1 minute" : "\(idle) minutes", sessionWarningMinutes: SessionWarning.minutesBefore(idleMinutes: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
     }

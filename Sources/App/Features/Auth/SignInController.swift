@@ -18,7 +18,7 @@ struct SignInController {
         let notice: String? = if req.query[String.self, at: "signed-out"] != nil {
             "You have signed out."
         } else if req.query[String.self, at: "kept"] != nil {
-            "Your session ended before what you sent was saved. Nothing is lost: sign in again and you can check it and save it."
+            "If your session ended before what you sent was saved, it is kept for you: sign in again to check it and save it."
         } else if req.storage[SessionEndedKey.self] == true {
             "Your session ended. Sign in again to carry on."
         } else { nil }

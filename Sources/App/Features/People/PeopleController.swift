@@ -47,6 +47,7 @@ struct PeopleController {
         let scope = try req.scope
         let keep = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let other = try await scope.findPerson(req.query[UUID.self, at: "with"], req: req)
+        guard keep.id != other.id else { throw Abort(.notFound) }
         try await Self.refuseShared([keep, other], scope: scope, req: req)
         let page = try await MergePage.make(req: req, keep: keep, other: other, scope: scope)
         return try await req.view.render("people/merge", page)
@@ -74,6 +75,10 @@ struct PeopleController {
         if let chosen = form.keep {
             guard chosen == keep.id || chosen == other.id else { throw Abort(.badRequest) }
             if chosen == other.id { swap(&keep, &other) }
+        } else {
+            // Nothing chosen: the older record stays, as the page offers.
+            let a = try await MergePage.firstReferral(of: keep, on: req.db), b = try await MergePage.firstReferral(of: other, on: req.db)
+            if !MergePage.isOlder(keep, a.first, than: other, b.first) { swap(&keep, &other) }
         }
         let keepID = try keep.requireID(), otherID = try other.requireID()
         guard keepID != otherID, keep.mergedIntoID == nil, other.mergedIntoID == nil else { throw Abort(.badRequest) }

@@ -93,14 +93,8 @@ struct MergePage: Encodable {
     let otherID: String
 
     static func make(req: Request, keep: Person, other: Person, scope: RegionScope) async throws -> MergePage {
-        func first(_ person: Person) async throws -> (count: Int, first: String) {
-            let referrals = try await Referral.query(on: req.db).filter(\.$person.$id == person.id!).sort(\.$receivedDate)
-                .field(\.$receivedDate).all()
-            return (referrals.count, referrals.first?.receivedDate ?? "")
-        }
-        let a = try await first(keep), b = try await first(other)
-        // Older: referred first; on the same day, the record made first.
-        let keepIsOlder = (a.first, keep.createdAt ?? .distantPast) <= (b.first, other.createdAt ?? .distantPast)
+        let a = try await firstReferral(of: keep, on: req.db), b = try await firstReferral(of: other, on: req.db)
+        let keepIsOlder = isOlder(keep, a.first, than: other, b.first)
         func side(_ person: Person, _ facts: (count: Int, first: String), older: Bool) -> Side {
             Side(id: person.id!.uuidString, name: "\(person.firstName) \(person.lastName)", dateOfBirth: person.dateOfBirth,
                  aliases: person.aliases.map(\.name).joined(separator: ", ").nonEmpty ?? "None", referrals: facts.count,
@@ -108,12 +102,24 @@ struct MergePage: Encodable {
         }
         let sides = keepIsOlder ? [side(keep, a, older: true), side(other, b, older: false)]
             : [side(other, b, older: true), side(keep, a, older: false)]
-        var reason = "These records do not look alike: check carefully before merging."
+        var reason = "These records do not look alike: check carefully before merging"
         if let x = PersonMatchQuery.key(of: keep), let y = PersonMatchQuery.key(of: other),
            case let .possible(near)? = PersonMatcher.compare(x, with: y) {
             reason = near.explanation
         }
         return MergePage(layout: req.layout(title: "Merge two records"), sides: sides, reason: reason,
                          action: SiteURL.personMerge(keep.id).path, otherID: other.id!.uuidString)
+    }
+
+    /// How many referrals a record has, and the date of its first.
+    static func firstReferral(of person: Person, on db: any Database) async throws -> (count: Int, first: String) {
+        let referrals = try await Referral.query(on: db).filter(\.$person.$id == person.id!).sort(\.$receivedDate)
+            .field(\.$receivedDate).all()
+        return (referrals.count, referrals.first?.receivedDate ?? "")
+    }
+
+    /// Older: referred first; on the same day, the record made first. The merge keeps it unless the manager says.
+    static func isOlder(_ a: Person, _ aFirst: String, than b: Person, _ bFirst: String) -> Bool {
+        (aFirst, a.createdAt ?? .distantPast) <= (bFirst, b.createdAt ?? .distantPast)
     }
 }

@@ -99,7 +99,6 @@ struct ReferralPage: Encodable {
     }
 
     let layout: Layout
-    let recorded: Bool
     let ref: String
     let name: String
     let personPath: String
@@ -202,7 +201,7 @@ struct ReferralPage: Encodable {
             viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
         return ReferralPage(
-            layout: req.layout(title: "Referral \(referral.ref)"), recorded: req.query[String.self, at: "recorded"] != nil,
+            layout: req.layout(title: "Referral \(referral.ref)"), 
             ref: referral.ref, name: "\(referral.firstName) \(referral.lastName)",
             personPath: SiteURL.person(referral.$person.id).path, status: referral.status.label,
             isAwaiting: referral.status == .awaitingScreening, eligible: referral.eligible, reasons: reasons,

@@ -49,7 +49,7 @@ struct ReferralsController {
             return try await render(req, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
         case let .success(checked):
             let referral = try await ReferralIntake.create(checked, user: try req.requireUser(), req: req)
-            return req.redirect(to: SiteURL.referral(referral.id).path + "?recorded=1")
+            return req.redirect(to: SiteURL.referral(referral.id).path, saved: "referral.created")
         }
     }
 
