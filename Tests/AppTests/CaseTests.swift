@@ -75,7 +75,7 @@ struct CaseTests {
             #expect(!(try await browser.get(path).body.string.contains("See the whole timeline")), "a new case shows it all")
             for day in 1...25 {
                 var form = Self.contact("Contact number \(day) of the month.", sensitive: false)
-                form["happenedAt"] = String(format: "2024-01-%02dT10:00", day)
+                form["happenedAt"] = String(format: "2024-02-%02dT10:00", day)   // after the referral (2024-01-10)
                 #expect(try await browser.post(SiteURL.caseContacts(caseID).path, form).status == .seeOther)
             }
             let page = try await browser.get(path).body.string

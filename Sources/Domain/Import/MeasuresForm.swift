@@ -8,8 +8,9 @@ public enum MeasuresForm {
         m.safety = reader.integer("\(prefix)_safety", in: 1...10)
         m.mentalHealth = reader.integer("\(prefix)_mental_health", in: 1...10)
         m.criminogenicNeed = reader.integer("\(prefix)_criminogenic_need", in: 0...10)
-        m.missingEpisodes = reader.integer("\(prefix)_missing_episodes", in: 0...Int.max)
-        m.offences = reader.integer("\(prefix)_offences", in: 0...Int.max)
+        // Counts over three months: more than a few hundred is a typing slip, which would distort every total.
+        m.missingEpisodes = reader.integer("\(prefix)_missing_episodes", in: 0...ReferralRow.Measures.largestCount)
+        m.offences = reader.integer("\(prefix)_offences", in: 0...ReferralRow.Measures.largestCount)
         m.countyLinesActive = reader.yesNo("\(prefix)_county_lines_active")
         m.familyConflict = reader.yesNo("\(prefix)_family_conflict")
         m.eet = reader.yesNo("\(prefix)_eet")

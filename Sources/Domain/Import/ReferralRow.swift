@@ -18,6 +18,9 @@ public struct ReferralRow: Equatable, Sendable {
 
     /// The outcome measures at one stage, entry or exit.
     public struct Measures: Equatable, Sendable {
+        /// The most missing episodes or offences three months can hold: more is a typing slip, which would distort
+        /// every total it joins.
+        public static let largestCount = 500
         public var safety: Int?
         public var mentalHealth: Int?
         public var criminogenicNeed: Int?
@@ -203,8 +206,8 @@ public struct ReferralRow: Equatable, Sendable {
         m.safety = reader.integer(columns.safety, in: 1...10)
         m.mentalHealth = reader.integer(columns.mentalHealth, in: 1...10)
         m.criminogenicNeed = reader.integer(columns.criminogenicNeed, in: 0...10)
-        m.missingEpisodes = reader.integer(columns.missingEpisodes, in: 0...Int.max)
-        m.offences = reader.integer(columns.offences, in: 0...Int.max)
+        m.missingEpisodes = reader.integer(columns.missingEpisodes, in: 0...Measures.largestCount)
+        m.offences = reader.integer(columns.offences, in: 0...Measures.largestCount)
         m.countyLinesActive = reader.yesNo(columns.countyLinesActive)
         m.familyConflict = reader.yesNo(columns.familyConflict)
         m.eet = reader.yesNo(columns.eet)

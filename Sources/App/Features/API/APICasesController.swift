@@ -78,7 +78,7 @@ struct APICasesController {
         let input = ContactInput(happenedAt: body.happenedAt, kind: body.kind, durationMinutes: body.durationMinutes?.value ?? (body.durationMinutes == nil ? nil : -1),
                                  present: body.present, notes: body.notes, sensitive: body.sensitive ?? false)
         let checked: ContactInput.Checked
-        switch input.check(now: req.now) {
+        switch input.check(now: req.now, earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors): throw APIInvalidInput(errors)
         case let .success(valid): checked = valid
         }
@@ -138,7 +138,7 @@ struct APICasesController {
         let input = MeasuresInput(stage: body.stage, recordedOn: body.recordedOn, source: body.source, cells: body.cells)
         let codes = try await ImportReferenceData.load(on: req.db).codes
         let checked: MeasuresInput.Checked
-        switch input.check(codes: codes, today: CivilDate.today(at: req.now)) {
+        switch input.check(codes: codes, today: CivilDate.today(at: req.now), earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
             var renamed = FieldErrors()
             for (id, message) in errors.entries { renamed.add(Self.memberNames[id] ?? id, message) }

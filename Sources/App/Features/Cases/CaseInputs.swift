@@ -24,11 +24,14 @@ struct ContactInput: Sendable {
     }
 
     /// Field ids are the API's member names; the case page's fields carry the same ids.
-    func check(now: Date) -> Result<Checked, FieldErrors> {
+    /// `earliest`: the day the case's referral was received; nothing of the case happened before it.
+    func check(now: Date, earliest: CivilDate) -> Result<Checked, FieldErrors> {
         var errors = FieldErrors()
         let happened = ImportTimestamp.parse(happenedAt ?? "")
         if happened == nil || happened! > now.addingTimeInterval(300) {
             errors.add("happenedAt", "Enter when the contact happened (not in the future)")
+        } else if CivilDate.today(at: happened!) < earliest {
+            errors.add("happenedAt", "The contact cannot be before the referral was received (\(earliest))")
         }
         let kind = Contact.Kind(rawValue: self.kind ?? "")
         if kind == nil { errors.add("kind", "Select the type of contact") }
@@ -37,7 +40,7 @@ struct ContactInput: Sendable {
         }
         let present = present ?? []
         if present.contains(where: { !Self.presentChoices.contains($0) }) {
-            errors.add("present", "Select who was present from young_person, parent_carer and professional")
+            errors.add("present", "Select who was present: the young person, a parent or carer, a professional")
         }
         let text = (notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.count > Self.notesLimit { errors.add("notes", "Notes must be 10,000 characters or fewer") }
@@ -82,14 +85,16 @@ struct MeasuresInput: Sendable {
         let values: ReferralRow.Measures
     }
 
-    func check(codes: [CodeList: Set<String>], today: CivilDate) -> Result<Checked, FieldErrors> {
+    /// `earliest`: the day the case's referral was received; no measure of the case was taken before it.
+    func check(codes: [CodeList: Set<String>], today: CivilDate, earliest: CivilDate) -> Result<Checked, FieldErrors> {
         var errors = FieldErrors()
         let stage = OutcomeMeasure.Stage(rawValue: self.stage ?? "")
         if stage == nil { errors.add("stage", "Select entry, review or exit") }
         let recorded = CivilDate(recordedOn ?? "")
         if recorded == nil || recorded! > today { errors.add("recordedOn", "Enter the date the measures were taken (not in the future)") }
+        else if recorded! < earliest { errors.add("recordedOn", "The measures cannot be from before the referral was received (\(earliest))") }
         let source = source.flatMap { $0.isEmpty ? nil : $0 } ?? "caseworker"
-        if !Self.sources.contains(source) { errors.add("source", "Select self_report, police, school or caseworker") }
+        if !Self.sources.contains(source) { errors.add("source", "Select who gave the measures: the young person, the police, a school or the caseworker") }
         guard let stage else { return .failure(errors) }
         let prefix = stage == .entry ? "entry" : "exit"
         var prefixed: [String: String] = [:]
@@ -104,7 +109,7 @@ struct MeasuresInput: Sendable {
             return .failure(errors)
         case let .success(values):
             // A record with no measure in it would count as taken (a review, an exit) while saying nothing.
-            if values.isEmpty { errors.add("safety", "Enter at least one measure") }
+            if values.isEmpty { errors.add("safety", "Enter at least one measure, such as the feeling of safety") }
             guard errors.isEmpty, let recorded else { return .failure(errors) }
             return .success(Checked(stage: stage, recordedOn: recorded, source: source, values: values))
         }

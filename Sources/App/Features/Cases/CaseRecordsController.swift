@@ -48,7 +48,7 @@ struct CaseRecordsController {
         let form = try req.content.decode(Form.self)
         let input = ContactInput(happenedAt: form.happenedAt, kind: form.kind, durationMinutes: Int(form.durationMinutes ?? ""),
                                  present: form.present, notes: form.notes, sensitive: form.sensitive == "yes")
-        switch input.check(now: req.now) {
+        switch input.check(now: req.now, earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
             let first = errors.entries[0]
             let typed = CaseFormEcho(text: ["happenedAt": form.happenedAt ?? "", "kind": form.kind ?? "",
@@ -75,7 +75,7 @@ struct CaseRecordsController {
                                   source: cells.removeValue(forKey: "source"),
                                   cells: cells.filter { $0.key != CSRFMiddleware.field })
         let codes = try await ImportReferenceData.load(on: req.db).codes
-        switch input.check(codes: codes, today: CivilDate.today(at: req.now)) {
+        switch input.check(codes: codes, today: CivilDate.today(at: req.now), earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
             let first = errors.entries[0]
             return try await CaseWrites.rerender(req, supportCase, field: first.id, message: "\(first.id): \(first.message)", typed: typed)

@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Vapor
 
@@ -15,6 +16,12 @@ enum CaseWrites {
             throw Abort(.forbidden)
         }
         return (supportCase, scope)
+    }
+
+    /// The day the case's referral was received: nothing recorded on the case can be from before it.
+    static func earliest(_ supportCase: SupportCase, on db: any Database) async throws -> CivilDate {
+        let received = try await Referral.query(on: db).filter(\.$id == supportCase.$referral.id).field(\.$receivedDate).first()?.receivedDate
+        return received.flatMap(CivilDate.init) ?? CivilDate(supportCase.openedDate) ?? CivilDate(year: 1900, month: 1, day: 1)
     }
 
     static func save(_ req: Request, _ supportCase: SupportCase, _ action: String, detail: String,

@@ -47,7 +47,7 @@ struct PeopleController {
         let scope = try req.scope
         let keep = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let other = try await scope.findPerson(req.query[UUID.self, at: "with"], req: req)
-        guard keep.id != other.id else { throw Abort(.notFound) }
+        guard keep.id != other.id else { throw Abort(.badRequest, reason: "A record cannot be merged with itself.") }
         try await Self.refuseShared([keep, other], scope: scope, req: req)
         let page = try await MergePage.make(req: req, keep: keep, other: other, scope: scope)
         return try await req.view.render("people/merge", page)

@@ -62,7 +62,16 @@ extension RescuesController {
         referralForm.referralSource = pending.referralSource
         referralForm.receivedDate = CivilDate.today(at: pending.callAt).description
         referralForm.consent = "not_yet_sought"
-        let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
+        var checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))
+        // The date of birth against the age the caseworker saw: far apart, one of them is a slip.
+        if case let .success(valid) = checked {
+            let age = valid.dateOfBirth.age(on: CivilDate.today(at: pending.callAt))
+            if abs(age - pending.approximateAge) > Self.ageLeeway {
+                var errors = FieldErrors()
+                errors.add("dateOfBirth", "This date of birth makes them \(age) at the call; the rescue was logged as about \(pending.approximateAge). Check it")
+                checked = .failure(errors)
+            }
+        }
         guard case let .success(valid) = checked else {
             guard case let .failure(errors) = checked else { throw Abort(.internalServerError) }
             let page = try await PendingRescuePage.make(req: req, pending: pending, form: form, errors: errors)
@@ -97,6 +106,9 @@ extension RescuesController {
     }
 
     struct AlreadyIdentified: Error {}
+
+    /// How far a date of birth may put the young person from the age they looked.
+    static let ageLeeway = 5
 
     /// A pending rescue in the user's scope (the national lead reads every region's), or 404 (audited).
     func findPending(_ req: Request) async throws -> PendingRescue {

@@ -302,6 +302,11 @@ struct RescueProgressForm: Content {
         if let mode, !RescuesController.journeyModes.contains(mode) { errors.add("journeyMode", "Journey home by: choose one of the list") }
         let outcome = outcome.flatMap { $0.isEmpty ? nil : $0 }
         if let outcome, !RescuesController.outcomes.contains(outcome) { errors.add("outcome", "Outcome: choose one of the list") }
+        // A finished rescue has its arrival, or its response time is lost from the report for good (the form goes
+        // once the outcome is recorded); only a young person who declined may never have been reached.
+        if let outcome, outcome != "declined", reached == nil {
+            errors.add("arrivedAt", "Arrived: enter when the caseworker reached the young person before recording the outcome")
+        }
         guard errors.isEmpty else { return .failure(errors) }
         return .success(Checked(departed: departed, arrived: arrived, home: home, journeyMode: mode, outcome: outcome))
     }
