@@ -29,7 +29,10 @@ struct Layout: Encodable {
     let sessionWarning: String?
     /// "30 minutes", "1 minute".
     let sessionIdle: String
-    let sessionWarningMinutes: Int
+    /// "5 minutes", "1 minute".
+    let sessionWarningText: String
+    /// The notice shown once the session has ended with the page still open (the same timer, at the timeout).
+    let sessionEnded: String?
     let stillHerePath = SiteURL.stillHere.path
     /// Overdue lone-working visits, for the region's managers, at the top of every page.
     let alerts: [Alert]?
@@ -50,7 +53,8 @@ extension Request {
                       canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false,
                       confirmation: Confirmation.message(for: query[String.self, at: "saved"], path: url.path, session: csrfToken),
                       sessionWarning: user == nil ? nil : SessionWarning.cssClass(idleMinutes: idle),
-                      sessionIdle: idle == 1 ? "1 minute" : "\(idle) minutes", sessionWarningMinutes: SessionWarning.minutesBefore(idleMinutes: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
+                      sessionIdle: SessionWarning.minutes(idle), sessionWarningText: SessionWarning.minutes(SessionWarning.minutesBefore(idleMinutes: idle)),
+                      sessionEnded: user == nil ? nil : SessionWarning.cssClass(after: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 
@@ -99,9 +103,15 @@ enum Navigation {
 enum SessionWarning {
     static func minutesBefore(idleMinutes: Int) -> Int { idleMinutes >= 10 ? 5 : max(1, idleMinutes / 2) }
 
-    /// One of the stylesheet's `session-warning--after-Nm` classes (N from 1 to 29).
+    /// The stylesheet's class for the warning, shown `minutesBefore` the timeout.
     static func cssClass(idleMinutes: Int) -> String? {
-        let after = idleMinutes - minutesBefore(idleMinutes: idleMinutes)
-        return (1...29).contains(after) ? "session-warning--after-\(after)m" : nil
+        cssClass(after: idleMinutes - minutesBefore(idleMinutes: idleMinutes))
     }
+
+    /// One of the stylesheet's `session-warning--after-Nm` classes (N from 1 to 30).
+    static func cssClass(after minutes: Int) -> String? {
+        (1...30).contains(minutes) ? "session-warning--after-\(minutes)m" : nil
+    }
+
+    static func minutes(_ count: Int) -> String { count == 1 ? "1 minute" : "\(count) minutes" }
 }

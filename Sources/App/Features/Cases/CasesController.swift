@@ -49,7 +49,7 @@ struct CasesController {
             layout: req.layout(title: heading), heading: heading, awaiting: awaiting, assigned: assigned,
             awaitingClosure: awaitingClosure, isManager: user.role == .manager, caseloads: caseloads,
             pageText: total == 0 ? "No open cases\(filter.showLabel(noContactDays: settings.noContactDays))."
-                : "Page \(page) of \(pages): \(total.formatted()) open cases\(filter.showLabel(noContactDays: settings.noContactDays)), \(filter.sort.label).",
+                : "Page \(min(page, pages)) of \(pages): \(total.formatted()) open cases\(filter.showLabel(noContactDays: settings.noContactDays)), \(filter.sort.label).",
             previousPage: page > 1 ? filter.path(page: page - 1) : nil,
             nextPage: page < pages ? filter.path(page: page + 1) : nil,
             shows: CaseListFilter.Show.allCases.map {

@@ -48,7 +48,8 @@ struct SearchPage: Encodable {
         let path: String
         let name: String
         let dateOfBirth: String
-        let aliases: String
+        /// Nil when none (an empty text would still show "also known as").
+        let aliases: String?
         let referrals: [Record]
         let cases: [Record]
 
@@ -56,7 +57,7 @@ struct SearchPage: Encodable {
             path = SiteURL.person(person.id).path
             name = "\(person.firstName) \(person.lastName)"
             dateOfBirth = person.dateOfBirth
-            aliases = person.aliases.joined(separator: ", ")
+            aliases = person.aliases.isEmpty ? nil : person.aliases.joined(separator: ", ")
             referrals = person.referrals.map {
                 Record(path: SiteURL.referral($0.id).path, ref: $0.ref, date: $0.date, detail: $0.detail, region: $0.region)
             }
