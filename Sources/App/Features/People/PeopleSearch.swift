@@ -7,8 +7,9 @@ import SQLKit
 /// reference answers the query, best first, each with their referrals and cases in scope.
 ///
 /// Candidates come from indexes only, with the user's regions applied in the same statement: first each typed
-/// word as a last name exactly (`people_name`); when fewer than a page answer, last names sharing the word's first
-/// two letters and near its length, so a slip later in the name is forgiven; aliases exactly
+/// word as a last name exactly (`people_name`), and a word typed alone as a first name too (`people_first`); when
+/// fewer than a page answer, names sharing the word's first two letters and near its length, so a slip later in
+/// the name is forgiven; aliases exactly
 /// (`person_aliases_folded`, for each word and the words joined); a date of birth (`people_match`); references
 /// (their unique indexes). They are scored in Swift (`PersonSearchScore`). A young person held only elsewhere is
 /// never shown nor hinted at: the same "no one found" as a name nobody holds.
@@ -91,7 +92,7 @@ enum PeopleSearch {
             // Too few answer: last names beginning with each word's first letters, near its length (a slip, or the
             // word is the name's beginning).
             if scores.keys.filter(inScope.contains).count < shown {
-                for pair in pairs where pair.last.count >= 2 {
+                for pair in pairs where pair.word.count >= 2 {
                     let rows = try await names(near: pair, born: born, within: reach, on: sql)
                     inScope.formUnion(rows.map(\.id))
                     score(rows)
@@ -137,22 +138,34 @@ enum PeopleSearch {
     }
 
     /// A typed word taken as the last name, and another as the first name's beginning (its first two letters, so
-    /// a slip later in the first name is still forgiven): one range of `people_name` each.
+    /// a slip later in the first name is still forgiven): one range of `people_name` each. A word typed alone is
+    /// also taken as a first name ("Kai"), through `people_first`.
     struct NamePair: Hashable {
-        let last: String
+        /// The word looked up exactly (or near, for a slip).
+        let word: String
+        /// Whether `word` is the first name (`people_first`) rather than the last (`people_name`).
+        let asFirstName: Bool
+        /// The first name's first letters, with `word` as the last name.
         let firstPrefix: String?
 
-        /// Every word as the last name, with every other word as the first name; one word alone with any first name.
+        var column: String { asFirstName ? "folded_first" : "folded_last" }
+
+        /// Every word as the last name, with every other word as the first name; one word alone as either.
         static func all(_ words: [String]) -> [NamePair] {
             let unique = Array(Set(words))
-            guard unique.count > 1 else { return unique.map { NamePair(last: $0, firstPrefix: nil) } }
+            guard unique.count > 1 else {
+                return unique.flatMap { [NamePair(word: $0, asFirstName: false, firstPrefix: nil),
+                                         NamePair(word: $0, asFirstName: true, firstPrefix: nil)] }
+            }
             return unique.flatMap { last in
-                unique.filter { $0 != last }.map { NamePair(last: last, firstPrefix: PersonSearchScore.indexPrefix(of: $0)) }
+                unique.filter { $0 != last }.map {
+                    NamePair(word: last, asFirstName: false, firstPrefix: PersonSearchScore.indexPrefix(of: $0))
+                }
             }
         }
     }
 
-    /// The first-name and date-of-birth conditions shared by both look-ups, read from `people_name`'s entries.
+    /// The first-name and date-of-birth conditions shared by both look-ups, read from the index's entries.
     private static func rest(_ pair: NamePair, born: String?, on sql: any SQLDatabase) -> SQLQueryString {
         var condition: SQLQueryString = ""
         if let prefix = pair.firstPrefix {
@@ -163,30 +176,30 @@ enum PeopleSearch {
         return condition
     }
 
-    /// People of this exact folded last name (and first-name beginning, and date of birth, when typed) with a
+    /// People of this exact folded name (and first-name beginning, and date of birth, when typed) with a
     /// referral in scope (the scope in SQL: a merged record has no referrals left, so it never answers).
     private static func names(exactly pair: NamePair, born: String?, within reach: RegionScope.Reach,
                               on sql: any SQLDatabase) async throws -> [Candidate] {
         try await candidates(sql.raw("""
             SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth FROM people p
-            WHERE p.folded_last = \(bind: pair.last)\(rest(pair, born: born, on: sql))
+            WHERE p.\(unsafeRaw: pair.column) = \(bind: pair.word)\(rest(pair, born: born, on: sql))
               AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND \(reach.condition(on: "r.region_id")))
             LIMIT \(literal: pair.firstPrefix == nil && born == nil ? shown + 1 : perQuery)
             """))
     }
 
-    /// People whose last name shares the word's first two letters and is near its length (a slip away), or
-    /// begins with the whole word, with a referral in scope.
+    /// People whose name shares the word's first two letters and is near its length (a slip away), or begins
+    /// with the whole word, with a referral in scope.
     private static func names(near pair: NamePair, born: String?, within reach: RegionScope.Reach,
                               on sql: any SQLDatabase) async throws -> [Candidate] {
-        let word = pair.last
+        let word = pair.word
         let prefix = PersonSearchScore.indexPrefix(of: word)
         let slips = PersonSearchScore.slipsAllowed(length: word.count + 2)
-        let column = orderedByCodePoint("p.folded_last", on: sql)
+        let column = orderedByCodePoint("p." + pair.column, on: sql)
         return try await candidates(sql.raw("""
             SELECT p.id, p.folded_first, p.folded_last, p.date_of_birth FROM people p
             WHERE \(column) >= \(bind: prefix) AND \(column) < \(bind: prefix + upperBound)
-              AND (length(p.folded_last) BETWEEN \(literal: word.count - slips) AND \(literal: word.count + slips)
+              AND (length(p.\(unsafeRaw: pair.column)) BETWEEN \(literal: word.count - slips) AND \(literal: word.count + slips)
                    OR (\(column) >= \(bind: word) AND \(column) < \(bind: word + upperBound)))\(rest(pair, born: born, on: sql))
               AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND \(reach.condition(on: "r.region_id")))
             LIMIT \(literal: perQuery)
