@@ -211,7 +211,6 @@ struct MatchingPlanTests {
     static func equalityOnAllThree(_ plan: String) -> Bool {
         plan.contains("people_match (date_of_birth=? AND folded_last=? AND folded_first=?)")
             || plan.contains("people_name (folded_last=? AND folded_first=? AND date_of_birth=?)")
-            || plan.contains("people_first (folded_first=? AND folded_last=? AND date_of_birth=?)")
     }
 
     @Test("Candidates come through the date-of-birth, name and alias indexes, never a scan of every person")
@@ -225,8 +224,7 @@ struct MatchingPlanTests {
             let named = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM people WHERE folded_last = 'oneill' AND folded_first = 'zoe' AND date_of_birth IN ('2008-04-03', '2008-03-05') AND merged_into_id IS NULL").all()
                 .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
             // The same folded name on the other dates a near match may have: one look-up of all three columns per
-            // date, through any index that holds them (`people_match`, or the search box's `people_name` and
-            // `people_first`).
+            // date, through either index that holds them (`people_match`, or the search box's `people_name`).
             #expect(Self.equalityOnAllThree(named), "\(named)")
             // The import's exact match: one look-up of all three columns per row.
             let imported = try await sql.raw("EXPLAIN QUERY PLAN SELECT p.id FROM (VALUES ('oneill', 'zoe', '2008-03-04')) AS wanted JOIN people p ON p.folded_last = wanted.column1 AND p.folded_first = wanted.column2 AND p.date_of_birth = wanted.column3 WHERE p.merged_into_id IS NULL").all()

@@ -49,6 +49,5 @@ enum Migrations {
         CreateKeptSubmissions(),
         AddReferralsPersonRegionIndex(),
         CreatePendingRescues(),
-        AddPeopleFirstNameIndex(),
     ]
 }
