@@ -30,6 +30,12 @@ struct RecordChecksTests {
             let slip = try await browser.post(SiteURL.caseMeasures(caseID).path,
                                               ["stage": "entry", "recordedOn": "2024-02-01", "missing_episodes": "99999999999"])
             #expect(slip.status == .unprocessableEntity && slip.body.string.contains("href=\"#missing_episodes\""))
+            #expect(slip.body.string.contains("Missing episodes in the last 3 months: ") && !slip.body.string.contains("missing_episodes: "),
+                    "named by the field's label, not its code")
+            let both = try await browser.post(SiteURL.caseMeasures(caseID).path,
+                                              ["stage": "entry", "recordedOn": "2020-01-01", "missing_episodes": "501"])
+            #expect(both.body.string.contains("href=\"#recordedOn\"") && both.body.string.contains("href=\"#missing_episodes\""),
+                    "every problem, not the first alone")
             #expect(try await OutcomeMeasure.query(on: app.db).count() == 0)
             let fine = try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "entry", "recordedOn": "2024-02-01", "missing_episodes": "3"])
             #expect(fine.status == .seeOther)

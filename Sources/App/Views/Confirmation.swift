@@ -22,6 +22,7 @@ enum Confirmation {
         "register.recorded": "Saved to the register.",
         "risk.rated": "Risk rating saved.",
         "person.safe_contact_changed": "Safe contact details saved.",
+        "person.merged": "Records merged. The other record's name is kept as an alias.",
         "person.legal_hold_set": "Legal hold placed.",
         "person.legal_hold_lifted": "Legal hold lifted.",
         "referral.created": "Referral recorded and screened by the rules.",

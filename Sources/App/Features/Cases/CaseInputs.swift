@@ -91,7 +91,8 @@ struct MeasuresInput: Sendable {
         let stage = OutcomeMeasure.Stage(rawValue: self.stage ?? "")
         if stage == nil { errors.add("stage", "Select entry, review or exit") }
         let recorded = CivilDate(recordedOn ?? "")
-        if recorded == nil || recorded! > today { errors.add("recordedOn", "Enter the date the measures were taken (not in the future)") }
+        if recorded == nil { errors.add("recordedOn", "Enter the date the measures were taken, such as \(today)") }
+        else if recorded! > today { errors.add("recordedOn", "The date the measures were taken cannot be in the future") }
         else if recorded! < earliest { errors.add("recordedOn", "The measures cannot be from before the referral was received (\(earliest))") }
         let source = source.flatMap { $0.isEmpty ? nil : $0 } ?? "caseworker"
         if !Self.sources.contains(source) { errors.add("source", "Select who gave the measures: the young person, the police, a school or the caseworker") }

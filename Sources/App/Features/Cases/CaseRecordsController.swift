@@ -77,8 +77,10 @@ struct CaseRecordsController {
         let codes = try await ImportReferenceData.load(on: req.db).codes
         switch input.check(codes: codes, today: CivilDate.today(at: req.now), earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
-            let first = errors.entries[0]
-            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: "\(first.id): \(first.message)", typed: typed)
+            // Every problem, each named by its field's label as the form shows it.
+            var named = FieldErrors()
+            for (id, message) in errors.entries { named.add(id, "\(MeasuresFormView.label(of: id)): \(message)") }
+            return try await CaseWrites.rerender(req, supportCase, errors: named, typed: typed)
         case let .success(checked):
             let caseID = try supportCase.requireID()
             return try await CaseWrites.save(req, supportCase, "outcome_measures.recorded", detail: checked.stage.rawValue) { db, _ in

@@ -43,6 +43,12 @@ enum CaseWrites {
                          typed: CaseFormEcho = CaseFormEcho()) async throws -> Response {
         var errors = FieldErrors()
         errors.add(field, message)
+        return try await rerender(req, supportCase, errors: errors, typed: typed)
+    }
+
+    /// The same, with every problem of the form.
+    static func rerender(_ req: Request, _ supportCase: SupportCase, errors: FieldErrors,
+                         typed: CaseFormEcho = CaseFormEcho()) async throws -> Response {
         let page = try await CasePage.make(req: req, supportCase: supportCase, scope: try req.scope, errors: errors, typed: typed)
         let response = try await req.view.render("cases/show", page).encodeResponse(for: req)
         response.status = .unprocessableEntity

@@ -19,6 +19,11 @@ struct MeasuresFormView: Encodable {
 
     let inputs: [Input]
 
+    /// A field's label ("Missing episodes in the last 3 months"), for naming it in the error summary.
+    static func label(of id: String) -> String {
+        make(typed: CaseFormEcho(), errors: FieldErrors(), today: "").inputs.first { $0.id == id }?.label ?? id
+    }
+
     static func make(typed: CaseFormEcho, errors: FieldErrors, today: String) -> MeasuresFormView {
         let sent = typed.form == "measures" ? typed.text : [:]
         func choose(_ id: String, _ label: String, _ options: [(String, String)], default fallback: String = "") -> Input {

@@ -92,6 +92,6 @@ struct PeopleController {
             entry.detail = "merged person \(otherID.uuidString) into this one: \(moved.referrals) referrals and \(moved.cases) cases moved"
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(keepID).path + "?merged=1")
+        return req.redirect(to: SiteURL.person(keepID).path, saved: "person.merged")
     }
 }

@@ -12,7 +12,6 @@ struct PersonPage: Encodable {
     }
 
     let layout: Layout
-    let merged: Bool
     let name: String
     let dateOfBirth: String
     let aliases: [String]
@@ -46,7 +45,6 @@ struct PersonPage: Encodable {
         let allReferrals = try await Referral.query(on: req.db).filter(\.$person.$id == personID).count()
         return PersonPage(
             layout: req.layout(title: "\(person.firstName) \(person.lastName)"),
-            merged: req.query[String.self, at: "merged"] != nil,
             name: "\(person.firstName) \(person.lastName)", dateOfBirth: person.dateOfBirth,
             aliases: person.aliases.map(\.name), hasAliases: !person.aliases.isEmpty,
             referrals: referrals.map { ReferralRowView($0, labels: labels) },
