@@ -77,7 +77,9 @@ enum PeopleSearch {
             // searches end here.
             let born = query.dateOfBirth?.description
             let pairs = NamePair.all(query.words)
-            for pair in pairs {
+            // A word alone is read as a first name only when too few have it as their last: that look-up reads the
+            // whole index.
+            for pair in pairs where !pair.asFirstName || scores.keys.filter(inScope.contains).count < shown {
                 let rows = try await names(exactly: pair, born: born, within: reach, on: sql)
                 inScope.formUnion(rows.map(\.id))
                 score(rows)
