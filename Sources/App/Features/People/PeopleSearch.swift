@@ -127,7 +127,7 @@ enum PeopleSearch {
         let held = inScope.union(try await heldPeople(best.filter { !inScope.contains($0) }, within: reach, on: sql))
         let answering = best.filter(held.contains)
         let chosen = Array(answering.prefix(shown))
-        return Result(people: try await describe(chosen, within: reach, on: sql), more: answering.count > shown)
+        return Result(people: try await PeopleSearchResults.describe(chosen, within: reach, on: sql), more: answering.count > shown)
     }
 
     /// Greater than any letter of any script: the top of a prefix's range.
@@ -218,24 +218,18 @@ enum PeopleSearch {
     }
 
     private static func bornOn(_ date: CivilDate, on sql: any SQLDatabase) async throws -> [Candidate] {
-        struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
-        return try await sql.raw("""
+        try await candidates(sql.raw("""
             SELECT id, folded_first, folded_last, date_of_birth FROM people WHERE date_of_birth = \(bind: date.description)
             LIMIT \(literal: perQuery)
-            """).all(decoding: Row.self).map {
-                Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
-            }
+            """))
     }
 
     private static func people(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [Candidate] {
-        struct Row: Decodable { let id: UUID; let folded_first: String; let folded_last: String; let date_of_birth: String }
         var found: [Candidate] = []
         for chunk in ids.chunked(into: 500) {
-            found += try await sql.raw("""
+            found += try await candidates(sql.raw("""
                 SELECT id, folded_first, folded_last, date_of_birth FROM people WHERE id IN (\(binds: Array(chunk)))
-                """).all(decoding: Row.self).map {
-                    Candidate(id: $0.id, first: $0.folded_first, last: $0.folded_last, born: $0.date_of_birth)
-                }
+                """))
         }
         return found
     }
@@ -252,7 +246,9 @@ enum PeopleSearch {
         return aliases
     }
 
-    /// Which of these people have a referral in `reach`, and have not been merged into another.
+    /// Which of these people have a referral in `reach`, and have not been merged into another. Not
+    /// `PersonMatchQuery.heldPeople`: that one trusts a national lead's reach without a query, and a candidate found
+    /// by date of birth, alias or ref may be a record merged away.
     private static func heldPeople(_ ids: [UUID], within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> Set<UUID> {
         struct Row: Decodable { let person_id: UUID }
         var held = Set<UUID>()
@@ -264,46 +260,5 @@ enum PeopleSearch {
             held.formUnion(rows.map(\.person_id))
         }
         return held
-    }
-
-    /// The chosen people as shown: names, aliases, and their referrals and cases in scope, newest first.
-    private static func describe(_ ids: [UUID], within reach: RegionScope.Reach, on sql: any SQLDatabase) async throws -> [Result.Person] {
-        guard !ids.isEmpty else { return [] }
-        struct PersonRow: Decodable { let id: UUID; let first_name: String; let last_name: String; let date_of_birth: String }
-        struct AliasRow: Decodable { let person_id: UUID; let name: String }
-        struct ReferralRow: Decodable {
-            let id: UUID; let person_id: UUID; let ref: String; let received_date: String; let status: String; let region: String
-            let case_id: UUID?; let opened_date: String?; let closed_date: String?
-        }
-        let people = try await sql.raw("""
-            SELECT id, first_name, last_name, date_of_birth FROM people WHERE id IN (\(binds: ids))
-            """).all(decoding: PersonRow.self)
-        let aliases = try await sql.raw("SELECT person_id, name FROM person_aliases WHERE person_id IN (\(binds: ids))")
-            .all(decoding: AliasRow.self)
-        let referrals = try await sql.raw("""
-            SELECT r.id, r.person_id, r.ref, r.received_date, r.status, g.name AS region,
-                c.id AS case_id, c.opened_date, c.closed_date
-            FROM referrals r JOIN regions g ON g.id = r.region_id LEFT JOIN cases c ON c.referral_id = r.id
-            WHERE r.person_id IN (\(binds: ids)) AND \(reach.condition(on: "r.region_id"))
-            ORDER BY r.received_date DESC, r.ref
-            """).all(decoding: ReferralRow.self)
-        let byID = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
-        return ids.compactMap { id in
-            guard let person = byID[id] else { return nil }
-            let theirs = referrals.filter { $0.person_id == id }
-            return Result.Person(
-                id: id, firstName: person.first_name, lastName: person.last_name, dateOfBirth: person.date_of_birth,
-                aliases: aliases.filter { $0.person_id == id }.map(\.name),
-                referrals: theirs.map {
-                    Result.Record(id: $0.id, ref: $0.ref, date: $0.received_date,
-                                  detail: Referral.Status(rawValue: $0.status)?.label ?? $0.status, region: $0.region)
-                },
-                cases: theirs.compactMap { row in
-                    row.case_id.map {
-                        Result.Record(id: $0, ref: row.ref, date: row.opened_date ?? "",
-                                      detail: row.closed_date.map { "Closed \($0)" } ?? "Open", region: row.region)
-                    }
-                })
-        }
     }
 }

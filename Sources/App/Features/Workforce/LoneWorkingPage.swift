@@ -1,0 +1,43 @@
+import Foundation
+
+/// The lone-working page: the visits under way (the earliest deadline first) and the forms to start one, check in,
+/// check out, acknowledge and escalate.
+struct LoneWorkingPage: Encodable {
+    struct Row: Encodable {
+        let id: String
+        let worker: String
+        let place: String
+        let withWhom: String
+        let note: String
+        let expectedEnd: String
+        let overdue: Bool
+        let acknowledged: String?
+        let howLate: String?
+        let extendError: String?
+        let extendTyped: String
+        let escalations: [String]
+        let own: Bool
+        let checkInPath: String
+        let checkOutPath: String
+        let acknowledgePath: String
+        let escalatePath: String
+        let duress: Bool
+        let duressAcknowledgePath: String
+        let noteError: String?
+        let stepError: String?
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let isManager: Bool
+    let duressWordPath: String
+    let hasDuressWord: Bool
+    let duressWordSet: Bool
+    let duressWordError: String?
+    let action: String
+    let errorLinks: [FormErrorLink]?
+    let place: FormField
+    let withWhom: String
+    let checkInNote: String
+    let expectedEnd: FormField
+}
