@@ -102,6 +102,16 @@ enum SiteURL: Sendable {
     case rescueConvert(UUID?)
     case pendingRescue(UUID?)
     case pendingRescueComplete(UUID?)
+    case refer
+    case referUrgent
+    case referFull
+    case partnerReferrals
+    case partnerReferral(UUID?)
+    case partnerReferralCalledBack(UUID?)
+    case partnerReferralSpam(UUID?)
+    case partnerReferralRoute(UUID?)
+    case adminPartnerDomains
+    case adminPartnerDomainRemove(UUID?)
     case personInformationSharing(UUID?)
     case accountTokens
     case accountTokenRevoke(UUID?)
@@ -227,6 +237,16 @@ enum SiteURL: Sendable {
         case let .rescueConvert(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "convert"]
         case let .pendingRescue(id): ["rescues", "unidentified", Self.parameter(id?.uuidString, "pendingID")]
         case let .pendingRescueComplete(id): ["rescues", "unidentified", Self.parameter(id?.uuidString, "pendingID"), "details"]
+        case .refer: ["refer"]
+        case .referUrgent: ["refer", "urgent"]
+        case .referFull: ["refer", "full"]
+        case .partnerReferrals: ["partner-referrals"]
+        case let .partnerReferral(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID")]
+        case let .partnerReferralCalledBack(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID"), "called-back"]
+        case let .partnerReferralSpam(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID"), "spam"]
+        case let .partnerReferralRoute(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID"), "route"]
+        case .adminPartnerDomains: ["admin", "partner-domains"]
+        case let .adminPartnerDomainRemove(id): ["admin", "partner-domains", Self.parameter(id?.uuidString, "domainID"), "remove"]
         case let .personInformationSharing(id): ["people", Self.parameter(id?.uuidString, "personID"), "information-sharing"]
         case .accountTokens: ["account", "tokens"]
         case let .accountTokenRevoke(id): ["account", "tokens", Self.parameter(id?.uuidString, "tokenID"), "revoke"]

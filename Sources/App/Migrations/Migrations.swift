@@ -49,5 +49,6 @@ enum Migrations {
         CreateKeptSubmissions(),
         AddReferralsPersonRegionIndex(),
         CreatePendingRescues(),
+        CreatePartnerReferrals(),
     ]
 }

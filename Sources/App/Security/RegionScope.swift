@@ -54,6 +54,30 @@ struct RegionScope: Sendable {
         limit(SupportCase.query(on: db), \SupportCase.$region.$id)
     }
 
+    /// Partner referrals: a region's own, and for a national lead every one, with those no region's list holds.
+    func partnerReferrals(on db: any Database) -> QueryBuilder<PartnerReferral> {
+        let query = PartnerReferral.query(on: db)
+        return switch reach {
+        case let .regions(ids): query.filter(\.$regionID ~~ ids.map(Optional.some))
+        case .everywhere: query
+        case .nowhere: query.filter(\.$regionID ~~ [UUID?]())
+        }
+    }
+
+    /// A partner referral this person may see, or 404 (audited).
+    func findPartnerReferral(_ id: UUID?, req: Request) async throws -> PartnerReferral {
+        if let id, let found = try await partnerReferrals(on: req.db).filter(\.$id == id).first() { return found }
+        try await req.audit("access.refused", outcome: .refused, objectType: "partner_referral", objectID: id?.uuidString ?? "")
+        throw Abort(.notFound)
+    }
+
+    /// Who triages a partner referral: the caseworkers and managers of its region; the national lead for one that
+    /// no region's list holds (they send it to a region).
+    func canTriage(_ referral: PartnerReferral) -> Bool {
+        guard let region = referral.regionID else { return user.role == .nationalLead }
+        return canWrite && contains(regionID: region)
+    }
+
     /// The same scope for a query written in SQL: a condition on a region column such as `c.region_id`
     /// (a name from the code, never from a request).
     func condition(on regionColumn: String) -> SQLQueryString { reach.condition(on: regionColumn) }

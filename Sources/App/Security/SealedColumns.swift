@@ -39,6 +39,7 @@ enum SealedColumns {
         (SupportCase.schema, "closure_note"),
         (IdempotencyRecord.schema, "body"),
         (ShareRequest.schema, "reason"),
+        (PartnerReferral.schema, "content"),
     ]
 
     /// Re-seals every value not sealed under the current key, a batch at a time, each batch in its own

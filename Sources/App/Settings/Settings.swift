@@ -37,6 +37,12 @@ struct Settings: Sendable {
     var retentionYears: Int
     /// Requests one API token may make a minute before getting 429 with `Retry-After`.
     var apiRequestsPerMinute: Int
+    /// Minutes within which an urgent partner referral must be called back (SPEC §2.11).
+    var partnerUrgentCallBackMinutes: Int
+    /// Hours within which a full partner referral must be called back.
+    var partnerFullCallBackHours: Int
+    /// Partner referrals one address may send an hour (every attempt counts, refused ones too).
+    var partnerReferralsPerHour: Int
     /// The bearer token a Prometheus scraper sends to `/metrics`; unset, `/metrics` is 404.
     var metricsToken: String?
 
@@ -45,7 +51,9 @@ struct Settings: Sendable {
         "REACHABLE_TRUSTED_PROXIES",
         "REACHABLE_SESSION_IDLE_MINUTES", "REACHABLE_SESSION_ABSOLUTE_HOURS", "REACHABLE_BCRYPT_COST",
         "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_DB_POOL_TIMEOUT_SECONDS", "REACHABLE_RETENTION_YEARS",
-        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "REACHABLE_METRICS_TOKEN", "LOG_LEVEL", "LOG_FORMAT",
+        "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "REACHABLE_METRICS_TOKEN",
+        "REACHABLE_PARTNER_URGENT_CALLBACK_MINUTES", "REACHABLE_PARTNER_FULL_CALLBACK_HOURS", "REACHABLE_PARTNER_REFERRALS_PER_HOUR",
+        "LOG_LEVEL", "LOG_FORMAT",
     ]
 
     var usesTLS: Bool { baseURL.lowercased().hasPrefix("https://") }
@@ -91,6 +99,9 @@ struct Settings: Sendable {
             reviewWeeks: try integer("REACHABLE_REVIEW_WEEKS", default: 12, range: 1...52),
             retentionYears: try integer("REACHABLE_RETENTION_YEARS", default: 6, range: 1...100),
             apiRequestsPerMinute: try integer("REACHABLE_API_REQUESTS_PER_MINUTE", default: 300, range: 1...1_000_000),
+            partnerUrgentCallBackMinutes: try integer("REACHABLE_PARTNER_URGENT_CALLBACK_MINUTES", default: 60, range: 5...1440),
+            partnerFullCallBackHours: try integer("REACHABLE_PARTNER_FULL_CALLBACK_HOURS", default: 24, range: 1...168),
+            partnerReferralsPerHour: try integer("REACHABLE_PARTNER_REFERRALS_PER_HOUR", default: 20, range: 1...10_000),
             metricsToken: try value("REACHABLE_METRICS_TOKEN").map { token in
                 guard token.count >= 24 else { throw SettingsError.invalid("REACHABLE_METRICS_TOKEN", "at least 24 characters") }
                 return token

@@ -82,6 +82,7 @@ enum Navigation {
         }
         if role == .admin {
             links += [("Users", .adminUsers), ("Regions", .adminRegions), ("Code lists", .adminCodeLists),
+                      ("Partner domains", .adminPartnerDomains),
                       ("Audit log", .adminAudit)]
         }
         if role == .admin || role == .nationalLead {

@@ -73,6 +73,15 @@ struct Dashboard: Encodable {
                              detail: rescue.call_at.map { RescueLogPage.elapsed(from: $0, to: now) + " since the call" } ?? "")
                     }, total: rescues.count, empty: "No rescue is under way."),
         ]
+        // The partners' referrals first: an urgent one's call-back clock runs in minutes.
+        let partners = RegionScope(user).partnerReferrals(on: req.db).filter(\.$status == .awaitingTriage)
+        let partnersWaiting = try await partners.copy().count()
+        figures.insert(.init(label: "Partner referrals awaiting triage", value: partnersWaiting), at: 0)
+        sections.insert(Section(title: "Partner referrals awaiting triage", id: "partner-referrals",
+                                items: try await partners.sort(\.$calledBackAt, .ascending).sort(\.$callBackDue).limit(listLength).all().map {
+                                    Item(label: "\($0.ref) (\($0.path.label.lowercased()))", href: SiteURL.partnerReferral($0.id).path,
+                                         detail: "call back by \(AccountController.format($0.callBackDue)): \($0.clock.summary(at: now))")
+                                }, total: partnersWaiting, empty: "No partner referral is waiting."), at: 0)
         if user.role == .manager {
             let cipher = req.application.cipher
             figures.append(.init(label: "Cases awaiting a lead", value: counts.unassigned))

@@ -28,6 +28,7 @@ struct HomeController {
                 .init(label: "Manage users", href: SiteURL.adminUsers.path),
                 .init(label: "Regions and local authorities", href: SiteURL.adminRegions.path),
                 .init(label: "Code lists", href: SiteURL.adminCodeLists.path),
+                .init(label: "Partner domains", href: SiteURL.adminPartnerDomains.path),
             ]
         case .caseworker, .manager:
             let dashboard = try await Dashboard.make(req: req, user: user)
@@ -36,10 +37,12 @@ struct HomeController {
             tasks = [.init(label: "Record a referral", href: SiteURL.referralNew.path),
                      .init(label: "Log a rescue call", href: SiteURL.rescueNew.path),
                      .init(label: "Referrals awaiting screening", href: SiteURL.referrals.path),
+                     .init(label: "Partner referrals awaiting triage", href: SiteURL.partnerReferrals.path),
                      .init(label: user.role == .caseworker ? "Your caseload" : "Open cases", href: SiteURL.cases.path)]
             if user.role == .manager { tasks.append(.init(label: "Annual report", href: SiteURL.annualReport.path)) }
         case .nationalLead:
             tasks = [.init(label: "Referrals in every region", href: SiteURL.referrals.path),
+                     .init(label: "Partner referrals awaiting triage", href: SiteURL.partnerReferrals.path),
                      .init(label: "Annual report", href: SiteURL.annualReport.path)]
         case .commissioner:
             tasks = [.init(label: "Annual report", href: SiteURL.annualReport.path)]

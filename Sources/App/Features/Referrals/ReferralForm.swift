@@ -22,6 +22,8 @@ struct ReferralForm: Content {
     var riskIndicators: [String]?
     var consent: String?
     var concerns: String?
+    /// The partner referral being triaged into this referral (`?partner=` on the form), if any.
+    var partnerReferral: String?
 
     /// A checked form: every field typed, ready to save.
     struct Checked: Sendable {

@@ -41,6 +41,13 @@ struct ReferralFormPage: Encodable {
     let consents: [Choice]
     let consentError: String?
     let concerns: FormField
+    let partnerReferral: PartnerLink?
+
+    struct PartnerLink: Encodable {
+        let id: String
+        let ref: String
+        let href: String
+    }
 
     static func make(req: Request, user: CurrentUser, form: ReferralForm, errors: FieldErrors) async throws -> ReferralFormPage {
         let items = try await CodeListItem.query(on: req.db).sort(\.$position).all()
@@ -90,6 +97,9 @@ struct ReferralFormPage: Encodable {
                 Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == form.consent)
             },
             consentError: errors["consent"],
-            concerns: field("concerns", form.concerns))
+            concerns: field("concerns", form.concerns),
+            partnerReferral: try await form.partnerReferral.flatMap { UUID(uuidString: $0) }.asyncMap { id in
+                try await RegionScope(user).partnerReferrals(on: req.db).filter(\.$id == id).first()
+            }.flatMap { $0 }.map { PartnerLink(id: $0.id!.uuidString, ref: $0.ref, href: SiteURL.partnerReferral($0.id).path) })
     }
 }

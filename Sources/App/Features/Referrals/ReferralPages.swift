@@ -57,9 +57,10 @@ struct ReferralListPage: Encodable {
     static func make(req: Request, referrals: [Referral], total: Int, filters: ReferralFilters, labels: Labels,
                      canWrite: Bool) async throws -> ReferralListPage {
         let user = try req.requireUser()
-        let tabs = Referral.Status.allCases.map { status in
-            Tab(label: status.label, href: SiteURL.referrals.path + "?status=\(status.rawValue)", current: status == filters.status)
-        }
+        let tabs = [Tab(label: "From partners, awaiting triage", href: SiteURL.partnerReferrals.path, current: false)]
+            + Referral.Status.allCases.map { status in
+                Tab(label: status.label, href: SiteURL.referrals.path + "?status=\(status.rawValue)", current: status == filters.status)
+            }
         let sources = [SelectOption(value: "", label: "Any source", selected: filters.source == nil)]
             + (labels.byList["referral_source"] ?? [:]).sorted { $0.value < $1.value }
                 .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == filters.source) }
@@ -132,6 +133,14 @@ struct ReferralPage: Encodable {
     let viewers: [Viewer]?
     /// The reason given when asking another region to share, kept after a refusal.
     let shareReason: FormField
+    /// Sent through the partners' form: its reference, and whether the referrer's email was a listed partner's.
+    let fromPartner: FromPartner?
+
+    struct FromPartner: Encodable {
+        let ref: String
+        let href: String
+        let detail: String
+    }
 
     struct Viewer: Encodable {
         let who: String
@@ -200,8 +209,9 @@ struct ReferralPage: Encodable {
                 .sort(\.$seq, .descending).limit(50).all()
             viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
+        let partner = try await PartnerReferral.query(on: req.db).filter(\.$referralID == referral.id).first()
         return ReferralPage(
-            layout: req.layout(title: "Referral \(referral.ref)"), 
+            layout: req.layout(title: "Referral \(referral.ref)"),
             ref: referral.ref, name: "\(referral.firstName) \(referral.lastName)",
             personPath: SiteURL.person(referral.$person.id).path, status: referral.status.label,
             isAwaiting: referral.status == .awaitingScreening, eligible: referral.eligible, reasons: reasons,
@@ -229,7 +239,12 @@ struct ReferralPage: Encodable {
             signpostedTo: typed?.signpostedTo ?? "",
             signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: req.now).description,
                                     error: errors["signpostedOn"] ?? errors["signpostedTo"]),
-            viewers: viewers, shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"]))
+            viewers: viewers, shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"]),
+            fromPartner: partner.map { partner in
+                FromPartner(ref: partner.ref, href: SiteURL.partnerReferral(partner.id).path,
+                            detail: "\(partner.path.label.lowercased()), received \(AccountController.format(partner.receivedAt)). "
+                                + PartnerReferralPage.trust(partner))
+            })
     }
 }
 

@@ -35,6 +35,10 @@ struct ReferralsController {
     }
 
     func showNew(req: Request) async throws -> View {
+        if let id = req.query[String.self, at: "partner"] {
+            let partner = try await PartnerTriage.find(id, req: req)
+            return try await render(req, form: try await PartnerTriage.form(from: partner, req: req), errors: FieldErrors())
+        }
         var form = ReferralForm()
         form.receivedDate = CivilDate.today(at: req.now).description
         form.service = "support"
@@ -43,13 +47,17 @@ struct ReferralsController {
 
     func create(req: Request) async throws -> Response {
         let form = try req.content.decode(ReferralForm.self)
+        // Checked before the form: a partner referral of another region, or already triaged, is refused first.
+        let partner = try await form.partnerReferral.flatMap { $0.isEmpty ? nil : $0 }.asyncMap { try await PartnerTriage.find($0, req: req) }
         let codes = try await ImportReferenceData.load(on: req.db).codes
         switch form.check(codes: codes, today: CivilDate.today(at: req.now)) {
         case let .failure(errors):
             return try await render(req, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
         case let .success(checked):
-            let referral = try await ReferralIntake.create(checked, user: try req.requireUser(), req: req)
-            return req.redirect(to: SiteURL.referral(referral.id).path, saved: "referral.created")
+            let user = try req.requireUser()
+            let referral = try await ReferralIntake.create(checked, user: user, req: req,
+                                                           within: partner.map { PartnerTriage.claim($0, user: user, req: req) })
+            return req.redirect(to: SiteURL.referral(referral.id).path, saved: partner == nil ? "referral.created" : "partner_referral.triaged")
         }
     }
 

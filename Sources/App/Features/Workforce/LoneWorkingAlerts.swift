@@ -90,6 +90,8 @@ struct LoneWorkingTimer: LifecycleHandler {
                 do {
                     let raised = try await LoneWorkingAlerts.raiseOverdue(app: app, now: app.clock.now())
                     if raised > 0 { logger.warning("Lone working: \(raised) visit(s) overdue") }
+                    let late = try await PartnerCallBacks.raiseOverdue(app: app, now: app.clock.now())
+                    if late > 0 { logger.warning("Partner referrals: \(late) past their call-back time") }
                 } catch {
                     logger.error("Lone-working check failed: \(String(reflecting: error))")
                 }
@@ -109,6 +111,7 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
         }
         if let user = req.currentUser, user.role == .nationalLead {
             alerts += try await LoneWorkingAlerts.duress(on: req.db).map { duress($0.caseworker, $0.duress_at, href: SiteURL.home.path) }
+            alerts += try await PartnerCallBacks.overdueAlerts(regionID: nil, now: req.now, on: req.db)
         }
         if let user = req.currentUser, user.role == .manager, let region = user.regionID {
             let now = req.now
@@ -122,6 +125,7 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
                 return Layout.Alert(text: text + ($0.isAcknowledged ? ": acknowledged, not yet known to be safe." : "."),
                                     href: SiteURL.loneWorking.path)
             }
+            alerts += try await PartnerCallBacks.overdueAlerts(regionID: region, now: now, on: req.db)
         }
         if !alerts.isEmpty { req.storage[OverdueVisitsKey.self] = alerts }
         return try await next.respond(to: req)

@@ -1,0 +1,51 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+/// The call-back clock running out. The timer records the moment once (with an audit entry), whichever instance
+/// gets there first; until someone records the call-back, the region's managers (and, for referrals no region
+/// holds, the national lead) see it at the top of every page. The alerts of SPEC §2.10 start from the same moment.
+enum PartnerCallBacks {
+    static func raiseOverdue(app: Application, now: Date) async throws -> Int {
+        let sql = app.db as! any SQLDatabase
+        // Most ticks find nothing: a read first, so that they write nothing.
+        let due = try await sql.raw("""
+            SELECT id FROM partner_referrals WHERE status = 'awaiting_triage' AND called_back_at IS NULL
+              AND overdue_raised_at IS NULL AND call_back_due < \(bind: now) LIMIT 1
+            """).first()
+        guard due != nil else { return 0 }
+        return try await app.writes.transaction(on: app.db) { db in
+            let raised = try await (db as! any SQLDatabase).raw("""
+                UPDATE partner_referrals SET overdue_raised_at = \(bind: now)
+                WHERE status = 'awaiting_triage' AND called_back_at IS NULL AND overdue_raised_at IS NULL
+                  AND call_back_due < \(bind: now)
+                RETURNING id, region_id, path
+                """).all()
+            for row in raised {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let region = try row.decode(column: "region_id", as: UUID?.self)
+                let code = try await region.asyncMap { try await Region.find($0, on: db)?.code } ?? nil
+                try await Audit.append(AuditEntry(action: "partner_referral.call_back_overdue", actor: "call-back timer",
+                                                  objectType: "partner_referral", objectID: id.uuidString, region: code ?? "",
+                                                  address: "server", detail: try row.decode(column: "path", as: String.self)),
+                                       on: db, at: now)
+            }
+            return raised.count
+        }
+    }
+
+    /// The banner lines for a region's managers (or, with no region, for the national lead: the referrals no region
+    /// holds): partner referrals past their call-back time and not yet called back. One indexed statement.
+    static func overdueAlerts(regionID: UUID?, now: Date, on db: any Database) async throws -> [Layout.Alert] {
+        var query = PartnerReferral.query(on: db).filter(\.$status == .awaitingTriage).filter(\.$calledBackAt == nil)
+            .filter(\.$callBackDue < now)
+        query = if let regionID { query.filter(\.$regionID == regionID) } else { query.filter(\.$regionID == nil) }
+        return try await query.sort(\.$callBackDue).limit(10).all().map { referral in
+            Layout.Alert(text: "\(referral.path == .urgent ? "Urgent partner referral" : "Partner referral") \(referral.ref) "
+                         + "was due a call-back \(AccountController.format(referral.callBackDue)) "
+                         + "(\(referral.clock.summary(at: now))). Call the referrer now.",
+                         href: SiteURL.partnerReferral(referral.id).path)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Domain
+import Fluent
+import Vapor
+
+/// Stores what a partner sent: routed to a region, sealed, with its call-back clock started, and audited with
+/// the sender's address. Nothing here looks at the young people already held, so the answer is the same whoever
+/// the referral is about (the form cannot be used to learn whether a young person is known).
+enum PartnerReferralIntake {
+    static func receive(_ content: PartnerReferralContent, path: PartnerReferralPath, areas: FrontDoorAreas,
+                        req: Request) async throws -> String {
+        let settings = req.application.settings
+        let routing = PartnerReferralRouting.route(homeLocalAuthority: content.homeLocalAuthority,
+                                                   whereNow: content.whereNowArea) { areas.holders[$0]?.regionCode }
+        let holder: FrontDoorAreas.Holder? = switch routing {
+        case .region: (content.homeLocalAuthority.flatMap { areas.holders[$0] }) ?? content.whereNowArea.flatMap { areas.holders[$0] }
+        case .nationalTriage: nil
+        }
+        let listed = try await PartnerDomain.query(on: req.db).all().map(\.domain)
+        let now = req.now
+        let referral = PartnerReferral()
+        referral.id = UUID()
+        referral.ref = newReference()
+        referral.regionID = holder?.regionID
+        referral.path = path
+        referral.routedBy = switch routing {
+        case let .region(_, basis): basis.rawValue
+        case .nationalTriage: "national_triage"
+        }
+        referral.receivedAt = now
+        let minutes = path == .urgent ? settings.partnerUrgentCallBackMinutes : settings.partnerFullCallBackHours * 60
+        referral.callBackDue = now.addingTimeInterval(Double(minutes) * 60)
+        referral.status = .awaitingTriage
+        referral.content = try req.application.cipher.seal(String(decoding: try JSONEncoder().encode(content), as: UTF8.self))
+        referral.emailDomain = content.referrerEmail.flatMap(PartnerDomainTrust.domain)
+        referral.listedDomain = content.referrerEmail.flatMap { PartnerDomainTrust.listedDomain(of: $0, listed: listed) }
+        var entry = req.auditEntry("partner_referral.received", objectType: "partner_referral", objectID: referral.id!.uuidString,
+                                   region: holder?.regionCode ?? "",
+                                   detail: "\(path.rawValue); routed by \(referral.routedBy); "
+                                       + (referral.listedDomain.map { "email in listed domain \($0)" } ?? "email not in a listed partner domain"))
+        entry.actor = "partner form"
+        let received = entry
+        try await req.write { db in
+            try await referral.create(on: db)
+            try await Audit.append(received, on: db, at: now)
+        }
+        return referral.ref
+    }
+
+    /// `PR-` and eight characters of 40 random bits (RFC 4648 base32), in two groups to read out on the phone.
+    static func newReference() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let letters = Base32.encode((0..<5).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return "PR-" + letters.prefix(4) + "-" + letters.suffix(4)
+    }
+
+    /// What was sent, opened for the triager; nil once emptied.
+    static func content(of referral: PartnerReferral, cipher: FieldCipher) throws -> PartnerReferralContent? {
+        guard let sealed = referral.content else { return nil }
+        return try JSONDecoder().decode(PartnerReferralContent.self, from: Data(try cipher.open(sealed).utf8))
+    }
+}

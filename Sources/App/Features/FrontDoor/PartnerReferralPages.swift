@@ -1,0 +1,166 @@
+import Domain
+import Fluent
+import Vapor
+
+/// A region's partner referrals awaiting triage, the clock that runs out first at the top.
+struct PartnerReferralListPage: Encodable {
+    struct Row: Encodable {
+        let ref: String
+        let href: String
+        let path: String
+        let received: String
+        let clock: String
+        let overdue: Bool
+        let organisation: String
+        let trust: String
+        let region: String?
+    }
+
+    let layout: Layout
+    let rows: [Row]?
+    let total: Int
+    let overdue: Int
+    let more: String?
+    let showRegion: Bool
+
+    static let length = 50
+
+    static func make(scope: RegionScope, now: Date, cipher: FieldCipher, layout: Layout,
+                     on db: any Database) async throws -> PartnerReferralListPage {
+        let waiting = scope.partnerReferrals(on: db).filter(\.$status == .awaitingTriage)
+        let total = try await waiting.copy().count()
+        let overdue = try await waiting.copy().filter(\.$calledBackAt == nil).filter(\.$callBackDue < now).count()
+        // Those not yet called back first, each by when its clock runs out.
+        let found = try await waiting.sort(\.$calledBackAt, .ascending).sort(\.$callBackDue).limit(length).all()
+        let regions = Dictionary(uniqueKeysWithValues: try await Region.query(on: db).all().map { ($0.id!, $0.name) })
+        let rows = try found.map { referral in
+            let content = try PartnerReferralIntake.content(of: referral, cipher: cipher)
+            return Row(ref: referral.ref, href: SiteURL.partnerReferral(referral.id).path, path: referral.path.label,
+                       received: AccountController.format(referral.receivedAt), clock: referral.clock.summary(at: now),
+                       overdue: referral.clock.isOverdue(at: now), organisation: content?.referrerOrganisation ?? "",
+                       trust: PartnerReferralPage.trust(referral), region: referral.regionID.flatMap { regions[$0] } ?? "Not yet routed")
+        }
+        return PartnerReferralListPage(layout: layout, rows: rows.isEmpty ? nil : rows, total: total, overdue: overdue,
+                                       more: total > rows.count ? "Showing the first \(rows.count) of \(total.formatted())." : nil,
+                                       showRegion: scope.user.role == .nationalLead)
+    }
+}
+
+/// One partner referral as its triager reads it: what was sent, the clock, where it was routed and why, whether the
+/// referrer's email is in a listed partner domain, and what may be done with it.
+struct PartnerReferralPage: Encodable {
+    struct Line: Encodable {
+        let label: String
+        let value: String
+    }
+
+    let layout: Layout
+    let ref: String
+    let path: String
+    let urgent: Bool
+    let status: String
+    let received: String
+    let callBackDue: String
+    let clock: String
+    let overdue: Bool
+    let calledBack: String?
+    let routed: String
+    let regionCode: String?
+    let trust: String
+    let trusted: Bool
+    let aboutYoungPerson: [Line]?
+    let aboutReferrer: [Line]?
+    let removed: String?
+    let referralHref: String?
+    let canTriage: Bool
+    let canCallBack: Bool
+    let canMarkSpam: Bool
+    let triageHref: String
+    let calledBackAction: String
+    let spamAction: String
+    let spamError: String?
+    let routeAction: String?
+    let regions: [SelectOption]?
+    let routeError: String?
+
+    static func trust(_ referral: PartnerReferral) -> String {
+        if let listed = referral.listedDomain { return "Email in a listed partner domain (\(listed))" }
+        if let domain = referral.emailDomain { return "Email domain \(domain) is not a listed partner domain" }
+        return "No email address given"
+    }
+
+    static func make(_ referral: PartnerReferral, scope: RegionScope, now: Date, cipher: FieldCipher, layout: Layout,
+                     spamError: String?, routeError: String?, on db: any Database) async throws -> PartnerReferralPage {
+        let content = try PartnerReferralIntake.content(of: referral, cipher: cipher)
+        let region = try await referral.regionID.asyncMap { try await Region.find($0, on: db) } ?? nil
+        let labels = try await Labels.load(on: db)
+        let areas = Dictionary(uniqueKeysWithValues: try await LocalAuthority.query(on: db).all().map { ($0.code, $0.name) })
+        var person: [Line] = [], referrer: [Line] = []
+        if let content {
+            func add(_ lines: inout [Line], _ label: String, _ value: String?) {
+                if let value, !value.isEmpty { lines.append(Line(label: label, value: value)) }
+            }
+            add(&person, "Name or description", content.who)
+            add(&person, "Name", [content.firstName, content.lastName].compactMap { $0 }.joined(separator: " "))
+            add(&person, "Other names", content.aliases?.joined(separator: ", "))
+            add(&person, "Date of birth", content.dateOfBirth)
+            add(&person, "Gender", content.gender.map { labels.label(CodeList.gender.rawValue)($0) })
+            add(&person, "Ethnicity", content.ethnicity.map { labels.label(CodeList.ethnicity.rawValue)($0) })
+            add(&person, "Where they are now", content.whereNow)
+            add(&person, "Area they are in now", content.whereNowArea.map { areas[$0] ?? $0 })
+            add(&person, "Home area", content.homeLocalAuthority.map { areas[$0] ?? $0 })
+            add(&person, "Contact details", content.contactDetails)
+            add(&person, "Exploitation suspected", content.exploitationTypes.map { $0.map { labels.label(CodeList.exploitationType.rawValue)($0) }.joined(separator: ", ") })
+            add(&person, "Signs seen", content.riskIndicators.map { $0.compactMap { RiskIndicator(rawValue: $0)?.label }.joined(separator: ", ") })
+            add(&person, "Consent", content.consent.flatMap { Consent(rawValue: $0)?.label })
+            add(&person, referral.path == .urgent ? "Anything else" : "Concerns", content.concerns)
+            add(&referrer, "Name", content.referrerName)
+            add(&referrer, "Organisation", content.referrerOrganisation)
+            add(&referrer, "Kind of organisation", content.referralSource.map { labels.label(CodeList.referralSource.rawValue)($0) })
+            add(&referrer, "Call-back number", content.referrerPhone)
+            add(&referrer, "Email", content.referrerEmail)
+        }
+        let routedWhy = switch referral.routedBy {
+        case "home_local_authority": "by the young person's home area"
+        case "where_now": "by where the young person is now (home area not known, or in no region)"
+        case "national_lead": "by the national lead"
+        default: "to the national lead: no region's list holds the areas given"
+        }
+        let awaiting = referral.status == .awaitingTriage
+        let canTriage = awaiting && scope.canTriage(referral)
+        let status = switch referral.status {
+        case .awaitingTriage: "Awaiting triage"
+        case .triaged: "Triaged into a referral"
+        case .spam: "Marked as spam"
+        }
+        return PartnerReferralPage(
+            layout: layout, ref: referral.ref, path: referral.path.label, urgent: referral.path == .urgent, status: status,
+            received: AccountController.format(referral.receivedAt), callBackDue: AccountController.format(referral.callBackDue),
+            clock: referral.clock.summary(at: now), overdue: awaiting && referral.clock.isOverdue(at: now),
+            calledBack: referral.calledBackAt.map(AccountController.format),
+            routed: (region.map { "\($0.name), " } ?? "") + routedWhy, regionCode: region?.code,
+            trust: trust(referral), trusted: referral.listedDomain != nil,
+            aboutYoungPerson: person.isEmpty ? nil : person, aboutReferrer: referrer.isEmpty ? nil : referrer,
+            removed: referral.status == .spam ? "What was sent was removed when it was marked as spam; the audit log keeps the entry."
+                : referral.status == .triaged ? "What was sent is now held on the referral." : nil,
+            referralHref: referral.referralID.flatMap { id in scope.user.role == .admin ? nil : SiteURL.referral(id).path },
+            canTriage: canTriage && referral.regionID != nil, canCallBack: canTriage && referral.calledBackAt == nil,
+            canMarkSpam: canTriage,
+            triageHref: SiteURL.referralNew.path + "?partner=\(referral.id!.uuidString)",
+            calledBackAction: SiteURL.partnerReferralCalledBack(referral.id).path,
+            spamAction: SiteURL.partnerReferralSpam(referral.id).path, spamError: spamError,
+            routeAction: canTriage && referral.regionID == nil ? SiteURL.partnerReferralRoute(referral.id).path : nil,
+            regions: canTriage && referral.regionID == nil
+                ? [SelectOption(value: "", label: "Select a region", selected: true)]
+                    + (try await Region.query(on: db).sort(\.$name).all()).map { SelectOption(value: $0.code, label: $0.name, selected: false) }
+                : nil,
+            routeError: routeError)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
