@@ -118,7 +118,7 @@ struct PartnerReferralForm: Content {
         content.referrerEmail = text("referrerEmail", referrerEmail, required: path == .full ? "Enter your work email address" : nil,
                                      limit: 254)
         if let email = content.referrerEmail, PartnerDomainTrust.domain(of: email) == nil || email.hasPrefix("@")
-            || email.contains(where: \.isWhitespace) {
+            || email.filter({ $0 == "@" }).count != 1 || email.contains(where: \.isWhitespace) {
             errors.add("referrerEmail", "Enter an email address, like name@example.police.uk")
         }
         guard errors.isEmpty else { return .failure(errors) }
