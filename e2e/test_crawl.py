@@ -258,6 +258,14 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
             c.check("sign-in-refused")
             c.browser.open("/no-such-page")
             c.check("not-found-signed-out")
+            # The partners' front door: public, so checked before signing in, refusals included.
+            for path, name in (("/refer", "refer"), ("/refer/urgent", "refer-urgent"), ("/refer/full", "refer-full")):
+                c.browser.open(path)
+                c.check(name)
+            c.submit_refused("/refer/urgent", "Send the referral", "refer-urgent-refused",
+                             {"who": "A boy, about 15", "referrerPhone": "call me"})
+            c.submit_refused("/refer/full", "Send the referral", "refer-full-refused",
+                             {"firstName": "Kai", "dateOfBirth": "2999-01-01", "referrerEmail": "not an address"})
         c.sign_in(account, check_second_factor=first)
         if role == "manager":
             c.add_missing_records()

@@ -281,6 +281,74 @@ def test_annual_report_with_charts_and_suppression_for_commissioners(world):
     assert c.status_of("/referrals")[0] == "You cannot do that"
 
 
+def test_police_officer_refers_from_a_phone_and_the_manager_triages_it(world, server):
+    """SPEC §2.11: an officer with no account, on a 375 px phone, keyboard alone; the right region's manager sees it
+    awaiting triage with its clock, calls back, and triages it into a referral that is screened and accepted."""
+    officer = Browser(server)
+    try:
+        officer.driver.set_window_size(375, 812)
+        officer.open("/sign-in")
+        officer.tab_to("refer-link")
+        officer.press_enter()
+        assert officer.path == "/refer", officer.path
+        officer.tab_to("start-urgent")
+        officer.press_enter()
+        assert officer.path == "/refer/urgent", officer.path
+        officer.driver.set_window_size(375, 812)
+        officer.tab_to("who").send_keys("Tyler, about 16, black puffer jacket")
+        officer.tab_to("whereNow").send_keys("In the custody suite at Steelhouse Lane")
+        officer.tab_to("whereNowArea")
+        officer.keys("Birmingham")
+        officer.tab_to("homeLocalAuthority")
+        officer.keys("Birmingham")
+        officer.tab_to("referrerName").send_keys("PC Dana Okafor")
+        officer.tab_to("referrerOrganisation").send_keys("West Midlands Police")
+        officer.tab_to("referrerPhone").send_keys("07700 900 123")
+        officer.tab_to("referrerEmail").send_keys("dana.okafor@westmidlands.police.uk")
+        officer.tab_to_button("Send the referral")
+        officer.press_enter()
+        reference = officer.driver.find_element(By.CLASS_NAME, "reference").text
+        assert re.fullmatch(r"PR-[A-Z2-7]{4}-[A-Z2-7]{4}", reference), officer.text()[:500]
+        assert "Tyler" not in officer.text() and "07700" not in officer.text(), "nothing sent is shown back"
+        officer.check("refer-received")
+    finally:
+        officer.close()
+
+    b = world.browser("manager")
+    b.open("/", "home-partner-referral")
+    assert reference in b.text() and "left" in b.text(), "the dashboard shows it with its clock"
+    b.open("/partner-referrals", "partner-referrals")
+    b.driver.find_element(By.LINK_TEXT, reference).click()
+    assert b.path.startswith("/partner-referrals/"), b.path
+    partner_page = b.path
+    b.check("partner-referral")
+    assert "listed partner domain (police.uk)" in b.text()
+    b.submit("I have called the referrer back")
+    assert "called back" in b.text()
+    b.driver.find_element(By.LINK_TEXT, "Record the referral").click()
+    assert "partner=" in b.path
+    b.check("referral-from-partner")
+    assert b.driver.find_element(By.ID, "referrerOrganisation").get_attribute("value") == "West Midlands Police"
+    b.fill("referralSource", "police")
+    b.fill("firstName", "Tyler")
+    b.fill("lastName", "Grant")
+    b.fill("dateOfBirth", "2010-02-14")
+    b.fill("gender", "male")
+    b.tick("type-county_lines")
+    b.tick("consent-given")
+    b.submit("Save and screen")
+    assert "/referrals/" in b.path and "saved=partner_referral.triaged" in b.path, b.text()[:500]
+    assert "From a partner" in b.text() and reference in b.text()
+    assert b.driver.find_element(By.ID, "screening-result").text == "Meets the criteria.", b.text()[:800]
+    option = [o for o in b.driver.find_elements(By.CSS_SELECTOR, "#caseworker option") if "Caseworker Person" in o.text]
+    b.fill("caseworker", option[0].get_attribute("value"))
+    b.submit("Accept and open a case")
+    assert b.path.startswith("/cases/"), b.text()[:500]
+    # Another region's caseworker gets "not found" for the partner referral.
+    heading, _ = world.browser("london").status_of(partner_page)
+    assert heading == "Page not found"
+
+
 def test_everyone_signs_out(world):
     for key, b in world.browsers.items():
         b.open("/")
