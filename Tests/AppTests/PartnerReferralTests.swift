@@ -149,6 +149,11 @@ struct PartnerReferralTests {
             #expect(accepted.status == .seeOther)
             #expect(try await SupportCase.query(on: app.db).filter(\.$referral.$id == referral.id!).count() == 1)
             #expect(try await browser.get(SiteURL.partnerReferrals.path).body.string.contains("No partner referral is awaiting triage"))
+            // In the annual report as one referral of its source, once; a partner referral never triaged counts for nothing.
+            try await Self.send(app, .referFull, Self.full(["firstName": "Ola"]))
+            let year = FinancialYear.containing(CivilDate.today(at: app.clock.now()))
+            let report = try await AnnualReportQuery.run(region: "west-midlands", year: year, on: app.db)
+            #expect(report.referrals.received == 1 && report.demographics.referralSource == ["education": 1])
         }
     }
 
@@ -193,8 +198,10 @@ struct PartnerReferralTests {
             }
             #expect(statuses.filter { $0 == .ok }.count == 5)
             #expect(statuses.filter { $0 == .tooManyRequests }.count == 7)
+            let refused = try await first.testing().sendRequest(.POST, SiteURL.referUrgent.path, headers: headers, body: ByteBuffer(string: body))
+            #expect(refused.status == .tooManyRequests && refused.body.string.contains("call 999"))
             #expect(try await PartnerReferral.query(on: first.db).count() == 5)
-            #expect(try await AuditEvent.query(on: first.db).filter(\.$action == "partner_referral.rate_limited").count() == 7)
+            #expect(try await AuditEvent.query(on: first.db).filter(\.$action == "partner_referral.rate_limited").count() == 8)
         }
     }
 
@@ -261,6 +268,8 @@ struct PartnerReferralTests {
             #expect(refused.status == .unprocessableEntity)
             #expect(!refused.body.string.contains("<script>alert(1)") && !refused.body.string.contains("<img src=x"))
             #expect(refused.body.string.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            let audited = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "partner_referral.refused").first())
+            #expect(audited.detail == "urgent: referrerPhone" && !audited.address.isEmpty, "by field, never by what was typed")
             let sent = try await Self.send(app, .referUrgent, Self.urgent(Dictionary(uniqueKeysWithValues: fields.map { ($0, hostile) })))
             #expect(sent.status == .ok)
             let partner = try #require(try await PartnerReferral.query(on: app.db).first())

@@ -57,6 +57,8 @@ enum RateLimiter {
 
 struct TooManyAttempts: AbortError {
     let retryAfter: Int
+    /// What the refused person should do instead, when "wait and try again" is not enough.
+    var advice: String? = nil
     var status: HTTPResponseStatus { .tooManyRequests }
     var reason: String { "Too many attempts" }
     var headers: HTTPHeaders { ["Retry-After": String(retryAfter)] }

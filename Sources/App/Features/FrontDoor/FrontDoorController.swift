@@ -30,7 +30,9 @@ struct FrontDoorController {
                                                 window: 3600, req: req) {
             try await req.audit("partner_referral.rate_limited", outcome: .refused, objectType: "partner_referral",
                                 detail: path.rawValue)
-            throw TooManyAttempts(retryAfter: wait)
+            throw TooManyAttempts(retryAfter: wait, advice: "Too many referrals have been sent from this network in the last hour. "
+                                  + "If a young person is in immediate danger, call 999. Otherwise phone us, or try again in \(CallBackClock.duration(max(1, wait / 60)))."
+            )
         }
         let form = try req.content.decode(PartnerReferralForm.self)
         if let trap = form.website, !trap.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -43,6 +45,9 @@ struct FrontDoorController {
         let codes = try await ImportReferenceData.load(on: req.db).codes
         switch form.check(path, codes: codes, areas: areas.codes, today: CivilDate.today(at: req.now)) {
         case let .failure(errors):
+            // Audited as every submission is, by the fields refused and never by what was typed in them.
+            try await req.audit("partner_referral.refused", outcome: .refused, objectType: "partner_referral",
+                                detail: "\(path.rawValue): " + errors.entries.map(\.id).joined(separator: ", "))
             return try await render(req, path, form: form, errors: errors, areas: areas)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         case let .success(content):

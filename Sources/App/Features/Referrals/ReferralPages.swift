@@ -14,8 +14,9 @@ struct ReferralRowView: Encodable {
     let isRepeat: Bool
     let status: String
     let region: String
+    let fromPartner: Bool
 
-    init(_ referral: Referral, labels: Labels) {
+    init(_ referral: Referral, labels: Labels, fromPartner: Bool = false) {
         ref = referral.ref
         path = SiteURL.referral(referral.id).path
         name = "\(referral.firstName) \(referral.lastName)"
@@ -27,6 +28,7 @@ struct ReferralRowView: Encodable {
         isRepeat = referral.isRepeat
         status = referral.status.label
         region = referral.$region.value?.name ?? ""
+        self.fromPartner = fromPartner
     }
 }
 
@@ -70,9 +72,11 @@ struct ReferralListPage: Encodable {
         let authorityOptions = [SelectOption(value: "", label: "Any local authority", selected: filters.localAuthority == nil)]
             + authorities.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filters.localAuthority) }
         let pages = max(1, (total + ReferralsController.pageSize - 1) / ReferralsController.pageSize)
+        let fromPartners = Set(try await PartnerReferral.query(on: req.db).filter(\.$referralID ~~ referrals.compactMap(\.id))
+            .all().compactMap(\.referralID))
         return ReferralListPage(
             layout: req.layout(title: "Referrals"), heading: "Referrals: \(filters.status.label.lowercased())", tabs: tabs,
-            referrals: referrals.map { ReferralRowView($0, labels: labels) }, total: total, hasReferrals: !referrals.isEmpty,
+            referrals: referrals.map { ReferralRowView($0, labels: labels, fromPartner: fromPartners.contains($0.id ?? UUID())) }, total: total, hasReferrals: !referrals.isEmpty,
             newPath: canWrite ? SiteURL.referralNew.path : nil,
             from: filters.from?.description ?? "", to: filters.to?.description ?? "", sources: sources,
             localAuthorities: authorityOptions,
