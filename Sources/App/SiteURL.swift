@@ -50,6 +50,7 @@ enum SiteURL: Sendable {
     case personSubjectAccess(UUID?)
     case subjectAccess(UUID?)
     case subjectAccessJSON(UUID?)
+    case subjectAccessZIP(UUID?)
     case subjectAccessComplete(UUID?)
     case subjectAccessApprovals
     case subjectAccessApprove(UUID?)
@@ -102,6 +103,15 @@ enum SiteURL: Sendable {
     case rescueConvert(UUID?)
     case pendingRescue(UUID?)
     case pendingRescueComplete(UUID?)
+    case caseAttachments(UUID?)
+    case registerEntryAttachments(caseID: UUID?, entryID: UUID?)
+    case referralAttachments(UUID?)
+    case rescueAttachments(UUID?)
+    case attachment(UUID?)
+    case attachmentDelete(UUID?)
+    case apiCaseAttachments(UUID?)
+    case apiReferralAttachments(UUID?)
+    case apiAttachment(UUID?)
     case refer
     case referUrgent
     case referFull
@@ -185,6 +195,7 @@ enum SiteURL: Sendable {
         case let .personSubjectAccess(id): ["people", Self.parameter(id?.uuidString, "personID"), "subject-access"]
         case let .subjectAccess(id): ["subject-access", Self.parameter(id?.uuidString, "requestID")]
         case let .subjectAccessJSON(id): ["subject-access", Self.parameter(id?.uuidString, "requestID"), "export.json"]
+        case let .subjectAccessZIP(id): ["subject-access", Self.parameter(id?.uuidString, "requestID"), "export.zip"]
         case let .subjectAccessComplete(id): ["subject-access", Self.parameter(id?.uuidString, "requestID"), "complete"]
         case .subjectAccessApprovals: ["subject-access-approvals"]
         case let .subjectAccessApprove(id): ["subject-access-approvals", Self.parameter(id?.uuidString, "requestID"), "approve"]
@@ -237,6 +248,16 @@ enum SiteURL: Sendable {
         case let .rescueConvert(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "convert"]
         case let .pendingRescue(id): ["rescues", "unidentified", Self.parameter(id?.uuidString, "pendingID")]
         case let .pendingRescueComplete(id): ["rescues", "unidentified", Self.parameter(id?.uuidString, "pendingID"), "details"]
+        case let .caseAttachments(id): ["cases", Self.parameter(id?.uuidString, "caseID"), "attachments"]
+        case let .registerEntryAttachments(caseID, entryID):
+            ["cases", Self.parameter(caseID?.uuidString, "caseID"), "registers", Self.parameter(entryID?.uuidString, "entryID"), "attachments"]
+        case let .referralAttachments(id): ["referrals", Self.parameter(id?.uuidString, "referralID"), "attachments"]
+        case let .rescueAttachments(id): ["rescues", Self.parameter(id?.uuidString, "rescueID"), "attachments"]
+        case let .attachment(id): ["attachments", Self.parameter(id?.uuidString, "attachmentID")]
+        case let .attachmentDelete(id): ["attachments", Self.parameter(id?.uuidString, "attachmentID"), "delete"]
+        case let .apiCaseAttachments(id): ["api", "v1", "cases", Self.parameter(id?.uuidString, "caseID"), "attachments"]
+        case let .apiReferralAttachments(id): ["api", "v1", "referrals", Self.parameter(id?.uuidString, "referralID"), "attachments"]
+        case let .apiAttachment(id): ["api", "v1", "attachments", Self.parameter(id?.uuidString, "attachmentID")]
         case .refer: ["refer"]
         case .referUrgent: ["refer", "urgent"]
         case .referFull: ["refer", "full"]

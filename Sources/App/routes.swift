@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     FrontDoorController().register(app)
     PartnerReferralsController().register(app)
     PartnerDomainsAdminController().register(app)
+    AttachmentsController().register(app)
     ScreeningController().register(app)
     PeopleController().register(app)
     SearchController().register(app)
@@ -43,5 +44,6 @@ func routes(_ app: Application) throws {
     APIReferralsController().register(app)
     APICasesController().register(app)
     APIRescuesReportsController().register(app)
+    APIAttachmentsController().register(app)
     MetricsController().register(app)
 }

@@ -1,6 +1,7 @@
 @testable import App
 import Domain
 import Fluent
+import NIOCore
 import Testing
 import VaporTesting
 
@@ -20,6 +21,8 @@ struct ObjectAccessMatrixTests {
         let staff: UUID
         let meeting: UUID
         let context: UUID
+        let registerEntry: UUID
+        let attachment: UUID
     }
 
     /// A referral, its person and a subject-access request in West Midlands.
@@ -46,10 +49,20 @@ struct ObjectAccessMatrixTests {
         let meeting = try #require(try await PartnershipMeeting.query(on: app.db).first())
         try await browser.post(SiteURL.contexts.path, ["kind": "place", "name": "Cannon Hill Park"])
         let context = try #require(try await SafeguardingContext.query(on: app.db).first())
+        try await browser.get(SiteURL.caseRegisters(supportCase.id).path)
+        try await browser.post(SiteURL.caseRegisters(supportCase.id).path, [
+            "kind": "missing_episode", "missing_episode.occurred_on": "2024-01-14", "missing_episode.found_on": "2024-01-16"])
+        let entry = try #require(try await CaseRegisterEntry.query(on: app.db).first())
+        let token = try await APITestSupport.token(app, for: manager)
+        let uploaded = try await app.testing().sendRequest(.POST, SiteURL.apiCaseAttachments(supportCase.id).path + "?name=letter.txt",
+                                                           headers: ["Authorization": "Bearer \(token)"],
+                                                           body: ByteBuffer(string: "A letter from the school."))
+        #expect(uploaded.status == .created)
+        let attachment = try #require(try await Attachment.query(on: app.db).first())
         return Records(referral: referral.id!, person: referral.$person.id, subjectAccess: request.id!, supportCase: supportCase.id!,
                        rescue: rescue.id!, visit: visit.id!,
                        staff: manager.id, meeting: meeting.id!,
-                       context: context.id!)
+                       context: context.id!, registerEntry: entry.id!, attachment: attachment.id!)
     }
 
     static func path(_ route: Route, _ records: Records) -> String? {
@@ -68,6 +81,8 @@ struct ObjectAccessMatrixTests {
                 case "staffID": path += "/" + records.staff.uuidString
                 case "meetingID": path += "/" + records.meeting.uuidString
                 case "contextID": path += "/" + records.context.uuidString
+                case "entryID": path += "/" + records.registerEntry.uuidString
+                case "attachmentID": path += "/" + records.attachment.uuidString
                 default: return nil
                 }
             default: return nil
@@ -76,7 +91,7 @@ struct ObjectAccessMatrixTests {
         return path
     }
 
-    static let regionScopedParameters: Set<String> = ["referralID", "personID", "requestID", "caseID", "rescueID", "visitID", "staffID", "meetingID", "contextID"]
+    static let regionScopedParameters: Set<String> = ["referralID", "personID", "requestID", "caseID", "rescueID", "visitID", "staffID", "meetingID", "contextID", "attachmentID"]
 
     /// A London young person, case and referral with names no West Midlands page may ever show.
     static let londonMarker = "Zebedeequark"
@@ -135,6 +150,9 @@ struct ObjectAccessMatrixTests {
                     response = try await APITestSupport.send(app, route.method, path, token: token, json: route.method == .GET ? nil : "{}")
                 } else if route.method == .GET {
                     response = try await browser.get(path + (isMerge ? "?with=\(records.person)" : ""))
+                } else if route.streamsBody {
+                    // An upload's token comes in its query, as its page's form sends it.
+                    response = try await browser.post(path + "?_csrf=" + (browser.lastToken ?? ""), [:])
                 } else {
                     response = try await browser.post(path, isMerge ? ["other": records.person.uuidString] : [:])
                 }
@@ -144,7 +162,9 @@ struct ObjectAccessMatrixTests {
                 // A caseworker writes only to a case they lead (and to its young person's safe contact).
                 let leadOnly = route.method == .POST && role == .caseworker && !leadsTheCase
                     && (route.path.string.hasPrefix("cases/:caseID") || route.path.string.hasSuffix("safe-contact")
-                        || route.path.string.hasPrefix("api/v1/cases/:caseID"))
+                        || route.path.string.hasPrefix("api/v1/cases/:caseID")
+                        // Deleting a case's file: the fixture's file is on the case.
+                        || route.path.string.hasPrefix("attachments/:attachmentID"))
                 // A caseworker's own staff record and own visits only: the fixture's are the manager's.
                 let ownOnly = role == .caseworker && (route.path.string.hasPrefix("staff/:staffID")
                     || route.path.string.hasSuffix("check-in") || route.path.string.hasSuffix("check-out"))

@@ -50,5 +50,6 @@ enum Migrations {
         AddReferralsPersonRegionIndex(),
         CreatePendingRescues(),
         CreatePartnerReferrals(),
+        CreateAttachments(),
     ]
 }

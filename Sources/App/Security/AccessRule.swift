@@ -32,6 +32,13 @@ extension Route {
         set { userInfo[AnySendableHashable(Self.accessKey)] = newValue }
     }
 
+    /// The body is read by the handler as it streams (attachments), never collected: the CSRF token comes in the
+    /// query string instead.
+    var streamsBody: Bool {
+        get { userInfo[AnySendableHashable("streamsBody")] as? Bool ?? false }
+        set { userInfo[AnySendableHashable("streamsBody")] = newValue }
+    }
+
     /// A larger body limit than the default, for uploads; the CSRF check reads the body with the same limit.
     var maxBodySize: Int? {
         get { userInfo[AnySendableHashable("maxBodySize")] as? Int }
@@ -49,6 +56,20 @@ extension RoutesBuilder {
         let route = on(method, url.pattern, body: maxBodySize.map { .collect(maxSize: $0) } ?? .collect, use: handler)
         route.access = access
         route.maxBodySize = maxBodySize?.value
+        return route
+    }
+}
+
+extension RoutesBuilder {
+    /// Registers a route whose handler reads the body as it streams (an upload of a file), with its access rule.
+    @discardableResult
+    func onStreaming<Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ url: SiteURL, access: AccessRule,
+        use handler: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        let route = on(method, url.pattern, body: .stream, use: handler)
+        route.access = access
+        route.streamsBody = true
         return route
     }
 }

@@ -32,6 +32,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         if let origin = req.headers.first(name: .origin), origin != "null", !Self.isOwnOrigin(origin, req) {
             try await refuse(req, "foreign origin")
         }
+        if req.route?.streamsBody == true {
+            // An upload is read by its handler as it streams, so its token comes in the query string (made by the page
+            // for this session; pages send no Referer, and logs name routes, never queries).
+            let sent = req.query[String.self, at: Self.field] ?? ""
+            if let expected = Self.expectedToken(req), SecretToken.constantTimeEquals(sent, expected) { return nil }
+            try await refuse(req, "missing or wrong token")
+        }
         let routeLimit = req.route?.maxBodySize ?? req.application.routes.defaultMaxBodySize.value
         // Only a fully signed-in session may send a route's larger limit: the password alone is not enough.
         let limit = req.sessionHolder?.stage == .signedIn ? routeLimit : min(routeLimit, Self.anonymousBodyLimit)

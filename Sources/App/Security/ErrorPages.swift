@@ -26,6 +26,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         // Our own form problems name the field in words meant for people; other errors' detail stays in the log.
         if let problem = error as? FormProblem { message = problem.message + " Go back, correct it and send the form again." }
         if let limited = error as? TooManyAttempts, let advice = limited.advice { message = advice }
+        if let refused = error as? AttachmentProblem { message = refused.reason + ". Go back and choose another file." }
         if req.url.path.hasPrefix("/api/") {
             return try APIProblem.response(status: status, error: error, headers: headers)
         }

@@ -57,6 +57,22 @@ struct FieldCipher: Sendable {
         return String(decoding: plaintext, as: UTF8.self)
     }
 
+    /// Seals bytes (an attachment's chunk) under the current key, bound to `context` as additional data so that a
+    /// chunk opens only in its own place. Answers the key's id with the sealed bytes (nonce, ciphertext, tag).
+    func sealBytes(_ plaintext: some DataProtocol, context: String) throws -> (keyID: String, sealed: Data) {
+        let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: keys[currentID]!), authenticating: Data(context.utf8))
+        guard let combined = box.combined else { throw Abort(.internalServerError, reason: "AES-GCM sealing failed") }
+        return (currentID, combined)
+    }
+
+    func openBytes(_ sealed: Data, keyID: String, context: String) throws -> Data {
+        guard let key = keys[keyID] else {
+            throw Abort(.internalServerError, reason: "An attachment names a key this server does not hold")
+        }
+        return try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: SymmetricKey(data: key),
+                                authenticating: Data(context.utf8))
+    }
+
     /// A value that retention may have emptied ("" once the young person is anonymised), else opened.
     func openUnlessEmptied(_ sealed: String) throws -> String {
         sealed.isEmpty ? "" : try open(sealed)

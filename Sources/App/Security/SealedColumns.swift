@@ -40,6 +40,8 @@ enum SealedColumns {
         (IdempotencyRecord.schema, "body"),
         (ShareRequest.schema, "reason"),
         (PartnerReferral.schema, "content"),
+        (Attachment.schema, "file_name"),
+        (Attachment.schema, "delete_reason"),
     ]
 
     /// Re-seals every value not sealed under the current key, a batch at a time, each batch in its own
@@ -87,11 +89,12 @@ struct KeysCommand: AsyncCommand {
         guard signature.action == "rotate" else { throw CommandError(message: "Unknown action \(signature.action): try rotate") }
         let app = context.application
         let count = try await SealedColumns.rotate(app: app)
+        let chunks = try await AttachmentStore.rotate(app: app)
         try await app.writes.transaction(on: app.db) { db in
             try await Audit.append(AuditEntry(action: "keys.rotated", actor: "reachable keys rotate", objectType: "data_key",
                                               objectID: app.cipher.currentKeyID, address: "command line",
-                                              detail: "\(count) values re-sealed"), on: db, at: app.clock.now())
+                                              detail: "\(count) values and \(chunks) attachment chunks re-sealed"), on: db, at: app.clock.now())
         }
-        StandardError.print("Re-sealed \(count) values under key \(app.cipher.currentKeyID). Older keys can now be retired.")
+        StandardError.print("Re-sealed \(count) values and \(chunks) attachment chunks under key \(app.cipher.currentKeyID). Older keys can now be retired.")
     }
 }

@@ -43,6 +43,8 @@ struct Settings: Sendable {
     var partnerFullCallBackHours: Int
     /// Partner referrals one address may send an hour (every attempt counts, refused ones too).
     var partnerReferralsPerHour: Int
+    /// The largest attachment accepted, in bytes.
+    var attachmentMaxBytes: Int
     /// The bearer token a Prometheus scraper sends to `/metrics`; unset, `/metrics` is 404.
     var metricsToken: String?
 
@@ -53,6 +55,7 @@ struct Settings: Sendable {
         "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_DB_POOL_TIMEOUT_SECONDS", "REACHABLE_RETENTION_YEARS",
         "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "REACHABLE_METRICS_TOKEN",
         "REACHABLE_PARTNER_URGENT_CALLBACK_MINUTES", "REACHABLE_PARTNER_FULL_CALLBACK_HOURS", "REACHABLE_PARTNER_REFERRALS_PER_HOUR",
+        "REACHABLE_ATTACHMENT_MAX_MB",
         "LOG_LEVEL", "LOG_FORMAT",
     ]
 
@@ -102,6 +105,7 @@ struct Settings: Sendable {
             partnerUrgentCallBackMinutes: try integer("REACHABLE_PARTNER_URGENT_CALLBACK_MINUTES", default: 60, range: 5...1440),
             partnerFullCallBackHours: try integer("REACHABLE_PARTNER_FULL_CALLBACK_HOURS", default: 24, range: 1...168),
             partnerReferralsPerHour: try integer("REACHABLE_PARTNER_REFERRALS_PER_HOUR", default: 20, range: 1...10_000),
+            attachmentMaxBytes: try integer("REACHABLE_ATTACHMENT_MAX_MB", default: 20, range: 1...200) * 1_048_576,
             metricsToken: try value("REACHABLE_METRICS_TOKEN").map { token in
                 guard token.count >= 24 else { throw SettingsError.invalid("REACHABLE_METRICS_TOKEN", "at least 24 characters") }
                 return token

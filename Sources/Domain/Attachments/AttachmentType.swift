@@ -117,6 +117,29 @@ public struct AttachmentSniffer: Sendable {
         }
     }
 
+    /// Known before the end: the file cannot be allowed, whatever follows (its first bytes name no allowed kind,
+    /// or its text has already broken), so reading it can stop.
+    public var refusedSoFar: AttachmentRefusal? {
+        switch candidate {
+        case .refused?: .notAllowed
+        case .heic?: .heic
+        case .text?: utf8.couldBeText ? nil : .notAllowed
+        default: nil
+        }
+    }
+
+    /// A photo whose metadata must be removed, once the first bytes have named it.
+    public var photoType: AttachmentType? {
+        switch candidate {
+        case .jpeg?: .jpeg
+        case .png?: .png
+        default: nil
+        }
+    }
+
+    /// Whether enough has been seen to name the candidate (`refusedSoFar`, `photoType`).
+    public var knowsCandidate: Bool { candidate != nil }
+
     /// The type, once every byte has been fed.
     public mutating func finish() -> Result<AttachmentType, AttachmentRefusal> {
         if total == 0 { return .failure(.empty) }

@@ -45,6 +45,7 @@ struct CasePage: Encodable {
     let riskIndicators: [ReferralFormPage.Choice]
     /// Who has looked at the case, for the region's managers.
     let viewersPath: String?
+    let attachments: AttachmentList
 
     /// The values the contact, risk and goal forms show: their defaults, or what a refused form held.
     struct FormValues: Encodable {
@@ -75,6 +76,10 @@ struct CasePage: Encodable {
         let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: canSeeSensitive, names: users, labels: labels,
                                                    cipher: cipher, latest: CaseTimeline.onCasePage, on: req.db)
         let person = supportCase.person
+        let attachments = try await AttachmentList.make(
+            owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: scope.canWrite(supportCase),
+            uploadPath: SiteURL.caseAttachments(caseID).path, csrfToken: req.csrfToken, settings: req.application.settings,
+            cipher: cipher, on: req.db)
         return CasePage(
             layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,
@@ -118,7 +123,7 @@ struct CasePage: Encodable {
                 ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label,
                                         checked: typed.form == "risk" && (typed.lists["indicators"] ?? []).contains($0.rawValue))
             },
-            viewersPath: isManager ? SiteURL.caseViewers(caseID).path : nil)
+            viewersPath: isManager ? SiteURL.caseViewers(caseID).path : nil, attachments: attachments)
     }
 
     static func formValues(_ typed: CaseFormEcho, now: Date) -> FormValues {

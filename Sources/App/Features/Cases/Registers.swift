@@ -16,19 +16,22 @@ struct Registers: Encodable {
     }
 
     struct Entry: Encodable {
+        let id: String
         let date: String
         let summary: String
+        /// Its documents (the registers page only): the NRM paperwork, a return-home interview's notes.
+        var files: AttachmentList?
     }
 
     struct Register: Encodable {
         let kind: String
         let title: String
         let dateLabel: String
-        let entries: [Entry]
+        var entries: [Entry]
         let inputs: [Input]
     }
 
-    let registers: [Register]
+    var registers: [Register]
 
     /// `forms: false` (the case page) leaves every register's inputs empty. `typed` and `errors` are a form sent back.
     static func make(caseID: UUID, cipher: FieldCipher, forms: Bool, typed: [String: String] = [:], errors: FieldErrors = FieldErrors(),
@@ -41,7 +44,7 @@ struct Registers: Encodable {
                 let summary = kind.fields.compactMap { field in
                     values[field.key].map { "\(field.label): \($0)" }
                 }.joined(separator: "; ")
-                return Entry(date: entry.occurredOn, summary: summary)
+                return Entry(id: try entry.requireID().uuidString, date: entry.occurredOn, summary: summary)
             }
             func input(_ name: String, _ label: String, _ type: String, _ options: [(value: String, label: String)] = []) -> Input {
                 let value = typed[name] ?? ""

@@ -10,6 +10,7 @@ struct DataProtectionController {
         routes.on(.POST, .personSubjectAccess(nil), access: .roles([.manager]), use: openRequest)
         routes.on(.GET, .subjectAccess(nil), access: .roles([.manager]), use: document)
         routes.on(.GET, .subjectAccessJSON(nil), access: .roles([.manager]), use: json)
+        routes.on(.GET, .subjectAccessZIP(nil), access: .roles([.manager]), use: zip)
         routes.on(.POST, .subjectAccessComplete(nil), access: .roles([.manager]), use: complete)
         routes.on(.GET, .subjectAccessApprovals, access: .roles([.nationalLead]), use: approvals)
         routes.on(.POST, .subjectAccessApprove(nil), access: .roles([.nationalLead]), use: approve)
@@ -101,7 +102,8 @@ struct DataProtectionController {
             narratives: export.narratives.map {
                 SubjectAccessPage.Narrative(title: $0.title, segments: RedactionReview.segments($0.text, subjectNames: names))
             },
-            jsonPath: SiteURL.subjectAccessJSON(request.id).path, completePath: SiteURL.subjectAccessComplete(request.id).path)
+            files: export.attachments.isEmpty ? nil : export.attachments,
+            jsonPath: SiteURL.subjectAccessJSON(request.id).path, zipPath: SiteURL.subjectAccessZIP(request.id).path, completePath: SiteURL.subjectAccessComplete(request.id).path)
         return try await req.view.render("people/subject-access", page)
     }
 
@@ -118,6 +120,16 @@ struct DataProtectionController {
         response.headers.contentType = .json
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"subject-access-\(request.id!).json\"")
         return response
+    }
+
+    /// The export with every document and photo beside it, in one ZIP with a manifest.
+    func zip(req: Request) async throws -> Response {
+        let request = try await checkedAgain(try await ownRequest(req), req: req)
+        guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
+        let export = try await export(of: request, req: req)
+        try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
+                            detail: "zip, \(export.attachments.count) files")
+        return try await SubjectAccessZIP.response(for: export, requestID: try request.requireID(), req: req)
     }
 
     func complete(req: Request) async throws -> Response {
@@ -226,7 +238,10 @@ struct SubjectAccessPage: Encodable {
     /// Who approved including another region's records, and when.
     let approval: String?
     let narratives: [Narrative]
+    /// Nil when there are none (Leaf takes an empty array as true).
+    let files: [SubjectAccessExport.AttachmentPart]?
     let jsonPath: String
+    let zipPath: String
     let completePath: String
 }
 

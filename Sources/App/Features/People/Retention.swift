@@ -88,6 +88,16 @@ enum Retention {
                 try await SafeguardingContext.query(on: db).filter(\.$id == contextID).set(\.$name, to: anonymisedName).update()
             }
         }
+        // Their documents and photos: the files and their names go; the rows stay as removed (no report counts them).
+        let held = try await Attachment.query(on: db).group(.or) { either in
+            either.filter(\.$caseID ~~ caseIDs).filter(\.$referralID ~~ referralIDs)
+        }.all()
+        for attachment in held { try await AttachmentStore.purge(attachment.requireID(), on: db) }
+        if !held.isEmpty {
+            try await Attachment.query(on: db).filter(\.$id ~~ held.compactMap(\.id))
+                .set(\.$status, to: .removed).set(\.$fileName, to: nil).set(\.$deleteReason, to: nil)
+                .set(\.$size, to: 0).set(\.$chunkCount, to: 0).update()
+        }
         try await Referral.query(on: db).filter(\.$person.$id == personID)
             .set(\.$firstName, to: anonymisedName).set(\.$lastName, to: anonymisedName).set(\.$dateOfBirth, to: "")
             .set(\.$concerns, to: nil).set(\.$referrerContact, to: nil).set(\.$notAcceptedReason, to: nil).update()

@@ -139,6 +139,7 @@ struct ReferralPage: Encodable {
     let shareReason: FormField
     /// Sent through the partners' form: its reference, and whether the referrer's email was a listed partner's.
     let fromPartner: FromPartner?
+    let attachments: AttachmentList
 
     struct FromPartner: Encodable {
         let ref: String
@@ -214,6 +215,11 @@ struct ReferralPage: Encodable {
             viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
         let partner = try await PartnerReferral.query(on: req.db).filter(\.$referralID == referral.id).first()
+        let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)
+        let attachments = try await AttachmentList.make(
+            owner: referral.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
+            uploadPath: SiteURL.referralAttachments(referral.id).path, csrfToken: req.csrfToken, settings: req.application.settings,
+            cipher: req.application.cipher, on: req.db)
         return ReferralPage(
             layout: req.layout(title: "Referral \(referral.ref)"),
             ref: referral.ref, name: "\(referral.firstName) \(referral.lastName)",
@@ -248,7 +254,8 @@ struct ReferralPage: Encodable {
                 FromPartner(ref: partner.ref, href: SiteURL.partnerReferral(partner.id).path,
                             detail: "\(partner.path.label.lowercased()), received \(AccountController.format(partner.receivedAt)). "
                                 + PartnerReferralPage.trust(partner))
-            })
+            },
+            attachments: attachments)
     }
 }
 

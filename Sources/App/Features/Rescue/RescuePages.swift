@@ -119,6 +119,7 @@ struct RescuePage: Encodable {
     let errorLinks: [FormErrorLink]?
     /// Each field's problem, by field name, when the progress form came back refused.
     let errors: [String: String]
+    let attachments: AttachmentList
 
     /// `typed` and `errors`: the progress form as it was sent, refused.
     static func make(req: Request, rescue: Rescue, referral: Referral, scope: RegionScope,
@@ -144,6 +145,10 @@ struct RescuePage: Encodable {
         let mode = typed.map { $0.journeyMode.flatMap { $0.isEmpty ? nil : $0 } } ?? rescue.journeyMode
         let outcome = typed.map { $0.outcome.flatMap { $0.isEmpty ? nil : $0 } } ?? rescue.outcome
         let caseExists = try await SupportCase.query(on: req.db).filter(\.$referral.$id == referral.id!).count() > 0
+        let attachments = try await AttachmentList.make(
+            owner: rescue.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
+            uploadPath: SiteURL.rescueAttachments(rescue.id).path, csrfToken: req.csrfToken, settings: req.application.settings,
+            cipher: cipher, on: req.db)
         return RescuePage(
             layout: req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Rescue"), name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
             clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? req.now) } ?? "",
@@ -158,7 +163,8 @@ struct RescuePage: Encodable {
             departed: typed?.departedAt ?? rescue.departedAt.map(CasePage.localInput) ?? "",
             arrived: typed?.arrivedAt ?? rescue.arrivedAt.map(CasePage.localInput) ?? "",
             home: typed?.homeAt ?? rescue.homeAt.map(CasePage.localInput) ?? "",
-            errorLinks: errors.links, errors: Dictionary(errors.entries.map { ($0.id, $0.message) }, uniquingKeysWith: { a, _ in a }))
+            errorLinks: errors.links, errors: Dictionary(errors.entries.map { ($0.id, $0.message) }, uniquingKeysWith: { a, _ in a }),
+            attachments: attachments)
     }
 }
 

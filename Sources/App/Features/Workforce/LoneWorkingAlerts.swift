@@ -92,6 +92,9 @@ struct LoneWorkingTimer: LifecycleHandler {
                     if raised > 0 { logger.warning("Lone working: \(raised) visit(s) overdue") }
                     let late = try await PartnerCallBacks.raiseOverdue(app: app, now: app.clock.now())
                     if late > 0 { logger.warning("Partner referrals: \(late) past their call-back time") }
+                    // Uploads cut off by a crash or a dropped connection, an hour on (none is that slow).
+                    let abandoned = try await AttachmentStore.clearAbandoned(before: app.clock.now().addingTimeInterval(-3600), app: app)
+                    if abandoned > 0 { logger.notice("Attachments: cleared \(abandoned) upload(s) left part-way") }
                 } catch {
                     logger.error("Lone-working check failed: \(String(reflecting: error))")
                 }

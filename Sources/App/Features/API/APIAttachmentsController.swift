@@ -1,0 +1,100 @@
+import Domain
+import Fluent
+import Vapor
+
+/// `/api/v1/cases/{id}/attachments`, `/api/v1/referrals/{id}/attachments` and `/api/v1/attachments/{id}`: the
+/// same files as the pages, under the same rules. An upload's body is the file itself (any content type: the type
+/// is decided from the bytes), named by `Content-Disposition: attachment; filename="…"` or `?name=`.
+struct APIAttachmentsController {
+    func register(_ routes: any RoutesBuilder) {
+        let writers: AccessRule = .roles(ReferralsController.writers)
+        let readers: AccessRule = .roles(ReferralsController.readers)
+        routes.onStreaming(.POST, .apiCaseAttachments(nil), access: writers) { req in try await self.upload(req, .supportCase) }
+        routes.onStreaming(.POST, .apiReferralAttachments(nil), access: writers) { req in try await self.upload(req, .referral) }
+        routes.on(.GET, .apiCaseAttachments(nil), access: readers) { req in try await self.list(req, .supportCase) }
+        routes.on(.GET, .apiReferralAttachments(nil), access: readers) { req in try await self.list(req, .referral) }
+        routes.on(.GET, .apiAttachment(nil), access: readers, use: download)
+    }
+
+    func upload(_ req: Request, _ type: Attachment.Owner) async throws -> Response {
+        let owner = try await AttachmentAccess.owner(type, req: req)
+        let name = req.headers.first(name: .contentDisposition).flatMap { MultipartUpload.parameter("filename", in: $0) }
+            ?? req.query[String.self, at: "name"] ?? "file"
+        let sensitive = try Self.flag(req.query[String.self, at: "sensitive"])
+        let limit = req.application.settings.attachmentMaxBytes
+        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
+            throw AttachmentProblem(.tooLarge(limitBytes: limit))
+        }
+        let intake = AttachmentIntake(owner: owner, fileName: name, sensitive: sensitive, user: try req.requireUser(), req: req)
+        let attachment: Attachment
+        do {
+            for try await buffer in req.body { try await intake.write(buffer) }
+            attachment = try await intake.finish()
+        } catch {
+            await intake.abandon()
+            throw error
+        }
+        let body = try AttachmentJSON(attachment, cipher: req.application.cipher)
+        return APIResponse.json(status: .created, body: try APIResponse.encode(body), location: body.href)
+    }
+
+    func list(_ req: Request, _ type: Attachment.Owner) async throws -> Response {
+        let scope = try req.scope
+        let ownerID: UUID, mayReadSensitive: Bool
+        if type == .supportCase {
+            let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
+            ownerID = try supportCase.requireID()
+            mayReadSensitive = scope.canReadSensitive(supportCase)
+        } else {
+            let referral = try await scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
+            ownerID = try referral.requireID()
+            mayReadSensitive = scope.isManager && scope.canWrite && scope.contains(regionID: referral.$region.id)
+        }
+        let all = try await Attachment.query(on: req.db).filter(\.$ownerID == ownerID).filter(\.$status == .stored)
+            .sort(\.$uploadedAt).all()
+        let shown = AttachmentAccess.visible(all, scope: scope, mayReadSensitive: mayReadSensitive)
+        try await req.audit("attachment.list", objectType: type.rawValue, objectID: ownerID.uuidString, detail: "api, \(shown.count) listed")
+        struct Items: Encodable { let items: [AttachmentJSON] }
+        return try APIResponse.ok(Items(items: try shown.map { try AttachmentJSON($0, cipher: req.application.cipher) }))
+    }
+
+    func download(req: Request) async throws -> Response {
+        let (attachment, _) = try await AttachmentAccess.readable(req.parameters.get("attachmentID", as: UUID.self), req: req)
+        try await req.audit("attachment.downloaded", objectType: "attachment", objectID: attachment.id!.uuidString, detail: "api")
+        return try AttachmentDownload.response(attachment, req: req)
+    }
+
+    static func flag(_ value: String?) throws -> Bool {
+        switch value {
+        case nil, "false"?: false
+        case "true"?: true
+        default: throw APIInvalidInput(field: "sensitive", "Must be true or false")
+        }
+    }
+}
+
+struct AttachmentJSON: Encodable {
+    let id: UUID
+    let name: String
+    let type: String
+    let mediaType: String
+    let size: Int
+    let sensitive: Bool
+    let uploadedAt: Date
+    let metadataRemoved: [String]
+    let href: String
+
+    init(_ attachment: Attachment, cipher: FieldCipher) throws {
+        id = try attachment.requireID()
+        name = try attachment.fileName.map(cipher.open) ?? "file"
+        type = attachment.kind?.rawValue ?? ""
+        mediaType = attachment.kind?.mediaType ?? "application/octet-stream"
+        size = attachment.size
+        sensitive = attachment.sensitive
+        uploadedAt = attachment.uploadedAt
+        metadataRemoved = attachment.metadataRemoved.split(separator: ";").map(String.init)
+        href = SiteURL.apiAttachment(attachment.id).path
+    }
+}
+
+extension AttachmentProblem: APIExplainedError {}

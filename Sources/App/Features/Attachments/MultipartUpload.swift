@@ -1,0 +1,92 @@
+import MultipartKit
+import NIOCore
+import Vapor
+
+/// Reads a page's upload form (`multipart/form-data`) as it streams: the small fields are kept (at most 1 KB each),
+/// and the one file's bytes go straight to the intake, so the server holds one network read at a time, never the
+/// file.
+enum MultipartUpload {
+    enum Event {
+        case header(String, String)
+        case body(ByteBuffer)
+        case end
+    }
+
+    struct Received {
+        var fields: [String: String] = [:]
+        var attachment: Attachment?
+    }
+
+    static func receive(_ req: Request, file fieldName: String,
+                        intake makeIntake: (_ fileName: String, _ fields: [String: String]) -> AttachmentIntake) async throws -> Received {
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+              let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
+            throw FormProblem("Choose a file to attach")
+        }
+        let limit = req.application.settings.attachmentMaxBytes
+        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit + 64 * 1024 {
+            throw AttachmentProblem(.tooLarge(limitBytes: limit))
+        }
+        let parser = MultipartParser(boundary: boundary)
+        var events: [Event] = []
+        parser.onHeader = { events.append(.header($0, $1)) }
+        parser.onBody = { events.append(.body($0)) }
+        parser.onPartComplete = { events.append(.end) }
+
+        var received = Received()
+        var name: String?, fileName: String?, value: [UInt8] = []
+        var intake: AttachmentIntake?
+        do {
+            for try await var buffer in req.body {
+                // In pieces of at most 64 KB, whatever size the network read was (a test's body arrives whole).
+                while let piece = buffer.readSlice(length: min(buffer.readableBytes, 64 * 1024)), piece.readableBytes > 0 {
+                    do { try parser.execute(piece) } catch { throw FormProblem("The upload could not be read: send the form again") }
+                }
+                let batch = events
+                events = []
+                for event in batch {
+                    switch event {
+                    case let .header(header, text) where header.lowercased() == "content-disposition":
+                        name = parameter("name", in: text)
+                        fileName = parameter("filename", in: text)
+                    case .header:
+                        break
+                    case let .body(bytes):
+                        if name == fieldName, let fileName, !fileName.isEmpty, received.attachment == nil {
+                            if intake == nil { intake = makeIntake(fileName, received.fields) }
+                            try await intake!.write(bytes)
+                        } else if fileName == nil {
+                            guard value.count + bytes.readableBytes <= 1024 else { throw FormProblem("A field of the form is too long") }
+                            value += bytes.readableBytesView
+                        }
+                    case .end:
+                        if let done = intake, name == fieldName, received.attachment == nil {
+                            received.attachment = try await done.finish()
+                        } else if let name, fileName == nil {
+                            received.fields[name] = String(decoding: value, as: UTF8.self)
+                        }
+                        name = nil
+                        fileName = nil
+                        value = []
+                    }
+                }
+            }
+        } catch {
+            if received.attachment == nil { await intake?.abandon() }
+            throw error
+        }
+        return received
+    }
+
+    /// `name="file"` from a Content-Disposition value (quoted or not).
+    static func parameter(_ key: String, in header: String) -> String? {
+        for part in header.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == key else { continue }
+            var value = pair[1]
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value.replacingOccurrences(of: "\\\"", with: "\"")
+        }
+        return nil
+    }
+}
