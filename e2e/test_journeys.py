@@ -2,8 +2,15 @@
 the service, creates everyone's accounts, and each role does its work. Each journey also checks what another
 role must not see. Pages are checked by axe at both widths as they are visited (conftest.Browser.check)."""
 import datetime
+import io
 import re
+import sqlite3
+import struct
 import time
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -184,6 +191,96 @@ def test_caseworker_logs_contacts_and_an_outcome_wheel(world):
     assert "older boy" in world.browser("manager").text()
     assert world.browser("london").status_of(case)[0] == "Page not found"
     assert world.browser("commissioner").status_of(case)[0] == "You cannot do that"
+
+
+def fetch(b: Browser, path: str) -> tuple[int, "email.message.Message", bytes]:
+    """What the signed-in person at `b` gets at `path`, without the browser (a download is not a page)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in b.driver.get_cookies())
+    request = urllib.request.Request(b.server.base + path, headers={"Cookie": cookies})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers, answer.read()
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nConsent to the referral, signed.\n%%EOF\n"
+
+
+def jpeg_with_gps() -> bytes:
+    """A small JPEG carrying an Exif block with a GPS position and the camera, as a phone's photo does."""
+    exif = b"Exif\x00\x00GPSLatitude 52.4862 N GPSLongitude 1.8904 W Make Apple Model iPhone 15"
+    return (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+            + b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+            + b"\xff\xdb\x00\x04\x00\x01\xff\xda\x00\x04\x01\x02\x11\x22\x33\xff\xd9")
+
+
+def test_caseworker_attaches_a_consent_form_and_a_photo_from_a_phone(world, server, tmp_path):
+    """SPEC §2.12: on a 375 px phone the lead caseworker attaches a PDF and a photo; the photo is stored without its
+    GPS; London gets "not found" for both; the manager downloads them; the subject-access ZIP holds them."""
+    consent, photo = tmp_path / "consent form.pdf", tmp_path / "IMG_0042.jpg"
+    consent.write_bytes(PDF)
+    photo.write_bytes(jpeg_with_gps())
+    b = world.browser("caseworker")
+    case = world.records["case"]
+    b.driver.set_window_size(375, 812)
+    for path in (consent, photo):
+        b.open(case)
+        b.driver.find_element(By.ID, "attachment-file").send_keys(str(path))
+        b.submit("Upload")
+        assert "saved=attachment.uploaded" in b.path, b.text()[:500]
+    b.driver.set_window_size(1280, 900)
+    b.check("case-with-attachments")
+    links = {a.text: a.get_attribute("href").removeprefix(server.base)
+             for a in b.driver.find_elements(By.CSS_SELECTOR, "#attachments a[download]")}
+    assert set(links) == {"consent form.pdf", "IMG_0042.jpg"}, links
+    assert "GPS location" in b.text()
+    for link in links.values():
+        assert world.browser("london").status_of(link)[0] == "Page not found"
+    manager = world.browser("manager")
+    manager.open(case)
+    status, headers, body = fetch(manager, links["consent form.pdf"])
+    assert status == 200 and body == PDF and (headers.get("Content-Disposition") or "").startswith("attachment;")
+    status, _, picture = fetch(manager, links["IMG_0042.jpg"])
+    assert status == 200 and picture.startswith(b"\xff\xd8") and b"GPS" not in picture and b"iPhone" not in picture
+    # The subject-access ZIP: the export, both files, a manifest.
+    manager.driver.find_element(By.LINK_TEXT, "The young person").click()
+    manager.fill("requester", "The young person, by letter")
+    manager.submit("Open a subject access request")
+    zip_link = manager.driver.find_element(By.ID, "export-zip").get_attribute("href").removeprefix(server.base)
+    status, headers, body = fetch(manager, zip_link)
+    assert status == 200, body[:300]
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        names = archive.namelist()
+        assert "manifest.json" in names and "subject-access.json" in names
+        files = [n for n in names if n.startswith("attachments/")]
+        assert len(files) == 2 and any(archive.read(n) == PDF for n in files), names
+
+
+def test_retention_removes_an_old_case_s_files(world, server, tmp_path):
+    """A case closed more than six years ago, with a letter on it: retention removes the letter with the rest."""
+    csv = tmp_path / "old.csv"
+    csv.write_text("referral_ref,received_date,region,service,referral_source,first_name,last_name,date_of_birth,gender,"
+                   "home_local_authority,exploitation_types,case_opened_date,case_closed_date,closure_reason\n"
+                   "E2E-OLD-1,2016-05-01,west-midlands,support,police,Old,Record,2000-01-01,male,birmingham,county_lines,"
+                   "2016-05-10,2017-01-10,planned\n")
+    server.command("import", "referrals", str(csv))
+    with sqlite3.connect(server.work / "e2e.sqlite") as db:
+        row = db.execute("SELECT c.id FROM cases c JOIN referrals r ON r.id = c.referral_id WHERE r.ref = 'E2E-OLD-1'").fetchone()
+    case = "/cases/" + str(uuid.UUID(bytes=row[0]) if isinstance(row[0], bytes) else row[0]).upper()
+    letter = tmp_path / "letter from school.txt"
+    letter.write_text("A letter from the school about attendance.\n")
+    manager = world.browser("manager")
+    manager.open(case)
+    manager.driver.find_element(By.ID, "attachment-file").send_keys(str(letter))
+    manager.submit("Upload")
+    link = manager.driver.find_element(By.CSS_SELECTOR, "#attachments a[download]").get_attribute("href").removeprefix(server.base)
+    assert fetch(manager, link)[0] == 200
+    printed = server.command("retention", "--apply")
+    assert "Anonymised 1;" in printed, printed
+    assert fetch(manager, link)[0] == 404
+    manager.open(case)
+    assert "letter from school" not in manager.text()
 
 
 def test_planned_closure_by_keyboard_then_approved_by_the_manager(world):

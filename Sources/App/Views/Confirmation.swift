@@ -8,6 +8,8 @@ import Vapor
 /// not), shows nothing.
 enum Confirmation {
     static let messages: [String: String] = [
+        "attachment.uploaded": "File attached.",
+        "attachment.deleted": "File deleted. The reason is kept.",
         "case.assigned": "Lead caseworker saved.",
         "case.closed": "The case is closed.",
         "case.closure_approved": "Closure approved: the case is closed.",
