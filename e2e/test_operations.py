@@ -431,5 +431,5 @@ def test_a_20_mb_attachment_streams_in_and_out_without_the_server_holding_it(tmp
     growth_mb = (peak - warm_peak) / 1024
     print(f"20 MB attachments: upload {min(r[0] for r in rates):.0f}-{max(r[0] for r in rates):.0f} MB/s, download "
           f"{min(r[1] for r in rates):.0f}-{max(r[1] for r in rates):.0f} MB/s; server peak memory {started_peak / 1024:.0f} MB "
-          f"at start, {warm_peak / 1024:.0f} MB after the first file, +{growth_mb:.1f} MB after two more")
+          f"at start, {warm_peak / 1024:.0f} MB after the first file, {growth_mb:+.1f} MB after two more")
     assert growth_mb < 5, f"the server's peak grew by {growth_mb:.1f} MB for two 20 MB files"
