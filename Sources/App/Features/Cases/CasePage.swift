@@ -42,7 +42,7 @@ struct CasePage: Encodable {
     let hasExitMeasures: Bool
     let pathway: Pathway
     let registers: Registers
-    let riskIndicators: [ReferralFormPage.Choice]
+    let riskIndicators: [Choice]
     /// Who has looked at the case, for the region's managers.
     let viewersPath: String?
     let attachments: AttachmentList
@@ -120,7 +120,7 @@ struct CasePage: Encodable {
             pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: req.db),
             registers: try await Registers.make(caseID: caseID, cipher: cipher, forms: false, on: req.db),
             riskIndicators: RiskIndicator.allCases.map {
-                ReferralFormPage.Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label,
+                Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label,
                                         checked: typed.form == "risk" && (typed.lists["indicators"] ?? []).contains($0.rawValue))
             },
             viewersPath: isManager ? SiteURL.caseViewers(caseID).path : nil, attachments: attachments)

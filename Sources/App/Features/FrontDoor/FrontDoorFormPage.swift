@@ -4,13 +4,6 @@ import Vapor
 
 /// Either path of the partners' form: every field with what was typed and its error, and the choices.
 struct FrontDoorFormPage: Encodable {
-    struct Choice: Encodable {
-        let id: String
-        let value: String
-        let label: String
-        let checked: Bool
-    }
-
     struct AreaSelect: Encodable {
         let field: FormField
         let first: [SelectOption]
@@ -51,12 +44,8 @@ struct FrontDoorFormPage: Encodable {
 
     static func make(path: PartnerReferralPath, form: PartnerReferralForm, errors: FieldErrors, areas: FrontDoorAreas,
                      callBack: String, layout: Layout, on db: any Database) async throws -> FrontDoorFormPage {
-        let items = try await CodeListItem.query(on: db).sort(\.$position).all()
-        func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] {
-            [SelectOption(value: "", label: blank, selected: (selected ?? "").isEmpty)]
-                + items.filter { $0.list == list.rawValue }
-                    .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == selected) }
-        }
+        let lists = try await CodeListChoices.load(on: db)
+        func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] { lists.options(list, selected: selected, blank: blank) }
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         func area(_ id: String, _ value: String?) -> AreaSelect {
             let parts = areas.groups(selected: value)
@@ -75,9 +64,7 @@ struct FrontDoorFormPage: Encodable {
             ethnicity: field("ethnicity", form.ethnicity),
             ethnicities: options(.ethnicity, selected: form.ethnicity, blank: "Not known"),
             contactDetails: field("contactDetails", form.contactDetails),
-            exploitationTypes: items.filter { $0.list == CodeList.exploitationType.rawValue }.map {
-                Choice(id: "type-\($0.code)", value: $0.code, label: $0.label, checked: types.contains($0.code))
-            },
+            exploitationTypes: lists.choices(.exploitationType, idPrefix: "type", checked: types),
             exploitationTypesError: errors["exploitationTypes"],
             riskIndicators: RiskIndicator.allCases.map {
                 Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))

@@ -5,13 +5,6 @@ import Vapor
 /// The referral form's page: every field with what was typed and its error, and the choices from the
 /// reference data.
 struct ReferralFormPage: Encodable {
-    struct Choice: Encodable {
-        let id: String
-        let value: String
-        let label: String
-        let checked: Bool
-    }
-
     let layout: Layout
     let action: String
     let regionName: String
@@ -50,12 +43,8 @@ struct ReferralFormPage: Encodable {
     }
 
     static func make(req: Request, user: CurrentUser, form: ReferralForm, errors: FieldErrors) async throws -> ReferralFormPage {
-        let items = try await CodeListItem.query(on: req.db).sort(\.$position).all()
-        func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] {
-            [SelectOption(value: "", label: blank, selected: (selected ?? "").isEmpty)]
-                + items.filter { $0.list == list.rawValue }
-                    .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == selected) }
-        }
+        let lists = try await CodeListChoices.load(on: req.db)
+        func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] { lists.options(list, selected: selected, blank: blank) }
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         let authorities = try await LocalAuthority.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .sort(\.$name).all()
@@ -70,9 +59,7 @@ struct ReferralFormPage: Encodable {
             layout: req.layout(title: "Record a referral"), action: SiteURL.referralNew.path,
             regionName: user.regionName ?? "", errorLinks: errors.links,
             receivedDate: field("receivedDate", form.receivedDate),
-            services: items.filter { $0.list == "service" }.map {
-                Choice(id: "service-\($0.code)", value: $0.code, label: $0.label, checked: $0.code == form.service)
-            },
+            services: lists.choices(.service, idPrefix: "service", checked: Set([form.service ?? ""])),
             serviceError: errors["service"],
             referralSource: field("referralSource", form.referralSource),
             sources: options(.referralSource, selected: form.referralSource, blank: "Select who referred"),
@@ -86,9 +73,7 @@ struct ReferralFormPage: Encodable {
             homeLocalAuthority: field("homeLocalAuthority", form.homeLocalAuthority), localAuthorities: authorityOptions,
             otherLocalAuthority: field("otherLocalAuthority", form.otherLocalAuthority),
             contactDetails: field("contactDetails", form.contactDetails),
-            exploitationTypes: items.filter { $0.list == "exploitation_type" }.map {
-                Choice(id: "type-\($0.code)", value: $0.code, label: $0.label, checked: types.contains($0.code))
-            },
+            exploitationTypes: lists.choices(.exploitationType, idPrefix: "type", checked: types),
             exploitationTypesError: errors["exploitationTypes"],
             riskIndicators: RiskIndicator.allCases.map {
                 Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))

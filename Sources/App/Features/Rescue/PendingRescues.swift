@@ -132,7 +132,7 @@ struct PendingRescuePage: Encodable {
     let fields: [String: FormField]
     let genders: [SelectOption]
     let localAuthorities: [SelectOption]
-    let exploitationTypes: [ReferralFormPage.Choice]
+    let exploitationTypes: [Choice]
 
     static func make(req: Request, pending: PendingRescue, form: RescueForm, errors: FieldErrors) async throws -> PendingRescuePage {
         let user = try req.requireUser()

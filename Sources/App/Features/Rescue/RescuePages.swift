@@ -64,7 +64,7 @@ struct RescueFormPage: Encodable {
     let sources: [SelectOption]
     let genders: [SelectOption]
     let localAuthorities: [SelectOption]
-    let exploitationTypes: [ReferralFormPage.Choice]
+    let exploitationTypes: [Choice]
     let identityPending: Bool
     let outOfHours: Bool
 

@@ -36,7 +36,7 @@ struct PartnershipsController {
             errors: refused.errorsByField, errorLinks: refused.errors.links,
             form: refused.values(["heldOn": today]),
             types: (labels.byList["meeting_type"] ?? [:]).sorted { $0.key < $1.key }.map { SelectOption(value: $0.key, label: $0.value, selected: false) },
-            cases: cases.map { ReferralFormPage.Choice(id: "case-\($0.id!)", value: $0.id!.uuidString,
+            cases: cases.map { Choice(id: "case-\($0.id!)", value: $0.id!.uuidString,
                                                        label: "\($0.person.firstName) \($0.person.lastName)",
                                                        checked: ticked.contains($0.id!.uuidString)) },
             meetings: meetings.map {
@@ -196,7 +196,7 @@ struct PartnershipsPage: Encodable {
     let errorLinks: [FormErrorLink]?
     let form: [String: String]
     let types: [SelectOption]
-    let cases: [ReferralFormPage.Choice]
+    let cases: [Choice]
     let meetings: [Meeting]
     let openActions: [Action]
 }

@@ -180,7 +180,7 @@ struct StaffController {
             form: RefusedForm(typed: typed).values(["capacity": String(row.contracted), "from": today.description,
                                                     "completedOn": today.description, "external": "no"]),
             specialisms: items.filter { $0.list == "specialism" }.map {
-                ReferralFormPage.Choice(id: "specialism-\($0.code)", value: $0.code, label: $0.label, checked: chosen.contains($0.code))
+                Choice(id: "specialism-\($0.code)", value: $0.code, label: $0.label, checked: chosen.contains($0.code))
             },
             courses: items.filter { $0.list == "training_course" }.map { SelectOption(value: $0.code, label: $0.label, selected: false) },
             absences: absences.map { "\($0.kind.replacingOccurrences(of: "_", with: " ").capitalized): \($0.fromDate) to \($0.toDate ?? "open")" },
@@ -274,7 +274,7 @@ struct StaffPage: Encodable {
     let capacityError: String?
     /// Each form's values by field id: what was typed, after a refusal.
     let form: [String: String]
-    let specialisms: [ReferralFormPage.Choice]
+    let specialisms: [Choice]
     let courses: [SelectOption]
     let absences: [String]
     let training: [String]
