@@ -12,6 +12,14 @@ public protocol PhotoMetadataStripper: Sendable {
     var removed: [String] { get }
 }
 
+/// The next `count` bytes of `input` from `index` (fewer at its end: the rest comes with later input); `index`
+/// moves past them.
+func next<C: Collection<UInt8>>(_ input: C, at index: inout C.Index, upTo count: Int) -> C.SubSequence {
+    let end = input.index(index, offsetBy: count, limitedBy: input.endIndex) ?? input.endIndex
+    defer { index = end }
+    return input[index..<end]
+}
+
 public struct JPEGMetadataStripper: PhotoMetadataStripper {
     private enum State: Sendable {
         case signature(Int)
@@ -77,19 +85,14 @@ public struct JPEGMetadataStripper: PhotoMetadataStripper {
                 }
             case let .copy(left):
                 // A negative count copies the start-of-scan header, then the rest passes through.
-                let count = abs(left)
-                let end = input.index(index, offsetBy: count, limitedBy: input.endIndex) ?? input.endIndex
-                output.append(contentsOf: input[index..<end])
-                let copied = input.distance(from: index, to: end)
-                index = end
-                let rest = count - copied
+                let bytes = next(input, at: &index, upTo: abs(left))
+                output.append(contentsOf: bytes)
+                let rest = abs(left) - bytes.count
                 state = rest > 0 ? .copy(left < 0 ? -rest : rest) : (left < 0 ? .passthrough : .markerStart)
                 continue
             case let .skip(left):
-                let end = input.index(index, offsetBy: left, limitedBy: input.endIndex) ?? input.endIndex
-                let skipped = input.distance(from: index, to: end)
-                index = end
-                state = left - skipped > 0 ? .skip(left - skipped) : .markerStart
+                let rest = left - next(input, at: &index, upTo: left).count
+                state = rest > 0 ? .skip(rest) : .markerStart
                 continue
             }
             index = input.index(after: index)
@@ -151,19 +154,15 @@ public struct PNGMetadataStripper: PhotoMetadataStripper {
                     state = type == "IEND" ? .copy(-(length + 4)) : .copy(length + 4)
                 }
             case let .copy(left):
-                let count = abs(left)
-                let end = input.index(index, offsetBy: count, limitedBy: input.endIndex) ?? input.endIndex
-                output.append(contentsOf: input[index..<end])
-                let copied = input.distance(from: index, to: end)
-                index = end
-                let rest = count - copied
+                // A negative count copies the last chunk (IEND); nothing after it is kept.
+                let bytes = next(input, at: &index, upTo: abs(left))
+                output.append(contentsOf: bytes)
+                let rest = abs(left) - bytes.count
                 state = rest > 0 ? .copy(left < 0 ? -rest : rest) : (left < 0 ? .ended : .header([]))
                 continue
             case let .skip(left):
-                let end = input.index(index, offsetBy: left, limitedBy: input.endIndex) ?? input.endIndex
-                let skipped = input.distance(from: index, to: end)
-                index = end
-                state = left - skipped > 0 ? .skip(left - skipped) : .header([])
+                let rest = left - next(input, at: &index, upTo: left).count
+                state = rest > 0 ? .skip(rest) : .header([])
                 continue
             }
             index = input.index(after: index)
