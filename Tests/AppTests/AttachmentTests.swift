@@ -175,6 +175,30 @@ struct AttachmentTests {
         }
     }
 
+    @Test("A register entry's NRM paperwork: on its entry, listed on the registers page; an entry of another case is not reached through this one")
+    func registerEntry() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            try await w.leadBrowser.get(SiteURL.caseRegisters(w.caseID).path)
+            try await w.leadBrowser.post(SiteURL.caseRegisters(w.caseID).path, [
+                "kind": "missing_episode", "missing_episode.occurred_on": "2024-01-14", "missing_episode.found_on": "2024-01-16"])
+            let entry = try #require(try await CaseRegisterEntry.query(on: app.db).first())
+            let path = SiteURL.registerEntryAttachments(caseID: w.caseID, entryID: entry.id).path
+            #expect(try await Self.upload(w.leadBrowser, path, name: "rhi-notes.pdf", bytes: Self.pdf).status == .seeOther)
+            let file = try #require(try await Attachment.query(on: app.db).first())
+            #expect(file.ownerType == .registerEntry && file.ownerID == entry.id && file.caseID == w.caseID)
+            let page = try await w.leadBrowser.get(SiteURL.caseRegisters(w.caseID).path).body.string
+            #expect(page.contains("rhi-notes.pdf") && page.contains(SiteURL.attachment(file.id).path))
+            // Another case of the manager's: the entry is not its own.
+            let otherCase = try await CaseTests.openCase(app, lead: w.manager, browser: w.managerBrowser)
+            try await w.managerBrowser.get(SiteURL.supportCase(otherCase).path)
+            let crossed = try await Self.upload(w.managerBrowser, SiteURL.registerEntryAttachments(caseID: otherCase, entryID: entry.id).path,
+                                                name: "x.pdf", bytes: Self.pdf)
+            #expect(crossed.status == .notFound)
+            #expect(try await Attachment.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("Deleting needs a reason; the file goes, the record of who deleted it and why stays")
     func delete() async throws {
         try await withApp { app in
