@@ -254,6 +254,20 @@ struct AttachmentTests {
                                                               headers: ["Authorization": "Bearer \(token)"],
                                                               body: ByteBuffer(bytes: [0x7F, 0x45, 0x4C, 0x46] + [UInt8](repeating: 0, count: 100)))
             #expect(refused.status == .unprocessableEntity && refused.body.string.contains("cannot be attached"))
+            // A Word document as a real ZIP library writes it (deflated entries, a central directory).
+            let docx = try Archive(data: Data(), accessMode: .create)
+            for (name, text) in [("[Content_Types].xml", "<Types/>"), ("_rels/.rels", "<Relationships/>"),
+                                 ("word/document.xml", String(repeating: "<w:p>Letter from the school</w:p>", count: 500))] {
+                let data = Data(text.utf8)
+                try docx.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { at, size in
+                    data.subdata(in: Int(at)..<Int(at) + size)
+                }
+            }
+            let word = try await app.testing().sendRequest(.POST, SiteURL.apiCaseAttachments(w.caseID).path + "?name=letter.docx",
+                                                           headers: ["Authorization": "Bearer \(token)"], body: ByteBuffer(data: docx.data!))
+            #expect(word.status == .created)
+            let wordType = try APITestSupport.object(word)["type"] as? String
+            #expect(wordType == "docx")
             let readOnly = try await APITestSupport.token(app, for: w.lead, readOnly: true)
             let write = try await app.testing().sendRequest(.POST, SiteURL.apiCaseAttachments(w.caseID).path,
                                                             headers: ["Authorization": "Bearer \(readOnly)"], body: ByteBuffer(bytes: Self.pdf))
@@ -261,7 +275,7 @@ struct AttachmentTests {
             let other = try await Fixtures.account(app, role: .caseworker, region: "london")
             let otherToken = try await APITestSupport.token(app, for: other)
             #expect(try await APITestSupport.send(app, .GET, json["href"] as! String, token: otherToken).status == .notFound)
-            #expect(try await Attachment.query(on: app.db).count() == 1)
+            #expect(try await Attachment.query(on: app.db).count() == 2)
         }
     }
 

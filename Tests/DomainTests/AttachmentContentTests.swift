@@ -14,14 +14,25 @@ struct AttachmentContentTests {
         return sniffer.finish()
     }
 
-    static func zip(firstEntry: String, laterEntry: String) -> [UInt8] {
-        func header(_ name: String) -> [UInt8] {
-            let nameBytes = Array(name.utf8)
-            return [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0x14, count: 22)
-                + [UInt8(nameBytes.count), 0, 0, 0] + nameBytes + Array(repeating: 0xA5, count: 300)
+    /// A ZIP with these entries (stored, each 300 bytes, claiming `expanded` bytes inflated), with its central
+    /// directory and end record.
+    static func zip(_ names: [String], expanded: Int = 300) -> [UInt8] {
+        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16 & 0xFFFF) }
+        var body: [UInt8] = [], directory: [UInt8] = []
+        for name in names {
+            let nameBytes = Array(name.utf8), offset = body.count
+            body += [0x50, 0x4B, 0x03, 0x04] + le16(20) + le16(0) + le16(0) + le32(0) + le32(0) + le32(300) + le32(expanded)
+                + le16(nameBytes.count) + le16(0) + nameBytes + Array(repeating: 0xA5, count: 300)
+            directory += [0x50, 0x4B, 0x01, 0x02] + le16(20) + le16(20) + le16(0) + le16(0) + le32(0) + le32(0) + le32(300)
+                + le32(expanded) + le16(nameBytes.count) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
         }
-        return header(firstEntry) + header(laterEntry) + [0x50, 0x4B, 0x05, 0x06] + Array(repeating: 0, count: 18)
+        return body + directory + [0x50, 0x4B, 0x05, 0x06] + le16(0) + le16(0) + le16(names.count) + le16(names.count)
+            + le32(directory.count) + le32(body.count) + le16(0)
     }
+
+    static let word = ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml", "word/styles.xml"]
+    static let excel = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]
 
     static let jpeg: [UInt8] = {
         var bytes: [UInt8] = [0xFF, 0xD8]
@@ -52,8 +63,8 @@ struct AttachmentContentTests {
         #expect(Self.sniff(Array("%PDF-1.7\n%âãÏÓ\n1 0 obj".utf8) + Array(repeating: 0, count: 50)) == .success(.pdf))
         #expect(Self.sniff(Self.jpeg) == .success(.jpeg))
         #expect(Self.sniff(Self.png) == .success(.png))
-        #expect(Self.sniff(Self.zip(firstEntry: "[Content_Types].xml", laterEntry: "word/document.xml")) == .success(.docx))
-        #expect(Self.sniff(Self.zip(firstEntry: "[Content_Types].xml", laterEntry: "xl/workbook.xml"), chunk: 5) == .success(.xlsx))
+        #expect(Self.sniff(Self.zip(Self.word)) == .success(.docx))
+        #expect(Self.sniff(Self.zip(Self.excel), chunk: 5) == .success(.xlsx))
         let text = Array("Письмо из школы: 李, مرحبا, Zoë\r\n\tEnd.".utf8)
         for chunk in [1, 2, 3, 5, 64] { #expect(Self.sniff(text, chunk: chunk) == .success(.text)) }
         #expect(Self.sniff(Array("short".utf8)) == .success(.text))
@@ -73,10 +84,23 @@ struct AttachmentContentTests {
         #expect(Self.sniff(bytes) == .failure(refusal))
     }
 
-    @Test("A ZIP that is not Word's or Excel's package is refused")
-    func plainZipRefused() {
-        #expect(Self.sniff(Self.zip(firstEntry: "payload.exe", laterEntry: "word/document.xml")) == .failure(.notAllowed))
-        #expect(Self.sniff(Self.zip(firstEntry: "[Content_Types].xml", laterEntry: "ppt/presentation.xml")) == .failure(.notAllowed))
+    @Test("A ZIP that is not Word's or Excel's package is refused, and so are macros, escaping names and bombs", arguments: [
+        (["payload.exe", "word/document.xml"], AttachmentRefusal.notAllowed),
+        (["[Content_Types].xml", "ppt/presentation.xml"], .notAllowed),
+        (word + ["evil.exe"], .notAllowed),
+        (word + ["word/../../etc/x"], .notAllowed),
+        (word + ["word/vbaProject.bin"], .macros),
+        (["word/document.xml", "word/styles.xml"], .notAllowed),
+    ] as [([String], AttachmentRefusal)])
+    func packagesRefused(names: [String], refusal: AttachmentRefusal) {
+        #expect(Self.sniff(Self.zip(names)) == .failure(refusal))
+    }
+
+    @Test("A package that inflates past 100 MB is refused; one without its directory too")
+    func bombsRefused() {
+        #expect(Self.sniff(Self.zip(Self.word, expanded: 30 * 1_048_576)) == .failure(.notAllowed))
+        #expect(Self.sniff(Array(Self.zip(Self.word).dropLast(30))) == .failure(.notAllowed))
+        #expect(Self.sniff(Self.zip(Self.word, expanded: 10 * 1_048_576)) == .success(.docx))
     }
 
     @Test("A JPEG loses its Exif (GPS), IPTC and comments, byte for byte the same picture, in any chunking")
@@ -127,5 +151,64 @@ struct AttachmentContentTests {
         #expect(throws: AttachmentRefusal.damaged) { try stripper.finish() }
         var wrong = JPEGMetadataStripper()
         #expect(throws: AttachmentRefusal.damaged) { _ = try wrong.process([0xFF, 0xD8, 0x00, 0x01]) }
+    }
+
+    static func strip(_ stripper: some PhotoMetadataStripper, _ bytes: [UInt8], chunk: Int = 5) throws -> (bytes: [UInt8], removed: [String]) {
+        var stripper = stripper
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            out += try stripper.process(bytes[index..<min(bytes.count, index + chunk)])
+            index += chunk
+        }
+        try stripper.finish()
+        return (out, stripper.removed)
+    }
+
+    static func segment(_ marker: UInt8, _ payload: String) -> [UInt8] {
+        let bytes = Array(payload.utf8)
+        return [0xFF, marker, UInt8((bytes.count + 2) >> 8), UInt8((bytes.count + 2) & 0xFF)] + bytes
+    }
+
+    @Test("Location hidden anywhere else in a JPEG goes too: other application segments, between scans, after the end")
+    func jpegHidingPlaces() throws {
+        let start: [UInt8] = [0xFF, 0xD8] + Self.segment(0xE0, "JFIF\u{0}\u{1}\u{1}\u{0}\u{0}\u{1}\u{0}\u{1}\u{0}\u{0}")
+        let scan: [UInt8] = [0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]
+        let hidden = start
+            + Self.segment(0xE0, "Exif\u{0}\u{0}GPS 51.50 N in APP0")       // Exif where JFIF should be
+            + Self.segment(0xE3, "GPS 51.50 N in APP3")
+            + Self.segment(0xE2, "MPF\u{0}GPS 51.50 N")
+            + Self.segment(0xE2, "ICC_PROFILE\u{0}\u{1}\u{1}colours")
+            + [0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01] + scan
+            + Self.segment(0xE1, "Exif\u{0}\u{0}GPS 51.50 N between scans") + scan
+            + [0xFF, 0xD9] + Array("ftypmp42 ©xyz+51.5072-000.1276/".utf8) + [0xFF, 0xD8, 0xFF, 0xD9]
+        for chunk in [1, 3, 7, 1000] {
+            let (bytes, removed) = try Self.strip(JPEGMetadataStripper(), hidden, chunk: chunk)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains("GPS") && !text.contains("51.50") && !text.contains("xyz"), "chunks of \(chunk)")
+            #expect(text.contains("JFIF") && text.contains("ICC_PROFILE"))
+            #expect(bytes.suffix(2) == [0xFF, 0xD9] && bytes.filter { $0 == 0xDA }.count >= 2, "both scans kept, ending at the end marker")
+            #expect(removed.contains("whatever followed the picture") && removed.contains { $0.hasPrefix("Exif") })
+        }
+    }
+
+    @Test("A JPEG cut off before its end marker is refused")
+    func truncatedJPEG() {
+        var stripper = JPEGMetadataStripper()
+        #expect(throws: AttachmentRefusal.damaged) {
+            _ = try stripper.process(Array(Self.jpeg.prefix(Self.jpeg.count - 2)))
+            try stripper.finish()
+        }
+    }
+
+    @Test("A PNG keeps only the picture's chunks: provenance, private chunks and what follows IEND go")
+    func pngAllowList() throws {
+        let png = Array(Self.png.prefix(Self.png.count - 12)) + Self.pngChunk("caBX", Array("GPS 53.48 provenance".utf8))
+            + Self.pngChunk("prVt", Array("GPS 53.48 private".utf8)) + Self.pngChunk("IEND", []) + Array("GPS 53.48 trailing".utf8)
+        let (bytes, removed) = try Self.strip(PNGMetadataStripper(), Array(png), chunk: 6)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("GPS") && !text.contains("53.48") && text.contains("IHDR") && text.contains("IDAT"))
+        #expect(Array(bytes.suffix(12).prefix(8)) == [0, 0, 0, 0] + Array("IEND".utf8))
+        #expect(removed.contains("whatever followed the picture") && removed.contains { $0.contains("caBX") })
     }
 }

@@ -55,6 +55,7 @@ public enum AttachmentRefusal: Error, Equatable, Sendable {
     case heic
     case tooLarge(limitBytes: Int)
     case damaged
+    case macros
 
     public var message: String {
         switch self {
@@ -64,6 +65,7 @@ public enum AttachmentRefusal: Error, Equatable, Sendable {
             + "share the photo as JPEG (Settings, Camera, Formats, Most Compatible), then attach it"
         case let .tooLarge(limit): "The file must be \(limit / 1_048_576) MB or smaller"
         case .damaged: "The photo could not be read, so its location data could not be removed. Attach it again, or as a PDF"
+        case .macros: "Word and Excel files with macros cannot be attached. Save it without macros (.docx or .xlsx), then attach it"
         }
     }
 }
@@ -76,17 +78,14 @@ public struct AttachmentSniffer: Sendable {
     private var head: [UInt8] = []
     private var candidate: Candidate?
     private var utf8 = UTF8Validator()
-    private var zipTail: [UInt8] = []
-    private var sawWord = false
-    private var sawExcel = false
+    /// A ZIP's last bytes, where its central directory is (at most `tailLimit` kept).
+    private var tail: [UInt8] = []
     private var total = 0
 
     private enum Candidate: Sendable { case pdf, jpeg, png, heic, zip, text, refused }
 
     static let headLength = 64
-    private static let wordPart = Array("word/document.xml".utf8)
-    private static let excelPart = Array("xl/workbook.xml".utf8)
-    private static let contentTypes = Array("[Content_Types].xml".utf8)
+    static let tailLimit = 1_048_576
 
     public init() {}
 
@@ -106,10 +105,8 @@ public struct AttachmentSniffer: Sendable {
         switch candidate {
         case .text?: utf8.feed(bytes)
         case .zip?:
-            let window = zipTail + Array(bytes)
-            if !sawWord, window.contains(subsequence: Self.wordPart) { sawWord = true }
-            if !sawExcel, window.contains(subsequence: Self.excelPart) { sawExcel = true }
-            zipTail = Array(window.suffix(Self.excelPart.count + Self.wordPart.count))
+            tail.append(contentsOf: bytes)
+            if tail.count > 2 * Self.tailLimit { tail.removeFirst(tail.count - Self.tailLimit) }
         case nil:
             // Still gathering the head: everything so far is in `head`; scanned once the candidate is known.
             break
@@ -147,7 +144,7 @@ public struct AttachmentSniffer: Sendable {
             candidate = Self.candidate(for: head)
             // A file shorter than the head: its bytes were not scanned yet.
             utf8 = UTF8Validator()
-            zipTail = []
+            tail = []
             scan(head)
         }
         switch candidate! {
@@ -156,13 +153,7 @@ public struct AttachmentSniffer: Sendable {
         case .png: return .success(.png)
         case .heic: return .failure(.heic)
         case .text: return utf8.isValidText ? .success(.text) : .failure(.notAllowed)
-        case .zip:
-            guard head.count >= 30 + Self.contentTypes.count else { return .failure(.notAllowed) }
-            let nameLength = Int(head[26]) | Int(head[27]) << 8
-            let firstName = nameLength == Self.contentTypes.count ? Array(head[30..<min(head.count, 30 + nameLength)]) : []
-            guard firstName == Self.contentTypes else { return .failure(.notAllowed) }
-            if sawWord != sawExcel { return .success(sawWord ? .docx : .xlsx) }
-            return .failure(.notAllowed)
+        case .zip: return OfficePackage.kind(tail: tail, fileSize: total)
         case .refused: return .failure(.notAllowed)
         }
     }
@@ -221,16 +212,4 @@ public struct UTF8Validator: Sendable {
     public var couldBeText: Bool { !failed }
     /// Valid and complete.
     public var isValidText: Bool { !failed && need == 0 }
-}
-
-extension Array where Element == UInt8 {
-    func contains(subsequence: [UInt8]) -> Bool {
-        guard subsequence.count <= count else { return false }
-        var index = 0
-        while index <= count - subsequence.count {
-            if self[index] == subsequence[0], Array(self[index..<(index + subsequence.count)]) == subsequence { return true }
-            index += 1
-        }
-        return false
-    }
 }
