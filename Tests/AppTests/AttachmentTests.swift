@@ -199,6 +199,39 @@ struct AttachmentTests {
         }
     }
 
+    @Test("A form with two files stores neither and says why; a box ticked as `on` marks the file sensitive")
+    func formEdges() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let boundary = "----two-files"
+            var body = ByteBuffer()
+            for name in ["a.pdf", "b.pdf"] {
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\n\r\n")
+                body.writeBytes(Self.pdf)
+                body.writeString("\r\n")
+            }
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\non\r\n--\(boundary)--\r\n")
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            headers.replaceOrAdd(name: .cookie, value: w.leadBrowser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let token = (w.leadBrowser.lastToken ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let path = SiteURL.caseAttachments(w.caseID).path + "?_csrf=" + token
+            let two = try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
+            #expect(two.status == .unprocessableEntity && two.body.string.contains("Attach one file at a time"))
+            #expect(try await Attachment.query(on: app.db).count() == 0)
+            #expect(try await AttachmentChunk.query(on: app.db).count() == 0)
+            // One file, the box after it, sent as "on": sensitive.
+            var one = ByteBuffer()
+            one.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\\\";b.pdf\"\r\n\r\n")
+            one.writeBytes(Self.pdf)
+            one.writeString("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\non\r\n--\(boundary)--\r\n")
+            #expect(try await app.testing().sendRequest(.POST, path, headers: headers, body: one).status == .seeOther)
+            let stored = try #require(try await Attachment.query(on: app.db).first())
+            #expect(stored.sensitive)
+            #expect(try app.cipher.open(stored.fileName!) == "a\";b.pdf", "a quoted ; is part of the name")
+        }
+    }
+
     @Test("Deleting needs a reason; the file goes, the record of who deleted it and why stays")
     func delete() async throws {
         try await withApp { app in
@@ -231,6 +264,13 @@ struct AttachmentTests {
             #expect(download.headers[.contentDisposition].count == 1 && download.headers.first(name: "X-Bad") == nil)
             #expect(disposition.filter { $0 == "\"" }.count == 2, "one quoted name: \(disposition)")
             #expect(disposition.contains("filename*=UTF-8''") && disposition.unicodeScalars.allSatisfy(\.isASCII))
+            // The name says HTML; the content is plain text: it downloads as text.
+            #expect(try await Self.upload(w.leadBrowser, SiteURL.caseAttachments(w.caseID).path, name: "page.html",
+                                          bytes: Array("<script>alert(1)</script>".utf8)).status == .seeOther)
+            let html = try #require(try await Attachment.query(on: app.db).filter(\.$kind == .text).first())
+            let saved = try await w.leadBrowser.get(SiteURL.attachment(html.id).path)
+            #expect(saved.headers.first(name: .contentDisposition)?.hasPrefix("attachment; filename=\"page.html.txt\"") == true)
+            #expect(saved.headers.first(name: .contentType) == "text/plain; charset=utf-8")
         }
     }
 

@@ -211,4 +211,21 @@ struct AttachmentContentTests {
         #expect(Array(bytes.suffix(12).prefix(8)) == [0, 0, 0, 0] + Array("IEND".utf8))
         #expect(removed.contains("whatever followed the picture") && removed.contains { $0.contains("caBX") })
     }
+
+    @Test("A download keeps its name only when its extension is its type's", arguments: [
+        (AttachmentType.text, "letter.hta", "letter.hta.txt"), (.text, "notes.txt", "notes.txt"), (.text, "run.BAT", "run.BAT.txt"),
+        (.png, "photo.jpg.exe", "photo.jpg.exe.png"), (.jpeg, "IMG_1.JPEG", "IMG_1.JPEG"), (.pdf, "report.pdf.html", "report.pdf.html.pdf"),
+        (.docx, "macro.docm", "macro.docm.docx"), (.pdf, "no extension", "no extension.pdf"),
+    ] as [(AttachmentType, String, String)])
+    func downloadNames(type: AttachmentType, name: String, expected: String) {
+        #expect(type.downloadName(name) == expected)
+    }
+
+    @Test("Names lose folders, invisible characters and leading dots", arguments: [
+        ("../../etc/passwd", "passwd"), ("..", "file"), (".", "file"), ("a/..", "file"), ("\u{200B}.txt", "txt"),
+        ("C:\\Users\\x\\scan.pdf", "scan.pdf"), ("evil\u{202E}fdp.exe", "evilfdp.exe"), ("  ", "file"), ("line\r\nbreak.pdf", "linebreak.pdf"),
+    ] as [(String, String)])
+    func cleanNames(name: String, expected: String) {
+        #expect(AttachmentType.cleanName(name) == expected)
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kinds of file a record may hold (SPEC §2.12), decided by the file's content, never by its name or by the
 /// type the browser claims.
 public enum AttachmentType: String, Sendable, CaseIterable, Codable {
@@ -43,6 +45,37 @@ public enum AttachmentType: String, Sendable, CaseIterable, Codable {
     }
 
     public var isPhoto: Bool { self == .jpeg || self == .png }
+
+    /// The extensions a file of this type may keep when downloaded.
+    var extensions: Set<String> {
+        switch self {
+        case .jpeg: ["jpg", "jpeg"]
+        default: [fileExtension]
+        }
+    }
+
+    /// The name a file is downloaded as: its own name when its extension is its type's, else with its type's
+    /// extension added (`letter.hta` stored as plain text downloads as `letter.hta.txt`), so that a saved file
+    /// opens as what it is, never as a program.
+    public func downloadName(_ name: String) -> String {
+        let dot = name.lastIndex(of: ".")
+        let ext = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
+        return extensions.contains(ext) ? name : name + "." + fileExtension
+    }
+
+    /// A name people can read back and a file system takes: no folders, no control or invisible formatting
+    /// characters, no leading dots (nothing hidden, no `.` or `..`), at most 200 characters; "file" when nothing is
+    /// left.
+    public static func cleanName(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let visible = last.unicodeScalars.filter { scalar in
+            !(scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format)
+        }
+        var clean = String(String.UnicodeScalarView(visible)).trimmingCharacters(in: .whitespaces)
+        while clean.hasPrefix(".") { clean.removeFirst() }
+        clean = String(clean.prefix(200)).trimmingCharacters(in: .whitespaces)
+        return clean.isEmpty ? "file" : clean
+    }
 
     /// What the people uploading are told is allowed.
     public static let allowedText = "PDF, JPEG or PNG photos, plain text, Word (.docx) or Excel (.xlsx)"

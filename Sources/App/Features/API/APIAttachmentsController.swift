@@ -40,27 +40,31 @@ struct APIAttachmentsController {
 
     func list(_ req: Request, _ type: Attachment.Owner) async throws -> Response {
         let scope = try req.scope
-        let ownerID: UUID, mayReadSensitive: Bool
+        let ownerID: UUID, mayReadSensitive: Bool, region: String
         if type == .supportCase {
             let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
             ownerID = try supportCase.requireID()
             mayReadSensitive = scope.canReadSensitive(supportCase)
+            region = supportCase.region.code
         } else {
             let referral = try await scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
             ownerID = try referral.requireID()
             mayReadSensitive = scope.isManager && scope.canWrite && scope.contains(regionID: referral.$region.id)
+            region = referral.region.code
         }
         let all = try await Attachment.query(on: req.db).filter(\.$ownerID == ownerID).filter(\.$status == .stored)
             .sort(\.$uploadedAt).all()
         let shown = AttachmentAccess.visible(all, scope: scope, mayReadSensitive: mayReadSensitive)
-        try await req.audit("attachment.list", objectType: type.rawValue, objectID: ownerID.uuidString, detail: "api, \(shown.count) listed")
+        try await req.audit("attachment.list", objectType: type.rawValue, objectID: ownerID.uuidString, region: region,
+                            detail: "api, \(shown.count) listed")
         struct Items: Encodable { let items: [AttachmentJSON] }
         return try APIResponse.ok(Items(items: try shown.map { try AttachmentJSON($0, cipher: req.application.cipher) }))
     }
 
     func download(req: Request) async throws -> Response {
         let (attachment, _) = try await AttachmentAccess.readable(req.parameters.get("attachmentID", as: UUID.self), req: req)
-        try await req.audit("attachment.downloaded", objectType: "attachment", objectID: attachment.id!.uuidString, detail: "api")
+        try await req.audit("attachment.downloaded", objectType: "attachment", objectID: attachment.id!.uuidString,
+                            region: try await AttachmentAccess.regionCode(of: attachment, on: req.db), detail: "api")
         return try AttachmentDownload.response(attachment, req: req)
     }
 
@@ -98,3 +102,4 @@ struct AttachmentJSON: Encodable {
 }
 
 extension AttachmentProblem: APIExplainedError {}
+extension FormProblem: APIExplainedError {}

@@ -78,6 +78,11 @@ enum AttachmentAccess {
         attachments.filter { !$0.sensitive || mayReadSensitive || ($0.caseID == nil && $0.uploadedByID == scope.user.id) }
     }
 
+    /// The region's code, for the audit entry of a read or a deletion.
+    static func regionCode(of attachment: Attachment, on db: any Database) async throws -> String {
+        try await Region.find(attachment.regionID, on: db)?.code ?? ""
+    }
+
     private static func require(_ allowed: Bool, _ req: Request, _ id: UUID?) async throws {
         guard allowed else {
             try await req.audit("access.refused", outcome: .refused, objectType: "attachment", objectID: id?.uuidString ?? "",

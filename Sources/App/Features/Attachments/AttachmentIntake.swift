@@ -38,21 +38,13 @@ final class AttachmentIntake: @unchecked Sendable {
 
     init(owner: AttachmentOwner, fileName: String, sensitive: Bool, user: CurrentUser, req: Request) {
         self.owner = owner
-        self.fileName = Self.cleanName(fileName)
+        self.fileName = AttachmentType.cleanName(fileName)
         self.sensitive = sensitive
         self.user = user
         maxBytes = req.application.settings.attachmentMaxBytes
         app = req.application
         now = req.now
         entryTemplate = req.auditEntry("attachment.uploaded", objectType: "attachment", region: owner.regionCode)
-    }
-
-    /// A name people can read back: no path, no control characters, at most 200 characters; "file" when empty.
-    static func cleanName(_ name: String) -> String {
-        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let clean = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(200))
-            .trimmingCharacters(in: .whitespaces)
-        return clean.isEmpty ? "file" : clean
     }
 
     func write(_ buffer: ByteBuffer) async throws {

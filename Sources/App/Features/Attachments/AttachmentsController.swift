@@ -27,22 +27,19 @@ struct AttachmentsController {
     func upload(_ req: Request, _ type: Attachment.Owner, back: String) async throws -> Response {
         let owner = try await AttachmentAccess.owner(type, req: req)
         let user = try req.requireUser()
-        let received = try await MultipartUpload.receive(req, file: "file") { fileName, fields in
-            AttachmentIntake(owner: owner, fileName: fileName, sensitive: fields["sensitive"] == "yes", user: user, req: req)
+        let attachment = try await MultipartUpload.receive(req, file: "file") { fileName in
+            AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
+        } finish: { intake, fields in
+            intake.sensitive = MultipartUpload.isTicked(fields["sensitive"])
         }
-        guard let attachment = received.attachment else { throw FormProblem("Choose a file to attach") }
-        if received.fields["sensitive"] == "yes", !attachment.sensitive {
-            // The box came after the file in the form: marked now, before anyone is shown it.
-            try await req.write { db in
-                try await Attachment.query(on: db).filter(\.$id == attachment.id!).set(\.$sensitive, to: true).update()
-            }
-        }
+        guard attachment != nil else { throw FormProblem("Choose a file to attach") }
         return req.redirect(to: back, saved: "attachment.uploaded")
     }
 
     func download(req: Request) async throws -> Response {
         let (attachment, _) = try await AttachmentAccess.readable(req.parameters.get("attachmentID", as: UUID.self), req: req)
         try await req.audit("attachment.downloaded", objectType: "attachment", objectID: attachment.id!.uuidString,
+                            region: try await AttachmentAccess.regionCode(of: attachment, on: req.db),
                             detail: "\(attachment.kind?.rawValue ?? ""), \(attachment.size) bytes")
         return try AttachmentDownload.response(attachment, req: req)
     }
@@ -61,6 +58,7 @@ struct AttachmentsController {
         let sealedReason = try req.application.cipher.seal(reason)
         let id = attachment.id!, user = try req.requireUser(), now = req.now
         let entry = req.auditEntry("attachment.deleted", objectType: "attachment", objectID: id.uuidString,
+                                   region: try await AttachmentAccess.regionCode(of: attachment, on: req.db),
                                    detail: "on \(attachment.ownerType.label) \(attachment.ownerID)")
         try await req.write { db in
             let changed = try await Attachment.query(on: db).filter(\.$id == id).filter(\.$status == .stored).count()
@@ -79,7 +77,8 @@ struct AttachmentsController {
 /// nothing it could run.
 enum AttachmentDownload {
     static func response(_ attachment: Attachment, req: Request) throws -> Response {
-        let name = try attachment.fileName.map(req.application.cipher.open) ?? "file"
+        let stored = try attachment.fileName.map(req.application.cipher.open) ?? "file"
+        let name = attachment.kind?.downloadName(stored) ?? stored
         let bytes = AttachmentStore.bytes(of: attachment, app: req.application)
         let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
             for try await chunk in bytes { try await writer.write(.buffer(ByteBuffer(data: chunk))) }

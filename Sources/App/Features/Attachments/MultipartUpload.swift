@@ -12,13 +12,11 @@ enum MultipartUpload {
         case end
     }
 
-    struct Received {
-        var fields: [String: String] = [:]
-        var attachment: Attachment?
-    }
-
+    /// Reads the form and stores its file once every part has arrived (so the fields after the file count, and a
+    /// form with two files stores neither); nil when it holds no file.
     static func receive(_ req: Request, file fieldName: String,
-                        intake makeIntake: (_ fileName: String, _ fields: [String: String]) -> AttachmentIntake) async throws -> Received {
+                        intake makeIntake: (_ fileName: String) -> AttachmentIntake,
+                        finish: (AttachmentIntake, _ fields: [String: String]) -> Void) async throws -> Attachment? {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
               let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
             throw FormProblem("Choose a file to attach")
@@ -33,9 +31,9 @@ enum MultipartUpload {
         parser.onBody = { events.append(.body($0)) }
         parser.onPartComplete = { events.append(.end) }
 
-        var received = Received()
+        var fields: [String: String] = [:]
         var name: String?, fileName: String?, value: [UInt8] = []
-        var intake: AttachmentIntake?
+        var intake: AttachmentIntake?, fileEnded = false
         do {
             for try await var buffer in req.body {
                 // In pieces of at most 64 KB, whatever size the network read was (a test's body arrives whole).
@@ -52,18 +50,20 @@ enum MultipartUpload {
                     case .header:
                         break
                     case let .body(bytes):
-                        if name == fieldName, let fileName, !fileName.isEmpty, received.attachment == nil {
-                            if intake == nil { intake = makeIntake(fileName, received.fields) }
+                        if name == fieldName, let fileName, !fileName.isEmpty {
+                            // One file a form: a second is refused rather than quietly dropped.
+                            guard !fileEnded else { throw FormProblem("Attach one file at a time") }
+                            if intake == nil { intake = makeIntake(fileName) }
                             try await intake!.write(bytes)
                         } else if fileName == nil {
                             guard value.count + bytes.readableBytes <= 1024 else { throw FormProblem("A field of the form is too long") }
                             value += bytes.readableBytesView
                         }
                     case .end:
-                        if let done = intake, name == fieldName, received.attachment == nil {
-                            received.attachment = try await done.finish()
+                        if intake != nil, name == fieldName {
+                            fileEnded = true
                         } else if let name, fileName == nil {
-                            received.fields[name] = String(decoding: value, as: UTF8.self)
+                            fields[name] = String(decoding: value, as: UTF8.self)
                         }
                         name = nil
                         fileName = nil
@@ -71,22 +71,41 @@ enum MultipartUpload {
                     }
                 }
             }
+            guard let intake, fileEnded else { return nil }
+            finish(intake, fields)
+            return try await intake.finish()
         } catch {
-            if received.attachment == nil { await intake?.abandon() }
+            await intake?.abandon()
             throw error
         }
-        return received
     }
 
-    /// `name="file"` from a Content-Disposition value (quoted or not).
+    /// `name="file"` from a Content-Disposition value: quoted (with `\"` inside) or not, a `;` inside quotes
+    /// being part of the value.
     static func parameter(_ key: String, in header: String) -> String? {
-        for part in header.split(separator: ";").dropFirst() {
+        var parts: [String] = [], current = "", quoted = false, escaped = false
+        for character in header {
+            if escaped { current.append(character); escaped = false; continue }
+            switch character {
+            case "\\" where quoted: escaped = true
+            case "\"": quoted.toggle(); current.append(character)
+            case ";" where !quoted: parts.append(current); current = ""
+            default: current.append(character)
+            }
+        }
+        parts.append(current)
+        for part in parts.dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2, pair[0].lowercased() == key else { continue }
             var value = pair[1]
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return value.replacingOccurrences(of: "\\\"", with: "\"")
+            return value
         }
         return nil
+    }
+
+    /// A ticked box: what browsers and people send for "yes".
+    static func isTicked(_ value: String?) -> Bool {
+        ["yes", "on", "true", "1"].contains((value ?? "").lowercased())
     }
 }
