@@ -62,6 +62,14 @@ public enum PartnerDomainTrust {
         return isDomain(domain) ? domain : nil
     }
 
+    /// Domains that name no organisation: registries anyone can register under, and free mail. Listing one would
+    /// mark every address in it as a partner's.
+    public static let neverPartners: Set<String> = [
+        "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "uk.com", "uk.net", "com", "net", "org", "uk", "info",
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk", "msn.com",
+        "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me", "gmx.com", "mail.com",
+    ]
+
     /// Letters, digits and hyphens in at least two dot-separated labels: what the admin may list.
     public static func isDomain(_ text: String) -> Bool {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)

@@ -57,7 +57,9 @@ struct PartnerReferralTests {
             #expect(stored.ref == ref && stored.regionID == london.id && stored.routedBy == "home_local_authority")
             #expect(stored.path == .urgent && stored.status == .awaitingTriage)
             #expect(abs(stored.callBackDue.timeIntervalSince(stored.receivedAt) - 3600) < 1)
-            #expect(stored.listedDomain == "police.uk" && stored.emailDomain == "met.police.uk")
+            let domain = try stored.emailDomain.map(app.cipher.open)
+            #expect(stored.listedDomain == "police.uk" && domain == "met.police.uk")
+            #expect(stored.emailDomain?.contains("police") == false, "the referrer's domain is sealed")
             #expect(!(stored.content ?? "").contains("Jordan"), "sealed")
             let content = try #require(try PartnerReferralIntake.content(of: stored, cipher: app.cipher))
             #expect(content.who == "Jordan, about 15, grey tracksuit" && content.referrerPhone == "07700 900 982")
@@ -183,6 +185,74 @@ struct PartnerReferralTests {
             #expect(!(try await otherBrowser.get(SiteURL.cases.path).body.string.contains(partner.ref)), "another region sees nothing")
             try await browser.post(SiteURL.partnerReferralCalledBack(partner.id).path)
             #expect(!(try await browser.get(SiteURL.cases.path).body.string.contains("Call the referrer now")))
+        }
+    }
+
+    @Test("Recording the referral before calling back leaves the call-back owed: the clock, the banner and the button stay until it is recorded")
+    func triageBeforeCallBack() async throws {
+        try await withApp(env: Self.roomy) { app in
+            try await Self.send(app, .referUrgent, Self.urgent(["homeLocalAuthority": "birmingham", "whereNowArea": ""]))
+            let partner = try #require(try await PartnerReferral.query(on: app.db).first())
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            try await browser.get(SiteURL.referralNew.path + "?partner=\(partner.id!.uuidString)")
+            let created = try await browser.post(SiteURL.referralNew.path, [
+                "partnerReferral": partner.id!.uuidString, "receivedDate": CivilDate.today(at: app.clock.now()).description,
+                "service": "support", "referralSource": "police", "firstName": "Tyler", "lastName": "Grant",
+                "dateOfBirth": "2010-02-14", "gender": "male", "homeLocalAuthority": "birmingham",
+                "exploitationTypes[]": "county_lines", "consent": "given"])
+            #expect(created.status == .seeOther)
+            let referral = try #require(try await Referral.query(on: app.db).first())
+            #expect(try await browser.get(SiteURL.referral(referral.id).path).body.string.contains("Call-back not yet recorded"))
+            #expect(try await browser.get(SiteURL.partnerReferrals.path).body.string.contains(partner.ref), "still to do")
+            #expect(try await PartnerCallBacks.raiseOverdue(app: app, now: app.clock.now().addingTimeInterval(3700)) == 1)
+            app.clock.advance(by: 3700)
+            let late = Browser(app)
+            try await late.signIn(manager)
+            let home = try await late.get(SiteURL.home.path).body.string
+            #expect(home.contains("Call the referrer now") && home.contains("clock--overdue"))
+            try await late.get(SiteURL.partnerReferral(partner.id).path)
+            #expect(try await late.post(SiteURL.partnerReferralCalledBack(partner.id).path).status == .seeOther)
+            #expect(try await PartnerReferral.find(partner.id, on: app.db)?.calledBackAt != nil)
+            #expect(!(try await late.get(SiteURL.home.path).body.string.contains("Call the referrer now")))
+            #expect(try await late.get(SiteURL.partnerReferrals.path).body.string.contains("No partner referral is awaiting triage or a call-back"))
+        }
+    }
+
+    @Test("The same form sent twice (a double tap, a reload of the receipt) is kept once, with the same reference")
+    func sentTwice() async throws {
+        try await withApp(env: Self.roomy) { app in
+            let browser = Browser(app)
+            let page = try await browser.get(SiteURL.referUrgent.path).body.string
+            let key = try #require(Browser.firstMatch(in: page, after: "name=\"submission\" value=\""))
+            let form = Self.urgent(["submission": key])
+            let first = try await browser.post(SiteURL.referUrgent.path, form)
+            let second = try await browser.post(SiteURL.referUrgent.path, form)
+            #expect(Self.reference(in: first.body.string) == Self.reference(in: second.body.string))
+            #expect(try await PartnerReferral.query(on: app.db).count() == 1)
+            // A new page is a new form.
+            let next = try #require(Browser.firstMatch(in: try await browser.get(SiteURL.referUrgent.path).body.string,
+                                                        after: "name=\"submission\" value=\""))
+            #expect(next != key)
+        }
+    }
+
+    @Test("Refused by the limit, a partner keeps what they typed and is told to call 999 or phone; the national lead's home page lists the unrouted")
+    func limitKeepsTyping() async throws {
+        try await withApp(env: ["REACHABLE_PARTNER_REFERRALS_PER_HOUR": "1"]) { app in
+            #expect(try await Self.send(app, .referUrgent, Self.urgent(["homeLocalAuthority": "elsewhere", "whereNowArea": ""])).status == .ok)
+            let refused = try await Self.send(app, .referUrgent, Self.urgent(["who": "Kai, about 14, red coat"]))
+            #expect(refused.status == .tooManyRequests && refused.headers.first(name: .retryAfter) != nil)
+            #expect(refused.body.string.contains("Kai, about 14, red coat") && refused.body.string.contains("call 999"))
+            let lead = Browser(app)
+            try await lead.signIn(try await Fixtures.account(app, role: .nationalLead))
+            let unrouted = try #require(try await PartnerReferral.query(on: app.db).first())
+            #expect(try await lead.get(SiteURL.home.path).body.string.contains(unrouted.ref))
+            // The reference, typed into the search box, opens it.
+            try await lead.get(SiteURL.home.path)
+            let found = try await lead.post(SiteURL.search.path, ["q": unrouted.ref.lowercased()])
+            #expect(found.location == SiteURL.partnerReferral(unrouted.id).path)
         }
     }
 
@@ -329,11 +399,15 @@ struct PartnerReferralTests {
         try await withApp(env: Self.roomy) { app in
             try await Self.send(app, .referUrgent, Self.urgent(["referrerEmail": "youth@riverside-club.org.uk"]))
             let club = try #require(try await PartnerReferral.query(on: app.db).first())
-            #expect(club.listedDomain == nil && club.emailDomain == "riverside-club.org.uk")
+            let clubDomain = try club.emailDomain.map(app.cipher.open)
+            #expect(club.listedDomain == nil && clubDomain == "riverside-club.org.uk")
             let admin = Browser(app)
             try await admin.signIn(try await Fixtures.account(app, role: .admin))
             try await admin.get(SiteURL.adminPartnerDomains.path)
             #expect(try await admin.post(SiteURL.adminPartnerDomains.path, ["domain": "not a domain"]).status == .unprocessableEntity)
+            for anyone in ["co.uk", "gmail.com", "com"] {
+                #expect(try await admin.post(SiteURL.adminPartnerDomains.path, ["domain": anyone]).status == .unprocessableEntity, "\(anyone)")
+            }
             #expect(try await admin.post(SiteURL.adminPartnerDomains.path, ["domain": "@Riverside-Club.org.uk"]).status == .seeOther)
             try await PartnerReferral.query(on: app.db).delete()
             try await Self.send(app, .referUrgent, Self.urgent(["referrerEmail": "youth@riverside-club.org.uk"]))
@@ -345,10 +419,14 @@ struct PartnerReferralTests {
         }
     }
 
-    @Test("Bodies are small: more than 16 KB to the urgent path is refused before it is read")
+    @Test("Bodies are small, but every field fits at its longest in any script: more than 40 KB to the urgent path is refused before it is read")
     func smallBodies() async throws {
         try await withApp(env: Self.roomy) { app in
-            let big = String(repeating: "x", count: 20 * 1024)
+            let chinese = String(repeating: "李", count: 1_990)
+            let fits = try await Self.send(app, .referUrgent, Self.urgent(["concerns": chinese, "who": String(repeating: "明", count: 500)]))
+            #expect(fits.status == .ok)
+            try await PartnerReferral.query(on: app.db).delete()
+            let big = String(repeating: "x", count: 50 * 1024)
             let response = try await Self.send(app, .referUrgent, Self.urgent(["concerns": big]))
             #expect(response.status == .payloadTooLarge)
             let kept = try await PartnerReferral.query(on: app.db).count()

@@ -27,12 +27,17 @@ struct CreatePartnerReferrals: AsyncMigration {
             .field("referral_id", .uuid)
             .field("closed_by_id", .uuid)
             .field("closed_at", .datetime)
+            .field("submission_key", .string)
             .unique(on: "ref")
+            .unique(on: "submission_key")
             .create()
         let sql = database as! any SQLDatabase
-        // The triage list, the dashboard's clock and every manager's banner read the waiting ones by region.
+        // The triage list, the dashboard's clock and every triager's banner read a region's open ones: those not yet
+        // called back, by due time, and those awaiting triage.
+        try await sql.create(index: "partner_referrals_call_back").on(PartnerReferral.schema)
+            .column("region_id").column("called_back_at").column("call_back_due").run()
         try await sql.create(index: "partner_referrals_waiting").on(PartnerReferral.schema)
-            .column("status").column("region_id").column("call_back_due").run()
+            .column("region_id").column("status").run()
         try await sql.create(index: "partner_referrals_referral").on(PartnerReferral.schema).column("referral_id").run()
         try await database.schema(PartnerDomain.schema)
             .id()

@@ -32,14 +32,20 @@ final class PartnerReferral: Model, @unchecked Sendable {
     @Enum(key: "status") var status: Status
     /// `PartnerReferralContent` as JSON, sealed; nil once triaged or marked as spam.
     @OptionalField(key: "content") var content: String?
-    /// The referrer's email domain, and the listed partner domain it belongs to (nil: not a listed partner).
+    /// The referrer's email domain, sealed (a school's domain can point to the young person), and the listed
+    /// partner domain it belongs to (nil: not a listed partner).
     @OptionalField(key: "email_domain") var emailDomain: String?
     @OptionalField(key: "listed_domain") var listedDomain: String?
     @OptionalField(key: "referral_id") var referralID: UUID?
     @OptionalField(key: "closed_by_id") var closedByID: UUID?
     @OptionalField(key: "closed_at") var closedAt: Date?
+    /// The form's one-time key: the same form sent twice (a double tap, a reload of the receipt) is kept once.
+    @OptionalField(key: "submission_key") var submissionKey: String?
 
     init() {}
+
+    /// Still someone's to do: awaiting triage, or triaged without the call-back recorded.
+    var isOpen: Bool { status == .awaitingTriage || (status == .triaged && calledBackAt == nil) }
 
     var clock: CallBackClock { CallBackClock(due: callBackDue, calledBackAt: calledBackAt) }
 }

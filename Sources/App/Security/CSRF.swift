@@ -40,13 +40,15 @@ struct CSRFMiddleware: AsyncMiddleware {
             try await refuse(req, "missing or wrong token")
         }
         let routeLimit = req.route?.maxBodySize ?? req.application.routes.defaultMaxBodySize.value
-        // Only a fully signed-in session may send a route's larger limit: the password alone is not enough.
-        let limit = req.sessionHolder?.stage == .signedIn ? routeLimit : min(routeLimit, Self.anonymousBodyLimit)
+        // Only a fully signed-in session may send a route's larger limit: the password alone is not enough. A public
+        // form that declares its own limit (the partners' form) has that one.
+        let publicForm = req.route?.access == .open && req.route?.maxBodySize != nil
+        let limit = req.sessionHolder?.stage == .signedIn || publicForm ? routeLimit : min(routeLimit, Self.anonymousBodyLimit)
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
-            throw Abort(.payloadTooLarge)
+            try await tooLarge(req)
         }
         // Collecting stops with 413 as soon as more than `limit` bytes have arrived.
-        _ = try await req.body.collect(max: limit).get()
+        do { _ = try await req.body.collect(max: limit).get() } catch { try await tooLarge(req) }
         let sent = (try? req.content.get(String.self, at: Self.field)) ?? ""
         if let expected = Self.expectedToken(req), SecretToken.constantTimeEquals(sent, expected) { return nil }
         if let user = req.sessionHolder, user.stage == .signedIn,
@@ -63,6 +65,12 @@ struct CSRFMiddleware: AsyncMiddleware {
             return req.redirect(to: SiteURL.signIn.path)
         }
         try await refuse(req, "missing or wrong token")
+    }
+
+    private func tooLarge(_ req: Request) async throws -> Never {
+        try await req.audit("request.too_large", outcome: .refused, objectType: "route",
+                            objectID: "\(req.method) \(req.route?.path.string ?? "")", user: req.sessionHolder)
+        throw Abort(.payloadTooLarge)
     }
 
     private func refuse(_ req: Request, _ why: String) async throws -> Never {

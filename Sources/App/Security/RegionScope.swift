@@ -64,6 +64,14 @@ struct RegionScope: Sendable {
         }
     }
 
+    /// Partner referrals still someone's to do: awaiting triage, or triaged with the call-back not yet recorded.
+    func openPartnerReferrals(on db: any Database) -> QueryBuilder<PartnerReferral> {
+        partnerReferrals(on: db).group(.or) { open in
+            open.filter(\.$status == .awaitingTriage)
+                .group(.and) { $0.filter(\.$status == .triaged).filter(\.$calledBackAt == nil) }
+        }
+    }
+
     /// A partner referral this person may see, or 404 (audited).
     func findPartnerReferral(_ id: UUID?, req: Request) async throws -> PartnerReferral {
         if let id, let found = try await partnerReferrals(on: req.db).filter(\.$id == id).first() { return found }

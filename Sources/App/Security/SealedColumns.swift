@@ -40,6 +40,7 @@ enum SealedColumns {
         (IdempotencyRecord.schema, "body"),
         (ShareRequest.schema, "reason"),
         (PartnerReferral.schema, "content"),
+        (PartnerReferral.schema, "email_domain"),
         (Attachment.schema, "file_name"),
         (Attachment.schema, "delete_reason"),
     ]

@@ -24,6 +24,8 @@ struct PartnerDomainsAdminController {
         var field = FormField("domain", value: value)
         if !PartnerDomainTrust.isDomain(value) {
             field.error = "Enter a domain of letters, digits and hyphens with at least one dot, like police.uk"
+        } else if PartnerDomainTrust.neverPartners.contains(value) {
+            field.error = "\(value) is a domain anyone can have an address in, not a partner's: list the organisation's own domain"
         } else if try await PartnerDomain.query(on: req.db).filter(\.$domain == value).count() > 0 {
             field.error = "\(value) is already listed"
         }

@@ -8,9 +8,10 @@ struct FrontDoorController {
         routes.on(.GET, .refer, access: .open, use: start)
         routes.on(.GET, .referUrgent, access: .open) { req in try await self.show(req, .urgent) }
         routes.on(.GET, .referFull, access: .open) { req in try await self.show(req, .full) }
-        // Small bodies: the urgent path is a handful of short fields; the full path's longest is 5,000 characters.
-        routes.on(.POST, .referUrgent, access: .open, maxBodySize: "16kb") { req in try await self.submit(req, .urgent) }
-        routes.on(.POST, .referFull, access: .open, maxBodySize: "64kb") { req in try await self.submit(req, .full) }
+        // Small bodies, large enough for every field at its longest in any script (a Chinese character is nine
+        // bytes once form-encoded): the urgent path's are 3,700 characters in all, the full path's about 9,400.
+        routes.on(.POST, .referUrgent, access: .open, maxBodySize: "40kb") { req in try await self.submit(req, .urgent) }
+        routes.on(.POST, .referFull, access: .open, maxBodySize: "96kb") { req in try await self.submit(req, .full) }
     }
 
     func start(req: Request) async throws -> View {
@@ -20,21 +21,27 @@ struct FrontDoorController {
     }
 
     func show(_ req: Request, _ path: PartnerReferralPath) async throws -> View {
-        try await render(req, path, form: PartnerReferralForm(), errors: FieldErrors())
+        var form = PartnerReferralForm()
+        form.submission = UUID().uuidString
+        return try await render(req, path, form: form, errors: FieldErrors())
     }
 
     func submit(_ req: Request, _ path: PartnerReferralPath) async throws -> Response {
         let settings = req.application.settings
-        // Every attempt counts, refused ones too, in the database so the limit holds across instances.
+        let form = try req.content.decode(PartnerReferralForm.self)
+        // Every attempt counts, refused ones too, in the database so the limit holds across instances. A person
+        // refused keeps what they typed, and is told what to do now.
         if let wait = try await RateLimiter.hit("partner-referral:\(req.clientAddress)", limit: settings.partnerReferralsPerHour,
                                                 window: 3600, req: req) {
             try await req.audit("partner_referral.rate_limited", outcome: .refused, objectType: "partner_referral",
                                 detail: path.rawValue)
-            throw TooManyAttempts(retryAfter: wait, advice: "Too many referrals have been sent from this network in the last hour. "
-                                  + "If a young person is in immediate danger, call 999. Otherwise phone us, or try again in \(CallBackClock.duration(max(1, wait / 60)))."
-            )
+            var errors = FieldErrors()
+            errors.add("refer-form", "Too many referrals have been sent from this network in the last hour. If a young person is in "
+                       + "immediate danger, call 999. Otherwise phone us, or send this form again in \(CallBackClock.duration(max(1, wait / 60))).")
+            let response = try await render(req, path, form: form, errors: errors).encodeResponse(status: .tooManyRequests, for: req)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(wait))
+            return response
         }
-        let form = try req.content.decode(PartnerReferralForm.self)
         if let trap = form.website, !trap.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             // A robot: it is answered as a person would be, with a reference that leads nowhere, and nothing kept.
             try await req.audit("partner_referral.honeypot", outcome: .refused, objectType: "partner_referral",
@@ -51,7 +58,8 @@ struct FrontDoorController {
             return try await render(req, path, form: form, errors: errors, areas: areas)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         case let .success(content):
-            let reference = try await PartnerReferralIntake.receive(content, path: path, areas: areas, req: req)
+            let reference = try await PartnerReferralIntake.receive(content, path: path, areas: areas,
+                                                                    submissionKey: form.submissionKey, req: req)
             return try await receipt(req, path, reference: reference)
         }
     }
@@ -76,7 +84,8 @@ struct FrontDoorController {
         let areas = if let areas { areas } else { try await FrontDoorAreas.load(on: req.db) }
         let page = try await FrontDoorFormPage.make(path: path, form: form, errors: errors, areas: areas,
                                                     callBack: callBack(req, path), layout: req.layout(
-                                                        title: path == .urgent ? "Urgent referral" : "Refer a young person"),
+                                                        title: (errors.isEmpty ? "" : "Error: ")
+                                                            + (path == .urgent ? "Urgent referral" : "Refer a young person")),
                                                     on: req.db)
         return try await req.view.render(path == .urgent ? "front-door/urgent" : "front-door/full", page)
     }

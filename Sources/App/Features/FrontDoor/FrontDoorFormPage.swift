@@ -41,6 +41,7 @@ struct FrontDoorFormPage: Encodable {
     let sources: [SelectOption]
     let referrerPhone: FormField
     let referrerEmail: FormField
+    let submission: String
 
     static func make(path: PartnerReferralPath, form: PartnerReferralForm, errors: FieldErrors, areas: FrontDoorAreas,
                      callBack: String, layout: Layout, on db: any Database) async throws -> FrontDoorFormPage {
@@ -60,9 +61,9 @@ struct FrontDoorFormPage: Encodable {
             homeLocalAuthority: area("homeLocalAuthority", form.homeLocalAuthority),
             firstName: field("firstName", form.firstName), lastName: field("lastName", form.lastName),
             aliases: field("aliases", form.aliases), dateOfBirth: field("dateOfBirth", form.dateOfBirth),
-            gender: field("gender", form.gender), genders: options(.gender, selected: form.gender, blank: "Not known"),
+            gender: field("gender", form.gender), genders: options(.gender, selected: form.gender, blank: "Not given"),
             ethnicity: field("ethnicity", form.ethnicity),
-            ethnicities: options(.ethnicity, selected: form.ethnicity, blank: "Not known"),
+            ethnicities: options(.ethnicity, selected: form.ethnicity, blank: "Not given"),
             contactDetails: field("contactDetails", form.contactDetails),
             exploitationTypes: lists.choices(.exploitationType, idPrefix: "type", checked: types),
             exploitationTypesError: errors["exploitationTypes"],
@@ -80,6 +81,7 @@ struct FrontDoorFormPage: Encodable {
             referralSource: field("referralSource", form.referralSource),
             sources: options(.referralSource, selected: form.referralSource, blank: "Select your kind of organisation"),
             referrerPhone: field("referrerPhone", form.referrerPhone),
-            referrerEmail: field("referrerEmail", form.referrerEmail))
+            referrerEmail: field("referrerEmail", form.referrerEmail),
+            submission: form.submissionKey ?? UUID().uuidString)
     }
 }

@@ -4,21 +4,21 @@ import SQLKit
 import Vapor
 
 /// The call-back clock running out. The timer records the moment once (with an audit entry), whichever instance
-/// gets there first; until someone records the call-back, the region's managers (and, for referrals no region
-/// holds, the national lead) see it at the top of every page. The alerts of SPEC §2.10 start from the same moment.
+/// gets there first; until someone records the call-back (recording the referral is not enough), the region's
+/// caseworkers and managers (and, for referrals no region holds, the national lead) see it at the top of every page. The alerts of SPEC §2.10 start from the same moment.
 enum PartnerCallBacks {
     static func raiseOverdue(app: Application, now: Date) async throws -> Int {
         let sql = app.db as! any SQLDatabase
         // Most ticks find nothing: a read first, so that they write nothing.
         let due = try await sql.raw("""
-            SELECT id FROM partner_referrals WHERE status = 'awaiting_triage' AND called_back_at IS NULL
+            SELECT id FROM partner_referrals WHERE status <> 'spam' AND called_back_at IS NULL
               AND overdue_raised_at IS NULL AND call_back_due < \(bind: now) LIMIT 1
             """).first()
         guard due != nil else { return 0 }
         return try await app.writes.transaction(on: app.db) { db in
             let raised = try await (db as! any SQLDatabase).raw("""
                 UPDATE partner_referrals SET overdue_raised_at = \(bind: now)
-                WHERE status = 'awaiting_triage' AND called_back_at IS NULL AND overdue_raised_at IS NULL
+                WHERE status <> 'spam' AND called_back_at IS NULL AND overdue_raised_at IS NULL
                   AND call_back_due < \(bind: now)
                 RETURNING id, region_id, path
                 """).all()
@@ -38,7 +38,8 @@ enum PartnerCallBacks {
     /// The banner lines for a region's managers (or, with no region, for the national lead: the referrals no region
     /// holds): partner referrals past their call-back time and not yet called back. One indexed statement.
     static func overdueAlerts(regionID: UUID?, now: Date, on db: any Database) async throws -> [Layout.Alert] {
-        var query = PartnerReferral.query(on: db).filter(\.$status == .awaitingTriage).filter(\.$calledBackAt == nil)
+        // Recording the referral does not discharge the call-back: the clock runs until the call-back is recorded.
+        var query = PartnerReferral.query(on: db).filter(\.$status != .spam).filter(\.$calledBackAt == nil)
             .filter(\.$callBackDue < now)
         query = if let regionID { query.filter(\.$regionID == regionID) } else { query.filter(\.$regionID == nil) }
         return try await query.sort(\.$callBackDue).limit(10).all().map { referral in

@@ -26,6 +26,19 @@ struct PartnerReferralForm: Content {
     var concerns: String?
     /// The honeypot: hidden from people (and from screen readers), filled in only by robots.
     var website: String?
+    /// The form's one-time key, made with the page: the same form sent twice is kept once.
+    var submission: String?
+
+    /// The key as sent, when it is one this service could have made.
+    var submissionKey: String? { submission.flatMap(UUID.init(uuidString:))?.uuidString }
+
+    /// Each field as its length error names it.
+    static let names: [String: String] = [
+        "who": "The name or description", "whereNow": "Where they are now", "firstName": "The first name",
+        "lastName": "The last name", "contactDetails": "How to contact them", "concerns": "What you are worried about",
+        "referrerName": "Your name", "referrerOrganisation": "Your organisation", "referrerPhone": "The phone number",
+        "referrerEmail": "The email address",
+    ]
 
     /// The value of the area lists for "somewhere else in the UK": a place in no region's list.
     static let elsewhere = "elsewhere"
@@ -36,11 +49,15 @@ struct PartnerReferralForm: Content {
                today: CivilDate) -> Result<PartnerReferralContent, FieldErrors> {
         var errors = FieldErrors()
         func text(_ id: String, _ value: String?, required: String? = nil, limit: Int = 200) -> String? {
-            guard let text = value?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            // Control characters (a NUL, an escape) are nobody's typing: dropped, line breaks and tabs kept.
+            let typed = value.map { String(String.UnicodeScalarView($0.unicodeScalars.filter {
+                $0 == "\n" || $0 == "\t" || $0.properties.generalCategory != .control
+            })) }
+            guard let text = typed?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 if let required { errors.add(id, required) }
                 return nil
             }
-            if text.count > limit { errors.add(id, "Must be \(limit.formatted()) characters or fewer") }
+            if text.count > limit { errors.add(id, "\(Self.names[id] ?? "This") must be \(limit.formatted()) characters or fewer") }
             return text
         }
         func area(_ id: String, _ value: String?) -> String? {

@@ -6,8 +6,13 @@ import Vapor
 /// the sender's address. Nothing here looks at the young people already held, so the answer is the same whoever
 /// the referral is about (the form cannot be used to learn whether a young person is known).
 enum PartnerReferralIntake {
+    /// The reference of what was stored; the same form sent again (its `submissionKey` already stored) stores
+    /// nothing and answers the first reference.
     static func receive(_ content: PartnerReferralContent, path: PartnerReferralPath, areas: FrontDoorAreas,
-                        req: Request) async throws -> String {
+                        submissionKey: String?, req: Request) async throws -> String {
+        if let key = submissionKey, let first = try await PartnerReferral.query(on: req.db).filter(\.$submissionKey == key).first() {
+            return first.ref
+        }
         let settings = req.application.settings
         let routing = PartnerReferralRouting.route(homeLocalAuthority: content.homeLocalAuthority,
                                                    whereNow: content.whereNowArea) { areas.holders[$0]?.regionCode }
@@ -27,11 +32,12 @@ enum PartnerReferralIntake {
         case .nationalTriage: "national_triage"
         }
         referral.receivedAt = now
+        referral.submissionKey = submissionKey
         let minutes = path == .urgent ? settings.partnerUrgentCallBackMinutes : settings.partnerFullCallBackHours * 60
         referral.callBackDue = now.addingTimeInterval(Double(minutes) * 60)
         referral.status = .awaitingTriage
         referral.content = try req.application.cipher.seal(String(decoding: try JSONEncoder().encode(content), as: UTF8.self))
-        referral.emailDomain = content.referrerEmail.flatMap(PartnerDomainTrust.domain)
+        referral.emailDomain = try content.referrerEmail.flatMap(PartnerDomainTrust.domain).map(req.application.cipher.seal)
         referral.listedDomain = content.referrerEmail.flatMap { PartnerDomainTrust.listedDomain(of: $0, listed: listed) }
         var entry = req.auditEntry("partner_referral.received", objectType: "partner_referral", objectID: referral.id!.uuidString,
                                    region: holder?.regionCode ?? "",
@@ -39,9 +45,17 @@ enum PartnerReferralIntake {
                                        + (referral.listedDomain.map { "email in listed domain \($0)" } ?? "email not in a listed partner domain"))
         entry.actor = "partner form"
         let received = entry
-        try await req.write { db in
-            try await referral.create(on: db)
-            try await Audit.append(received, on: db, at: now)
+        do {
+            try await req.write { db in
+                try await referral.create(on: db)
+                try await Audit.append(received, on: db, at: now)
+            }
+        } catch {
+            // The same form sent twice at once: the other request stored it.
+            if let key = submissionKey, let first = try await PartnerReferral.query(on: req.db).filter(\.$submissionKey == key).first() {
+                return first.ref
+            }
+            throw error
         }
         return referral.ref
     }

@@ -8,6 +8,7 @@ struct PartnerReferralListPage: Encodable {
         let ref: String
         let href: String
         let path: String
+        let status: String
         let received: String
         let clock: String
         let overdue: Bool
@@ -20,6 +21,8 @@ struct PartnerReferralListPage: Encodable {
     let rows: [Row]?
     let total: Int
     let overdue: Int
+    /// Nil when none is overdue (Leaf takes 0 as true).
+    let overdueText: String?
     let more: String?
     let showRegion: Bool
 
@@ -27,7 +30,7 @@ struct PartnerReferralListPage: Encodable {
 
     static func make(scope: RegionScope, now: Date, cipher: FieldCipher, layout: Layout,
                      on db: any Database) async throws -> PartnerReferralListPage {
-        let waiting = scope.partnerReferrals(on: db).filter(\.$status == .awaitingTriage)
+        let waiting = scope.openPartnerReferrals(on: db)
         let total = try await waiting.copy().count()
         let overdue = try await waiting.copy().filter(\.$calledBackAt == nil).filter(\.$callBackDue < now).count()
         // Those not yet called back first, each by when its clock runs out.
@@ -36,11 +39,13 @@ struct PartnerReferralListPage: Encodable {
         let rows = try found.map { referral in
             let content = try PartnerReferralIntake.content(of: referral, cipher: cipher)
             return Row(ref: referral.ref, href: SiteURL.partnerReferral(referral.id).path, path: referral.path.label,
+                       status: referral.status == .triaged ? "Recorded; call-back not yet recorded" : "Awaiting triage",
                        received: AccountController.format(referral.receivedAt), clock: referral.clock.summary(at: now),
                        overdue: referral.clock.isOverdue(at: now), organisation: content?.referrerOrganisation ?? "",
-                       trust: PartnerReferralPage.trust(referral), region: referral.regionID.flatMap { regions[$0] } ?? "Not yet routed")
+                       trust: try PartnerReferralPage.trust(referral, cipher: cipher), region: referral.regionID.flatMap { regions[$0] } ?? "Not yet routed")
         }
         return PartnerReferralListPage(layout: layout, rows: rows.isEmpty ? nil : rows, total: total, overdue: overdue,
+                                       overdueText: overdue == 0 ? nil : "\(overdue) past the call-back time",
                                        more: total > rows.count ? "Showing the first \(rows.count) of \(total.formatted())." : nil,
                                        showRegion: scope.user.role == .nationalLead)
     }
@@ -82,11 +87,12 @@ struct PartnerReferralPage: Encodable {
     let routeAction: String?
     let regions: [SelectOption]?
     let routeError: String?
+    let errorLinks: [FormErrorLink]?
 
-    static func trust(_ referral: PartnerReferral) -> String {
+    static func trust(_ referral: PartnerReferral, cipher: FieldCipher) throws -> String {
         if let listed = referral.listedDomain { return "Email in a listed partner domain (\(listed))" }
-        if let domain = referral.emailDomain { return "Email domain \(domain) is not a listed partner domain" }
-        return "No email address given"
+        if let domain = try referral.emailDomain.map(cipher.open) { return "Email domain \(domain) is not a listed partner domain" }
+        return referral.status == .spam ? "Removed with the rest of what was sent" : "No email address given"
     }
 
     static func make(_ referral: PartnerReferral, scope: RegionScope, now: Date, cipher: FieldCipher, layout: Layout,
@@ -128,18 +134,20 @@ struct PartnerReferralPage: Encodable {
         }
         let awaiting = referral.status == .awaitingTriage
         let canTriage = awaiting && scope.canTriage(referral)
+        let owesCallBack = referral.isOpen && referral.calledBackAt == nil
         let status = switch referral.status {
         case .awaitingTriage: "Awaiting triage"
-        case .triaged: "Triaged into a referral"
+        case .triaged: referral.calledBackAt == nil ? "Recorded as a referral; the call-back is not yet recorded" : "Triaged into a referral"
         case .spam: "Marked as spam"
         }
         return PartnerReferralPage(
             layout: layout, ref: referral.ref, path: referral.path.label, urgent: referral.path == .urgent, status: status,
             received: AccountController.format(referral.receivedAt), callBackDue: AccountController.format(referral.callBackDue),
-            clock: referral.clock.summary(at: now), overdue: awaiting && referral.clock.isOverdue(at: now),
+            clock: owesCallBack ? referral.clock.summary(at: now) : (referral.status == .spam ? "no call-back: marked as spam" : ""),
+            overdue: owesCallBack && referral.clock.isOverdue(at: now),
             calledBack: referral.calledBackAt.map(AccountController.format),
             routed: (region.map { "\($0.name), " } ?? "") + routedWhy, regionCode: region?.code,
-            trust: trust(referral), trusted: referral.listedDomain != nil,
+            trust: try trust(referral, cipher: cipher), trusted: referral.listedDomain != nil,
             aboutYoungPerson: person.isEmpty ? nil : person, aboutReferrer: referrer.isEmpty ? nil : referrer,
             removed: referral.status == .spam ? "What was sent was removed when it was marked as spam; the audit log keeps the entry."
                 : referral.status == .triaged ? "What was sent is now held on the referral." : nil,
@@ -154,7 +162,9 @@ struct PartnerReferralPage: Encodable {
                 ? [SelectOption(value: "", label: "Select a region", selected: true)]
                     + (try await Region.query(on: db).sort(\.$name).all()).map { SelectOption(value: $0.code, label: $0.name, selected: false) }
                 : nil,
-            routeError: routeError)
+            routeError: routeError,
+            errorLinks: spamError.map { [FormErrorLink(href: "#confirm", message: $0)] }
+                ?? routeError.map { [FormErrorLink(href: "#region", message: $0)] })
     }
 }
 

@@ -31,14 +31,15 @@ struct PartnerReferralsController {
     }
 
     func calledBack(req: Request) async throws -> Response {
-        let (referral, scope) = try await triageable(req)
+        // Still owed after the referral was recorded: only a spam one has nothing to call back.
+        let (referral, scope) = try await triageable(req, orTriaged: true)
         let now = req.now, user = scope.user, id = try referral.requireID()
         let entry = req.auditEntry("partner_referral.called_back", objectType: "partner_referral", objectID: id.uuidString,
                                    detail: CallBackClock(due: referral.callBackDue, calledBackAt: nil).summary(at: now))
         let recorded = try await req.write { db in
             // Once: a second press, or a colleague's at the same moment, finds it already recorded.
             let changed = try await Self.change(id, set: "called_back_at = \(bind: now), called_back_by_id = \(bind: user.id)",
-                                                where: "called_back_at IS NULL", on: db)
+                                                where: "called_back_at IS NULL", orTriaged: true, on: db)
             if changed { try await Audit.append(entry, on: db, at: now) }
             return changed
         }
@@ -89,16 +90,17 @@ struct PartnerReferralsController {
 
     /// Changes one partner referral still awaiting triage, and answers whether this request changed it: of two
     /// people (or instances) pressing at once, one changes it and the other finds it done.
-    static func change(_ id: UUID, set: SQLQueryString, where condition: SQLQueryString = "1 = 1",
+    static func change(_ id: UUID, set: SQLQueryString, where condition: SQLQueryString = "1 = 1", orTriaged: Bool = false,
                        on db: any Database) async throws -> Bool {
-        try await (db as! any SQLDatabase).raw("""
+        let statuses: SQLQueryString = orTriaged ? "status IN ('awaiting_triage', 'triaged')" : "status = 'awaiting_triage'"
+        return try await (db as! any SQLDatabase).raw("""
             UPDATE partner_referrals SET \(set)
-            WHERE id = \(bind: id) AND status = 'awaiting_triage' AND \(condition) RETURNING id
+            WHERE id = \(bind: id) AND \(statuses) AND \(condition) RETURNING id
             """).first() != nil
     }
 
     /// The referral named in the path, in scope, awaiting triage, and this person's to triage; else 404 or 403.
-    private func triageable(_ req: Request) async throws -> (PartnerReferral, RegionScope) {
+    private func triageable(_ req: Request, orTriaged: Bool = false) async throws -> (PartnerReferral, RegionScope) {
         let scope = try req.scope
         let referral = try await scope.findPartnerReferral(req.parameters.get("partnerReferralID", as: UUID.self), req: req)
         guard scope.canTriage(referral) else {
@@ -106,7 +108,9 @@ struct PartnerReferralsController {
                                 objectID: referral.id?.uuidString ?? "", detail: "not theirs to triage")
             throw Abort(.forbidden)
         }
-        guard referral.status == .awaitingTriage else { throw Abort(.conflict, reason: "This partner referral has already been triaged") }
+        guard referral.status == .awaitingTriage || (orTriaged && referral.status == .triaged) else {
+            throw Abort(.conflict, reason: "This partner referral has already been triaged")
+        }
         return (referral, scope)
     }
 

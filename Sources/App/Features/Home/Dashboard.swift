@@ -14,6 +14,8 @@ struct Dashboard: Encodable {
         let label: String
         let href: String
         let detail: String
+        /// Shown as an alarm (a partner's call-back past its time).
+        var overdue = false
     }
 
     struct Section: Encodable {
@@ -74,14 +76,9 @@ struct Dashboard: Encodable {
                     }, total: rescues.count, empty: "No rescue is under way."),
         ]
         // The partners' referrals first: an urgent one's call-back clock runs in minutes.
-        let partners = RegionScope(user).partnerReferrals(on: req.db).filter(\.$status == .awaitingTriage)
-        let partnersWaiting = try await partners.copy().count()
-        figures.insert(.init(label: "Partner referrals awaiting triage", value: partnersWaiting), at: 0)
-        sections.insert(Section(title: "Partner referrals awaiting triage", id: "partner-referrals",
-                                items: try await partners.sort(\.$calledBackAt, .ascending).sort(\.$callBackDue).limit(listLength).all().map {
-                                    Item(label: "\($0.ref) (\($0.path.label.lowercased()))", href: SiteURL.partnerReferral($0.id).path,
-                                         detail: "call back by \(AccountController.format($0.callBackDue)): \($0.clock.summary(at: now))")
-                                }, total: partnersWaiting, empty: "No partner referral is waiting."), at: 0)
+        let partners = try await PartnerReferralQueue.section(scope: RegionScope(user), now: now, limit: listLength, on: req.db)
+        figures.insert(.init(label: "Partner referrals to triage or call back", value: partners.total), at: 0)
+        sections.insert(partners.section, at: 0)
         if user.role == .manager {
             let cipher = req.application.cipher
             figures.append(.init(label: "Cases awaiting a lead", value: counts.unassigned))
@@ -95,6 +92,23 @@ struct Dashboard: Encodable {
                                     }, total: counts.closures, empty: "No closure is waiting."), at: 1)
         }
         return Dashboard(figures: figures, sections: sections)
+    }
+}
+
+/// The partners' referrals still to do, for a home page: those awaiting triage and those whose call-back is not yet
+/// recorded, the clock that runs out first at the top.
+enum PartnerReferralQueue {
+    static func section(scope: RegionScope, now: Date, limit: Int, on db: any Database) async throws -> (section: Dashboard.Section, total: Int) {
+        let open = scope.openPartnerReferrals(on: db)
+        let total = try await open.copy().count()
+        let items = try await open.sort(\.$calledBackAt, .ascending).sort(\.$callBackDue).limit(limit).all().map {
+            Dashboard.Item(label: "\($0.ref) (\($0.path.label.lowercased())\($0.status == .triaged ? ", recorded" : ""))",
+                           href: SiteURL.partnerReferral($0.id).path,
+                           detail: "call back by \(AccountController.format($0.callBackDue)): \($0.clock.summary(at: now))",
+                           overdue: $0.clock.isOverdue(at: now))
+        }
+        return (Dashboard.Section(title: "Partner referrals to triage or call back", id: "partner-referrals", items: items,
+                                  total: total, empty: "No partner referral is waiting."), total)
     }
 }
 

@@ -1,4 +1,5 @@
 import Domain
+import Fluent
 import Vapor
 
 /// The search box in every page's header (for the roles that read case content): young people by name, alias,
@@ -15,9 +16,22 @@ struct SearchController {
                                                              query: "", error: nil, searched: false, results: [], more: false))
     }
 
-    func search(req: Request) async throws -> View {
+    func search(req: Request) async throws -> Response {
         struct Form: Content { var q: String? }
         let text = (try req.content.decode(Form.self).q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // A partner's reference (quoted on the phone): straight to it, when it is in the user's scope.
+        if text.uppercased().range(of: #"^PR-?[A-Z2-7]{4}-?[A-Z2-7]{4}$"#, options: .regularExpression) != nil {
+            let letters = text.uppercased().filter { $0.isLetter || $0.isNumber }.dropFirst(2)
+            let ref = "PR-" + String(letters.prefix(4)) + "-" + String(letters.suffix(4))
+            if let partner = try await req.scope.partnerReferrals(on: req.db).filter(\.$ref == ref).first() {
+                try await req.audit("partner_referral.searched", objectType: "partner_referral", objectID: partner.id?.uuidString ?? "")
+                return req.redirect(to: SiteURL.partnerReferral(partner.id).path)
+            }
+        }
+        return try await searchPeople(text, req: req).encodeResponse(for: req)
+    }
+
+    private func searchPeople(_ text: String, req: Request) async throws -> View {
         let layout = req.layout(title: "Find a young person")
         guard text.count <= PersonSearchQuery.maximumLength, let query = PersonSearchQuery(text) else {
             let error = text.isEmpty ? "Enter a name, an alias, a date of birth or a reference"

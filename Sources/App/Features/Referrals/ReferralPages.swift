@@ -215,6 +215,13 @@ struct ReferralPage: Encodable {
             viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
         let partner = try await PartnerReferral.query(on: req.db).filter(\.$referralID == referral.id).first()
+        let fromPartner = try partner.map { partner in
+            // The call-back is still owed when the referral was recorded before it: the clock runs on.
+            let callBack = partner.calledBackAt == nil ? " Call-back not yet recorded: \(partner.clock.summary(at: req.now))." : ""
+            return FromPartner(ref: partner.ref, href: SiteURL.partnerReferral(partner.id).path,
+                               detail: "\(partner.path.label.lowercased()), received \(AccountController.format(partner.receivedAt)). "
+                                   + (try PartnerReferralPage.trust(partner, cipher: req.application.cipher)) + "." + callBack)
+        }
         let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)
         let attachments = try await AttachmentList.make(
             owner: referral.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
@@ -250,11 +257,7 @@ struct ReferralPage: Encodable {
             signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: req.now).description,
                                     error: errors["signpostedOn"] ?? errors["signpostedTo"]),
             viewers: viewers, shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"]),
-            fromPartner: partner.map { partner in
-                FromPartner(ref: partner.ref, href: SiteURL.partnerReferral(partner.id).path,
-                            detail: "\(partner.path.label.lowercased()), received \(AccountController.format(partner.receivedAt)). "
-                                + PartnerReferralPage.trust(partner))
-            },
+            fromPartner: fromPartner,
             attachments: attachments)
     }
 }

@@ -128,7 +128,10 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
                 return Layout.Alert(text: text + ($0.isAcknowledged ? ": acknowledged, not yet known to be safe." : "."),
                                     href: SiteURL.loneWorking.path)
             }
-            alerts += try await PartnerCallBacks.overdueAlerts(regionID: region, now: now, on: req.db)
+        }
+        // A partner's referral past its call-back time: every triager of the region (caseworkers triage too).
+        if let user = req.currentUser, [.caseworker, .manager].contains(user.role), let region = user.regionID {
+            alerts += try await PartnerCallBacks.overdueAlerts(regionID: region, now: req.now, on: req.db)
         }
         if !alerts.isEmpty { req.storage[OverdueVisitsKey.self] = alerts }
         return try await next.respond(to: req)
