@@ -20,6 +20,7 @@ struct APIAttachmentsController {
         let owner = try await AttachmentAccess.owner(type, req: req)
         let name = req.headers.first(name: .contentDisposition).flatMap { MultipartUpload.parameter("filename", in: $0) }
             ?? req.query[String.self, at: "name"] ?? "file"
+        guard name.count <= 200 else { throw APIInvalidInput(field: "name", "Must be 200 characters or fewer") }
         let sensitive = try Self.flag(req.query[String.self, at: "sensitive"])
         let limit = req.application.settings.attachmentMaxBytes
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
