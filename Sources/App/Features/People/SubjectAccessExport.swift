@@ -169,20 +169,6 @@ struct SubjectAccessExport: Content {
         let consentSought: Bool
     }
 
-    /// A document or photo on one of their records. In the ZIP export the file itself is beside the document, at
-    /// `file`; the JSON and the printable export list it.
-    struct AttachmentPart: Content {
-        let attachmentID: UUID
-        let file: String
-        let name: String
-        let type: String
-        let size: Int
-        let on: String
-        let uploadedAt: Date
-        let sensitive: Bool
-        let metadataRemoved: String?
-    }
-
     let generatedAt: Date
     let requestReceivedOn: String
     let person: PersonPart
@@ -235,15 +221,7 @@ struct SubjectAccessExport: Content {
         let meetingIDs = Set(try await MeetingCase.query(on: db).filter(\.$supportCase.$id ~~ caseIDs).all().map(\.$meeting.id))
         let meetings = try await PartnershipMeeting.query(on: db).filter(\.$id ~~ meetingIDs).sort(\.$heldOn).all()
         let actions = try await MeetingAction.query(on: db).filter(\.$meeting.$id ~~ meetingIDs).all()
-        let files = try await Attachment.query(on: db).filter(\.$status == .stored)
-            .group(.or) { $0.filter(\.$caseID ~~ caseIDs).filter(\.$referralID ~~ referralIDs) }.sort(\.$uploadedAt).all()
-        func record(of file: Attachment) -> String {
-            if let episode = cases.first(where: { $0.id == file.caseID }) {
-                return (file.ownerType == .registerEntry ? "a register entry of " : "") + "the case opened \(episode.openedDate)"
-            }
-            let ref = referrals.first { $0.id == file.referralID }?.ref ?? ""
-            return (file.ownerType == .rescue ? "the rescue of referral " : "referral ") + ref
-        }
+        let attachments = try await attachmentParts(cases: cases, referrals: referrals, cipher: cipher, on: db)
         return SubjectAccessExport(
             generatedAt: app.clock.now(), requestReceivedOn: request.receivedOn, person: try part(person),
             otherRecords: try people.filter { $0.id != personID }.map(part),
@@ -278,13 +256,7 @@ struct SubjectAccessExport: Content {
                           what: try cipher.openUnlessEmptied($0.what), why: try cipher.openUnlessEmptied($0.why),
                           lawfulBasis: $0.lawfulBasis, consentSought: $0.consentSought)
             },
-            attachments: try files.enumerated().map { index, file in
-                let name = try file.fileName.map(cipher.open) ?? "file"
-                return AttachmentPart(
-                    attachmentID: try file.requireID(), file: SubjectAccessZIP.entryName(index: index, name: name, kind: file.kind),
-                    name: name, type: file.kind?.label ?? "", size: file.size, on: record(of: file), uploadedAt: file.uploadedAt,
-                    sensitive: file.sensitive, metadataRemoved: file.metadataRemoved.isEmpty ? nil : file.metadataRemoved)
-            })
+            attachments: attachments)
     }
 
     /// Every free text of the export that may name other people, titled for the redaction review.
