@@ -173,6 +173,11 @@ struct AttachmentRightsTests {
             #expect(word.status == .created)
             let wordType = try APITestSupport.object(word)["type"] as? String
             #expect(wordType == "docx")
+            let form = try await app.testing().sendRequest(.POST, SiteURL.apiCaseAttachments(w.caseID).path,
+                                                           headers: ["Authorization": "Bearer \(token)",
+                                                                     "Content-Type": "multipart/form-data; boundary=x"],
+                                                           body: ByteBuffer(string: "--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nhi\r\n--x--\r\n"))
+            #expect(form.status == .unprocessableEntity && form.body.string.contains("not a form"))
             let readOnly = try await APITestSupport.token(app, for: w.lead, readOnly: true)
             let write = try await app.testing().sendRequest(.POST, SiteURL.apiCaseAttachments(w.caseID).path,
                                                             headers: ["Authorization": "Bearer \(readOnly)"], body: ByteBuffer(bytes: AttachmentTests.pdf))

@@ -90,6 +90,10 @@ struct AttachmentContentTests {
         (word + ["evil.exe"], .notAllowed),
         (word + ["word/../../etc/x"], .notAllowed),
         (word + ["word/vbaProject.bin"], .macros),
+        (word + ["word/VBAPROJECT.BIN"], .macros),
+        (word + ["word/activeX/activeX1.bin"], .macros),
+        (word + ["word/media/evil.exe"], .notAllowed),
+        (word + ["word/media/x.HTA"], .notAllowed),
         (["word/document.xml", "word/styles.xml"], .notAllowed),
     ] as [([String], AttachmentRefusal)])
     func packagesRefused(names: [String], refusal: AttachmentRefusal) {
@@ -227,5 +231,20 @@ struct AttachmentContentTests {
     ] as [(String, String)])
     func cleanNames(name: String, expected: String) {
         #expect(AttachmentType.cleanName(name) == expected)
+    }
+
+    @Test("What a kept segment or chunk carries beyond its definition goes: a JFIF thumbnail, Adobe's extra bytes, an oversized sRGB")
+    func keptSegmentsTrimmed() throws {
+        let jfif = Self.segment(0xE0, "JFIF\u{0}\u{1}\u{1}\u{0}\u{0}\u{1}\u{0}\u{1}\u{2}\u{1}" + "GPS thumb")
+        let adobe = Self.segment(0xEE, "Adobe\u{0}\u{64}\u{0}\u{0}\u{0}\u{0}\u{1}GPS after Adobe")
+        let photo: [UInt8] = [0xFF, 0xD8] + jfif + adobe + Self.segment(0xF0, "GPS in JPG0") + [0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]
+            + [0xFF, 0xDA, 0x00, 0x04, 0x01, 0x02, 0x12, 0x34, 0xFF, 0xD9]
+        let (bytes, removed) = try Self.strip(JPEGMetadataStripper(), photo, chunk: 4)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("GPS") && text.contains("JFIF") && text.contains("Adobe") && !removed.isEmpty)
+        let png = Array(Self.png.prefix(33)) + Self.pngChunk("sRGB", Array("GPS 53.48 in sRGB".utf8))
+            + Array(Self.png.suffix(from: 33))
+        let (pngBytes, _) = try Self.strip(PNGMetadataStripper(), png, chunk: 7)
+        #expect(!String(decoding: pngBytes, as: UTF8.self).contains("GPS"))
     }
 }

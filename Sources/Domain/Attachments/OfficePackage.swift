@@ -1,16 +1,24 @@
 /// Whether a ZIP is Word's or Excel's package, read from its central directory (the list of entries at the end of
 /// the file): a `.docx` holds `[Content_Types].xml` and `word/document.xml` (an `.xlsx`, `xl/workbook.xml`), every
 /// entry under the package's own folders, no macros (`vbaProject.bin`), no name that climbs out of its folder, and
-/// no more than 100 MB once inflated (a small file that inflates to gigabytes is refused).
+/// no program inside, and no more than 100 MB once inflated by what its directory declares (a small file that says
+/// it inflates to gigabytes is refused; one that lies about it is not caught here, and is served only as a download).
 public enum OfficePackage {
     public static let maximumExpandedSize = 100 * 1_048_576
     public static let maximumEntries = 10_000
+    /// Files no document needs inside it, whatever folder they are in.
+    static let programs = ["exe", "dll", "com", "scr", "bat", "cmd", "ps1", "vbs", "js", "jse", "wsf", "hta", "msi", "jar", "lnk", "sh"]
 
     /// `tail` holds the file's last bytes (at least its central directory and end record); `fileSize` its length.
     public static func kind(tail: [UInt8], fileSize: Int) -> Result<AttachmentType, AttachmentRefusal> {
         guard let entries = directory(tail: tail, fileSize: fileSize) else { return .failure(.notAllowed) }
         let names = entries.map(\.name)
-        if names.contains(where: { $0.hasSuffix("vbaProject.bin") || $0.hasSuffix("vbaData.xml") }) { return .failure(.macros) }
+        // Part names are compared as Office compares them, whatever their case.
+        let lowered = names.map { $0.lowercased() }
+        if lowered.contains(where: { $0.hasSuffix("vbaproject.bin") || $0.hasSuffix("vbadata.xml") || $0.contains("/activex/") }) {
+            return .failure(.macros)
+        }
+        if lowered.contains(where: { name in programs.contains { name.hasSuffix("." + $0) } }) { return .failure(.notAllowed) }
         guard entries.count <= maximumEntries, entries.reduce(0, { $0 + $1.expandedSize }) <= maximumExpandedSize,
               names.contains("[Content_Types].xml"),
               names.allSatisfy({ !$0.contains("..") && !$0.hasPrefix("/") && !$0.contains("\\") && !$0.contains(":") })

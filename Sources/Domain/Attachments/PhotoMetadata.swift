@@ -55,6 +55,7 @@ public struct JPEGMetadataStripper: PhotoMetadataStripper {
     static func label(marker: UInt8, payload: [UInt8]) -> String {
         func starts(_ text: String) -> Bool { payload.starts(with: Array(text.utf8)) }
         if marker == 0xFE { return "comments" }
+        if !(0xE0...0xEF).contains(marker) { return "reserved segments" }
         if starts("Exif") || starts("http://ns.adobe.com/xap") || starts("http://ns.adobe.com/xmp") {
             return "Exif and XMP (GPS location, camera, date and time, thumbnail)"
         }
@@ -106,7 +107,9 @@ public struct JPEGMetadataStripper: PhotoMetadataStripper {
                 guard length.count == 2 else { state = .length(marker: marker, bytes: length); break }
                 let size = Int(length[0]) << 8 | Int(length[1])
                 guard size >= 2 else { throw .damaged }
-                if (0xE0...0xEF).contains(marker) || marker == 0xFE {
+                // Application segments and comments are judged whole; reserved markers (JPG, JPGn, DHP, EXP) carry no
+                // picture this service shows, and go.
+                if (0xE0...0xEF).contains(marker) || marker == 0xFE || [0xC8, 0xDE, 0xDF].contains(marker) || (0xF0...0xFD).contains(marker) {
                     state = .gather(marker: marker, length: length, payload: [], left: size - 2)
                     if size == 2 { try finishSegment(into: &output) }
                 } else {
@@ -153,7 +156,14 @@ public struct JPEGMetadataStripper: PhotoMetadataStripper {
     private mutating func finishSegment(into output: inout [UInt8]) throws(AttachmentRefusal) {
         guard case let .gather(marker, length, payload, _) = state else { return }
         if Self.keeps(marker: marker, payload: payload) {
-            output.append(contentsOf: [0xFF, marker] + length + payload)
+            // JFIF's header without its thumbnail (which can show the uncropped picture), Adobe's marker without
+            // anything after it; the colour profile whole.
+            var kept = payload
+            if marker == 0xE0, payload.count >= 14 { kept = Array(payload.prefix(12)) + [0, 0] }
+            if marker == 0xEE, payload.count > 12 { kept = Array(payload.prefix(12)) }
+            if kept.count != payload.count { note("a thumbnail or data after a header") }
+            let size = kept.count + 2
+            output.append(contentsOf: [0xFF, marker, UInt8(size >> 8), UInt8(size & 0xFF)] + kept)
         } else {
             note(Self.label(marker: marker, payload: payload))
         }
@@ -180,6 +190,11 @@ public struct PNGMetadataStripper: PhotoMetadataStripper {
     /// person, a device or a time.
     static let kept: Set<String> = ["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "cHRM", "gAMA", "iCCP", "sBIT", "sRGB",
                                     "cICP", "mDCv", "cLLi", "bKGD", "hIST", "pHYs"]
+    /// The most each small chunk holds by its definition: one carrying more is carrying something else, and goes.
+    static let largest: [String: Int] = [
+        "sRGB": 1, "gAMA": 4, "pHYs": 9, "cHRM": 32, "sBIT": 4, "bKGD": 6, "tRNS": 256, "hIST": 512, "cICP": 4,
+        "cLLi": 8, "mDCv": 24, "IEND": 0, "IHDR": 13,
+    ]
     private static let labels: [String: String] = [
         "eXIf": "Exif (GPS location, camera, date and time)", "tEXt": "text notes", "zTXt": "text notes",
         "iTXt": "text notes and XMP", "tIME": "the time it was last changed",
@@ -211,7 +226,7 @@ public struct PNGMetadataStripper: PhotoMetadataStripper {
                 let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
                 guard length <= 0x7FFF_FFFF else { throw .damaged }
                 let type = String(decoding: header[4..<8], as: UTF8.self)
-                if Self.kept.contains(type) {
+                if Self.kept.contains(type), Self.largest[type].map({ length <= $0 }) ?? true {
                     output.append(contentsOf: header)
                     sawEnd = type == "IEND"
                     state = .copy(length + 4)

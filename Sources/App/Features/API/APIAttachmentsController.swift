@@ -18,6 +18,10 @@ struct APIAttachmentsController {
 
     func upload(_ req: Request, _ type: Attachment.Owner) async throws -> Response {
         let owner = try await AttachmentAccess.owner(type, req: req)
+        // The body is the file itself: a form would be stored whole, its fields (a "sensitive" box) with it.
+        if req.headers.contentType?.type == "multipart" {
+            throw APIInvalidInput(field: "body", "Send the file itself as the body (with ?name= and ?sensitive=), not a form")
+        }
         let name = req.headers.first(name: .contentDisposition).flatMap { MultipartUpload.parameter("filename", in: $0) }
             ?? req.query[String.self, at: "name"] ?? "file"
         guard name.count <= 200 else { throw APIInvalidInput(field: "name", "Must be 200 characters or fewer") }

@@ -55,6 +55,9 @@ enum MultipartUpload {
                             guard !fileEnded else { throw FormProblem("Attach one file at a time") }
                             if intake == nil { intake = makeIntake(fileName) }
                             try await intake!.write(bytes)
+                        } else if let fileName, !fileName.isEmpty {
+                            // A file under another field's name: refused rather than quietly dropped.
+                            throw FormProblem("Attach one file at a time")
                         } else if fileName == nil {
                             guard value.count + bytes.readableBytes <= 1024 else { throw FormProblem("A field of the form is too long") }
                             value += bytes.readableBytesView
