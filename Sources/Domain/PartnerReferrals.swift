@@ -68,6 +68,9 @@ public enum PartnerDomainTrust {
         "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "uk.com", "uk.net", "com", "net", "org", "uk", "info",
         "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk", "msn.com",
         "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me", "gmx.com", "mail.com",
+        "ac.uk", "sch.uk.com", "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "aol.co.uk", "ymail.com",
+        "yandex.ru", "yandex.com", "mail.ru", "tutanota.com", "tuta.io", "duck.com", "zoho.com", "fastmail.com",
+        "github.io", "blogspot.com", "herokuapp.com", "netlify.app", "vercel.app", "pages.dev", "web.app",
     ]
 
     /// Letters, digits and hyphens in at least two dot-separated labels: what the admin may list.

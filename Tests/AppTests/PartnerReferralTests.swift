@@ -83,6 +83,10 @@ struct PartnerReferralTests {
             let second = try await browser.post(SiteURL.referUrgent.path, form)
             #expect(Self.reference(in: first.body.string) == Self.reference(in: second.body.string))
             #expect(try await PartnerReferral.query(on: app.db).count() == 1)
+            // Sent again with a correction: kept as a referral of its own, never silently dropped.
+            let corrected = try await browser.post(SiteURL.referUrgent.path, form.merging(["referrerPhone": "07700 900 555"]) { $1 })
+            #expect(Self.reference(in: corrected.body.string) != Self.reference(in: first.body.string))
+            #expect(try await PartnerReferral.query(on: app.db).count() == 2)
             // A new page is a new form.
             let next = try #require(Browser.firstMatch(in: try await browser.get(SiteURL.referUrgent.path).body.string,
                                                         after: "name=\"submission\" value=\""))
@@ -173,14 +177,18 @@ struct PartnerReferralTests {
         }
     }
 
-    @Test("Bodies are small, but every field fits at its longest in any script: more than 40 KB to the urgent path is refused before it is read")
+    @Test("Bodies are small, but every field fits at its longest in any script: more than 64 KB to the urgent path is refused before it is read")
     func smallBodies() async throws {
         try await withApp(env: Self.roomy) { app in
-            let chinese = String(repeating: "李", count: 1_990)
-            let fits = try await Self.send(app, .referUrgent, Self.urgent(["concerns": chinese, "who": String(repeating: "明", count: 500)]))
+            // Every urgent field at its longest in a script of four-byte characters.
+            let wide = "\u{20000}"
+            let fits = try await Self.send(app, .referUrgent, Self.urgent([
+                "concerns": String(repeating: wide, count: 2_000), "who": String(repeating: wide, count: 500),
+                "whereNow": String(repeating: wide, count: 500), "referrerName": String(repeating: wide, count: 200),
+                "referrerOrganisation": String(repeating: wide, count: 200)]))
             #expect(fits.status == .ok)
             try await PartnerReferral.query(on: app.db).delete()
-            let big = String(repeating: "x", count: 50 * 1024)
+            let big = String(repeating: "x", count: 70 * 1024)
             let response = try await Self.send(app, .referUrgent, Self.urgent(["concerns": big]))
             #expect(response.status == .payloadTooLarge)
             let kept = try await PartnerReferral.query(on: app.db).count()

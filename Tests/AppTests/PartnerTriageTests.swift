@@ -150,7 +150,8 @@ struct PartnerTriageTests {
             try await late.signIn(manager)
             let home = try await late.get(SiteURL.home.path).body.string
             #expect(home.contains("Call the referrer now") && home.contains("clock--overdue"))
-            try await late.get(SiteURL.partnerReferral(partner.id).path)
+            let page = try await late.get(SiteURL.partnerReferral(partner.id).path).body.string
+            #expect(page.contains("I have called the referrer back"), "the button stays after the referral is recorded")
             #expect(try await late.post(SiteURL.partnerReferralCalledBack(partner.id).path).status == .seeOther)
             #expect(try await PartnerReferral.find(partner.id, on: app.db)?.calledBackAt != nil)
             #expect(!(try await late.get(SiteURL.home.path).body.string.contains("Call the referrer now")))

@@ -8,10 +8,10 @@ struct FrontDoorController {
         routes.on(.GET, .refer, access: .open, use: start)
         routes.on(.GET, .referUrgent, access: .open) { req in try await self.show(req, .urgent) }
         routes.on(.GET, .referFull, access: .open) { req in try await self.show(req, .full) }
-        // Small bodies, large enough for every field at its longest in any script (a Chinese character is nine
-        // bytes once form-encoded): the urgent path's are 3,700 characters in all, the full path's about 9,400.
-        routes.on(.POST, .referUrgent, access: .open, maxBodySize: "40kb") { req in try await self.submit(req, .urgent) }
-        routes.on(.POST, .referFull, access: .open, maxBodySize: "96kb") { req in try await self.submit(req, .full) }
+        // Small bodies, large enough for every field at its longest in any script (lengths count code points; one
+        // is at most twelve bytes once form-encoded): the urgent path's are 3,700 in all, the full path's about 9,400.
+        routes.on(.POST, .referUrgent, access: .open, maxBodySize: "64kb") { req in try await self.submit(req, .urgent) }
+        routes.on(.POST, .referFull, access: .open, maxBodySize: "128kb") { req in try await self.submit(req, .full) }
     }
 
     func start(req: Request) async throws -> View {
@@ -28,7 +28,7 @@ struct FrontDoorController {
 
     func submit(_ req: Request, _ path: PartnerReferralPath) async throws -> Response {
         let settings = req.application.settings
-        let form = try req.content.decode(PartnerReferralForm.self)
+        let form = try req.content.decode(PartnerReferralForm.self).cleaned()
         // Every attempt counts, refused ones too, in the database so the limit holds across instances. A person
         // refused keeps what they typed, and is told what to do now.
         if let wait = try await RateLimiter.hit("partner-referral:\(req.clientAddress)", limit: settings.partnerReferralsPerHour,

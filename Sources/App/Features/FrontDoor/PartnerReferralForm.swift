@@ -32,6 +32,28 @@ struct PartnerReferralForm: Content {
     /// The key as sent, when it is one this service could have made.
     var submissionKey: String? { submission.flatMap(UUID.init(uuidString:))?.uuidString }
 
+    /// Nobody types control characters (a NUL, an escape), invisible formatting (right-to-left overrides that
+    /// disguise text, zero-width spaces) or line separators: dropped from every field before anything is checked,
+    /// stored or shown again. Line breaks and tabs stay.
+    func cleaned() -> PartnerReferralForm {
+        func clean(_ text: String?) -> String? {
+            text.map { String(String.UnicodeScalarView($0.unicodeScalars.filter { scalar in
+                if scalar == "\n" || scalar == "\r" || scalar == "\t" { return true }
+                switch scalar.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: return false
+                default: return true
+                }
+            })) }
+        }
+        var form = self
+        for path in [\PartnerReferralForm.referrerName, \.referrerOrganisation, \.referrerPhone, \.referrerEmail, \.referralSource,
+                     \.who, \.whereNow, \.whereNowArea, \.homeLocalAuthority, \.firstName, \.lastName, \.aliases,
+                     \.dateOfBirth, \.gender, \.ethnicity, \.contactDetails, \.consent, \.concerns] {
+            form[keyPath: path] = clean(form[keyPath: path])
+        }
+        return form
+    }
+
     /// Each field as its length error names it.
     static let names: [String: String] = [
         "who": "The name or description", "whereNow": "Where they are now", "firstName": "The first name",
@@ -49,15 +71,15 @@ struct PartnerReferralForm: Content {
                today: CivilDate) -> Result<PartnerReferralContent, FieldErrors> {
         var errors = FieldErrors()
         func text(_ id: String, _ value: String?, required: String? = nil, limit: Int = 200) -> String? {
-            // Control characters (a NUL, an escape) are nobody's typing: dropped, line breaks and tabs kept.
-            let typed = value.map { String(String.UnicodeScalarView($0.unicodeScalars.filter {
-                $0 == "\n" || $0 == "\t" || $0.properties.generalCategory != .control
-            })) }
-            guard let text = typed?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            guard let text = value?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 if let required { errors.add(id, required) }
                 return nil
             }
-            if text.count > limit { errors.add(id, "\(Self.names[id] ?? "This") must be \(limit.formatted()) characters or fewer") }
+            // Counted as the body counts them (code points), so that every field at its longest fits the body limit.
+            if text.unicodeScalars.count > limit {
+                let name = (path == .urgent && id == "concerns") ? "Anything else" : Self.names[id] ?? "This"
+                errors.add(id, "\(name) must be \(limit.formatted()) characters or fewer")
+            }
             return text
         }
         func area(_ id: String, _ value: String?) -> String? {

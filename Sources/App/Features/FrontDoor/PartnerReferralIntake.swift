@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Fluent
 import Vapor
@@ -10,6 +11,10 @@ enum PartnerReferralIntake {
     /// nothing and answers the first reference.
     static func receive(_ content: PartnerReferralContent, path: PartnerReferralPath, areas: FrontDoorAreas,
                         submissionKey: String?, req: Request) async throws -> String {
+        // The key is the form's and what it holds: the same form sent again is the first referral; sent again with a
+        // correction, it is a referral of its own (the triager sees both).
+        let json = try JSONEncoder.sorted.encode(content)
+        let submissionKey = submissionKey.map { $0 + "." + Hex.lowercase(Array(SHA256.hash(data: json)).prefix(12)) + "." + path.rawValue }
         if let key = submissionKey, let first = try await PartnerReferral.query(on: req.db).filter(\.$submissionKey == key).first() {
             return first.ref
         }
@@ -36,7 +41,7 @@ enum PartnerReferralIntake {
         let minutes = path == .urgent ? settings.partnerUrgentCallBackMinutes : settings.partnerFullCallBackHours * 60
         referral.callBackDue = now.addingTimeInterval(Double(minutes) * 60)
         referral.status = .awaitingTriage
-        referral.content = try req.application.cipher.seal(String(decoding: try JSONEncoder().encode(content), as: UTF8.self))
+        referral.content = try req.application.cipher.seal(String(decoding: json, as: UTF8.self))
         referral.emailDomain = try content.referrerEmail.flatMap(PartnerDomainTrust.domain).map(req.application.cipher.seal)
         referral.listedDomain = content.referrerEmail.flatMap { PartnerDomainTrust.listedDomain(of: $0, listed: listed) }
         var entry = req.auditEntry("partner_referral.received", objectType: "partner_referral", objectID: referral.id!.uuidString,
@@ -71,5 +76,14 @@ enum PartnerReferralIntake {
     static func content(of referral: PartnerReferral, cipher: FieldCipher) throws -> PartnerReferralContent? {
         guard let sealed = referral.content else { return nil }
         return try JSONDecoder().decode(PartnerReferralContent.self, from: Data(try cipher.open(sealed).utf8))
+    }
+}
+
+extension JSONEncoder {
+    /// Keys in order, so that the same content always encodes the same.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }

@@ -152,7 +152,7 @@ struct PartnerReferralPage: Encodable {
             removed: referral.status == .spam ? "What was sent was removed when it was marked as spam; the audit log keeps the entry."
                 : referral.status == .triaged ? "What was sent is now held on the referral." : nil,
             referralHref: referral.referralID.flatMap { id in scope.user.role == .admin ? nil : SiteURL.referral(id).path },
-            canTriage: canTriage && referral.regionID != nil, canCallBack: canTriage && referral.calledBackAt == nil,
+            canTriage: canTriage && referral.regionID != nil, canCallBack: owesCallBack && scope.canTriage(referral),
             canMarkSpam: canTriage,
             triageHref: SiteURL.referralNew.path + "?partner=\(referral.id!.uuidString)",
             calledBackAction: SiteURL.partnerReferralCalledBack(referral.id).path,

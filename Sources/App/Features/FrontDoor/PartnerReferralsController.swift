@@ -34,8 +34,9 @@ struct PartnerReferralsController {
         // Still owed after the referral was recorded: only a spam one has nothing to call back.
         let (referral, scope) = try await triageable(req, orTriaged: true)
         let now = req.now, user = scope.user, id = try referral.requireID()
+        let region = try await referral.regionID.asyncMap { try await Region.find($0, on: req.db)?.code } ?? nil
         let entry = req.auditEntry("partner_referral.called_back", objectType: "partner_referral", objectID: id.uuidString,
-                                   detail: CallBackClock(due: referral.callBackDue, calledBackAt: nil).summary(at: now))
+                                   region: region ?? "", detail: CallBackClock(due: referral.callBackDue, calledBackAt: nil).summary(at: now))
         let recorded = try await req.write { db in
             // Once: a second press, or a colleague's at the same moment, finds it already recorded.
             let changed = try await Self.change(id, set: "called_back_at = \(bind: now), called_back_by_id = \(bind: user.id)",
@@ -55,8 +56,9 @@ struct PartnerReferralsController {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let now = req.now, user = scope.user, id = try referral.requireID()
+        let region = try await referral.regionID.asyncMap { try await Region.find($0, on: req.db)?.code } ?? nil
         let entry = req.auditEntry("partner_referral.spam", objectType: "partner_referral", objectID: id.uuidString,
-                                   detail: "content removed")
+                                   region: region ?? "", detail: "content removed")
         try await req.write { db in
             let changed = try await Self.change(id, set: """
                 status = 'spam', content = NULL, email_domain = NULL, closed_by_id = \(bind: user.id), closed_at = \(bind: now)
