@@ -70,6 +70,8 @@ struct AttachmentRightsTests {
             let w = try await AttachmentTests.world(app)
             let boundary = "----two-files"
             var body = ByteBuffer()
+            let formToken = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(w.leadBrowser.lastToken ?? "")\r\n"
+            body.writeString(formToken)
             for name in ["a.pdf", "b.pdf"] {
                 body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\n\r\n")
                 body.writeBytes(AttachmentTests.pdf)
@@ -81,12 +83,19 @@ struct AttachmentRightsTests {
             headers.replaceOrAdd(name: .cookie, value: w.leadBrowser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
             let token = (w.leadBrowser.lastToken ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let path = SiteURL.caseAttachments(w.caseID).path + "?_csrf=" + token
+            // Without the form's own token before its file: refused, nothing kept.
+            var tokenless = ByteBuffer()
+            tokenless.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n")
+            tokenless.writeBytes(AttachmentTests.pdf)
+            tokenless.writeString("\r\n--\(boundary)--\r\n")
+            #expect(try await app.testing().sendRequest(.POST, path, headers: headers, body: tokenless).status == .forbidden)
             let two = try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
             #expect(two.status == .unprocessableEntity && two.body.string.contains("Attach one file at a time"))
             #expect(try await Attachment.query(on: app.db).count() == 0)
             #expect(try await AttachmentChunk.query(on: app.db).count() == 0)
             // One file, the box after it, sent as "on": sensitive.
             var one = ByteBuffer()
+            one.writeString(formToken)
             one.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\\\";b.pdf\"\r\n\r\n")
             one.writeBytes(AttachmentTests.pdf)
             one.writeString("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\non\r\n--\(boundary)--\r\n")

@@ -28,6 +28,7 @@ struct AttachmentTests {
                        token: String? = nil) async throws -> TestingHTTPResponse {
         let boundary = "----reachable-\(UUID().uuidString)"
         var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token ?? browser.lastToken ?? "")\r\n")
         if sensitive {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\nyes\r\n")
         }

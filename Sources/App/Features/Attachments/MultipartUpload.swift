@@ -53,6 +53,14 @@ enum MultipartUpload {
                         if name == fieldName, let fileName, !fileName.isEmpty {
                             // One file a form: a second is refused rather than quietly dropped.
                             guard !fileEnded else { throw FormProblem("Attach one file at a time") }
+                            // The form's own token comes before its file, as in every form (the query's was checked
+                            // before the body was read): no byte of a file is taken without it.
+                            if intake == nil {
+                                guard let expected = req.sessionHolder?.csrfToken,
+                                      SecretToken.constantTimeEquals(fields[CSRFMiddleware.field] ?? "", expected) else {
+                                    throw Abort(.forbidden, reason: "csrf")
+                                }
+                            }
                             if intake == nil { intake = makeIntake(fileName) }
                             try await intake!.write(bytes)
                         } else if let fileName, !fileName.isEmpty {
