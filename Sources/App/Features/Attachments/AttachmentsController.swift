@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// Documents and photos on referrals, cases, rescues and register entries (SPEC §2.12): added from the record's
@@ -61,11 +62,13 @@ struct AttachmentsController {
                                    region: try await AttachmentAccess.regionCode(of: attachment, on: req.db),
                                    detail: "on \(attachment.ownerType.label) \(attachment.ownerID)")
         try await req.write { db in
-            let changed = try await Attachment.query(on: db).filter(\.$id == id).filter(\.$status == .stored).count()
-            guard changed > 0 else { throw Abort(.conflict) }
-            try await Attachment.query(on: db).filter(\.$id == id)
-                .set(\.$status, to: .deleted).set(\.$deletedAt, to: now).set(\.$deletedByID, to: user.id)
-                .set(\.$deleteReason, to: sealedReason).set(\.$size, to: 0).set(\.$chunkCount, to: 0).update()
+            // One statement decides: of two deletions at once (on any instance), one finds the file still stored.
+            let deleted = try await (db as! any SQLDatabase).raw("""
+                UPDATE attachments SET status = 'deleted', deleted_at = \(bind: now), deleted_by_id = \(bind: user.id),
+                    delete_reason = \(bind: sealedReason), size = 0, chunk_count = 0
+                WHERE id = \(bind: id) AND status = 'stored' RETURNING id
+                """).first()
+            guard deleted != nil else { throw Abort(.conflict) }
             try await AttachmentStore.purge(id, on: db)
             try await Audit.append(entry, on: db, at: now)
         }

@@ -167,10 +167,3 @@ struct PartnerReferralPage: Encodable {
                 ?? routeError.map { [FormErrorLink(href: "#region", message: $0)] })
     }
 }
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

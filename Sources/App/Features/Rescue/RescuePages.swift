@@ -168,13 +168,6 @@ struct RescuePage: Encodable {
     }
 }
 
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}
-
 /// The rescue log's SQL: the scope's rescues, found through their referrals' regions. `CROSS JOIN` keeps SQLite
 /// reading rescues first, in call order from their indexes: left to choose, it started from the region's
 /// 100,000 referrals (70 ms against 0.3 ms at 400,000). PostgreSQL plans a cross join like any other.
