@@ -116,6 +116,15 @@ enum SiteURL: Sendable {
     case referUrgent
     case referFull
     case partnerReferrals
+    case alerts
+    case alertAcknowledgeOnPage(UUID?)
+    case alertAcknowledge(token: String?)
+    case onCall
+    case onCallShiftRemove(UUID?)
+    case accountAlerts
+    case twilioStatus
+    case twilioSMS
+    case twilioVoice
     case partnerReferral(UUID?)
     case partnerReferralCalledBack(UUID?)
     case partnerReferralSpam(UUID?)
@@ -262,6 +271,16 @@ enum SiteURL: Sendable {
         case .referUrgent: ["refer", "urgent"]
         case .referFull: ["refer", "full"]
         case .partnerReferrals: ["partner-referrals"]
+        case .alerts: ["alerts"]
+        case let .alertAcknowledgeOnPage(id): ["alerts", Self.parameter(id?.uuidString, "alertID"), "acknowledge"]
+        case let .alertAcknowledge(token): ["alerts", "ack", Self.parameter(token, "token")]
+        case .onCall: ["on-call"]
+        case let .onCallShiftRemove(id): ["on-call", Self.parameter(id?.uuidString, "shiftID"), "remove"]
+        case .accountAlerts: ["account", "alerts"]
+        // Twilio calls these; each request is signed with the account's auth token, and refused unless it is.
+        case .twilioStatus: ["webhooks", "twilio", "status"]
+        case .twilioSMS: ["webhooks", "twilio", "sms"]
+        case .twilioVoice: ["webhooks", "twilio", "voice"]
         case let .partnerReferral(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID")]
         case let .partnerReferralCalledBack(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID"), "called-back"]
         case let .partnerReferralSpam(id): ["partner-referrals", Self.parameter(id?.uuidString, "partnerReferralID"), "spam"]

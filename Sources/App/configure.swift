@@ -70,8 +70,10 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
 
+    app.alertProviders = AlertProviders.make(settings: settings, app: app)
     try routes(app)
-    app.lifecycle.use(LoneWorkingTimer(interval: .seconds(30)))
+    // Every 15 seconds: an overdue visit's first message goes within a quarter of a minute.
+    app.lifecycle.use(LoneWorkingTimer(interval: .seconds(15)))
     app.lifecycle.use(AuditHeadLogger(interval: .minutes(5)))
     app.walCheckpointer = WALCheckpointer()
     app.lifecycle.use(app.walCheckpointer!)

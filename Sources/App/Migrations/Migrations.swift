@@ -51,5 +51,6 @@ enum Migrations {
         CreatePendingRescues(),
         CreatePartnerReferrals(),
         CreateAttachments(),
+        CreateAlerts(),
     ]
 }

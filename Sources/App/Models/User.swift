@@ -24,6 +24,10 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
     /// A lone worker's duress word, hashed like a password: typed as a check-out note, it raises a silent alarm.
     @OptionalField(key: "duress_word_hash") var duressWordHash: String?
+    /// Where alerts reach the person (SPEC §2.10): a mobile number and an address, sealed; the channels they chose.
+    @OptionalField(key: "alert_phone") var alertPhone: String?
+    @OptionalField(key: "alert_email") var alertEmail: String?
+    @OptionalField(key: "alert_channels") var alertChannels: String?
 
     init() {}
 

@@ -12,7 +12,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let anonymousBodyLimit = 64 * 1024
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if ![.GET, .HEAD, .OPTIONS].contains(req.method), !req.url.path.hasPrefix("/api/"),
+        // The API authenticates by bearer token, and a provider's webhooks by their signature: neither comes from a browser.
+        if ![.GET, .HEAD, .OPTIONS].contains(req.method), !req.url.path.hasPrefix("/api/"), !req.url.path.hasPrefix("/webhooks/"),
            let refusal = try await verify(req) {
             return refusal
         }

@@ -7,6 +7,10 @@ import Vapor
 enum SealedColumns {
     static let all: [(table: String, column: String)] = [
         (User.schema, "totp_secret"),
+        (User.schema, "alert_phone"),
+        (User.schema, "alert_email"),
+        (AlertMessageRecord.schema, "address"),
+        (AlertMessageRecord.schema, "body"),
         (Person.schema, "contact_details"),
         (Referral.schema, "concerns"),
         (Referral.schema, "referrer_contact"),

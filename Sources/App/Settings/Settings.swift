@@ -47,6 +47,12 @@ struct Settings: Sendable {
     var attachmentMaxBytes: Int
     /// The bearer token a Prometheus scraper sends to `/metrics`; unset, `/metrics` is 404.
     var metricsToken: String?
+    /// Minutes an alert waits for an acknowledgement before its next step (SPEC §2.10).
+    var alertStepMinutes: Int
+    /// Email for alerts and set-up links; nil, email is off.
+    var smtp: SMTPSettings?
+    /// Text messages and voice calls through Twilio; nil, both are off.
+    var twilio: TwilioSettings?
 
     static let variables: [String] = [
         "DATABASE_URL", "REACHABLE_BASE_URL", "REACHABLE_DATA_DIR", "REACHABLE_DATA_KEY", "REACHABLE_OLD_DATA_KEYS",
@@ -55,7 +61,10 @@ struct Settings: Sendable {
         "REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS", "REACHABLE_DB_POOL_SIZE", "REACHABLE_DB_POOL_TIMEOUT_SECONDS", "REACHABLE_RETENTION_YEARS",
         "REACHABLE_NO_CONTACT_DAYS", "REACHABLE_REVIEW_WEEKS", "REACHABLE_API_REQUESTS_PER_MINUTE", "REACHABLE_METRICS_TOKEN",
         "REACHABLE_PARTNER_URGENT_CALLBACK_MINUTES", "REACHABLE_PARTNER_FULL_CALLBACK_HOURS", "REACHABLE_PARTNER_REFERRALS_PER_HOUR",
-        "REACHABLE_ATTACHMENT_MAX_MB",
+        "REACHABLE_ATTACHMENT_MAX_MB", "REACHABLE_ALERT_STEP_MINUTES",
+        "REACHABLE_SMTP_HOST", "REACHABLE_SMTP_PORT", "REACHABLE_SMTP_SECURITY", "REACHABLE_SMTP_USERNAME",
+        "REACHABLE_SMTP_PASSWORD", "REACHABLE_SMTP_FROM", "REACHABLE_SMTP_CA_FILE",
+        "REACHABLE_TWILIO_ACCOUNT_SID", "REACHABLE_TWILIO_AUTH_TOKEN", "REACHABLE_TWILIO_FROM", "REACHABLE_TWILIO_API_URL",
         "LOG_LEVEL", "LOG_FORMAT",
     ]
 
@@ -109,7 +118,10 @@ struct Settings: Sendable {
             metricsToken: try value("REACHABLE_METRICS_TOKEN").map { token in
                 guard token.count >= 24 else { throw SettingsError.invalid("REACHABLE_METRICS_TOKEN", "at least 24 characters") }
                 return token
-            }
+            },
+            alertStepMinutes: try integer("REACHABLE_ALERT_STEP_MINUTES", default: 10, range: 1...120),
+            smtp: try SMTPSettings.load(value: value, integer: integer),
+            twilio: try TwilioSettings.load(value: value)
         )
     }
 

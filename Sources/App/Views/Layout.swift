@@ -67,7 +67,7 @@ enum Navigation {
             links += [("Referrals", .referrals), ("Cases", .cases), ("Rescues", .rescues)]
         }
         if [.caseworker, .manager].contains(role) {
-            links += [("Lone working", .loneWorking), ("Outreach", .outreach), ("Partnerships", .partnerships),
+            links += [("Lone working", .loneWorking), ("On call", .onCall), ("Outreach", .outreach), ("Partnerships", .partnerships),
                       ("Places and groups", .contexts),
                       ("Staff", .staff)]
         }
@@ -90,6 +90,9 @@ enum Navigation {
         }
         if role == .nationalLead {
             links.append(("Subject access approvals", .subjectAccessApprovals))
+        }
+        if [.caseworker, .manager, .nationalLead].contains(role) {
+            links.append(("Alerts", .alerts))
         }
         links.append(("Your account", .account))
         return links.map { label, url in

@@ -106,7 +106,14 @@ struct CaseRecordsController {
         let sealed = try req.application.cipher.seal(reason)
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
+        let regionID = supportCase.$region.id
         return try await CaseWrites.save(req, supportCase, "risk.rated", detail: rating) { db, now in
+            let previous = try await RiskRating.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$ratedAt, .descending).first()
+            if rating == "red", previous?.rating != "red" {
+                try await AlertBook.raise(.caseRed, subject: caseID, episode: Audit.timestamp(now), regionID: regionID, now: now, on: db)
+            } else if rating != "red" {
+                try await AlertBook.resolve(.caseRed, subject: caseID, now: now, on: db)
+            }
             let row = RiskRating()
             row.$supportCase.id = caseID
             row.rating = rating

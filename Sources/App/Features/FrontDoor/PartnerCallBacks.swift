@@ -30,6 +30,10 @@ enum PartnerCallBacks {
                                                   objectType: "partner_referral", objectID: id.uuidString, region: code ?? "",
                                                   address: "server", detail: try row.decode(column: "path", as: String.self)),
                                        on: db, at: now)
+                // An urgent one is an alert by phone and email too (SPEC §2.10); a full one waits for the pages.
+                if try row.decode(column: "path", as: String.self) == PartnerReferralPath.urgent.rawValue {
+                    try await AlertBook.raise(.partnerCallBack, subject: id, episode: "call-back", regionID: region, now: now, on: db)
+                }
             }
             return raised.count
         }

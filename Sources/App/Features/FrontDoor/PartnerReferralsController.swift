@@ -41,7 +41,10 @@ struct PartnerReferralsController {
             // Once: a second press, or a colleague's at the same moment, finds it already recorded.
             let changed = try await Self.change(id, set: "called_back_at = \(bind: now), called_back_by_id = \(bind: user.id)",
                                                 where: "called_back_at IS NULL", orTriaged: true, on: db)
-            if changed { try await Audit.append(entry, on: db, at: now) }
+            if changed {
+                try await Audit.append(entry, on: db, at: now)
+                try await AlertBook.resolve(.partnerCallBack, subject: id, now: now, on: db)
+            }
             return changed
         }
         return recorded ? req.redirect(to: SiteURL.partnerReferral(id).path, saved: "partner_referral.called_back")
@@ -65,6 +68,7 @@ struct PartnerReferralsController {
                 """, on: db)
             guard changed else { throw Abort(.conflict, reason: "This partner referral has already been triaged") }
             try await Audit.append(entry, on: db, at: now)
+            try await AlertBook.resolve(.partnerCallBack, subject: id, now: now, on: db)
         }
         return req.redirect(to: SiteURL.partnerReferrals.path, saved: "partner_referral.spam")
     }

@@ -97,6 +97,12 @@ enum ReferralIntake {
                     rescue.dispatchedCaseworkerID = details.dispatchedCaseworkerID
                 }
                 try await rescue.create(on: db)
+                // A call happening now (not one logged afterwards): whoever is on call hears of it until a
+                // caseworker is on the way.
+                if let details = rescueDetails, details.callAt > now.addingTimeInterval(-6 * 3600) {
+                    try await AlertBook.raise(.rescueWaiting, subject: rescue.id!, episode: "call", regionID: referral.$region.id,
+                                              now: now, on: db)
+                }
             }
             var entry = entryTemplate
             entry.objectID = referral.id!.uuidString

@@ -97,6 +97,9 @@ struct RescuesController {
             fresh.outcome = checked.outcome ?? fresh.outcome
             try await fresh.update(on: db)
             try await Audit.append(entry, on: db, at: now)
+            if fresh.departedAt != nil || fresh.arrivedAt != nil || fresh.outcome != nil {
+                try await AlertBook.resolve(.rescueWaiting, subject: rescueID, now: now, on: db)
+            }
         }
         return req.redirect(to: SiteURL.rescue(rescueID).path, saved: "rescue.updated")
     }

@@ -20,7 +20,7 @@ enum LoneWorkingAlerts {
             let raised = try await sql.raw("""
                 UPDATE lone_working_visits SET overdue_raised_at = \(bind: now)
                 WHERE checked_out_at IS NULL AND overdue_raised_at IS NULL AND expected_end < \(bind: now)
-                RETURNING id, region_id
+                RETURNING id, region_id, caseworker_id, expected_end
                 """).all()
             for row in raised {
                 let id = try row.decode(column: "id", as: UUID.self)
@@ -28,6 +28,10 @@ enum LoneWorkingAlerts {
                 let code = try await Region.find(region, on: db)?.code ?? ""
                 try await Audit.append(AuditEntry(action: "lone_working.overdue", actor: "lone-working timer", objectType: "visit",
                                                   objectID: id.uuidString, region: code, address: "server"), on: db, at: now)
+                // One alert per deadline: a check-in that moves the end starts a new episode.
+                try await AlertBook.raise(.loneWorkingOverdue, subject: id,
+                                          episode: Audit.timestamp(try row.decode(column: "expected_end", as: Date.self)),
+                                          regionID: region, workerID: try row.decode(column: "caseworker_id", as: UUID.self), now: now, on: db)
             }
             return raised.count
         }
@@ -92,6 +96,8 @@ struct LoneWorkingTimer: LifecycleHandler {
                     if raised > 0 { logger.warning("Lone working: \(raised) visit(s) overdue") }
                     let late = try await PartnerCallBacks.raiseOverdue(app: app, now: app.clock.now())
                     if late > 0 { logger.warning("Partner referrals: \(late) past their call-back time") }
+                    // Alerts by phone and email: the steps that are due, then the messages queued.
+                    try await AlertEngine.tick(app: app)
                     // Uploads cut off by a crash or a dropped connection, an hour on (none is that slow).
                     let abandoned = try await AttachmentStore.clearAbandoned(before: app.clock.now().addingTimeInterval(-3600), app: app)
                     if abandoned > 0 { logger.notice("Attachments: cleared \(abandoned) upload(s) left part-way") }

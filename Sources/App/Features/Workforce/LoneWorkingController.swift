@@ -99,6 +99,7 @@ struct LoneWorkingController {
                 history.byID = fresh.acknowledgedByID ?? user.id
                 try await history.create(on: db)
             }
+            try await AlertBook.resolve(.loneWorkingOverdue, subject: visit.id!, now: now, on: db)
             try await (db as! any SQLDatabase).update(LoneWorkingVisit.schema)
                 .set("expected_end", to: extended).set("overdue_raised_at", to: SQLLiteral.null)
                 .set("acknowledged_at", to: SQLLiteral.null).set("acknowledged_by_id", to: SQLLiteral.null)
@@ -130,7 +131,11 @@ struct LoneWorkingController {
                 try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$checkedOutAt, to: now)
                     .set(\.$duressAt, to: now).update()
                 try await Audit.append(entry, on: db, at: now)
+                try await AlertBook.resolve(.loneWorkingOverdue, subject: visit.id!, now: now, on: db)
+                try await AlertBook.raise(.duress, subject: visit.id!, episode: Audit.timestamp(now), regionID: visit.$region.id,
+                                          workerID: user.id, now: now, on: db)
             }
+            AlertEngine.kick(req.application)
             // The same page and words as any check-out: anyone watching the screen sees nothing else.
             return req.redirect(to: SiteURL.loneWorking.path, saved: "lone_working.checked_out")
         }
@@ -139,6 +144,7 @@ struct LoneWorkingController {
             // Once: a second check-out (a double click) changes nothing.
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).filter(\.$checkedOutAt == nil)
                 .set(\.$checkedOutAt, to: now).set(\.$checkOutNote, to: sealedNote).update()
+            try await AlertBook.resolve(.loneWorkingOverdue, subject: visit.id!, now: now, on: db)
         }
     }
 
@@ -151,9 +157,15 @@ struct LoneWorkingController {
             errors.add("note-\(visit.id!)", "Say what you have done, such as who you reached")
             return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let sealed = try req.application.cipher.seal(String(note.prefix(1000)))
+        let cipher = req.application.cipher
+        let sealed = try cipher.seal(String(note.prefix(1000)))
         let user = try req.requireUser()
+        guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
+        let address = req.clientAddress
         return try await change(req, visit, "lone_working.acknowledged") { db, now in
+            // Acknowledged here, the alert's escalation stops too.
+            try await AlertBook.acknowledgeAll(.loneWorkingOverdue, subject: visit.id!, by: person, address: address, now: now,
+                                               cipher: cipher, on: db)
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$acknowledgedAt, to: now)
                 .set(\.$acknowledgedByID, to: user.id).set(\.$acknowledgement, to: sealed).update()
         }

@@ -32,7 +32,10 @@ extension LoneWorkingController {
         let visit = try await regionVisit(req)
         guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil else { throw Abort(.conflict) }
         let user = try req.requireUser()
+        guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
+        let cipher = req.application.cipher, address = req.clientAddress
         return try await change(req, visit, "lone_working.duress_acknowledged") { db, now in
+            try await AlertBook.acknowledgeAll(.duress, subject: visit.id!, by: person, address: address, now: now, cipher: cipher, on: db)
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$duressAcknowledgedAt, to: now)
                 .set(\.$duressAcknowledgedByID, to: user.id).update()
         }

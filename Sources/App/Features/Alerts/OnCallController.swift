@@ -1,0 +1,158 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+/// A region's on-call rota (SPEC §2.10): who is on call when, as caseworker, manager and second on call. The
+/// region's managers edit it; its caseworkers read it. Alerts reach whoever holds a place at the time.
+struct OnCallController {
+    /// Gaps are shown this far ahead, on the rota and the managers' home page.
+    static let lookAhead: TimeInterval = 7 * 86400
+    /// A shift may be at most this long: a rota of one shift for a year hides nobody's gaps.
+    static let longestShift: TimeInterval = 14 * 86400
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.on(.GET, .onCall, access: .roles(LoneWorkingController.workers), use: show)
+        routes.on(.POST, .onCall, access: .roles([.manager]), use: add)
+        routes.on(.POST, .onCallShiftRemove(nil), access: .roles([.manager]), use: remove)
+    }
+
+    struct Form: Content {
+        var person: String?
+        var role: String?
+        var startsAt: String?
+        var endsAt: String?
+    }
+
+    func show(req: Request) async throws -> View {
+        try await render(req, form: Form(), errors: FieldErrors())
+    }
+
+    func add(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let regionID = user.regionID else { throw Abort(.forbidden) }
+        let form = try req.content.decode(Form.self)
+        var errors = FieldErrors()
+        let people = try await Self.eligible(regionID: regionID, on: req.db)
+        let person = UUID(uuidString: form.person ?? "").flatMap { id in people.first { $0.id == id } }
+        if person == nil { errors.add("person", "Choose a caseworker or manager of the region") }
+        let role = OnCallRole(rawValue: form.role ?? "")
+        if role == nil { errors.add("role", "Choose the place on the rota") }
+        let start = ImportTimestamp.parse(form.startsAt ?? ""), end = ImportTimestamp.parse(form.endsAt ?? "")
+        if start == nil { errors.add("startsAt", "Enter when the shift starts, as a date and time") }
+        if end == nil { errors.add("endsAt", "Enter when the shift ends, as a date and time") }
+        else if let start, end! <= start { errors.add("endsAt", "The end must be after the start") }
+        else if let start, end!.timeIntervalSince(start) > Self.longestShift { errors.add("endsAt", "A shift can last at most 14 days") }
+        else if end! <= req.now { errors.add("endsAt", "The end must be later than now") }
+        if role == .manager, let person, person.role != .manager {
+            errors.add("person", "The manager on call must be a manager")
+        }
+        guard errors.isEmpty, let person, let role, let start, let end else {
+            return try await render(req, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let shift = OnCallShiftRecord()
+        shift.regionID = regionID
+        shift.$user.id = person.id!
+        shift.role = role
+        shift.startsAt = start
+        shift.endsAt = end
+        shift.createdByID = user.id
+        let entry = req.auditEntry("on_call.shift_added", objectType: "user", objectID: person.id!.uuidString,
+                                   region: user.regionCode ?? "", detail: "\(role.rawValue) from \(Audit.timestamp(start)) to \(Audit.timestamp(end))")
+        let now = req.now
+        try await req.write { db in
+            try await shift.create(on: db)
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.onCall.path, saved: "on_call.shift_added")
+    }
+
+    func remove(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("shiftID", as: UUID.self),
+              let shift = try await OnCallShiftRecord.find(id, on: req.db), shift.regionID == user.regionID else {
+            try await req.audit("access.refused", outcome: .refused, objectType: "on_call_shift",
+                                objectID: req.parameters.get("shiftID") ?? "", detail: "not of their region")
+            throw Abort(.notFound)
+        }
+        let entry = req.auditEntry("on_call.shift_removed", objectType: "user", objectID: shift.$user.id.uuidString,
+                                   region: user.regionCode ?? "", detail: "\(shift.role.rawValue) from \(Audit.timestamp(shift.startsAt))")
+        let now = req.now
+        try await req.write { db in
+            try await OnCallShiftRecord.query(on: db).filter(\.$id == id).delete()
+            try await Audit.append(entry, on: db, at: now)
+        }
+        return req.redirect(to: SiteURL.onCall.path, saved: "on_call.shift_removed")
+    }
+
+    /// The active caseworkers and managers of the region: who may be on its rota.
+    static func eligible(regionID: UUID, on db: any Database) async throws -> [User] {
+        try await User.query(on: db).filter(\.$region.$id == regionID).filter(\.$disabled == false)
+            .filter(\.$role ~~ [.caseworker, .manager]).sort(\.$displayName).all()
+    }
+
+    /// The region's shifts that have not ended, soonest first.
+    static func shifts(regionID: UUID, now: Date, on db: any Database) async throws -> [OnCallShiftRecord] {
+        try await OnCallShiftRecord.query(on: db).filter(\.$regionID == regionID).filter(\.$endsAt > now)
+            .sort(\.$startsAt).with(\.$user).all()
+    }
+
+    private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {
+        let user = try req.requireUser()
+        guard let regionID = user.regionID else { throw Abort(.forbidden) }
+        let now = req.now
+        let shifts = try await Self.shifts(regionID: regionID, now: now, on: req.db)
+        let isManager = user.role == .manager
+        let people = isManager ? try await Self.eligible(regionID: regionID, on: req.db) : []
+        let page = OnCallPage(
+            layout: req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
+            errorLinks: errors.links, isManager: isManager,
+            now: OnCallRole.allCases.map { role in
+                OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now }.map(\.user.displayName)
+                    .joined(separator: ", "))
+            },
+            gaps: OnCallPage.gaps(shifts.map(\.shift), now: now),
+            shifts: shifts.map { shift in
+                OnCallPage.Shift(person: shift.user.displayName, role: shift.role.label,
+                                 from: AccountController.format(shift.startsAt), to: AccountController.format(shift.endsAt),
+                                 removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)
+            },
+            action: SiteURL.onCall.path,
+            person: FormField("person", value: form.person ?? "", error: errors["person"]),
+            people: people.map { SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.label.lowercased()))",
+                                              selected: $0.id!.uuidString == form.person) },
+            role: FormField("role", value: form.role ?? "", error: errors["role"]),
+            roles: OnCallRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) },
+            startsAt: FormField("startsAt", value: form.startsAt ?? CasePage.localInput(now), error: errors["startsAt"]),
+            endsAt: FormField("endsAt", value: form.endsAt ?? CasePage.localInput(now.addingTimeInterval(12 * 3600)), error: errors["endsAt"]))
+        return try await req.view.render("workforce/on-call", page)
+    }
+}
+
+struct OnCallPage: Encodable {
+    struct Now: Encodable { let role: String; let people: String }
+    struct Shift: Encodable { let person: String; let role: String; let from: String; let to: String; let removePath: String? }
+    struct Gap: Encodable { let role: String; let from: String; let to: String }
+
+    let layout: Layout
+    let errorLinks: [FormErrorLink]?
+    let isManager: Bool
+    let now: [Now]
+    /// Nil when the week ahead is covered (Leaf treats an empty array as true).
+    let gaps: [Gap]?
+    let shifts: [Shift]
+    let action: String
+    let person: FormField
+    let people: [SelectOption]
+    let role: FormField
+    let roles: [SelectOption]
+    let startsAt: FormField
+    let endsAt: FormField
+
+    static func gaps(_ shifts: [OnCallShift], now: Date) -> [Gap]? {
+        let gaps = OnCallCover.gaps(shifts, from: now, to: now.addingTimeInterval(OnCallController.lookAhead)).map {
+            Gap(role: $0.role.label, from: AccountController.format($0.start), to: AccountController.format($0.end))
+        }
+        return gaps.isEmpty ? nil : gaps
+    }
+}
