@@ -27,6 +27,15 @@ final class Browser: @unchecked Sendable {
         return try await send(.POST, path, body: Self.encode(fields), contentType: "application/x-www-form-urlencoded")
     }
 
+    /// Posts a form whose names repeat (checkboxes: `channels[]` twice), in the order given.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        var all = pairs
+        if !all.contains(where: { $0.0 == "_csrf" }), let token = lastToken { all.append(("_csrf", token)) }
+        let body = all.map { Self.encode([$0.0: $0.1]) }.joined(separator: "&")
+        return try await send(.POST, path, body: body, contentType: "application/x-www-form-urlencoded")
+    }
+
     /// Posts a multipart form with one file, as a browser uploading a spreadsheet does.
     @discardableResult
     func upload(_ path: String, _ form: [String: String], fileField: String, filename: String, content: String) async throws -> TestingHTTPResponse {

@@ -43,15 +43,16 @@ struct AccountApprovalsController {
         let approvalID = try approval.requireID()
         let userID = approval.$user.id
         let now = req.now
-        let settings = req.application.settings
         let entry = req.auditEntry("user.approval_confirmed", objectType: "user", objectID: userID.uuidString,
                                    detail: "\(approval.kind.rawValue): \(approval.role), asked by \(approval.requestedByID.uuidString)")
-        let link: String? = try await req.write { db in
+        let app = req.application
+        let link: String?? = try await req.write { db in
             guard try await Self.decide(approvalID, .confirmed, by: me.id, at: now, on: db) else { throw Abort(.conflict) }
             try await Audit.append(entry, on: db, at: now)
             switch approval.kind {
             case .setupLink:
-                return try await SetupLinks.issue(for: userID, purpose: .setPassword, settings: settings, now: now, on: db)
+                guard let person = try await User.find(userID, on: db) else { throw Abort(.notFound) }
+                return .some(try await SetupLinks.issueAndDeliver(to: person, isReset: false, app: app, now: now, on: db))
             case .roleChange:
                 guard let role = Role(rawValue: approval.role) else { throw Abort(.conflict) }
                 try await User.query(on: db).filter(\.$id == userID).set(\.$role, to: role)

@@ -40,11 +40,11 @@ struct UsersAdminController {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let actor = req.auditEntry("user.created")
-        let settings = req.application.settings
         let now = req.now
         let me = try req.requireUser()
         let needsSecondPerson = checked.role?.needsSecondPersonToGrant == true
-        let (user, link) = try await req.write { db -> (User, String?) in
+        let app = req.application
+        let (user, link) = try await req.write { db -> (User, String??) in
             let user = try await UserForm.create(checked, actor: actor, at: now, on: db)
             let userID = try user.requireID()
             guard !needsSecondPerson else {
@@ -54,11 +54,11 @@ struct UsersAdminController {
                     entry: Self.approvalEntry(req, userID: userID, "set-up link for a new \(user.role.rawValue)"), at: now, on: db)
                 return (user, nil)
             }
-            return (user, try await SetupLinks.issue(for: userID, purpose: .setPassword, settings: settings, now: now, on: db))
+            return (user, .some(try await SetupLinks.issueAndDeliver(to: user, isReset: false, app: app, now: now, on: db)))
         }
         guard let link else {
             return try await renderApprovalRequested(req, user: user, heading: "Account created",
-                                                     whatHappens: "The set-up link is made when it is confirmed, and shown to whoever confirms it.")
+                                                     whatHappens: "The set-up link is made when it is confirmed, and sent to the person (or, without email, shown to whoever confirms it).")
         }
         return try await renderLink(req, user: user, link: link, heading: "Account created")
     }
@@ -143,12 +143,12 @@ struct UsersAdminController {
         let userID = try user.requireID()
         let entry = req.auditEntry("user.access_reset", objectType: "user", objectID: userID.uuidString,
                                    detail: "password, authenticator and recovery codes cleared")
-        let settings = req.application.settings
         let now = req.now
         let me = try req.requireUser()
         let needsSecondPerson = user.role.needsSecondPersonToGrant
         let approvalEntry = Self.approvalEntry(req, userID: userID, "set-up link after a sign-in reset")
-        let link: String? = try await req.write { db in
+        let app = req.application
+        let link: String?? = try await req.write { db in
             try await User.query(on: db).filter(\.$id == userID)
                 .set(\.$passwordHash, to: nil).set(\.$totpSecret, to: nil).set(\.$totpEnabled, to: false)
                 .set(\.$totpLastCounter, to: nil).set(\.$failedAttempts, to: 0).set(\.$lockedUntil, to: nil).update()
@@ -162,7 +162,7 @@ struct UsersAdminController {
                                     requestedByID: me.id, at: now), entry: approvalEntry, at: now, on: db)
                 return nil
             }
-            return try await SetupLinks.issue(for: userID, purpose: .setPassword, settings: settings, now: now, on: db)
+            return .some(try await SetupLinks.issueAndDeliver(to: user, isReset: true, app: app, now: now, on: db))
         }
         guard let link else {
             return try await renderApprovalRequested(req, user: user, heading: "Sign-in reset",
@@ -210,7 +210,8 @@ struct UsersAdminController {
         return try await req.view.render("admin/user-new", page)
     }
 
-    private func renderLink(_ req: Request, user: User, link: String, heading: String) async throws -> Response {
+    /// The link when there is no email to send it by; otherwise where it went.
+    private func renderLink(_ req: Request, user: User, link: String?, heading: String) async throws -> Response {
         let page = SetupLinkPage(layout: req.layout(title: heading), heading: heading, email: user.email, link: link,
                                  userPath: SiteURL.adminUser(user.id).path)
         return try await req.view.render("admin/setup-link", page).encodeResponse(for: req)

@@ -70,6 +70,7 @@ struct SetupLinkPage: Encodable {
     let layout: Layout
     let heading: String
     let email: String
-    let link: String
+    /// Nil when it was emailed to the person: then nobody else ever sees it.
+    let link: String?
     let userPath: String
 }

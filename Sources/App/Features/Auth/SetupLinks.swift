@@ -17,6 +17,19 @@ enum SetupLinks {
         return settings.baseURL + SiteURL.setup(token: token).path
     }
 
+    /// Issues a person's link and, with email on, sends it to their own address: the admin who made it never sees
+    /// it, so no admin can take over an account by using its link first. Nil when sent; the link to give them
+    /// otherwise (a service without email, where the admin passes it on by a channel they trust).
+    static func issueAndDeliver(to user: User, isReset: Bool, app: Application, now: Date, on db: any Database) async throws -> String? {
+        let link = try await issue(for: try user.requireID(), purpose: .setPassword, settings: app.settings, now: now, on: db)
+        guard app.alertProviders.email != nil else { return link }
+        try await AlertOutbox.queueAccountLink(link, to: user, isReset: isReset, cipher: app.cipher, now: now, on: db)
+        try await Audit.append(AuditEntry(action: "user.setup_link_emailed", actor: "accounts", objectType: "user",
+                                          objectID: user.id!.uuidString, address: "server",
+                                          detail: isReset ? "after a sign-in reset" : "new account"), on: db, at: now)
+        return nil
+    }
+
     static func find(token: String, now: Date, on db: any Database) async throws -> SetupLink? {
         guard let link = try await SetupLink.query(on: db).filter(\.$tokenHash == SecretToken.hash(token))
             .with(\.$user).first(),

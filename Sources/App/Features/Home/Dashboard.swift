@@ -90,6 +90,7 @@ struct Dashboard: Encodable {
                                     items: try await queries.closuresAwaiting(limit: listLength).map {
                                         caseItem($0, try $0.closure_requested_reason.map(cipher.open) ?? "")
                                     }, total: counts.closures, empty: "No closure is waiting."), at: 1)
+            sections.insert(contentsOf: try await AlertsDashboard.sections(for: user, now: now, on: req.db), at: 0)
         }
         return Dashboard(figures: figures, sections: sections)
     }

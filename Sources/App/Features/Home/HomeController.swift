@@ -44,7 +44,7 @@ struct HomeController {
             // Every region's partner referrals still to do, with those no region's list holds, which are theirs to route.
             let partners = try await PartnerReferralQueue.section(scope: RegionScope(user), now: req.now, limit: Dashboard.listLength, on: req.db)
             figures = [.init(label: "Partner referrals to triage or call back", value: partners.total)]
-            sections = [partners.section]
+            sections = try await AlertsDashboard.sections(for: user, now: req.now, on: req.db) + [partners.section]
             tasks = [.init(label: "Referrals in every region", href: SiteURL.referrals.path),
                      .init(label: "Partner referrals awaiting triage", href: SiteURL.partnerReferrals.path),
                      .init(label: "Annual report", href: SiteURL.annualReport.path)]
