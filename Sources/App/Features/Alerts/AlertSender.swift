@@ -8,8 +8,9 @@ import Vapor
 /// sends the message then. The one window left: a provider that accepted a message just before the sender died
 /// is asked again (a duplicate, never a loss).
 enum AlertSender {
-    /// Longer than the slowest send (the SMTP client gives up after 30 seconds).
-    static let lease: TimeInterval = 90
+    /// Longer than the slowest send (the SMTP client gives up after 30 seconds, the Twilio client after 20), and
+    /// short enough that a message held by a dead sender goes within a minute or so.
+    static let lease: TimeInterval = 60
 
     static func sendDue(app: Application, now: Date) async throws -> Int {
         let sql = app.db as! any SQLDatabase

@@ -34,7 +34,9 @@ struct SMTPClient: EmailSending {
     private func converse(to address: String, data: String) async throws {
         let tls = try makeTLSContext()
         let (lines, continuation) = AsyncThrowingStream<String, any Error>.makeStream()
-        let host = settings.host, implicitTLS = settings.security == .tls
+        // A name is checked against the certificate and sent as SNI; an address may not be sent as SNI.
+        let host: String? = Self.isAddress(settings.host) ? nil : settings.host
+        let implicitTLS = settings.security == .tls
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -83,6 +85,10 @@ struct SMTPClient: EmailSending {
         _ = try await session.command("DATA", expect: 354)
         _ = try await session.command(data + "\r\n.", expect: 250)
         _ = try? await session.command("QUIT", expect: 221)
+    }
+
+    static func isAddress(_ host: String) -> Bool {
+        host.contains(":") || (!host.isEmpty && host.allSatisfy { $0.isNumber || $0 == "." })
     }
 
     private func makeTLSContext() throws -> NIOSSLContext? {
