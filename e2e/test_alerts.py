@@ -101,11 +101,12 @@ def test_set_up_link_goes_by_email_over_starttls_and_never_to_the_admins_screen(
     server, mail, _ = alerting
     accounts = server.prepared
     admin = Session(server.base, accounts["admin"], accounts["password"])
+    mail.refuse_next(1)  # 451 at DATA: the first attempt fails, the retry goes
     status, page = admin.post("/admin/users/new", [("email", "new.commissioner@example.org"), ("name", "New Commissioner"),
                                                    ("role", "commissioner"), ("region", "")], token_from="/admin/users/new")
     assert status == 200 and 'id="setup-link-sent"' in page, page[:500]
     assert "/set-up/" not in page, "the admin never sees the link"
-    [received] = mail.wait_for(lambda m: "new.commissioner@example.org" in m["rcpt_tos"], timeout=40)
+    [received] = mail.wait_for(lambda m: "new.commissioner@example.org" in m["rcpt_tos"], timeout=90)
     assert received["tls"] and received["user"] == "reachable", "STARTTLS, then authenticated"
     message = received["message"]
     assert message["From"] == "Reachable alerts <alerts@service.example.org>" and message["Message-ID"]
@@ -133,6 +134,7 @@ def test_overdue_visit_escalates_to_the_on_call_manager_who_acknowledges_by_the_
         manager.open("/account/alerts", "account-alerts")
         manager.fill("phone", "07700 900102")
         manager.tick("channel-sms")
+        manager.tick("channel-voice")
         manager.tick("channel-email")
         manager.submit("Save")
         assert "How you are alerted is saved" in manager.text()
@@ -162,6 +164,9 @@ def test_overdue_visit_escalates_to_the_on_call_manager_who_acknowledges_by_the_
         [to_manager] = twilio.wait_for(lambda r: r["to"] == MANAGER_PHONE, timeout=150)
         [mailed] = mail.wait_for(lambda m: "manager.west-midlands@demo.reachable.example" in m["rcpt_tos"], timeout=60)
         assert "Soho" not in to_manager["body"] and "Soho" not in mailed["message"].get_content()
+        [call] = twilio.wait_for(lambda r: r["kind"] == "call" and r["to"] == MANAGER_PHONE, timeout=30)
+        twiml = call["form"]["Twiml"]
+        assert "<Gather" in twiml and "/webhooks/twilio/voice?message=" in twiml and "Soho" not in twiml
         link = re.search(r"(http://\S+/alerts/ack/\S+)", mailed["message"].get_content()).group(1)
 
         manager.open(link, "alert-acknowledge")
