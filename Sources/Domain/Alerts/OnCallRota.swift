@@ -16,17 +16,8 @@ public struct OnCallShift: Equatable, Sendable {
 /// Gaps in cover: the stretches of a window in which nobody holds a role (SPEC §2.10; shown on the managers'
 /// dashboard, so a gap is filled before the night it matters).
 public enum OnCallCover {
-    public struct Gap: Equatable, Sendable {
-        public let role: OnCallRole
-        public let start: Date
-        public let end: Date
-
-        public init(role: OnCallRole, start: Date, end: Date) {
-            self.role = role
-            self.start = start
-            self.end = end
-        }
-    }
+    /// A stretch of time in which nobody holds a role: the same shape as a shift, with nobody in it.
+    public typealias Gap = OnCallShift
 
     /// Every gap of each role between `from` and `to`, in order of role then time. Overlapping and touching shifts
     /// cover as one; a gap shorter than `ignoringUnder` (a minute between one shift and the next) is none.
