@@ -69,7 +69,7 @@ enum DemoCasework {
                         BulkValue(random.element(sealedNotes)), BulkValue(random.chance(0.1)), BulkValue(worker), BulkValue(now),
                     ])
                 }
-                ratings.append([BulkValue(OrderedID.make()), BulkValue(supportCase.id), BulkValue(random.weighted([("red", 2.0), ("amber", 5), ("green", 3)])),
+                ratings.append([BulkValue(OrderedID.make()), BulkValue(supportCase.id), BulkValue(random.weighted([(RiskLevel.red.rawValue, 2.0), (RiskLevel.amber.rawValue, 5), (RiskLevel.green.rawValue, 3)])),
                                 BulkValue(sealedReason), BulkValue(Date(timeIntervalSince1970: Double(opened.daysSinceEpoch) * 86400 + 43200)),
                                 BulkValue(worker), BulkValue("going_missing")])
                 // A review halfway through, between the entry and exit measures the import wrote.

@@ -22,9 +22,9 @@ struct CaseListPage: Encodable {
             lead = row.lead
             risk = row.risk ?? "not rated"
             lastContact = row.last_contact.map(AccountController.format) ?? "none"
-            // A case waits for a lead from when it was opened: due within 3 hours, 1 hour when risk is red.
+            // A case waits for a lead from when it was opened.
             let waited = now.timeIntervalSince(row.created_at ?? now)
-            let allowed: TimeInterval = row.risk == "red" ? 3600 : 3 * 3600
+            let allowed = RiskLevel.leadWaitTarget(row.risk.flatMap(RiskLevel.init(rawValue:)))
             waiting = row.lead == nil ? "\(Int(waited / 3600)) h \(Int(waited.truncatingRemainder(dividingBy: 3600) / 60)) min" : ""
             overdue = row.lead == nil && waited > allowed
             closureRequested = row.closure_requested

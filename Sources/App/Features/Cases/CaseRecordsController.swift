@@ -95,7 +95,7 @@ struct CaseRecordsController {
         let form = try req.content.decode(Form.self)
         let typed = CaseFormEcho(text: ["rating": form.rating ?? "", "reason": form.reason ?? ""],
                                  lists: ["indicators": form.indicators ?? []], form: "risk")
-        guard let rating = form.rating, ["red", "amber", "green"].contains(rating) else {
+        guard let rating = form.rating.flatMap(RiskLevel.init(rawValue:)) else {
             return try await CaseWrites.rerender(req, supportCase, field: "rating", message: "Select red, amber or green", typed: typed)
         }
         let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -107,16 +107,16 @@ struct CaseRecordsController {
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
         let regionID = supportCase.$region.id
-        return try await CaseWrites.save(req, supportCase, "risk.rated", detail: rating) { db, now in
+        return try await CaseWrites.save(req, supportCase, "risk.rated", detail: rating.rawValue) { db, now in
             let previous = try await RiskRating.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$ratedAt, .descending).first()
-            if rating == "red", previous?.rating != "red" {
+            if RiskLevel.raisesAlert(from: previous.flatMap { RiskLevel(rawValue: $0.rating) }, to: rating) {
                 try await AlertBook.raise(.caseRed, subject: caseID, episode: Audit.timestamp(now), regionID: regionID, now: now, on: db)
-            } else if rating != "red" {
+            } else if rating != .red {
                 try await AlertBook.resolve(.caseRed, subject: caseID, now: now, on: db)
             }
             let row = RiskRating()
             row.$supportCase.id = caseID
-            row.rating = rating
+            row.rating = rating.rawValue
             row.reason = sealed
             row.ratedAt = now
             row.ratedByID = user.id
