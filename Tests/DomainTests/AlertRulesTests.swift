@@ -93,3 +93,13 @@ struct RiskLevelTests {
         #expect(RiskLevel.raisesAlert(from: previous, to: new) == raises)
     }
 }
+
+@Suite("Rescue vocabulary")
+struct RescueVocabularyTests {
+    @Test("Every outcome but declining needs the arrival; stored values are the reported ones")
+    func outcomes() {
+        #expect(RescueOutcome.allCases.filter { !$0.needsArrival } == [.declined])
+        #expect(RescueOutcome.allCases.map(\.rawValue) == ["home", "safe_accommodation", "hospital", "declined"])
+        #expect(RescueJourneyMode(rawValue: "police_transport")?.label == "Police transport")
+    }
+}

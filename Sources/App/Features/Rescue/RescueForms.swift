@@ -149,12 +149,11 @@ struct RescueProgressForm: Content {
         if let reached, let left, reached < left { errors.add("arrivedAt", "Arrived: cannot be before departing") }
         if let home = home ?? rescue.homeAt, let reached, home < reached { errors.add("homeAt", "Home: cannot be before arriving") }
         let mode = journeyMode.flatMap { $0.isEmpty ? nil : $0 }
-        if let mode, !RescuesController.journeyModes.contains(mode) { errors.add("journeyMode", "Journey home by: choose one of the list") }
+        if let mode, RescueJourneyMode(rawValue: mode) == nil { errors.add("journeyMode", "Journey home by: choose one of the list") }
         let outcome = outcome.flatMap { $0.isEmpty ? nil : $0 }
-        if let outcome, !RescuesController.outcomes.contains(outcome) { errors.add("outcome", "Outcome: choose one of the list") }
-        // A finished rescue has its arrival, or its response time is lost from the report for good (the form goes
-        // once the outcome is recorded); only a young person who declined may never have been reached.
-        if let outcome, outcome != "declined", reached == nil {
+        if let outcome, RescueOutcome(rawValue: outcome) == nil { errors.add("outcome", "Outcome: choose one of the list") }
+        // The form goes once the outcome is recorded, so an arrival left out then is left out for good.
+        if let outcome = outcome.flatMap(RescueOutcome.init(rawValue:)), outcome.needsArrival, reached == nil {
             errors.add("arrivedAt", "Arrived: enter when the caseworker reached the young person before recording the outcome")
         }
         guard errors.isEmpty else { return .failure(errors) }

@@ -155,11 +155,9 @@ struct RescuePage: Encodable {
             details: details, canWrite: writable, canConvert: writable && referral.eligible && !caseExists, caseExists: caseExists,
             progressPath: SiteURL.rescueProgress(rescue.id).path, convertPath: SiteURL.rescueConvert(rescue.id).path,
             journeyModes: [SelectOption(value: "", label: "Not yet", selected: mode == nil)]
-                + RescuesController.journeyModes.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
-                                                                    selected: $0 == mode) },
+                + RescueJourneyMode.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == mode) },
             outcomes: [SelectOption(value: "", label: "Still open", selected: outcome == nil)]
-                + RescuesController.outcomes.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
-                                                               selected: $0 == outcome) },
+                + RescueOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == outcome) },
             departed: typed?.departedAt ?? rescue.departedAt.map(CasePage.localInput) ?? "",
             arrived: typed?.arrivedAt ?? rescue.arrivedAt.map(CasePage.localInput) ?? "",
             home: typed?.homeAt ?? rescue.homeAt.map(CasePage.localInput) ?? "",

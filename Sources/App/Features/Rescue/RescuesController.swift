@@ -6,8 +6,6 @@ import Vapor
 /// Rescue: a call at 2 a.m., a caseworker dispatched, the young person brought home, and the rescue turned into
 /// a support case with the same caseworker (SPEC §2.3). The rescue log shows open rescues with their clock.
 struct RescuesController {
-    static let journeyModes = ["train", "car", "taxi", "police_transport", "other"]
-    static let outcomes = ["home", "safe_accommodation", "hospital", "declined"]
 
     func register(_ routes: any RoutesBuilder) {
         routes.on(.GET, .rescues, access: .roles(CasesController.readers), use: log)
@@ -35,7 +33,7 @@ struct RescuesController {
         let finishedRows = try await log.finished(page: page, pageSize: RescueLogPage.pageSize)
         let finished = finishedRows.prefix(RescueLogPage.pageSize).map { rescue in
             RescueLogPage.Row(rescue, clock: rescue.call_at.flatMap { call in rescue.arrived_at.map { RescueLogPage.elapsed(from: call, to: $0) } } ?? "",
-                              stage: rescue.outcome.map { $0.replacingOccurrences(of: "_", with: " ").capitalized } ?? "")
+                              stage: rescue.outcome.map { RescueOutcome(rawValue: $0)?.label ?? $0 } ?? "")
         }
         try await req.audit("rescue.list", objectType: "rescue", detail: "\(open.count) open, finished page \(page)")
         return try await req.view.render("rescues/log", RescueLogPage(
