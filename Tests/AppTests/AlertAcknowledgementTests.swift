@@ -139,4 +139,25 @@ struct AlertAcknowledgementTests {
             #expect(try await manager.post(SiteURL.alertAcknowledgeOnPage(alert.id).path).status == .conflict)
         }
     }
+
+    @Test("A caseworker sees and acknowledges their own overdue visit on the page, never a colleague's")
+    func caseworkersOwn() async throws {
+        try await withApp { app in
+            RecordingProviders().install(app)
+            let region = try await AlertRegion.make(app)
+            _ = try await region.overdueVisit(app)
+            try await alertTick(app)
+            let alert = try #require(try await Alert.query(on: app.db).first())
+            let colleague = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let other = Browser(app)
+            try await other.signIn(colleague)
+            #expect(!(try await other.get(SiteURL.alerts.path).body.string.contains(alert.reference)))
+            #expect(try await other.post(SiteURL.alertAcknowledgeOnPage(alert.id).path).status == .notFound)
+            let own = Browser(app)
+            try await own.signIn(region.worker)
+            #expect(try await own.get(SiteURL.alerts.path).body.string.contains(alert.reference))
+            try await own.post(SiteURL.alertAcknowledgeOnPage(alert.id).path)
+            #expect(try await Alert.find(alert.id, on: app.db)?.acknowledgedByID == region.worker.id)
+        }
+    }
 }

@@ -109,14 +109,19 @@ struct AlertsController {
         return try await req.view.render("alerts/acknowledge", page).encodeResponse(status: .notFound, for: req)
     }
 
-    /// The alerts a person may see: a manager's region's; a caseworker's region's, but never a silent alarm (the
-    /// worker under duress may be a caseworker made to look); every alert, for a national lead.
+    /// The alerts a person may see: a manager's region's; every alert, for a national lead; for a caseworker, their
+    /// own overdue visits and the region's alerts a caseworker on call is sent (a rescue call, a partner's call-back),
+    /// never a silent alarm (the worker under duress may be a caseworker made to look) or a colleague's visit.
     static func visible(to user: CurrentUser, on db: any Database) -> QueryBuilder<Alert> {
         let query = Alert.query(on: db)
         switch user.role {
         case .nationalLead: return query
         case .manager: return query.filter(\.$regionID == (user.regionID ?? UUID()))
-        case .caseworker: return query.filter(\.$regionID == (user.regionID ?? UUID())).filter(\.$kind != .duress)
+        case .caseworker:
+            return query.filter(\.$regionID == (user.regionID ?? UUID())).group(.or) { either in
+                either.filter(\.$kind ~~ [.rescueWaiting, .partnerCallBack])
+                    .group(.and) { $0.filter(\.$kind == .loneWorkingOverdue).filter(\.$workerID == user.id) }
+            }
         default: return query.filter(\.$id == UUID())
         }
     }
