@@ -296,6 +296,9 @@ def test_every_page_a_role_reaches_passes_axe(demo_server, summary, role):
             meeting = next((l for l in c.links() if l.startswith("/partnerships/")), None)
             if meeting:
                 c.submit_refused(meeting, "Add action", "meeting-action-refused", {"description": "Share the plan", "owner": ""})
+            c.submit_refused("/on-call", "Add to the rota", "on-call-refused", {"startsAt": "2030-01-02T09:00", "endsAt": "2030-01-01T09:00"})
+            c.submit_refused("/account/alerts", "Save", "account-alerts-refused", {"phone": "call me <b>maybe</b>", "email": "not an address"},
+                             ticks=("channel-sms",))
             c.browser.open("/staff")
             member = next((l for l in c.links() if l.startswith("/staff/")), None)
             if member:
