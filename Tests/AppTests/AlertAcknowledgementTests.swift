@@ -29,7 +29,7 @@ struct AlertAcknowledgementTests {
                                          authToken: "12345") == "GvWf1cFY/Q7PnoempGyD5oXAezc=")
     }
 
-    @Test("\"OK\" from the number alerted acknowledges as that person; a forged signature, another number or other words do nothing")
+    @Test("\"OK\" from the number alerted acknowledges as that person, once however often it is replayed; a forged signature, another number, other words or a cry for help never acknowledge")
     func smsReply() async throws {
         try await withApp(env: Self.twilio) { app in
             let providers = RecordingProviders().install(app)
@@ -43,19 +43,35 @@ struct AlertAcknowledgementTests {
                                                                body: ByteBuffer(string: "From=%2B447700900001&Body=OK"))
             #expect(unsigned.status == .forbidden)
             #expect(try await Fixtures.auditActions(app).filter { $0 == "webhook.refused" }.count == 2)
-            let stranger = try await Self.webhook(app, path, [("From", "+447700900777"), ("Body", "OK")])
-            #expect(stranger.status == .ok && stranger.body.string.contains("no open alert"))
-            let chatter = try await Self.webhook(app, path, [("From", AlertRegion.workerPhone), ("Body", "who is this?")])
+            let stranger = try await Self.webhook(app, path, [("MessageSid", "SMa"), ("From", "+447700900777"), ("Body", "OK")])
+            #expect(stranger.status == .ok && !stranger.body.string.contains("Reachable"), "a stranger learns nothing")
+            let chatter = try await Self.webhook(app, path, [("MessageSid", "SMb"), ("From", AlertRegion.workerPhone), ("Body", "who is this?")])
             #expect(chatter.body.string.contains("reply OK"))
-            #expect(try await Alert.query(on: app.db).first()?.acknowledgedAt == nil)
+            let named = try await Self.webhook(app, path, [("MessageSid", "SMc"), ("From", AlertRegion.workerPhone), ("Body", "OK AL-ZZZZZZ")])
+            #expect(named.body.string.contains("AL-ZZZZZZ is not an open alert"))
+            let help = try await Self.webhook(app, path, [("MessageSid", "SMd"), ("From", AlertRegion.workerPhone), ("Body", "Ok not safe, send help")])
+            #expect(help.body.string.contains("call 999"))
+            #expect(try await Alert.query(on: app.db).first()?.acknowledgedAt == nil, "a cry for help never acknowledges")
+            try await AlertEngine.tick(app: app)
+            #expect(!providers.sent(to: AlertRegion.managerPhone).isEmpty, "help brings the manager on call in at once")
+            providers.clear()
 
-            let reply = try await Self.webhook(app, path, [("MessageSid", "SM1"), ("From", AlertRegion.workerPhone), ("Body", " Ok, safe now ")])
+            let form = [("MessageSid", "SM1"), ("From", AlertRegion.workerPhone), ("Body", " Ok, safe now ")]
+            let reply = try await Self.webhook(app, path, form)
             #expect(reply.status == .ok && reply.headers.first(name: .contentType)?.hasPrefix("text/xml") == true)
+            #expect(reply.body.string.contains("acknowledged"))
             let alert = try #require(try await Alert.query(on: app.db).first())
             #expect(alert.acknowledgedByID == region.worker.id && alert.acknowledgedVia == AcknowledgementRoute.smsReply.rawValue)
+            // The same signed request again (Twilio retries; someone replays a captured one) acts on nothing else.
+            _ = try await region.overdueVisit(app)
+            try await alertTick(app)
+            let replayed = try await Self.webhook(app, path, form)
+            #expect(!replayed.body.string.contains("acknowledged"))
+            #expect(try await Alert.query(on: app.db).filter(\.$acknowledgedAt == nil).count() == 1, "the second alert is still open")
             app.clock.advance(by: 60 * 60)
             try await alertTick(app)
-            #expect(providers.sent(to: AlertRegion.managerPhone).isEmpty, "the worker answered: nobody else is called")
+            #expect(!providers.sent(to: AlertRegion.secondPhone).contains { $0.text.contains(alert.reference) },
+                    "the worker answered: nobody else is called about the first alert")
             #expect(try await Fixtures.auditActions(app).contains("alert.reply"))
         }
     }
@@ -91,10 +107,13 @@ struct AlertAcknowledgementTests {
             #expect(twiml.contains("<Gather") && twiml.contains("press 1") && !twiml.contains("Wendy") && !twiml.contains("Aston"))
             let message = try #require(try await AlertMessageRecord.query(on: app.db).filter(\.$channel == .voice).first())
             let path = SiteURL.twilioVoice.path + "?message=\(message.id!.uuidString)"
-            #expect(try await Self.webhook(app, path, [("Digits", "1")], signature: "x").status == .forbidden)
-            let wrongKey = try await Self.webhook(app, path, [("Digits", "2")])
+            let call = try #require(message.providerID)
+            #expect(try await Self.webhook(app, path, [("CallSid", call), ("Digits", "1")], signature: "x").status == .forbidden)
+            let wrongKey = try await Self.webhook(app, path, [("CallSid", call), ("Digits", "2")])
             #expect(wrongKey.body.string.contains("No alert was acknowledged"))
-            let pressed = try await Self.webhook(app, path, [("Digits", "1")])
+            let otherCall = try await Self.webhook(app, path, [("CallSid", "CA-another-call"), ("Digits", "1")])
+            #expect(otherCall.body.string.contains("can no longer acknowledge"), "the key counts only on the call the message placed")
+            let pressed = try await Self.webhook(app, path, [("CallSid", call), ("Digits", "1")])
             #expect(pressed.body.string.contains("acknowledged"))
             #expect(try await Alert.query(on: app.db).first()?.acknowledgedVia == AcknowledgementRoute.voiceKeypress.rawValue)
         }

@@ -11,6 +11,7 @@ struct OnCallTests {
         try await withApp { app in
             let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
             let worker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let second = try await Fixtures.account(app, role: .manager, region: "west-midlands")
             let londoner = try await Fixtures.account(app, role: .caseworker, region: "london")
             let browser = Browser(app)
             try await browser.signIn(manager)
@@ -27,7 +28,11 @@ struct OnCallTests {
             let asManager = try await browser.post(SiteURL.onCall.path, ["person": worker.id.uuidString, "role": "manager",
                                                                          "startsAt": CasePage.localInput(now), "endsAt": CasePage.localInput(now.addingTimeInterval(3600))])
             #expect(asManager.body.string.contains("must be a manager"))
-            for (person, role) in [(manager, "manager"), (manager, "second"), (worker, "caseworker")] {
+            // One person holds one place at a time; the second on call is a manager too.
+            let twice = try await browser.post(SiteURL.onCall.path, ["person": worker.id.uuidString, "role": "second",
+                                                                     "startsAt": CasePage.localInput(now), "endsAt": CasePage.localInput(now.addingTimeInterval(3600))])
+            #expect(twice.body.string.contains("second on call must be a manager"))
+            for (person, role) in [(manager, "manager"), (second, "second"), (worker, "caseworker")] {
                 let added = try await browser.post(SiteURL.onCall.path, ["person": person.id.uuidString, "role": role,
                                                                          "startsAt": CasePage.localInput(now.addingTimeInterval(-60)),
                                                                          "endsAt": CasePage.localInput(now.addingTimeInterval(8 * 86400))])
@@ -36,6 +41,10 @@ struct OnCallTests {
             }
             let covered = try await browser.get(SiteURL.onCall.path).body.string
             #expect(covered.contains("Every place is covered for the next 7 days"))
+            let overlap = try await browser.post(SiteURL.onCall.path, ["person": manager.id.uuidString, "role": "second",
+                                                                       "startsAt": CasePage.localInput(now.addingTimeInterval(3600)),
+                                                                       "endsAt": CasePage.localInput(now.addingTimeInterval(7200))])
+            #expect(overlap.status == .unprocessableEntity && overlap.body.string.contains("already on the rota as manager on call"))
             #expect(try await browser.get(SiteURL.home.path).body.string.contains("Every place on the rota is covered"))
 
             let reader = Browser(app)

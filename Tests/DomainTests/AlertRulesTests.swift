@@ -49,12 +49,15 @@ struct AlertRulesTests {
         #expect(PhoneNumber.normalise(typed) == expected)
     }
 
-    @Test("A reply acknowledges when it starts with OK", arguments: [
-        ("OK", true), ("ok.", true), (" Okay, on my way", true), ("safe", true), ("ok👍", true),
-        ("not ok", false), ("", false), ("who is this", false), ("K", false),
+    @Test("Only a plain OK acknowledges; a cry for help never does", arguments: [
+        ("OK", SMSReply.acknowledge(reference: nil)), ("ok.", .acknowledge(reference: nil)), (" Okay, on my way", .acknowledge(reference: nil)),
+        ("safe", .acknowledge(reference: nil)), ("ok👍", .acknowledge(reference: nil)), ("OK thanks, all good", .acknowledge(reference: nil)),
+        ("ok AL-88a228", .acknowledge(reference: "AL-88A228")), ("OK al-xbg9y4 seen", .acknowledge(reference: "AL-XBG9Y4")),
+        ("Ok not safe, send help", .help), ("HELP", .help), ("not safe, help", .help), ("OK OK OK NOT", .help), ("no", .help),
+        ("", .other), ("who is this", .other), ("ok but he is outside", .other), ("K", .acknowledge(reference: nil)),
     ])
-    func replies(body: String, acknowledges: Bool) {
-        #expect(SMSReply.acknowledges(body) == acknowledges)
+    func replies(body: String, meaning: SMSReply) {
+        #expect(SMSReply.meaning(of: body) == meaning)
     }
 
     @Test("A message is built from the kind, a reference and a link only", arguments: AlertKind.allCases)

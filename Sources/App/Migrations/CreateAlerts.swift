@@ -54,6 +54,11 @@ struct CreateAlerts: AsyncMigration {
             .field("ends_at", .datetime, .required)
             .field("created_by_id", .uuid, .required)
             .create()
+        // Each reply or key press Twilio sends is acted on once: a replayed (or retried) webhook finds its id here.
+        try await database.schema("alert_webhook_receipts")
+            .field("provider_id", .string, .identifier(auto: false))
+            .field("received_at", .datetime, .required)
+            .create()
         // One column per statement: SQLite's ALTER TABLE adds one at a time.
         for column in ["alert_phone", "alert_email", "alert_channels"] {
             try await database.schema(User.schema).field(.string(column), .string).update()
@@ -74,6 +79,7 @@ struct CreateAlerts: AsyncMigration {
         for column in ["alert_channels", "alert_email", "alert_phone"] {
             try await database.schema(User.schema).deleteField(.string(column)).update()
         }
+        try await database.schema("alert_webhook_receipts").delete()
         try await database.schema(OnCallShiftRecord.schema).delete()
         try await database.schema(AlertMessageRecord.schema).delete()
         try await database.schema(Alert.schema).delete()

@@ -29,7 +29,8 @@ enum UserForm {
         if email.isEmpty { return "Enter an email address" }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.count <= 254,
-              !email.contains(where: { $0.isWhitespace }) else {
+              !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                  || $0.properties.generalCategory == .format }) else {
             return "Enter an email address like name@example.org"
         }
         return nil

@@ -58,7 +58,7 @@ struct UsersAdminController {
         }
         guard let link else {
             return try await renderApprovalRequested(req, user: user, heading: "Account created",
-                                                     whatHappens: "The set-up link is made when it is confirmed, and sent to the person (or, without email, shown to whoever confirms it).")
+                                                     whatHappens: "The set-up link is made when it is confirmed, and " + Self.linkGoes(req) + ".")
         }
         return try await renderLink(req, user: user, link: link, heading: "Account created")
     }
@@ -166,7 +166,7 @@ struct UsersAdminController {
         }
         guard let link else {
             return try await renderApprovalRequested(req, user: user, heading: "Sign-in reset",
-                                                     whatHappens: "The person's old password and authenticator no longer work. The new set-up link is made when the reset is confirmed, and shown to whoever confirms it.")
+                                                     whatHappens: "The person's old password and authenticator no longer work. The new set-up link is made when the reset is confirmed, and " + Self.linkGoes(req) + ".")
         }
         return try await renderLink(req, user: user, link: link, heading: "Sign-in reset")
     }
@@ -215,6 +215,11 @@ struct UsersAdminController {
         let page = SetupLinkPage(layout: req.layout(title: heading), heading: heading, email: user.email, link: link,
                                  userPath: SiteURL.adminUser(user.id).path)
         return try await req.view.render("admin/setup-link", page).encodeResponse(for: req)
+    }
+
+    /// Where a confirmed link goes, as the pages say it.
+    static func linkGoes(_ req: Request) -> String {
+        req.application.alertProviders.email == nil ? "shown to whoever confirms it, to pass on" : "emailed to the person, whom alone it reaches"
     }
 
     private func renderApprovalRequested(_ req: Request, user: User, heading: String, whatHappens: String) async throws -> Response {

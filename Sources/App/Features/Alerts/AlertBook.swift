@@ -86,6 +86,29 @@ enum AlertBook {
         }
     }
 
+    /// A subject that became another (an unidentified rescue made into a rescue): its alerts carry on as the new
+    /// one's, with their steps and acknowledgements, so nobody is alerted twice about one call.
+    static func carryOver(_ kind: AlertKind, from old: UUID, to new: UUID, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).update(Alert.schema).set("subject_id", to: new)
+            .where("kind", .equal, kind.rawValue).where("subject_id", .equal, old).run()
+    }
+
+    /// Someone replied asking for help: the next step is due now, not after the wait; with every step taken, the
+    /// last (the national lead) is taken again.
+    static func bringForward(_ alertID: UUID, now: Date, on db: any Database) async throws {
+        let moved = try await (db as! any SQLDatabase).raw("""
+            UPDATE alerts SET step = CASE WHEN next_step_at IS NULL AND step > 0 THEN step - 1 ELSE step END,
+                next_step_at = \(bind: now)
+            WHERE id = \(bind: alertID) AND acknowledged_at IS NULL AND resolved_at IS NULL
+            RETURNING reference, region_id
+            """).first()
+        try await Audit.append(AuditEntry(action: "alert.help_requested", actor: "alerts", objectType: "alert", objectID: alertID.uuidString,
+                                          region: try await regionCode(try moved?.decode(column: "region_id", as: UUID?.self), on: db),
+                                          address: "server",
+                                          detail: moved == nil ? "the alert is no longer open" : "next step brought forward"),
+                               on: db, at: now)
+    }
+
     static func cancelMessages(of alertID: UUID, on db: any Database) async throws {
         try await (db as! any SQLDatabase).update(AlertMessageRecord.schema)
             .set("status", to: AlertMessageRecord.Status.cancelled.rawValue).set("claimed_until", to: SQLLiteral.null)

@@ -67,7 +67,7 @@ struct AlertContactController {
     static func looksLikeAnAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return text.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !text.contains(where: { $0.isWhitespace || "<>()[],;:\"\\".contains($0) || !$0.isASCII })
+            && !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || !$0.isASCII || "<>()[],;:\"\\".unicodeScalars.contains($0) })
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors, signInEmail: String) async throws -> View {

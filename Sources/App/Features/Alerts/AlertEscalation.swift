@@ -72,6 +72,11 @@ enum AlertEscalation {
         }
     }
 
+    static func onCall(_ role: OnCallRole, region: UUID, now: Date, on db: any Database) async throws -> [User] {
+        try await OnCallShiftRecord.query(on: db).filter(\.$regionID == region).filter(\.$role == role)
+            .filter(\.$startsAt <= now).filter(\.$endsAt > now).with(\.$user).all().map(\.user)
+    }
+
     /// The people of one step, each once; disabled accounts are nobody.
     static func recipients(_ step: [AlertRecipient], of alert: Alert, now: Date, on db: any Database) async throws -> [User] {
         var people: [User] = []
@@ -81,13 +86,19 @@ enum AlertEscalation {
                 if let id = alert.workerID, let worker = try await User.find(id, on: db) { people.append(worker) }
             case let .onCall(role):
                 guard let region = alert.regionID else { continue }
-                people += try await OnCallShiftRecord.query(on: db).filter(\.$regionID == region).filter(\.$role == role)
-                    .filter(\.$startsAt <= now).filter(\.$endsAt > now).with(\.$user).all().map(\.user)
+                let onCall = try await onCall(role, region: region, now: now, on: db)
+                people += onCall
+                // The manager on call is the lone worker in trouble: the second on call stands in at once.
+                if role == .manager, !step.contains(.worker), !onCall.isEmpty, onCall.allSatisfy({ $0.id == alert.workerID }) {
+                    people += try await self.onCall(.second, region: region, now: now, on: db)
+                }
             case .nationalLead:
                 people += try await User.query(on: db).filter(\.$role == .nationalLead).all()
             }
         }
-        var seen = Set<UUID>()
+        // The worker is told only in their own step: a manager on call who checks out under duress must not be
+        // sent their own silent alarm (the phone may be in someone else's hand).
+        var seen: Set<UUID> = step.contains(.worker) ? [] : Set(alert.workerID.map { [$0] } ?? [])
         return people.filter { !$0.disabled && seen.insert($0.id!).inserted }
     }
 }

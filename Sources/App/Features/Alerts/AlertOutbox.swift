@@ -48,7 +48,8 @@ enum AlertOutbox {
                 ? TwilioClient.twiml(spoken: message.spoken, gatherURL: settings.baseURL + SiteURL.twilioVoice.path + "?message=\(id.uuidString)")
                 : message.spoken
             try await store(record, address: contact.address(for: channel), reason: providers.isOn(channel) ? nil : AlertProviders.offReason(channel),
-                            words: Words(subject: message.subject, text: message.text, spoken: spoken), cipher: cipher, now: now, on: db)
+                            words: Words(subject: message.subject, text: channel == .email ? message.emailText : message.text, spoken: spoken),
+                            cipher: cipher, now: now, on: db)
         }
     }
 

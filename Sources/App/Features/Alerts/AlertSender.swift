@@ -21,9 +21,11 @@ enum AlertSender {
             LIMIT 1
             """).first() != nil else { return 0 }
         let claimed = try await claim(app: app, now: now)
-        var sent = 0
-        for message in claimed where try await send(message, app: app, now: now) { sent += 1 }
-        return sent
+        // At once, not one after another: a provider slow to answer one message must not hold back the others.
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            for message in claimed { group.addTask { try await send(message, app: app, now: now) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
     }
 
     private static func claim(app: Application, now: Date) async throws -> [AlertMessageRecord] {

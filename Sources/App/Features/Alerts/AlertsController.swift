@@ -49,12 +49,25 @@ struct AlertsController {
 
     func showLink(req: Request) async throws -> Response {
         guard let found = try await Self.linked(req) else { return try await expired(req) }
+        if let refusal = try await refuseSomeoneElse(req, found) { return refusal }
         return try await render(req, found, acknowledgedNow: false)
+    }
+
+    /// A link stands for the person it was sent to. Signed in as someone else (a manager of another region who was
+    /// forwarded it), it acknowledges nothing: that person acknowledges on their own Alerts page, if they may.
+    private func refuseSomeoneElse(_ req: Request, _ found: Linked) async throws -> Response? {
+        guard let user = req.currentUser, user.id != found.recipient.id else { return nil }
+        try await req.audit("access.refused", outcome: .refused, objectType: "alert", objectID: found.alert.id!.uuidString,
+                            detail: "an acknowledgement link sent to someone else")
+        let page = AlertLinkPage(layout: req.layout(title: "This link is for someone else"), alert: nil, recipient: "",
+                                 acknowledgedNow: false, action: "", forSomeoneElse: true)
+        return try await req.view.render("alerts/acknowledge", page).encodeResponse(status: .forbidden, for: req)
     }
 
     /// The link works once: the first POST takes it (one conditional UPDATE), and acknowledges as its recipient.
     func acknowledgeByLink(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
+        if let found = try await Self.linked(req), let refusal = try await refuseSomeoneElse(req, found) { return refusal }
         let now = req.now, cipher = req.application.cipher, address = req.clientAddress
         let outcome: (found: Linked, acknowledged: Bool)? = try await req.write { db in
             guard let row = try await (db as! any SQLDatabase).raw("""
@@ -91,11 +104,12 @@ struct AlertsController {
     }
 
     private func render(_ req: Request, _ found: Linked, acknowledgedNow: Bool) async throws -> Response {
-        let names = try await Self.names(of: found.alert.acknowledgedByID.map { [$0] } ?? [], on: req.db)
+        // Staff names only to someone signed in: the link alone shows the alert's kind, reference and state.
+        let names = req.currentUser == nil ? [:] : try await Self.names(of: found.alert.acknowledgedByID.map { [$0] } ?? [], on: req.db)
         let row = AlertsPage.Row(found.alert, names: names, now: req.now)
         let page = AlertLinkPage(layout: req.layout(title: "Alert \(found.alert.reference)"), alert: row,
                                  recipient: found.recipient.displayName, acknowledgedNow: acknowledgedNow,
-                                 action: req.url.path)
+                                 action: req.url.path, forSomeoneElse: false)
         let response = try await req.view.render("alerts/acknowledge", page).encodeResponse(for: req)
         // The link is a secret: not cached, not sent on as a referrer.
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -105,7 +119,7 @@ struct AlertsController {
     private func expired(_ req: Request) async throws -> Response {
         try await req.audit("alert.link_refused", outcome: .refused, objectType: "alert", detail: "unknown, used or expired link")
         let page = AlertLinkPage(layout: req.layout(title: "This link no longer works"), alert: nil, recipient: "",
-                                 acknowledgedNow: false, action: "")
+                                 acknowledgedNow: false, action: "", forSomeoneElse: false)
         return try await req.view.render("alerts/acknowledge", page).encodeResponse(status: .notFound, for: req)
     }
 
@@ -116,7 +130,11 @@ struct AlertsController {
         let query = Alert.query(on: db)
         switch user.role {
         case .nationalLead: return query
-        case .manager: return query.filter(\.$regionID == (user.regionID ?? UUID()))
+        case .manager:
+            // Never their own silent alarm: a manager may be the lone worker under duress.
+            return query.filter(\.$regionID == (user.regionID ?? UUID())).group(.or) { either in
+                either.filter(\.$kind != .duress).filter(\.$workerID == nil).filter(\.$workerID != user.id)
+            }
         case .caseworker:
             return query.filter(\.$regionID == (user.regionID ?? UUID())).group(.or) { either in
                 either.filter(\.$kind ~~ [.rescueWaiting, .partnerCallBack])
@@ -133,7 +151,8 @@ struct AlertsController {
     }
 
     /// Messages of the last week that did not go: failed for good, off (no provider, no number), or still failing
-    /// after a few tries. The region's, for a manager; every region's, for a national lead.
+    /// after a few tries. The region's, for a manager; every region's, for a national lead; set-up emails, for an
+    /// admin.
     static func undelivered(to user: CurrentUser, now: Date, on db: any Database) async throws -> [AlertsPage.Undelivered] {
         var query = AlertMessageRecord.query(on: db).filter(\.$createdAt > now.addingTimeInterval(-7 * 86400))
             .group(.or) { group in
@@ -141,7 +160,13 @@ struct AlertsController {
                     $0.filter(\.$status ~~ [.pending, .sending]).filter(\.$attempts >= RetryPolicy.failingAfter)
                 }
             }
-        if user.role == .manager { query = query.filter(\.$regionID == (user.regionID ?? UUID())) }
+        switch user.role {
+        case .manager: query = query.filter(\.$regionID == (user.regionID ?? UUID()))
+        case .nationalLead: break
+        // An admin sees the set-up emails that did not go (the accounts are theirs), and no alert.
+        case .admin: query = query.filter(\.$alertID == nil)
+        default: return []
+        }
         let messages = try await query.sort(\.$createdAt, .descending).limit(100).all()
         let names = try await names(of: messages.compactMap(\.userID), on: db)
         let references = Dictionary(try await Alert.query(on: db).filter(\.$id ~~ messages.compactMap(\.alertID)).all()
@@ -177,9 +202,10 @@ struct AlertsPage: Encodable {
             acknowledgePath = SiteURL.alertAcknowledgeOnPage(alert.id).path
             if let at = alert.acknowledgedAt {
                 let via = alert.acknowledgedVia.flatMap(AcknowledgementRoute.init(rawValue:))?.label ?? ""
-                state = "Acknowledged by \(alert.acknowledgedByID.flatMap { names[$0] } ?? "someone") \(via) at \(AccountController.format(at))"
+                state = "Acknowledged" + (alert.acknowledgedByID.flatMap { names[$0] }.map { " by \($0)" } ?? "")
+                    + " \(via) at \(AccountController.format(at))"
             } else if let at = alert.resolvedAt {
-                state = "Over at \(AccountController.format(at)) (\(alert.kind == .loneWorkingOverdue ? "the visit was checked out" : "dealt with"))"
+                state = "Over at \(AccountController.format(at)): what it was about has ended"
             } else {
                 let chain = alert.regionID == nil ? AlertKind.unroutedChain : alert.kind.chain
                 state = "Not yet acknowledged: \(min(alert.step, chain.count)) of \(chain.count) steps taken"
@@ -212,4 +238,6 @@ struct AlertLinkPage: Encodable {
     let recipient: String
     let acknowledgedNow: Bool
     let action: String
+    /// Opened by someone signed in who is not the person it was sent to.
+    let forSomeoneElse: Bool
 }

@@ -10,7 +10,7 @@ enum AlertsDashboard {
         var sections: [Dashboard.Section] = []
         if user.role == .manager, let region = user.regionID {
             let shifts = try await OnCallController.shifts(regionID: region, now: now, on: db)
-            let gaps = OnCallCover.gaps(shifts.map(\.shift), from: now, to: now.addingTimeInterval(OnCallController.lookAhead))
+            let gaps = OnCallCover.gaps(OnCallController.covering(shifts), from: now, to: now.addingTimeInterval(OnCallController.lookAhead))
             sections.append(Dashboard.Section(
                 title: "Gaps in on-call cover, next 7 days", id: "on-call-gaps",
                 items: gaps.prefix(Dashboard.listLength).map { gap in
@@ -22,10 +22,11 @@ enum AlertsDashboard {
         let undelivered = try await AlertsController.undelivered(to: user, now: now, on: db)
         if !undelivered.isEmpty {
             sections.append(Dashboard.Section(
-                title: "Alert messages that did not go", id: "undelivered-alerts",
+                title: user.role == .admin ? "Set-up emails that did not go" : "Alert messages that did not go", id: "undelivered-alerts",
                 items: undelivered.prefix(Dashboard.listLength).map { message in
                     Dashboard.Item(label: "\(message.reference) to \(message.person) by \(message.channel.lowercased())",
-                                   href: SiteURL.alerts.path, detail: "\(message.state): \(message.reason)", overdue: true)
+                                   href: user.role == .admin ? SiteURL.adminUsers.path : SiteURL.alerts.path,
+                                   detail: "\(message.state): \(message.reason)", overdue: true)
                 }, total: undelivered.count, empty: ""))
         }
         return sections

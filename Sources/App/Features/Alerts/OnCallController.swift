@@ -10,6 +10,8 @@ struct OnCallController {
     static let lookAhead: TimeInterval = 7 * 86400
     /// A shift may be at most this long: a rota of one shift for a year hides nobody's gaps.
     static let longestShift: TimeInterval = 14 * 86400
+    /// How far ahead a shift may start: the rota is planned weeks ahead, not in 9999.
+    static let furthestStart: TimeInterval = 366 * 86400
 
     func register(_ routes: any RoutesBuilder) {
         routes.on(.GET, .onCall, access: .roles(LoneWorkingController.workers), use: show)
@@ -44,8 +46,18 @@ struct OnCallController {
         else if let start, end! <= start { errors.add("endsAt", "The end must be after the start") }
         else if let start, end!.timeIntervalSince(start) > Self.longestShift { errors.add("endsAt", "A shift can last at most 14 days") }
         else if end! <= req.now { errors.add("endsAt", "The end must be later than now") }
-        if role == .manager, let person, person.role != .manager {
-            errors.add("person", "The manager on call must be a manager")
+        if let start, start.timeIntervalSince(req.now) > Self.furthestStart { errors.add("startsAt", "A shift can start at most a year ahead") }
+        if let role, role != .caseworker, let person, person.role != .manager {
+            errors.add("person", "The \(role == .manager ? "manager on call" : "second on call") must be a manager")
+        }
+        if let person, let start, let end, errors.isEmpty {
+            // One person holds one place at a time: the same person as manager and second on call is no second.
+            let clash = try await OnCallShiftRecord.query(on: req.db).filter(\.$regionID == regionID).filter(\.$user.$id == person.id!)
+                .filter(\.$startsAt < end).filter(\.$endsAt > start).first()
+            if let clash {
+                errors.add("person", "\(person.displayName) is already on the rota as \(clash.role.label.lowercased()) from "
+                           + "\(AccountController.format(clash.startsAt)) to \(AccountController.format(clash.endsAt))")
+            }
         }
         guard errors.isEmpty, let person, let role, let start, let end else {
             return try await render(req, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
@@ -97,6 +109,11 @@ struct OnCallController {
             .sort(\.$startsAt).with(\.$user).all()
     }
 
+    /// What covers: a disabled account is nobody on call (alerts pass it by), so its shifts leave a gap.
+    static func covering(_ shifts: [OnCallShiftRecord]) -> [OnCallShift] {
+        shifts.filter { !$0.user.disabled }.map(\.shift)
+    }
+
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {
         let user = try req.requireUser()
         guard let regionID = user.regionID else { throw Abort(.forbidden) }
@@ -108,12 +125,13 @@ struct OnCallController {
             layout: req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
             errorLinks: errors.links, isManager: isManager,
             now: OnCallRole.allCases.map { role in
-                OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now }.map(\.user.displayName)
-                    .joined(separator: ", "))
+                OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now && !$0.user.disabled }
+                    .map(\.user.displayName).joined(separator: ", "))
             },
-            gaps: OnCallPage.gaps(shifts.map(\.shift), now: now),
+            gaps: OnCallPage.gaps(Self.covering(shifts), now: now),
             shifts: shifts.map { shift in
-                OnCallPage.Shift(person: shift.user.displayName, role: shift.role.label,
+                OnCallPage.Shift(person: shift.user.displayName + (shift.user.disabled ? " (account disabled: not covering)" : ""),
+                                 role: shift.role.label,
                                  from: AccountController.format(shift.startsAt), to: AccountController.format(shift.endsAt),
                                  removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)
             },

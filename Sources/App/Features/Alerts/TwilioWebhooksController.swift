@@ -21,50 +21,74 @@ struct TwilioWebhooksController {
             throw Abort(.badRequest)
         }
         let now = req.now
-        let state_ = String(state.prefix(40))
-        let entry = AuditEntry(action: "alert.delivery", actor: "twilio", objectType: "alert_message", objectID: String(sid.prefix(64)),
-                               address: req.clientAddress, detail: state_ + (form["ErrorCode"].map { " (error \($0.prefix(10)))" } ?? ""))
+        let reported = String(state.prefix(40))
+        let address = req.clientAddress
         try await req.write { db in
-            let update = (db as! any SQLDatabase).update(AlertMessageRecord.schema).set("delivery_status", to: state_)
+            let update = (db as! any SQLDatabase).update(AlertMessageRecord.schema).set("delivery_status", to: reported)
                 .where("provider_id", .equal, sid)
-            if Self.undelivered.contains(state_) {
+            if Self.undelivered.contains(reported) {
                 // Shown to the managers among the messages that did not go.
                 update.set("status", to: AlertMessageRecord.Status.failed.rawValue)
-                    .set("last_error", to: "The provider reported it \(state_)")
+                    .set("last_error", to: "The provider reported it \(reported)")
             }
-            try await update.run()
-            try await Audit.append(entry, on: db, at: now)
+            let matched = try await update.returning("id").all().count
+            try await Audit.append(AuditEntry(action: "alert.delivery", outcome: matched == 0 ? .refused : .success, actor: "twilio",
+                                              objectType: "alert_message", objectID: String(sid.prefix(64)), address: address,
+                                              detail: matched == 0 ? "a report for no message Reachable sent" : reported
+                                                + (form["ErrorCode"].map { " (error \($0.prefix(10)))" } ?? "")),
+                                   on: db, at: now)
         }
         return Self.twiml("<Response></Response>")
     }
 
-    /// "OK" from a number we alerted acknowledges the newest open alert we sent it.
+    /// A reply to an alert's text message: "OK" (with the alert's reference, to choose among several) acknowledges as
+    /// the person it was sent to; "HELP" or "not safe" brings the next step forward. A number with no open alert gets
+    /// no answer at all, so a stranger learns nothing of the service. Each reply is acted on once.
     func reply(req: Request) async throws -> Response {
         let form = try await verified(req)
-        let from = form["From"] ?? "", body = form["Body"] ?? ""
-        let acknowledges = SMSReply.acknowledges(body)
+        let from = form["From"] ?? "", meaning = SMSReply.meaning(of: form["Body"] ?? "")
         let now = req.now
-        var acknowledged: String?
-        if acknowledges, let match = try await Self.newestOpenMessage(to: from, now: now, req: req),
-           let person = try await User.find(match.userID, on: req.db), !person.disabled {
-            let cipher = req.application.cipher, address = req.clientAddress
-            let done = try await req.write { db in
-                try await AlertBook.acknowledge(match.alertID, by: person, via: .smsReply, address: address, now: now, cipher: cipher, on: db)
+        guard try await Self.firstReceipt(form["MessageSid"], now: now, req: req) else { return Self.twiml("<Response></Response>") }
+        let open = try await Self.openMessages(to: from, now: now, req: req)
+        var outcome = "from a number with no open alert"
+        var answer: String?
+        if let newest = open.first {
+            switch meaning {
+            case let .acknowledge(reference):
+                if let chosen = reference == nil ? newest : open.first(where: { $0.reference == reference }),
+                   let person = try await User.find(chosen.userID, on: req.db), !person.disabled {
+                    let cipher = req.application.cipher, address = req.clientAddress
+                    let done = try await req.write { db in
+                        try await AlertBook.acknowledge(chosen.alertID, by: person, via: .smsReply, address: address, now: now,
+                                                        cipher: cipher, on: db)
+                    }
+                    outcome = done ? "acknowledged \(chosen.reference)" : "\(chosen.reference) already acknowledged"
+                    answer = done ? "Reachable: \(chosen.reference) acknowledged. Thank you." : "Reachable: \(chosen.reference) was already acknowledged."
+                } else {
+                    outcome = "named \(reference ?? "") which is not open for this number"
+                    answer = "Reachable: \(reference ?? "that") is not an open alert for this number. Reply OK \(newest.reference) to acknowledge it."
+                }
+            case .help:
+                try await req.write { db in try await AlertBook.bringForward(newest.alertID, now: now, on: db) }
+                AlertEngine.kick(req.application)
+                outcome = "asked for help on \(newest.reference): next step brought forward"
+                answer = "Reachable: your message is being passed on now. If you are in danger, call 999."
+            case .other:
+                outcome = "not understood"
+                answer = "Reachable: reply OK to acknowledge \(newest.reference), or HELP if you need help."
             }
-            if done { acknowledged = match.reference }
         }
         try await req.audit("alert.reply", objectType: "alert_message", objectID: String((form["MessageSid"] ?? "").prefix(64)),
-                            detail: acknowledged.map { "acknowledged \($0)" } ?? (acknowledges ? "nothing open to acknowledge" : "not an acknowledgement"))
-        let answer = acknowledged.map { "Reachable: \($0) acknowledged. Thank you." }
-            ?? (acknowledges ? "Reachable: there is no open alert for this number." : "Reachable: reply OK to acknowledge an alert.")
-        return Self.twiml("<Response><Message>\(answer)</Message></Response>")
+                            detail: outcome)
+        return Self.twiml(answer.map { "<Response><Message>\($0)</Message></Response>" } ?? "<Response></Response>")
     }
 
-    /// The key pressed on an alert call: 1 acknowledges as the person called.
+    /// The key pressed on an alert call: 1 acknowledges as the person called, on the call the message placed.
     func keypress(req: Request) async throws -> Response {
         let form = try await verified(req)
         guard let id = req.query[UUID.self, at: "message"],
               let message = try await AlertMessageRecord.find(id, on: req.db), message.channel == .voice,
+              let callSid = form["CallSid"], callSid == message.providerID,
               let alertID = message.alertID, let userID = message.userID,
               let person = try await User.find(userID, on: req.db), !person.disabled else {
             return Self.twiml("<Response><Say>This call can no longer acknowledge an alert. Goodbye.</Say></Response>")
@@ -72,7 +96,11 @@ struct TwilioWebhooksController {
         guard form["Digits"] == "1" else {
             return Self.twiml("<Response><Say>No alert was acknowledged. Goodbye.</Say></Response>")
         }
-        let now = req.now, cipher = req.application.cipher, address = req.clientAddress
+        let now = req.now
+        guard try await Self.firstReceipt(callSid + ":1", now: now, req: req) else {
+            return Self.twiml("<Response><Say>Thank you. Goodbye.</Say></Response>")
+        }
+        let cipher = req.application.cipher, address = req.clientAddress
         let done = try await req.write { db in
             try await AlertBook.acknowledge(alertID, by: person, via: .voiceKeypress, address: address, now: now, cipher: cipher, on: db)
         }
@@ -98,16 +126,27 @@ struct TwilioWebhooksController {
         return Dictionary(parameters, uniquingKeysWith: { first, _ in first })
     }
 
+    /// True the first time a provider's id is seen: a webhook replayed (or retried by Twilio) is acted on once.
+    static func firstReceipt(_ providerID: String?, now: Date, req: Request) async throws -> Bool {
+        guard let providerID, !providerID.isEmpty else { return false }
+        return try await req.write { db in
+            try await (db as! any SQLDatabase).raw("""
+                INSERT INTO alert_webhook_receipts (provider_id, received_at) VALUES (\(bind: String(providerID.prefix(80))), \(bind: now))
+                ON CONFLICT (provider_id) DO NOTHING RETURNING provider_id
+                """).first() != nil
+        }
+    }
+
     struct OpenMessage {
         let alertID: UUID
         let userID: UUID
         let reference: String
     }
 
-    /// The newest text message or call of the last day, to this number, whose alert is still open. Numbers are
+    /// The open alerts of the last day sent to this number by text or call, newest first, each once. Numbers are
     /// sealed, so the few candidates are opened and compared; the number is normalised as a form's would be.
-    static func newestOpenMessage(to from: String, now: Date, req: Request) async throws -> OpenMessage? {
-        guard let number = PhoneNumber.normalise(from) else { return nil }
+    static func openMessages(to from: String, now: Date, req: Request) async throws -> [OpenMessage] {
+        guard let number = PhoneNumber.normalise(from) else { return [] }
         struct Row: Decodable { let address: String; let alert_id: UUID; let user_id: UUID; let reference: String }
         let rows = try await (req.db as! any SQLDatabase).raw("""
             SELECT m.address AS address, m.alert_id AS alert_id, m.user_id AS user_id, a.reference AS reference
@@ -117,7 +156,8 @@ struct TwilioWebhooksController {
             ORDER BY m.sent_at DESC LIMIT 500
             """).all(decoding: Row.self)
         let cipher = req.application.cipher
-        return try rows.first { try cipher.open($0.address) == number }
+        var seen = Set<UUID>()
+        return try rows.filter { try cipher.open($0.address) == number && seen.insert($0.alert_id).inserted }
             .map { OpenMessage(alertID: $0.alert_id, userID: $0.user_id, reference: $0.reference) }
     }
 

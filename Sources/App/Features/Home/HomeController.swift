@@ -30,6 +30,7 @@ struct HomeController {
                 .init(label: "Code lists", href: SiteURL.adminCodeLists.path),
                 .init(label: "Partner domains", href: SiteURL.adminPartnerDomains.path),
             ]
+            sections = try await AlertsDashboard.sections(for: user, now: now, on: req.db)
         case .caseworker, .manager:
             let dashboard = try await Dashboard.make(req: req, user: user)
             figures = dashboard.figures

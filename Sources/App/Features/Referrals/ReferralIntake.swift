@@ -15,6 +15,9 @@ enum ReferralIntake {
         var foundPlace: String?
         var policeForceArea: String?
         var dispatchedCaseworkerID: UUID?
+        /// The rescue saved before the young person was identified: its alert carries on as this rescue's, rather
+        /// than a second alert about the same call.
+        var continuing: UUID? = nil
     }
 
     /// `within` runs in the same transaction once the referral is stored (the API keeps its idempotent answer
@@ -99,7 +102,9 @@ enum ReferralIntake {
                 try await rescue.create(on: db)
                 // A call happening now (not one logged afterwards): whoever is on call hears of it until a
                 // caseworker is on the way.
-                if let details = rescueDetails, details.callAt > now.addingTimeInterval(-6 * 3600) {
+                if let pending = rescueDetails?.continuing {
+                    try await AlertBook.carryOver(.rescueWaiting, from: pending, to: rescue.id!, on: db)
+                } else if let details = rescueDetails, details.callAt > now.addingTimeInterval(-6 * 3600) {
                     try await AlertBook.raise(.rescueWaiting, subject: rescue.id!, episode: "call", regionID: referral.$region.id,
                                               now: now, on: db)
                 }

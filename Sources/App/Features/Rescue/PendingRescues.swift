@@ -37,7 +37,12 @@ extension RescuesController {
             try await req.write { db in
                 try await pending.create(on: db)
                 try await Audit.append(entry, on: db, at: now)
+                // A call happening now: whoever is on call hears of it until a caseworker is on the way.
+                if checked.call.callAt > now.addingTimeInterval(-6 * 3600) {
+                    try await AlertBook.raise(.rescueWaiting, subject: pending.id!, episode: "call", regionID: regionID, now: now, on: db)
+                }
             }
+            AlertEngine.kick(req.application)
             return req.redirect(to: SiteURL.pendingRescue(pending.id).path, saved: "rescue.recorded")
         }
     }
@@ -81,7 +86,8 @@ extension RescuesController {
         let details = ReferralIntake.RescueDetails(
             callAt: pending.callAt, caller: try cipher.open(pending.caller), callBackAt: pending.callBackAt,
             outOfHours: pending.outOfHours, foundPlace: try pending.foundPlace.map(cipher.open),
-            policeForceArea: pending.policeForceArea, dispatchedCaseworkerID: pending.dispatchedCaseworkerID)
+            policeForceArea: pending.policeForceArea, dispatchedCaseworkerID: pending.dispatchedCaseworkerID,
+            continuing: pending.id)
         let pendingID = try pending.requireID()
         let entry = req.auditEntry("rescue.identified", objectType: "pending_rescue", objectID: pendingID.uuidString,
                                    region: try req.requireUser().regionCode ?? "")

@@ -57,6 +57,8 @@ struct RescuesController {
         case let .success((referralForm, details)):
             let referral = try await ReferralIntake.create(referralForm, rescueDetails: details, user: try req.requireUser(), req: req)
             let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
+            // Its alert's first messages now, not at the next tick.
+            AlertEngine.kick(req.application)
             return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: "rescue.recorded")
         }
     }

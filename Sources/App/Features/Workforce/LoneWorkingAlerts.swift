@@ -42,7 +42,7 @@ enum LoneWorkingAlerts {
     /// acknowledging is not knowing the worker is safe), and duress check-outs nobody has acted on.
     static func overdue(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
         try await (db as! any SQLDatabase).raw("""
-            SELECT u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at,
+            SELECT u.id AS caseworker_id, u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at,
                 v.checked_out_at AS checked_out_at, v.duress_at AS duress_at
             FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
             WHERE v.region_id = \(bind: regionID)
@@ -68,6 +68,7 @@ enum LoneWorkingAlerts {
     }
 
     struct OverdueVisit: Decodable {
+        let caseworker_id: UUID
         let caseworker: String
         let expected_end: Date
         let acknowledged_at: Date?
@@ -125,8 +126,11 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
         if let user = req.currentUser, user.role == .manager, let region = user.regionID {
             let now = req.now
             let found = try await LoneWorkingAlerts.overdue(regionID: region, now: now, on: req.db)
-            // Duress first: a silent alarm from a worker who may be in danger now.
-            alerts += found.compactMap { alarm in alarm.duress_at.map { duress(alarm.caseworker, $0, href: SiteURL.loneWorking.path) } }
+            // Duress first: a silent alarm from a worker who may be in danger now; never to the worker themselves (a
+            // manager checks out of their own visits too).
+            alerts += found.filter { $0.caseworker_id != user.id }.compactMap { alarm in
+                alarm.duress_at.map { duress(alarm.caseworker, $0, href: SiteURL.loneWorking.path) }
+            }
             let visits = found.filter { $0.checked_out_at == nil && $0.expected_end < now }
             alerts += visits.map {
                 let late = LoneWorkingVisit.howLate($0.expected_end, now: now)

@@ -234,9 +234,9 @@ struct LoneWorkingController {
             // A caseworker's own visits under way; a duress check-out is checked out here like any other.
             query = query.filter(\.$caseworker.$id == user.id).filter(\.$checkedOutAt == nil)
         } else {
-            // Managers also see a duress alarm nobody has acted on yet.
+            // Managers also see a duress alarm nobody has acted on yet, but never their own.
             query = query.group(.or) { $0.filter(\.$checkedOutAt == nil).group(.and) {
-                $0.filter(\.$duressAt != nil).filter(\.$duressAcknowledgedAt == nil)
+                $0.filter(\.$duressAt != nil).filter(\.$duressAcknowledgedAt == nil).filter(\.$caseworker.$id != user.id)
             } }
         }
         let visits = try await query.all()
@@ -256,7 +256,8 @@ struct LoneWorkingController {
                 own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
                 checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
                 escalatePath: SiteURL.visitEscalate(visit.id).path,
-                duress: visit.duressAt != nil && visit.duressAcknowledgedAt == nil && user.role == .manager,
+                duress: visit.duressAt != nil && visit.duressAcknowledgedAt == nil && user.role == .manager
+                    && visit.$caseworker.id != user.id,
                 duressAcknowledgePath: SiteURL.visitDuressAcknowledge(visit.id).path, noteError: errors["note-\(visit.id!)"],
                 stepError: errors["step-\(visit.id!)"])
         }

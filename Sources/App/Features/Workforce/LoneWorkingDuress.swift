@@ -30,8 +30,9 @@ extension LoneWorkingController {
     /// A manager has acted on a duress alarm (called the worker, the police): it leaves the banner, kept in the audit log.
     func acknowledgeDuress(req: Request) async throws -> Response {
         let visit = try await regionVisit(req)
-        guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil else { throw Abort(.conflict) }
         let user = try req.requireUser()
+        // Not their own alarm: to the worker it is a check-out like any other.
+        guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil, visit.$caseworker.id != user.id else { throw Abort(.conflict) }
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
         let cipher = req.application.cipher, address = req.clientAddress
         return try await change(req, visit, "lone_working.duress_acknowledged") { db, now in
