@@ -93,6 +93,16 @@ class Session:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
 
+def texted_code(twilio: fake_twilio.FakeTwilio, phone: str) -> str:
+    """The code Reachable texted to confirm a new number."""
+    [record] = twilio.wait_for(lambda r: r["to"] == phone and "your code" in (r["body"] or ""), timeout=40)
+    return re.search(r"\b(\d{6})\b", record["body"]).group(1)
+
+
+def is_alert_to(phone: str):
+    return lambda r: r["to"] == phone and r["kind"] == "message" and "AL-" in (r["body"] or "")
+
+
 def local(seconds_from_now: int) -> str:
     return (datetime.datetime.now(LONDON) + datetime.timedelta(seconds=seconds_from_now)).strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -138,6 +148,10 @@ def test_overdue_visit_escalates_to_the_on_call_manager_who_acknowledges_by_the_
         manager.tick("channel-email")
         manager.submit("Save")
         assert "How you are alerted is saved" in manager.text()
+        # A new number is used once the code texted to it is typed back.
+        manager.fill("code", texted_code(twilio, MANAGER_PHONE))
+        manager.submit("Confirm the number")
+        assert "Your number is confirmed" in manager.text(), manager.text()[:400]
         manager.open("/on-call", "on-call")
         manager.fill("person", manager.driver.find_element("xpath", "//select[@id='person']/option[contains(., 'manager')]").get_attribute("value"))
         manager.fill("role", "manager")
@@ -148,11 +162,13 @@ def test_overdue_visit_escalates_to_the_on_call_manager_who_acknowledges_by_the_
         worker = Session(server.base, accounts["caseworker.west-midlands"], password)
         status, _ = worker.post("/account/alerts", [("phone", "07700 900101"), ("channels[]", "sms")], token_from="/account/alerts")
         assert status == 200
+        status, _ = worker.post("/account/alerts/confirm", [("code", texted_code(twilio, WORKER_PHONE))], token_from="/account/alerts")
+        assert status == 200
         twilio.fail_next(1, 429)  # Twilio's rate limit: the first attempt is refused, the retry goes
         status, _ = worker.post("/lone-working", [("place", "Flat 9, Soho Road"), ("expectedEnd", local(20))], token_from="/lone-working")
         assert status == 200
 
-        [to_worker] = twilio.wait_for(lambda r: r["to"] == WORKER_PHONE, timeout=120)
+        [to_worker] = twilio.wait_for(is_alert_to(WORKER_PHONE), timeout=120)
         assert "Reply OK" in to_worker["body"] and "Soho" not in to_worker["body"]
         assert to_worker["form"]["StatusCallback"].endswith("/webhooks/twilio/status")
         assert any(r["status"] == 429 for r in twilio.refused), "the first attempt met the rate limit"
@@ -161,7 +177,7 @@ def test_overdue_visit_escalates_to_the_on_call_manager_who_acknowledges_by_the_
         assert status == 200
 
         # Nobody replies: a step later, the manager on call by text and by email.
-        [to_manager] = twilio.wait_for(lambda r: r["to"] == MANAGER_PHONE, timeout=150)
+        [to_manager] = twilio.wait_for(is_alert_to(MANAGER_PHONE), timeout=150)
         [mailed] = mail.wait_for(lambda m: "manager.west-midlands@demo.reachable.example" in m["rcpt_tos"], timeout=60)
         assert "Soho" not in to_manager["body"] and "Soho" not in mailed["message"].get_content()
         [call] = twilio.wait_for(lambda r: r["kind"] == "call" and r["to"] == MANAGER_PHONE, timeout=30)
@@ -218,19 +234,21 @@ def test_a_sender_killed_mid_send_leaves_the_message_to_the_other_instance_which
         worker = Session(f"http://127.0.0.1:{first.port}", accounts["caseworker.london"], accounts["password"])
         status, _ = worker.post("/account/alerts", [("phone", "07700 900201"), ("channels[]", "sms")], token_from="/account/alerts")
         assert status == 200
+        status, _ = worker.post("/account/alerts/confirm", [("code", texted_code(twilio, phone))], token_from="/account/alerts")
+        assert status == 200
         twilio.hang_next(1)
         status, _ = worker.post("/lone-working", [("place", "Station forecourt"), ("expectedEnd", local(5))], token_from="/lone-working")
         assert status == 200
         assert twilio.wait_hanging(timeout=90), "the first instance's send reached the provider"
-        assert not twilio.messages(to=phone), "held open: nothing accepted yet"
-        assert psql(url, "SELECT status FROM alert_messages WHERE channel = 'sms'") == "sending", "claimed, mid-send"
+        assert not [r for r in twilio.messages(to=phone) if "AL-" in r["body"]], "held open: nothing accepted yet"
+        assert psql(url, "SELECT status FROM alert_messages WHERE alert_id IS NOT NULL AND channel = 'sms'") == "sending", "claimed, mid-send"
         second.start()
         first.kill()
-        [sent] = twilio.wait_for(lambda r: r["to"] == phone, timeout=150)
+        [sent] = twilio.wait_for(is_alert_to(phone), timeout=150)
         assert "Station" not in sent["body"]
         time.sleep(35)  # two more ticks of the survivor: no second copy
-        assert len(twilio.messages(to=phone)) == 1, "sent once"
-        assert psql(url, "SELECT status || ' ' || attempts FROM alert_messages WHERE channel = 'sms'") == "sent 2"
+        assert len([r for r in twilio.messages(to=phone) if "AL-" in r["body"]]) == 1, "sent once"
+        assert psql(url, "SELECT status || ' ' || attempts FROM alert_messages WHERE alert_id IS NOT NULL AND channel = 'sms'") == "sent 2"
         assert any(r["path"].endswith("/Messages.json") for r in twilio.refused), "the held request ended with its sender"
     finally:
         for instance in (first, second):

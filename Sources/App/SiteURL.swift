@@ -122,6 +122,7 @@ enum SiteURL: Sendable {
     case onCall
     case onCallShiftRemove(UUID?)
     case accountAlerts
+    case accountAlertsConfirm
     case twilioStatus
     case twilioSMS
     case twilioVoice
@@ -277,6 +278,7 @@ enum SiteURL: Sendable {
         case .onCall: ["on-call"]
         case let .onCallShiftRemove(id): ["on-call", Self.parameter(id?.uuidString, "shiftID"), "remove"]
         case .accountAlerts: ["account", "alerts"]
+        case .accountAlertsConfirm: ["account", "alerts", "confirm"]
         // Twilio calls these; each request is signed with the account's auth token, and refused unless it is.
         case .twilioStatus: ["webhooks", "twilio", "status"]
         case .twilioSMS: ["webhooks", "twilio", "sms"]

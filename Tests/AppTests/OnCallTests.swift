@@ -66,10 +66,10 @@ struct OnCallTests {
         }
     }
 
-    @Test("Each person's number and address: normalised, sealed, never in the audit log; a channel needing a number needs one")
+    @Test("Each person's number and address: normalised, sealed, never in the audit log; a new number is used only once the code texted to it is typed back; another person's number is refused")
     func contactDetails() async throws {
         try await withApp { app in
-            RecordingProviders().install(app)
+            let providers = RecordingProviders().install(app)
             let worker = try await Fixtures.account(app, role: .caseworker, region: "london")
             let browser = Browser(app)
             try await browser.signIn(worker)
@@ -83,12 +83,38 @@ struct OnCallTests {
             let saved = try await browser.post(SiteURL.accountAlerts.path, pairs: [("phone", "07700 900123"), ("email", "wendy@service.example.org"),
                                                                                    ("channels[]", "sms"), ("channels[]", "email")])
             #expect(saved.status == .seeOther || saved.status == .found)
-            let user = try #require(try await User.find(worker.id, on: app.db))
-            #expect(try app.cipher.open(user.alertPhone ?? "") == "+447700900123" && !(user.alertPhone ?? "").contains("900123"))
+            var user = try #require(try await User.find(worker.id, on: app.db))
+            #expect(user.alertPhone == nil, "not used until confirmed")
+            #expect(try app.cipher.open(user.alertPhonePending ?? "") == "+447700900123" && !(user.alertPhonePending ?? "").contains("900123"))
             #expect(user.alertChannels == "sms,email")
+            try await AlertEngine.tick(app: app)
+            let text = try #require(providers.sent(to: "+447700900123").first).text
+            let code = String(try #require(text.split(separator: " ").first { $0.count == 6 && $0.allSatisfy(\.isNumber) }))
             let page = try await browser.get(SiteURL.accountAlerts.path).body.string
-            #expect(page.contains("+447700900123") && page.contains("wendy@service.example.org"))
-            let audit = try await AuditEvent.query(on: app.db).filter(\.$action == "account.alert_contact_changed").all()
+            #expect(page.contains("id=\"confirm-number\"") && page.contains("wendy@service.example.org") && !page.contains("900123"))
+            let wrong = try await browser.post(SiteURL.accountAlertsConfirm.path, ["code": code == "000000" ? "111111" : "000000"])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("id=\"code-error\""))
+            try await browser.post(SiteURL.accountAlertsConfirm.path, ["code": code])
+            user = try #require(try await User.find(worker.id, on: app.db))
+            #expect(try app.cipher.open(user.alertPhone ?? "") == "+447700900123" && user.alertPhonePending == nil)
+            #expect(try await browser.get(SiteURL.accountAlerts.path).body.string.contains("+447700900123"))
+
+            // Another person cannot take this number, confirmed or not.
+            let colleague = try await Fixtures.account(app, role: .manager, region: "london")
+            let other = Browser(app)
+            try await other.signIn(colleague)
+            try await other.get(SiteURL.accountAlerts.path)
+            let taken = try await other.post(SiteURL.accountAlerts.path, pairs: [("phone", "+44 7700 900123"), ("channels[]", "sms")])
+            #expect(taken.status == .unprocessableEntity && taken.body.string.contains("alert number: enter your own"))
+            // Guesses are limited: five in all, then a new code is needed.
+            try await other.post(SiteURL.accountAlerts.path, pairs: [("phone", "07700 900777"), ("channels[]", "sms")])
+            for _ in 0..<5 { try await other.post(SiteURL.accountAlertsConfirm.path, ["code": "999999"]) }
+            try await AlertEngine.tick(app: app)
+            let right = String(try #require(providers.sent(to: "+447700900777").first?.text.split(separator: " ").first { $0.count == 6 }))
+            let late = try await other.post(SiteURL.accountAlertsConfirm.path, ["code": right])
+            #expect(late.body.string.contains("tried too often"))
+            let audit = try await AuditEvent.query(on: app.db).filter(\.$action == "account.alert_contact_changed")
+                .filter(\.$objectID == worker.id.uuidString).all()
             #expect(audit.count == 1 && !audit[0].detail.contains("900123"))
         }
     }

@@ -60,9 +60,11 @@ struct CreateAlerts: AsyncMigration {
             .field("received_at", .datetime, .required)
             .create()
         // One column per statement: SQLite's ALTER TABLE adds one at a time.
-        for column in ["alert_phone", "alert_email", "alert_channels"] {
+        for column in ["alert_phone", "alert_email", "alert_channels", "alert_phone_pending", "alert_phone_code"] {
             try await database.schema(User.schema).field(.string(column), .string).update()
         }
+        try await database.schema(User.schema).field("alert_phone_code_expires", .datetime).update()
+        try await database.schema(User.schema).field("alert_phone_code_attempts", .int).update()
         let sql = database as! any SQLDatabase
         // The timer asks, every few seconds, for steps due and messages due: both answered from an index.
         try await sql.create(index: "alerts_due").on(Alert.schema).column("next_step_at").run()
@@ -76,7 +78,8 @@ struct CreateAlerts: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for column in ["alert_channels", "alert_email", "alert_phone"] {
+        for column in ["alert_phone_code_attempts", "alert_phone_code_expires", "alert_phone_code", "alert_phone_pending",
+                       "alert_channels", "alert_email", "alert_phone"] {
             try await database.schema(User.schema).deleteField(.string(column)).update()
         }
         try await database.schema("alert_webhook_receipts").delete()

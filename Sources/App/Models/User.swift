@@ -28,6 +28,12 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "alert_phone") var alertPhone: String?
     @OptionalField(key: "alert_email") var alertEmail: String?
     @OptionalField(key: "alert_channels") var alertChannels: String?
+    /// A new number waiting for the code texted to it: alerts use a number only once its owner has typed the code
+    /// back, so a slip (or a colleague's number) never receives a stranger's alerts or answers for them.
+    @OptionalField(key: "alert_phone_pending") var alertPhonePending: String?
+    @OptionalField(key: "alert_phone_code") var alertPhoneCode: String?
+    @OptionalField(key: "alert_phone_code_expires") var alertPhoneCodeExpires: Date?
+    @OptionalField(key: "alert_phone_code_attempts") var alertPhoneCodeAttempts: Int?
 
     init() {}
 

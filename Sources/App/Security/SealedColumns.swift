@@ -9,6 +9,7 @@ enum SealedColumns {
         (User.schema, "totp_secret"),
         (User.schema, "alert_phone"),
         (User.schema, "alert_email"),
+        (User.schema, "alert_phone_pending"),
         (AlertMessageRecord.schema, "address"),
         (AlertMessageRecord.schema, "body"),
         (Person.schema, "contact_details"),

@@ -45,6 +45,7 @@ enum Confirmation {
         "on_call.shift_removed": "Removed from the rota.",
         "alert.acknowledged": "Acknowledged. Nobody else will be alerted about it.",
         "account.alert_contact_changed": "How you are alerted is saved.",
+        "account.alert_phone_confirmed": "Your number is confirmed: alerts can reach it.",
         "context.created": "Place or group added.",
         "context.linked": "Referral linked.",
         "context.noted": "Note added.",

@@ -8,6 +8,7 @@ struct AlertContactController {
     func register(_ routes: any RoutesBuilder) {
         routes.on(.GET, .accountAlerts, access: .roles(AlertsController.readers), use: show)
         routes.on(.POST, .accountAlerts, access: .roles(AlertsController.readers), use: save)
+        routes.on(.POST, .accountAlertsConfirm, access: .roles(AlertsController.readers), use: confirm)
     }
 
     struct Form: Content {
@@ -22,7 +23,7 @@ struct AlertContactController {
         let contact = try AlertContact(person, cipher: req.application.cipher)
         let form = Form(phone: contact.phone ?? "", email: try person.alertEmail.map(req.application.cipher.open) ?? "",
                         channels: contact.channels.map(\.rawValue))
-        return try await render(req, form: form, errors: FieldErrors(), signInEmail: person.email)
+        return try await render(req, form: form, errors: FieldErrors(), person: person)
     }
 
     func save(req: Request) async throws -> Response {
@@ -44,24 +45,60 @@ struct AlertContactController {
         } else if phone == nil, channels.contains(where: { $0 != .email }) {
             errors.add("phone", "Enter a mobile number for text messages and calls")
         }
-        guard errors.isEmpty else {
-            guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-            return try await render(req, form: form, errors: errors, signInEmail: person.email)
-                .encodeResponse(status: .unprocessableEntity, for: req)
-        }
+        guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
         let cipher = req.application.cipher
-        let sealedPhone = try phone.map(cipher.seal), sealedEmail = try email.isEmpty ? nil : cipher.seal(email)
+        let current = try person.alertPhone.map(cipher.open)
+        let isNew = phone != nil && phone != current
+        if errors.isEmpty, let phone, isNew {
+            if try await PhoneConfirmation.heldByAnother(phone, userID: user.id, cipher: cipher, on: req.db) {
+                errors.add("phone", "This number is another person's alert number: enter your own")
+            } else if !req.application.alertProviders.isOn(.sms) {
+                errors.add("phone", "Text messages are off on this service, so a new number cannot be confirmed yet")
+            }
+        }
+        guard errors.isEmpty else {
+            return try await render(req, form: form, errors: errors, person: person).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let sealedEmail = try email.isEmpty ? nil : cipher.seal(email)
         let stored = AlertChannel.store(channels)
         // What changed, never the number or the address.
         let entry = req.auditEntry("account.alert_contact_changed", objectType: "user", objectID: user.id.uuidString,
-                                   region: user.regionCode ?? "", detail: "channels: \(stored)")
+                                   region: user.regionCode ?? "", detail: "channels: \(stored)" + (isNew ? "; a new number to confirm" : ""))
         let now = req.now
         try await req.write { db in
-            try await User.query(on: db).filter(\.$id == user.id).set(\.$alertPhone, to: sealedPhone)
-                .set(\.$alertEmail, to: sealedEmail).set(\.$alertChannels, to: stored).update()
+            let update = User.query(on: db).filter(\.$id == user.id).set(\.$alertEmail, to: sealedEmail).set(\.$alertChannels, to: stored)
+            if phone == nil {
+                update.set(\.$alertPhone, to: nil).set(\.$alertPhonePending, to: nil).set(\.$alertPhoneCode, to: nil)
+            }
+            try await update.update()
+            if let phone, isNew { try await PhoneConfirmation.start(phone, for: person, cipher: cipher, now: now, on: db) }
             try await Audit.append(entry, on: db, at: now)
         }
+        // The code's text message now, not at the next tick.
+        if isNew { AlertEngine.kick(req.application) }
         return req.redirect(to: SiteURL.accountAlerts.path, saved: "account.alert_contact_changed")
+    }
+
+    func confirm(req: Request) async throws -> Response {
+        struct CodeForm: Content { var code: String? }
+        let user = try req.requireUser()
+        let typed = (try req.content.decode(CodeForm.self).code ?? "")
+        let now = req.now
+        let outcome = try await req.write { db in try await PhoneConfirmation.confirm(typed, userID: user.id, now: now, on: db) }
+        try await req.audit(outcome == .confirmed ? "account.alert_phone_confirmed" : "account.alert_phone_code_refused",
+                            outcome: outcome == .confirmed ? .success : .refused, objectType: "user", objectID: user.id.uuidString,
+                            region: user.regionCode ?? "", detail: "\(outcome)")
+        guard outcome == .confirmed else {
+            guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
+            var errors = FieldErrors()
+            errors.add("code", outcome == .wrong ? "That is not the code we texted: check it and try again"
+                       : "The code has expired or been tried too often: save the number again for a new code")
+            let contact = try AlertContact(person, cipher: req.application.cipher)
+            let form = Form(phone: contact.phone ?? "", email: try person.alertEmail.map(req.application.cipher.open) ?? "",
+                            channels: contact.channels.map(\.rawValue))
+            return try await render(req, form: form, errors: errors, person: person).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        return req.redirect(to: SiteURL.accountAlerts.path, saved: "account.alert_phone_confirmed")
     }
 
     static func looksLikeAnAddress(_ text: String) -> Bool {
@@ -70,14 +107,17 @@ struct AlertContactController {
             && !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || !$0.isASCII || "<>()[],;:\"\\".unicodeScalars.contains($0) })
     }
 
-    private func render(_ req: Request, form: Form, errors: FieldErrors, signInEmail: String) async throws -> View {
+    private func render(_ req: Request, form: Form, errors: FieldErrors, person: User) async throws -> View {
         let providers = req.application.alertProviders
         let chosen = Set(form.channels ?? [])
+        let pending = try person.alertPhonePending.map(req.application.cipher.open)
         let page = AlertContactPage(
             layout: req.layout(title: errors.isEmpty ? "How you are alerted" : "Error: how you are alerted"),
             errorLinks: errors.links, action: SiteURL.accountAlerts.path,
             phone: FormField("phone", value: form.phone ?? "", error: errors["phone"]),
-            email: FormField("email", value: form.email ?? "", error: errors["email"]), signInEmail: signInEmail,
+            email: FormField("email", value: form.email ?? "", error: errors["email"]), signInEmail: person.email,
+            pendingNumber: pending.map(PhoneNumber.masked), confirmPath: SiteURL.accountAlertsConfirm.path,
+            code: FormField("code", value: "", error: errors["code"]),
             channelError: errors["channel-sms"],
             channels: AlertChannel.allCases.map { channel in
                 AlertContactPage.Channel(id: "channel-\(channel.rawValue)", value: channel.rawValue, label: channel.label,
@@ -104,6 +144,10 @@ struct AlertContactPage: Encodable {
     let phone: FormField
     let email: FormField
     let signInEmail: String
+    /// A new number waiting for its code, masked: "•••••••••123".
+    let pendingNumber: String?
+    let confirmPath: String
+    let code: FormField
     let channelError: String?
     let channels: [Channel]
 }

@@ -65,6 +65,18 @@ enum AlertOutbox {
                         words: Words(subject: message.subject, text: message.text, spoken: ""), cipher: cipher, now: now, on: db)
     }
 
+    /// The code that confirms a new mobile number, by text message to that number.
+    static func queueConfirmationCode(_ code: String, to number: String, for person: User, cipher: FieldCipher, now: Date,
+                                      on db: any Database) async throws {
+        let record = AlertMessageRecord()
+        record.userID = person.id
+        record.regionID = person.$region.id
+        record.channel = .sms
+        let text = "Reachable: \(code) is your code to confirm this number for alerts. It works for 15 minutes."
+        try await store(record, address: number, reason: nil, words: Words(subject: "", text: text, spoken: ""),
+                        cipher: cipher, now: now, on: db)
+    }
+
     private static func store(_ record: AlertMessageRecord, address: String?, reason: String?, words: Words, cipher: FieldCipher,
                               now: Date, on db: any Database) async throws {
         record.address = try cipher.seal(address ?? "")
@@ -77,7 +89,7 @@ enum AlertOutbox {
             record.lastError = reason
         } else if address == nil {
             record.status = .off
-            record.lastError = record.channel == .email ? "No email address is set" : "No mobile number is set"
+            record.lastError = record.channel == .email ? "No email address is set" : "No confirmed mobile number"
         } else {
             record.status = .pending
         }
