@@ -63,9 +63,10 @@ enum AlertSender {
         let words = try JSONDecoder().decode(AlertOutbox.Words.self, from: Data(try cipher.open(message.body).utf8))
         let providers = app.alertProviders
         let callback = app.settings.baseURL + SiteURL.twilioStatus.path
+        let region = try await AlertBook.regionCode(message.regionID, on: app.db)
         let entry = { (action: String, detail: String) in
             AuditEntry(action: action, actor: "alerts", objectType: "alert_message", objectID: id.uuidString,
-                       region: "", address: "server",
+                       region: region, address: "server",
                        detail: "\(alert?.reference ?? "account link") by \(message.channel.rawValue) to user \(message.userID?.uuidString ?? "-")" + detail)
         }
         do {
@@ -111,8 +112,8 @@ enum AlertSender {
     }
 }
 
-/// One turn of the alerts: raise what is due from the lone-working clock, take the steps that are due, send
-/// what is queued. Run by every instance's timer; the database decides who does what.
+/// One turn of the alerts: take the steps that are due, then send what is queued. Run by every instance's timer
+/// (after it has raised what the lone-working and call-back clocks make due); the database decides who does what.
 enum AlertEngine {
     static func tick(app: Application) async throws {
         let now = app.clock.now()
