@@ -57,7 +57,7 @@ struct AlertAdversaryTests {
             let browser = Browser(app)
             try await browser.signIn(region.manager)
             let rota = try await browser.get(SiteURL.onCall.path).body.string
-            #expect(rota.contains("account disabled: not covering") && !rota.contains("Every place is covered"))
+            #expect(rota.contains("cannot hold this place now: not covering") && !rota.contains("Every place is covered"))
             let home = try await browser.get(SiteURL.home.path).body.string
             #expect(home.contains("Second on call") && home.contains("id=\"on-call-gaps\""))
         }
@@ -96,6 +96,48 @@ struct AlertAdversaryTests {
             try await alertTick(app)
             #expect(providers.sent(to: AlertRegion.workerPhone).contains { $0.text.contains("rescue call waiting") })
             #expect(try await Alert.query(on: app.db).filter(\.$kind == .rescueWaiting).count() == 1)
+        }
+    }
+}
+
+@Suite("Alerts: the adversary's second round")
+struct AlertAdversaryRoundTwoTests {
+    @Test("HELP from a member of staff with nothing open raises a call for help at once; from a stranger, nothing and no answer")
+    func helpWithNothingOpen() async throws {
+        try await withApp(env: AlertAcknowledgementTests.twilio) { app in
+            let providers = RecordingProviders().install(app)
+            let region = try await AlertRegion.make(app)
+            let path = SiteURL.twilioSMS.path
+            let stranger = try await AlertAcknowledgementTests.webhook(app, path, [("MessageSid", "SM1"), ("From", "+447700900555"), ("Body", "HELP")])
+            #expect(!stranger.body.string.contains("Reachable"))
+            let help = try await AlertAcknowledgementTests.webhook(app, path, [("MessageSid", "SM2"), ("From", AlertRegion.workerPhone), ("Body", "help me please")])
+            #expect(help.body.string.contains("call 999"))
+            try await AlertEngine.tick(app: app)
+            #expect(providers.sent(to: AlertRegion.managerPhone).contains { $0.text.contains("call for help by text") })
+            #expect(providers.sent(to: AlertRegion.workerPhone).isEmpty, "never to the sender")
+            let manager = Browser(app)
+            try await manager.signIn(region.manager)
+            #expect(try await manager.get(SiteURL.alerts.path).body.string.contains("Wendy Worker"), "signed in, the manager sees who")
+        }
+    }
+
+    @Test("A bare OK with two alerts open asks which; a manager made a caseworker since holds no manager's place")
+    func whichAlertAndWhoHolds() async throws {
+        try await withApp(env: AlertAcknowledgementTests.twilio) { app in
+            let providers = RecordingProviders().install(app)
+            let region = try await AlertRegion.make(app)
+            _ = try await region.overdueVisit(app)
+            _ = try await region.overdueVisit(app, place: "Another flat")
+            try await alertTick(app)
+            let reply = try await AlertAcknowledgementTests.webhook(app, SiteURL.twilioSMS.path,
+                                                                    [("MessageSid", "SM1"), ("From", AlertRegion.workerPhone), ("Body", "OK")])
+            #expect(reply.body.string.contains("2 alerts are open"))
+            #expect(try await Alert.query(on: app.db).filter(\.$acknowledgedAt != nil).count() == 0)
+            try await User.query(on: app.db).filter(\.$id == region.manager.id).set(\.$role, to: .caseworker).update()
+            app.clock.advance(by: 10 * 60 + 1)
+            try await alertTick(app)
+            #expect(providers.sent(to: AlertRegion.managerPhone).isEmpty, "no longer a manager: not the manager on call")
+            #expect(!providers.sent(to: AlertRegion.secondPhone).isEmpty, "the step passed to the second on call")
         }
     }
 }

@@ -11,7 +11,7 @@ struct AlertRulesTests {
     func chains(kind: AlertKind) {
         let everyone = kind.chain.flatMap { $0 }
         #expect(everyone.contains(.nationalLead))
-        if kind == .duress { #expect(!everyone.contains(.worker)) }
+        if kind == .duress || kind == .helpByText { #expect(!everyone.contains(.worker)) }
         if kind == .loneWorkingOverdue { #expect(kind.chain.first == [.worker]) }
         #expect(AlertKind.unroutedChain == [[.nationalLead]])
     }
@@ -54,7 +54,7 @@ struct AlertRulesTests {
         ("safe", .acknowledge(reference: nil)), ("ok👍", .acknowledge(reference: nil)), ("OK thanks, all good", .acknowledge(reference: nil)),
         ("ok AL-88a228", .acknowledge(reference: "AL-88A228")), ("OK al-xbg9y4 seen", .acknowledge(reference: "AL-XBG9Y4")),
         ("Ok not safe, send help", .help), ("HELP", .help), ("not safe, help", .help), ("OK OK OK NOT", .help), ("no", .help),
-        ("", .other), ("who is this", .other), ("ok but he is outside", .other), ("K", .acknowledge(reference: nil)),
+        ("", .other), ("who is this", .other), ("ok but he is outside", .other), ("K", .acknowledge(reference: nil)), ("OK?", .other),
     ])
     func replies(body: String, meaning: SMSReply) {
         #expect(SMSReply.meaning(of: body) == meaning)

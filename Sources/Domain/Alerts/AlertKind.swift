@@ -8,6 +8,8 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
     case rescueWaiting = "rescue_waiting"
     case caseRed = "case_red"
     case partnerCallBack = "partner_call_back"
+    /// A member of staff texted HELP (or "not safe") to the service's number.
+    case helpByText = "help_by_text"
 
     /// The words a message uses: a kind of alert, never who or where.
     public var label: String {
@@ -17,16 +19,18 @@ public enum AlertKind: String, Codable, Sendable, CaseIterable {
         case .rescueWaiting: "rescue call waiting for a caseworker"
         case .caseRed: "case rated red"
         case .partnerCallBack: "urgent partner referral past its call-back time"
+        case .helpByText: "call for help by text from a member of staff"
         }
     }
 
     /// Who is told at each step. A step whose people are not there (a gap in the rota) is passed at once to the
-    /// next; the national lead is the last step everywhere.
+    /// next; the last step is taken again, a step's wait apart, until someone acknowledges. The national lead is in
+    /// every chain.
     public var chain: [[AlertRecipient]] {
         switch self {
         case .loneWorkingOverdue: [[.worker], [.onCall(.manager)], [.onCall(.second)], [.nationalLead]]
-        // Silent: never the worker, whose phone may be in someone else's hand.
-        case .duress: [[.onCall(.manager), .nationalLead], [.onCall(.second)]]
+        // Silent: never the worker, whose phone may be in someone else's hand. A call for help goes as widely, at once.
+        case .duress, .helpByText: [[.onCall(.manager), .nationalLead], [.onCall(.second)]]
         case .rescueWaiting, .partnerCallBack: [[.onCall(.caseworker)], [.onCall(.manager)], [.onCall(.second)], [.nationalLead]]
         case .caseRed: [[.onCall(.manager)], [.onCall(.second)], [.nationalLead]]
         }

@@ -72,6 +72,8 @@ public enum SMSReply: Equatable, Sendable {
         let words = folded.replacingOccurrences(of: #"al-[2-9a-z]{6}"#, with: " ", options: .regularExpression)
             .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "'") }).map(String.init)
         if words.contains(where: alarm.contains) { return .help }
+        // "OK?" asks; it does not say "I am safe".
+        if folded.contains("?") { return .other }
         guard let first = words.first, ["ok", "okay", "safe", "yes", "ack", "fine"].contains(first) || (first == "k" && words.count == 1),
               words.allSatisfy(assent.contains) else { return .other }
         return .acknowledge(reference: reference)

@@ -93,20 +93,15 @@ enum AlertBook {
             .where("kind", .equal, kind.rawValue).where("subject_id", .equal, old).run()
     }
 
-    /// Someone replied asking for help: the next step is due now, not after the wait; with every step taken, the
-    /// last (the national lead) is taken again.
-    static func bringForward(_ alertID: UUID, now: Date, on db: any Database) async throws {
-        let moved = try await (db as! any SQLDatabase).raw("""
-            UPDATE alerts SET step = CASE WHEN next_step_at IS NULL AND step > 0 THEN step - 1 ELSE step END,
-                next_step_at = \(bind: now)
-            WHERE id = \(bind: alertID) AND acknowledged_at IS NULL AND resolved_at IS NULL
-            RETURNING reference, region_id
-            """).first()
-        try await Audit.append(AuditEntry(action: "alert.help_requested", actor: "alerts", objectType: "alert", objectID: alertID.uuidString,
-                                          region: try await regionCode(try moved?.decode(column: "region_id", as: UUID?.self), on: db),
-                                          address: "server",
-                                          detail: moved == nil ? "the alert is no longer open" : "next step brought forward"),
-                               on: db, at: now)
+    /// A member of staff texted HELP: a call for help of its own, to the manager on call and the national lead at
+    /// once (never to the sender). One open at a time per person: a second HELP while the first is unanswered adds
+    /// nothing (its messages are already on their way). False when one was already open.
+    static func raiseCallForHelp(from person: User, now: Date, on db: any Database) async throws -> Bool {
+        let open = try await Alert.query(on: db).filter(\.$kind == .helpByText).filter(\.$subjectID == person.id!)
+            .filter(\.$acknowledgedAt == nil).filter(\.$resolvedAt == nil).first()
+        guard open == nil else { return false }
+        return try await raise(.helpByText, subject: person.id!, episode: Audit.timestamp(now), regionID: person.$region.id,
+                               workerID: person.id, now: now, on: db)
     }
 
     static func cancelMessages(of alertID: UUID, on db: any Database) async throws {

@@ -49,11 +49,11 @@ struct AlertContactController {
         let cipher = req.application.cipher
         let current = try person.alertPhone.map(cipher.open)
         let isNew = phone != nil && phone != current
-        if errors.isEmpty, let phone, isNew {
-            if try await PhoneConfirmation.heldByAnother(phone, userID: user.id, cipher: cipher, on: req.db) {
-                errors.add("phone", "This number is another person's alert number: enter your own")
-            } else if !req.application.alertProviders.isOn(.sms) {
+        if errors.isEmpty, isNew {
+            if !req.application.alertProviders.isOn(.sms) {
                 errors.add("phone", "Text messages are off on this service, so a new number cannot be confirmed yet")
+            } else if let refusal = try await PhoneConfirmation.tooSoon(for: person, now: req.now, on: req.db) {
+                errors.add("phone", refusal)
             }
         }
         guard errors.isEmpty else {
@@ -84,21 +84,31 @@ struct AlertContactController {
         let user = try req.requireUser()
         let typed = (try req.content.decode(CodeForm.self).code ?? "")
         let now = req.now
+        guard let owner = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
+        // Only the phone's holder gets the code, so a number confirmed for two accounts is one person with two; it is
+        // refused here, once the code is right, rather than when typed (which would tell anyone whose number it is).
+        if let pending = try owner.alertPhonePending.map(req.application.cipher.open),
+           try await PhoneConfirmation.heldByAnother(pending, userID: user.id, cipher: req.application.cipher, on: req.db) {
+            return try await refuseCode(req, owner, "This number is already confirmed for another account")
+        }
         let outcome = try await req.write { db in try await PhoneConfirmation.confirm(typed, userID: user.id, now: now, on: db) }
         try await req.audit(outcome == .confirmed ? "account.alert_phone_confirmed" : "account.alert_phone_code_refused",
                             outcome: outcome == .confirmed ? .success : .refused, objectType: "user", objectID: user.id.uuidString,
                             region: user.regionCode ?? "", detail: "\(outcome)")
         guard outcome == .confirmed else {
-            guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-            var errors = FieldErrors()
-            errors.add("code", outcome == .wrong ? "That is not the code we texted: check it and try again"
-                       : "The code has expired or been tried too often: save the number again for a new code")
-            let contact = try AlertContact(person, cipher: req.application.cipher)
-            let form = Form(phone: contact.phone ?? "", email: try person.alertEmail.map(req.application.cipher.open) ?? "",
-                            channels: contact.channels.map(\.rawValue))
-            return try await render(req, form: form, errors: errors, person: person).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await refuseCode(req, owner, outcome == .wrong ? "That is not the code we texted: check it and try again"
+                                        : "The code has expired or been tried too often: save the number again for a new code")
         }
         return req.redirect(to: SiteURL.accountAlerts.path, saved: "account.alert_phone_confirmed")
+    }
+
+    private func refuseCode(_ req: Request, _ person: User, _ message: String) async throws -> Response {
+        var errors = FieldErrors()
+        errors.add("code", message)
+        let contact = try AlertContact(person, cipher: req.application.cipher)
+        let form = Form(phone: contact.phone ?? "", email: try person.alertEmail.map(req.application.cipher.open) ?? "",
+                        channels: contact.channels.map(\.rawValue))
+        return try await render(req, form: form, errors: errors, person: person).encodeResponse(status: .unprocessableEntity, for: req)
     }
 
     static func looksLikeAnAddress(_ text: String) -> Bool {

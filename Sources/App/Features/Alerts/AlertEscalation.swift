@@ -36,10 +36,12 @@ enum AlertEscalation {
             }
             let people = try await recipients(chain[step], of: alert, now: now, on: db)
             let last = step + 1 >= chain.count
-            // Nobody in this step (a gap in the rota): the next step is due now, not after a wait for nobody.
-            let next: Date? = last ? nil : (people.isEmpty ? now : now.addingTimeInterval(TimeInterval(settings.alertStepMinutes * 60)))
+            // Nobody in this step (a gap in the rota): the next step is due now, not after a wait for nobody. The last
+            // step is taken again after each wait until someone acknowledges (nobody in it: nothing left to try).
+            let wait = now.addingTimeInterval(TimeInterval(settings.alertStepMinutes * 60))
+            let next: Date? = people.isEmpty ? (last ? nil : now) : wait
             let claimed = try await (db as! any SQLDatabase).raw("""
-                UPDATE alerts SET step = \(bind: step + 1), next_step_at = \(bind: next)
+                UPDATE alerts SET step = \(bind: last && !people.isEmpty ? step : step + 1), next_step_at = \(bind: next)
                 WHERE id = \(bind: alertID) AND step = \(bind: step) AND acknowledged_at IS NULL AND resolved_at IS NULL
                 RETURNING id
                 """).all()
@@ -72,9 +74,12 @@ enum AlertEscalation {
         }
     }
 
+    /// Whoever holds the place now and still may: an account disabled, moved to another region, made a caseworker
+    /// since, or never set up holds nothing.
     static func onCall(_ role: OnCallRole, region: UUID, now: Date, on db: any Database) async throws -> [User] {
         try await OnCallShiftRecord.query(on: db).filter(\.$regionID == region).filter(\.$role == role)
-            .filter(\.$startsAt <= now).filter(\.$endsAt > now).with(\.$user).all().map(\.user)
+            .filter(\.$startsAt <= now).filter(\.$endsAt > now).with(\.$user).all()
+            .filter(OnCallController.stillHolds).map(\.user)
     }
 
     /// The people of one step, each once; disabled accounts are nobody.

@@ -20,7 +20,8 @@ struct AlertsController {
         let now = req.now
         let alerts = try await Self.visible(to: user, on: req.db).filter(\.$raisedAt > now.addingTimeInterval(-7 * 86400))
             .sort(\.$raisedAt, .descending).limit(200).all()
-        let names = try await Self.names(of: alerts.compactMap(\.acknowledgedByID), on: req.db)
+        let names = try await Self.names(of: alerts.compactMap(\.acknowledgedByID)
+            + alerts.filter { $0.kind == .helpByText || $0.kind == .duress }.compactMap(\.workerID), on: req.db)
         let rows = alerts.map { AlertsPage.Row($0, names: names, now: now) }
         let undelivered = user.role == .caseworker ? [] : try await Self.undelivered(to: user, now: now, on: req.db)
         try await req.audit("alert.list_viewed", objectType: "alert", region: user.regionCode ?? "")
@@ -131,9 +132,9 @@ struct AlertsController {
         switch user.role {
         case .nationalLead: return query
         case .manager:
-            // Never their own silent alarm: a manager may be the lone worker under duress.
+            // Never their own silent alarm or call for help: a manager may be the lone worker in trouble.
             return query.filter(\.$regionID == (user.regionID ?? UUID())).group(.or) { either in
-                either.filter(\.$kind != .duress).filter(\.$workerID == nil).filter(\.$workerID != user.id)
+                either.filter(\.$kind !~ [.duress, .helpByText]).filter(\.$workerID == nil).filter(\.$workerID != user.id)
             }
         case .caseworker:
             return query.filter(\.$regionID == (user.regionID ?? UUID())).group(.or) { either in
@@ -195,7 +196,10 @@ struct AlertsPage: Encodable {
         init(_ alert: Alert, names: [UUID: String], now: Date) {
             id = alert.id!.uuidString
             reference = alert.reference
-            kind = alert.kind.label.prefix(1).uppercased() + alert.kind.label.dropFirst()
+            let label = alert.kind.label.prefix(1).uppercased() + alert.kind.label.dropFirst()
+            // Signed in, the region's managers see who is in trouble; a message or a link never says.
+            let who = [.helpByText, .duress].contains(alert.kind) ? alert.workerID.flatMap { names[$0] } : nil
+            kind = label + (who.map { " (\($0))" } ?? "")
             raised = AccountController.format(alert.raisedAt)
             isOpen = alert.isOpen
             isDuress = alert.kind == .duress

@@ -97,9 +97,9 @@ struct OnCallController {
         return req.redirect(to: SiteURL.onCall.path, saved: "on_call.shift_removed")
     }
 
-    /// The active caseworkers and managers of the region: who may be on its rota.
+    /// The active, set-up caseworkers and managers of the region: who may be on its rota.
     static func eligible(regionID: UUID, on db: any Database) async throws -> [User] {
-        try await User.query(on: db).filter(\.$region.$id == regionID).filter(\.$disabled == false)
+        try await User.query(on: db).filter(\.$region.$id == regionID).filter(\.$disabled == false).filter(\.$totpEnabled == true)
             .filter(\.$role ~~ [.caseworker, .manager]).sort(\.$displayName).all()
     }
 
@@ -109,9 +109,18 @@ struct OnCallController {
             .sort(\.$startsAt).with(\.$user).all()
     }
 
-    /// What covers: a disabled account is nobody on call (alerts pass it by), so its shifts leave a gap.
+    /// Whether a shift's person may hold its place today: an active, set-up account of the region, a manager for the
+    /// manager's and second's places. Checked when alerts are sent, not only when the shift was added: a person
+    /// disabled, moved or made a caseworker since holds nothing, and their shift leaves a gap.
+    static func stillHolds(_ shift: OnCallShiftRecord) -> Bool {
+        let user = shift.user
+        return !user.disabled && user.totpEnabled && user.$region.id == shift.regionID
+            && (shift.role == .caseworker ? [Role.caseworker, .manager].contains(user.role) : user.role == .manager)
+    }
+
+    /// What covers: the shifts whose person still holds the place (alerts pass the others by).
     static func covering(_ shifts: [OnCallShiftRecord]) -> [OnCallShift] {
-        shifts.filter { !$0.user.disabled }.map(\.shift)
+        shifts.filter(stillHolds).map(\.shift)
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {
@@ -125,12 +134,12 @@ struct OnCallController {
             layout: req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
             errorLinks: errors.links, isManager: isManager,
             now: OnCallRole.allCases.map { role in
-                OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now && !$0.user.disabled }
+                OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now && Self.stillHolds($0) }
                     .map(\.user.displayName).joined(separator: ", "))
             },
             gaps: OnCallPage.gaps(Self.covering(shifts), now: now),
             shifts: shifts.map { shift in
-                OnCallPage.Shift(person: shift.user.displayName + (shift.user.disabled ? " (account disabled: not covering)" : ""),
+                OnCallPage.Shift(person: shift.user.displayName + (Self.stillHolds(shift) ? "" : " (cannot hold this place now: not covering)"),
                                  role: shift.role.label,
                                  from: AccountController.format(shift.startsAt), to: AccountController.format(shift.endsAt),
                                  removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)

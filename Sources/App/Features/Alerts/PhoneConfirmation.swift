@@ -10,15 +10,21 @@ enum PhoneConfirmation {
     static let lifetime: TimeInterval = 15 * 60
     static let attempts = 5
 
-    /// Whether another person holds this number, confirmed or waiting. Numbers are sealed, so the few that exist are
-    /// opened and compared (a service has hundreds of staff, not millions).
+    /// Whether another person has confirmed this number. Numbers are sealed, so the few that exist are opened and
+    /// compared (a service has hundreds of staff, not millions).
     static func heldByAnother(_ number: String, userID: UUID, cipher: FieldCipher, on db: any Database) async throws -> Bool {
-        let others = try await User.query(on: db).filter(\.$id != userID).group(.or) {
-            $0.filter(\.$alertPhone != nil).filter(\.$alertPhonePending != nil)
-        }.all()
-        return try others.contains { other in
-            try [other.alertPhone, other.alertPhonePending].compactMap { $0 }.contains { try cipher.open($0) == number }
+        try await User.query(on: db).filter(\.$id != userID).filter(\.$alertPhone != nil).all()
+            .contains { try cipher.open($0.alertPhone!) == number }
+    }
+
+    /// Codes cost a text message each and may be sent to any number: one a minute, five an hour, per person.
+    static func tooSoon(for person: User, now: Date, on db: any Database) async throws -> String? {
+        if let expires = person.alertPhoneCodeExpires, expires.addingTimeInterval(-lifetime) > now.addingTimeInterval(-60) {
+            return "A code was texted less than a minute ago: wait a minute before asking for another"
         }
+        let lastHour = try await AlertMessageRecord.query(on: db).filter(\.$userID == person.id).filter(\.$alertID == nil)
+            .filter(\.$channel == .sms).filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
+        return lastHour >= 5 ? "Five codes have been texted to you in the last hour: try again later" : nil
     }
 
     /// Starts confirming a number, in the caller's transaction: the code (stored hashed) and its text message, queued.

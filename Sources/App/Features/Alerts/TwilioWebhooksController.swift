@@ -41,9 +41,11 @@ struct TwilioWebhooksController {
         return Self.twiml("<Response></Response>")
     }
 
-    /// A reply to an alert's text message: "OK" (with the alert's reference, to choose among several) acknowledges as
-    /// the person it was sent to; "HELP" or "not safe" brings the next step forward. A number with no open alert gets
-    /// no answer at all, so a stranger learns nothing of the service. Each reply is acted on once.
+    /// A text to the service's number. "OK" (with the alert's reference when more than one is open) acknowledges as
+    /// the person the alert was sent to. "HELP" or "not safe" from a member of staff's confirmed number raises a
+    /// call for help of its own, at once, to the manager on call and the national lead, whatever else is open; it
+    /// never acknowledges. A number with no open alert and no staff member gets no answer at all, so a stranger learns
+    /// nothing of the service. Each text is acted on once, however often it is replayed.
     func reply(req: Request) async throws -> Response {
         let form = try await verified(req)
         let from = form["From"] ?? "", meaning = SMSReply.meaning(of: form["Body"] ?? "")
@@ -52,34 +54,46 @@ struct TwilioWebhooksController {
         let open = try await Self.openMessages(to: from, now: now, req: req)
         var outcome = "from a number with no open alert"
         var answer: String?
-        if let newest = open.first {
-            switch meaning {
-            case let .acknowledge(reference):
-                if let chosen = reference == nil ? newest : open.first(where: { $0.reference == reference }),
-                   let person = try await User.find(chosen.userID, on: req.db), !person.disabled {
-                    let cipher = req.application.cipher, address = req.clientAddress
-                    let done = try await req.write { db in
-                        try await AlertBook.acknowledge(chosen.alertID, by: person, via: .smsReply, address: address, now: now,
-                                                        cipher: cipher, on: db)
-                    }
-                    outcome = done ? "acknowledged \(chosen.reference)" : "\(chosen.reference) already acknowledged"
-                    answer = done ? "Reachable: \(chosen.reference) acknowledged. Thank you." : "Reachable: \(chosen.reference) was already acknowledged."
-                } else {
-                    outcome = "named \(reference ?? "") which is not open for this number"
-                    answer = "Reachable: \(reference ?? "that") is not an open alert for this number. Reply OK \(newest.reference) to acknowledge it."
+        var sender: User?
+        switch meaning {
+        case .help:
+            sender = try await Self.staff(withNumber: from, req: req)
+            if let sender {
+                let raised = try await req.write { db in
+                    try await AlertBook.raiseCallForHelp(from: sender, now: now, on: db)
                 }
-            case .help:
-                try await req.write { db in try await AlertBook.bringForward(newest.alertID, now: now, on: db) }
                 AlertEngine.kick(req.application)
-                outcome = "asked for help on \(newest.reference): next step brought forward"
-                answer = "Reachable: your message is being passed on now. If you are in danger, call 999."
-            case .other:
-                outcome = "not understood"
-                answer = "Reachable: reply OK to acknowledge \(newest.reference), or HELP if you need help."
+                outcome = raised ? "a call for help: raised at once to the manager on call and the national lead"
+                    : "a call for help while one is open: already passed on"
+                answer = "Reachable: your call for help is being passed on now. If you are in danger, call 999."
+            } else {
+                outcome = "help from a number no member of staff has confirmed"
             }
+        case let .acknowledge(reference):
+            guard let newest = open.first else { break }
+            let chosen = reference.map { wanted in open.first { $0.reference == wanted } } ?? (open.count == 1 ? newest : nil)
+            guard let chosen else {
+                outcome = reference == nil ? "OK with \(open.count) alerts open: asked which" : "named \(reference!) which is not open for this number"
+                answer = reference == nil
+                    ? "Reachable: \(open.count) alerts are open for you: \(open.map(\.reference).joined(separator: ", ")). Reply OK and the one you mean."
+                    : "Reachable: \(reference!) is not an open alert for this number. Open: \(open.map(\.reference).joined(separator: ", "))."
+                break
+            }
+            guard let person = try await User.find(chosen.userID, on: req.db), !person.disabled else { break }
+            sender = person
+            let cipher = req.application.cipher, address = req.clientAddress
+            let done = try await req.write { db in
+                try await AlertBook.acknowledge(chosen.alertID, by: person, via: .smsReply, address: address, now: now, cipher: cipher, on: db)
+            }
+            outcome = done ? "acknowledged \(chosen.reference)" : "\(chosen.reference) already acknowledged"
+            answer = done ? "Reachable: \(chosen.reference) acknowledged. Thank you." : "Reachable: \(chosen.reference) was already acknowledged."
+        case .other:
+            guard let newest = open.first else { break }
+            outcome = "not understood"
+            answer = "Reachable: reply OK \(newest.reference) to acknowledge, or HELP if you need help."
         }
         try await req.audit("alert.reply", objectType: "alert_message", objectID: String((form["MessageSid"] ?? "").prefix(64)),
-                            detail: outcome)
+                            detail: (sender.map { "from \($0.email): " } ?? "") + outcome)
         return Self.twiml(answer.map { "<Response><Message>\($0)</Message></Response>" } ?? "<Response></Response>")
     }
 
@@ -135,6 +149,14 @@ struct TwilioWebhooksController {
                 ON CONFLICT (provider_id) DO NOTHING RETURNING provider_id
                 """).first() != nil
         }
+    }
+
+    /// The member of staff whose confirmed number this is, if any (numbers are sealed: the few set are opened).
+    static func staff(withNumber from: String, req: Request) async throws -> User? {
+        guard let number = PhoneNumber.normalise(from) else { return nil }
+        let cipher = req.application.cipher
+        return try await User.query(on: req.db).filter(\.$alertPhone != nil).filter(\.$disabled == false).all()
+            .first { try cipher.open($0.alertPhone!) == number }
     }
 
     struct OpenMessage {
