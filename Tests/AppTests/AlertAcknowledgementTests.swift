@@ -67,7 +67,7 @@ struct AlertAcknowledgementTests {
             let reply = try await Self.webhook(app, path, form)
             #expect(reply.status == .ok && reply.headers.first(name: .contentType)?.hasPrefix("text/xml") == true)
             #expect(reply.body.string.contains("acknowledged"))
-            let alert = try #require(try await Alert.query(on: app.db).first())
+            let alert = try #require(try await Alert.query(on: app.db).filter(\.$kind == .loneWorkingOverdue).first())
             #expect(alert.acknowledgedByID == region.worker.id && alert.acknowledgedVia == AcknowledgementRoute.smsReply.rawValue)
             // The same signed request again (Twilio retries; someone replays a captured one) acts on nothing else.
             _ = try await region.overdueVisit(app)
