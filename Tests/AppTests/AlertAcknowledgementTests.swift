@@ -138,11 +138,7 @@ struct AlertAcknowledgementTests {
     @Test("The link expires after a day; on the page, another region's alert is 404 and an acknowledgement names the person and happens once")
     func linkAndPage() async throws {
         try await withApp { app in
-            let providers = RecordingProviders().install(app)
-            let region = try await AlertRegion.make(app)
-            _ = try await region.overdueVisit(app)
-            try await alertTick(app)
-            let path = try acknowledgementPath(in: try #require(providers.sent(to: AlertRegion.workerPhone).first).text)
+            let (region, path) = try await AlertRegion.withOverdueVisitLink(app)
             app.clock.advance(by: AlertOutbox.linkLifetime + 1)
             let browser = Browser(app)
             let late = try await browser.get(path)

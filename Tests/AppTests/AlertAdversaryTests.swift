@@ -34,11 +34,7 @@ struct AlertAdversaryTests {
     @Test("A link opened by someone else signed in acknowledges nothing, and the link alone shows no staff names")
     func linkForSomeoneElse() async throws {
         try await withApp { app in
-            let providers = RecordingProviders().install(app)
-            let region = try await AlertRegion.make(app)
-            _ = try await region.overdueVisit(app)
-            try await alertTick(app)
-            let path = try acknowledgementPath(in: try #require(providers.sent(to: AlertRegion.workerPhone).first).text)
+            let (_, path) = try await AlertRegion.withOverdueVisitLink(app)
             let other = Browser(app)
             try await other.signIn(try await Fixtures.account(app, role: .manager, region: "greater-manchester"))
             #expect(try await other.get(path).status == .forbidden)

@@ -125,6 +125,16 @@ struct OnCallTests {
             let right = String(try #require(providers.sent(to: "+447700900777").first?.text.split(separator: " ").first { $0.count == 6 }))
             let late = try await other.post(SiteURL.accountAlertsConfirm.path, ["code": right])
             #expect(late.body.string.contains("tried too often"))
+            // Five codes an hour at most, whatever the numbers: each is a text message to any number typed.
+            for n in 0..<3 {
+                app.clock.advance(by: 61)
+                try await other.get(SiteURL.accountAlerts.path)
+                try await other.post(SiteURL.accountAlerts.path, pairs: [("phone", "07700 90080\(n)"), ("channels[]", "sms")])
+            }
+            app.clock.advance(by: 61)
+            try await other.get(SiteURL.accountAlerts.path)
+            let sixth = try await other.post(SiteURL.accountAlerts.path, pairs: [("phone", "07700 900899"), ("channels[]", "sms")])
+            #expect(sixth.body.string.contains("Five codes have been texted to you in the last hour"))
             let audit = try await AuditEvent.query(on: app.db).filter(\.$action == "account.alert_contact_changed")
                 .filter(\.$objectID == worker.id.uuidString).all()
             #expect(audit.count == 1 && !audit[0].detail.contains("900123"))

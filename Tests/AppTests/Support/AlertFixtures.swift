@@ -46,6 +46,15 @@ struct AlertRegion {
             .set(\.$displayName, to: name).update()
     }
 
+    /// A region whose worker's visit has gone overdue and been sent its first text: the link in that text, as a path.
+    static func withOverdueVisitLink(_ app: Application) async throws -> (AlertRegion, String) {
+        let providers = RecordingProviders().install(app)
+        let region = try await make(app)
+        _ = try await region.overdueVisit(app)
+        try await alertTick(app)
+        return (region, try acknowledgementPath(in: try #require(providers.sent(to: workerPhone).first).text))
+    }
+
     /// A visit of the worker's that ended a minute ago, not checked out.
     func overdueVisit(_ app: Application, place: String = "Flat 4, Aston Road") async throws -> UUID {
         let visit = LoneWorkingVisit()
