@@ -25,15 +25,21 @@ struct ImportPartsTests {
         return (CSVExport.render(lines), referrals.count)
     }
 
-    struct RepeatCheck: Decodable { let is_repeat: Bool; let expected: Bool }
+    struct RepeatCheck { let isRepeat: Bool; let expected: Bool }
 
-    /// Each referral's repeat flag beside the definition (SPEC §4) worked out by the database.
+    /// Each referral's stored repeat flag beside the Domain's rule (`RepeatReferral`, SPEC §4) applied to its young
+    /// person's case closings.
     static func repeatFlags(_ db: any Database) async throws -> [RepeatCheck] {
-        try await (db as! any SQLDatabase).raw("""
-            SELECT r.is_repeat AS is_repeat, EXISTS (SELECT 1 FROM cases c WHERE c.person_id = r.person_id
-                AND c.closed_date IS NOT NULL AND c.closed_date < r.received_date) AS expected
-            FROM referrals r
-            """).all(decoding: RepeatCheck.self)
+        struct Row: Decodable { let person_id: UUID; let received_date: String; let is_repeat: Bool }
+        struct Closing: Decodable { let person_id: UUID; let closed_date: String }
+        let sql = db as! any SQLDatabase
+        let referrals = try await sql.raw("SELECT person_id, received_date, is_repeat FROM referrals").all(decoding: Row.self)
+        let closings = Dictionary(grouping: try await sql.raw("SELECT person_id, closed_date FROM cases WHERE closed_date IS NOT NULL")
+            .all(decoding: Closing.self), by: \.person_id).mapValues { $0.compactMap { CivilDate($0.closed_date) } }
+        return referrals.map {
+            RepeatCheck(isRepeat: $0.is_repeat, expected: RepeatReferral.isRepeat(
+                received: CivilDate($0.received_date)!, caseClosings: closings[$0.person_id] ?? []))
+        }
     }
 
     @Test("Parts start small and double up to the largest")
@@ -145,7 +151,15 @@ struct ImportPartsTests {
             let flags = try await Self.repeatFlags(app.db)
             #expect(flags.count == file.rows)
             #expect(flags.filter(\.expected).count > 10, "the file holds repeats")
-            #expect(flags.allSatisfy { $0.is_repeat == $0.expected })
+            #expect(flags.allSatisfy { $0.isRepeat == $0.expected })
+
+            // The SQL that marks people already known applies the same rule: every flag turned wrong, then put
+            // right by it alone.
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE referrals SET is_repeat = NOT is_repeat").run()
+            let everyone = Set(try await Person.query(on: app.db).all().map { try $0.requireID() })
+            try await ReferralImport.markRepeats(personIDs: everyone, on: app.db)
+            #expect(try await Self.repeatFlags(app.db).allSatisfy { $0.isRepeat == $0.expected })
 
             // The same file again changes nothing, whether what is known is looked up beside the writing or in it.
             for reader in [reader, nil] {

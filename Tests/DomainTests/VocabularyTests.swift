@@ -29,3 +29,30 @@ struct RescueVocabularyTests {
         #expect(RescueJourneyMode(rawValue: "police_transport")?.label == "Police transport")
     }
 }
+
+@Suite("Who may lead a case")
+struct CaseLeadingTests {
+    static let north = UUID(), south = UUID()
+
+    @Test("An active caseworker or manager of the case's own region, nobody else", arguments: [
+        (Role.caseworker, false, north, true), (.manager, false, north, true),
+        (.caseworker, true, north, false), (.manager, true, north, false),
+        (.caseworker, false, south, false), (.manager, false, nil, false),
+        (.nationalLead, false, nil, false), (.nationalLead, false, north, false),
+        (.admin, false, north, false), (.commissioner, false, north, false),
+    ] as [(Role, Bool, UUID?, Bool)])
+    func mayLead(role: Role, disabled: Bool, region: UUID?, may: Bool) {
+        #expect(CaseLeading.mayLead(role: role, disabled: disabled, memberOf: region, caseRegion: Self.north) == may)
+    }
+}
+
+@Suite("Repeat referrals")
+struct RepeatReferralTests {
+    @Test("A repeat when a case closed before the day the referral was received, not on it or after", arguments: [
+        ([], false), (["2024-03-31"], true), (["2024-04-01"], false), (["2024-04-02"], false),
+        (["2025-01-01", "2020-06-30"], true), (["2024-04-02", "2024-05-01"], false),
+    ] as [([String], Bool)])
+    func rule(closings: [String], isRepeat: Bool) {
+        #expect(RepeatReferral.isRepeat(received: CivilDate("2024-04-01")!, caseClosings: closings.map { CivilDate($0)! }) == isRepeat)
+    }
+}

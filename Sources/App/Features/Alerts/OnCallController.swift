@@ -99,8 +99,7 @@ struct OnCallController {
 
     /// The active, set-up caseworkers and managers of the region: who may be on its rota.
     static func eligible(regionID: UUID, on db: any Database) async throws -> [User] {
-        try await User.query(on: db).filter(\.$region.$id == regionID).filter(\.$disabled == false).filter(\.$totpEnabled == true)
-            .filter(\.$role ~~ [.caseworker, .manager]).sort(\.$displayName).all()
+        try await CaseLeaders.all(in: regionID, on: db).filter(\.totpEnabled)
     }
 
     /// The region's shifts that have not ended, soonest first.

@@ -66,7 +66,7 @@ struct CasePage: Encodable {
                      typed: CaseFormEcho = CaseFormEcho()) async throws -> CasePage {
         let caseID = try supportCase.requireID()
         let cipher = req.application.cipher
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let canSeeSensitive = scope.canReadSensitive(supportCase)
         let now = req.now
         let isManager = scope.isManager && scope.contains(regionID: supportCase.$region.id)
@@ -85,7 +85,7 @@ struct CasePage: Encodable {
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,
             referralPath: SiteURL.referral(supportCase.$referral.id).path, region: supportCase.region.name,
             opened: supportCase.openedDate, closed: supportCase.closedDate,
-            closure: supportCase.closureReason.map(labels.label("closure_reason")),
+            closure: supportCase.closureReason.map(labels.label(.closureReason)),
             lead: supportCase.leadCaseworker?.displayName ?? "Awaiting assignment", risk: timeline.latestRisk ?? "not rated",
             isOpen: supportCase.isOpen,
             closureRequested: try supportCase.closureRequestedReason.map(cipher.open)
@@ -105,8 +105,8 @@ struct CasePage: Encodable {
                 SelectOption(value: kind.rawValue, label: kind.label,
                              selected: typed.form == "contact" ? typed.text["kind"] == kind.rawValue : kind == .faceToFace)
             },
-            closureReasons: (labels.byList["closure_reason"] ?? [:]).sorted { $0.key < $1.key }
-                .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == "planned") },
+            closureReasons: labels.byCode(.closureReason)
+                .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == "planned") },
             measuresForm: MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
             now: Self.localInput(now), today: CivilDate.today(at: now).description,
             paths: ["assign": SiteURL.caseAssign(caseID).path, "contacts": SiteURL.caseContacts(caseID).path,

@@ -21,9 +21,7 @@ struct CaseRecordsController {
         struct Form: Content { var caseworker: String? }
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         let id = try req.content.decode(Form.self).caseworker.flatMap { UUID(uuidString: $0) }
-        guard let id, let worker = try await User.query(on: req.db).filter(\.$id == id)
-            .filter(\.$region.$id == supportCase.$region.id).filter(\.$role ~~ [.caseworker, .manager])
-            .filter(\.$disabled == false).first() else {
+        guard let id, let worker = try await CaseLeaders.find(id, in: supportCase.$region.id, on: req.db) else {
             return try await CaseWrites.rerender(req, supportCase, field: "caseworker", message: "Select a caseworker of this region")
         }
         let user = try req.requireUser()

@@ -37,7 +37,11 @@ struct CaseStaff {
             FROM users u LEFT JOIN staff_profiles p ON p.user_id = u.id
             WHERE u.region_id = \(bind: regionID)
             """).all(decoding: Member.self)
-        let eligible = !withCaseloads ? [] : members.filter { !$0.disabled && ($0.role == Role.caseworker.rawValue || $0.role == Role.manager.rawValue) }
+        let eligible = !withCaseloads ? [] : members.filter { member in
+            Role(rawValue: member.role).map {
+                CaseLeading.mayLead(role: $0, disabled: member.disabled, memberOf: regionID, caseRegion: regionID)
+            } ?? false
+        }
             .sorted { $0.display_name < $1.display_name }
         let absences = try await StaffQueries.absencePeriods(of: eligible.map(\.id), on: db)
         return CaseStaff(

@@ -27,7 +27,7 @@ struct CaseTimeline {
 
     /// `latest: nil` reads every event. Contacts are the only records a case has hundreds of: only the newest
     /// `latest + 1` are read, enough to fill the page and to know whether more exist.
-    static func load(_ supportCase: SupportCase, canSeeSensitive: Bool, names users: [UUID: String], labels: Labels,
+    static func load(_ supportCase: SupportCase, canSeeSensitive: Bool, names users: [UUID: String], labels: CodeLabels,
                      cipher: FieldCipher, latest: Int?, on db: any Database) async throws -> CaseTimeline {
         let caseID = try supportCase.requireID()
         let sql = db as! any SQLDatabase
@@ -80,7 +80,7 @@ struct CaseTimeline {
         }
         if let closed = supportCase.closedDate {
             events.append(Event(sortKey: closed + "~", when: closed,
-                                title: "Case closed: \(labels.label("closure_reason")(supportCase.closureReason ?? "other"))",
+                                title: "Case closed: \(labels.label(.closureReason)(supportCase.closureReason ?? "other"))",
                                 detail: try supportCase.closureNote.map(cipher.open), hiddenSensitive: false, sensitive: false))
         }
         events.sort { $0.sortKey > $1.sortKey }

@@ -188,8 +188,8 @@ struct Pathway: Encodable {
     }
 
     /// `labels`: the code lists the case page has already read (the wheel's areas are one of them).
-    static func make(caseID: UUID, cipher: FieldCipher, labels: Labels, on db: any Database) async throws -> Pathway {
-        let areas = labels.ordered(CodeList.outcomeArea.rawValue).map { Area(code: $0.code, label: $0.label) }
+    static func make(caseID: UUID, cipher: FieldCipher, labels: CodeLabels, on db: any Database) async throws -> Pathway {
+        let areas = labels.ordered(.outcomeArea).map { Area(code: $0.code, label: $0.label) }
         let assessments = try await WheelAssessment.query(on: db).filter(\.$supportCase.$id == caseID).with(\.$scores)
             .sort(\.$assessedOn).all()
         let entry = assessments.first { $0.stage == "entry" }

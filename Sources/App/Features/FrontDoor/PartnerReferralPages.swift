@@ -99,7 +99,7 @@ struct PartnerReferralPage: Encodable {
                      spamError: String?, routeError: String?, on db: any Database) async throws -> PartnerReferralPage {
         let content = try PartnerReferralIntake.content(of: referral, cipher: cipher)
         let region = try await referral.regionID.asyncMap { try await Region.find($0, on: db) } ?? nil
-        let labels = try await Labels.load(on: db)
+        let labels = try await CodeLabels.load(on: db)
         let areas = Dictionary(uniqueKeysWithValues: try await LocalAuthority.query(on: db).all().map { ($0.code, $0.name) })
         var person: [Line] = [], referrer: [Line] = []
         if let content {
@@ -110,19 +110,19 @@ struct PartnerReferralPage: Encodable {
             add(&person, "Name", [content.firstName, content.lastName].compactMap { $0 }.joined(separator: " "))
             add(&person, "Other names", content.aliases?.joined(separator: ", "))
             add(&person, "Date of birth", content.dateOfBirth)
-            add(&person, "Gender", content.gender.map { labels.label(CodeList.gender.rawValue)($0) })
-            add(&person, "Ethnicity", content.ethnicity.map { labels.label(CodeList.ethnicity.rawValue)($0) })
+            add(&person, "Gender", content.gender.map { labels.label(.gender)($0) })
+            add(&person, "Ethnicity", content.ethnicity.map { labels.label(.ethnicity)($0) })
             add(&person, "Where they are now", content.whereNow)
             add(&person, "Area they are in now", content.whereNowArea.map { areas[$0] ?? $0 })
             add(&person, "Home area", content.homeLocalAuthority.map { areas[$0] ?? $0 })
             add(&person, "Contact details", content.contactDetails)
-            add(&person, "Exploitation suspected", content.exploitationTypes.map { $0.map { labels.label(CodeList.exploitationType.rawValue)($0) }.joined(separator: ", ") })
+            add(&person, "Exploitation suspected", content.exploitationTypes.map { $0.map { labels.label(.exploitationType)($0) }.joined(separator: ", ") })
             add(&person, "Signs seen", content.riskIndicators.map { $0.compactMap { RiskIndicator(rawValue: $0)?.label }.joined(separator: ", ") })
             add(&person, "Consent", content.consent.flatMap { Consent(rawValue: $0)?.label })
             add(&person, referral.path == .urgent ? "Anything else" : "Concerns", content.concerns)
             add(&referrer, "Name", content.referrerName)
             add(&referrer, "Organisation", content.referrerOrganisation)
-            add(&referrer, "Kind of organisation", content.referralSource.map { labels.label(CodeList.referralSource.rawValue)($0) })
+            add(&referrer, "Kind of organisation", content.referralSource.map { labels.label(.referralSource)($0) })
             add(&referrer, "Call-back number", content.referrerPhone)
             add(&referrer, "Email", content.referrerEmail)
         }

@@ -181,8 +181,8 @@ enum ReferralImport {
         return nil
     }
 
-    /// A referral is a repeat when its young person already had a case closed before it was received
-    /// (SPEC §4); recomputed for everyone the file touched.
+    /// `RepeatReferral` in SQL, recomputed for everyone given (the people a file, a closure or a merge touched);
+    /// `RepeatReferralTests` checks it against the Domain rule on a fixture.
     static func markRepeats(personIDs: Set<UUID>, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         let isRepeat = SQLRaw("""

@@ -151,8 +151,8 @@ struct ReferralImportWriter {
         try await settle()
         var repeats: [UUID] = []
         for (id, person) in newPeople where !knownPeople.contains(id) && !person.closings.isEmpty {
-            let firstClosing = person.closings.min()!
-            repeats += person.referrals.filter { $0.received > firstClosing }.map(\.id)
+            repeats += person.referrals.filter { RepeatReferral.isRepeat(received: $0.received, caseClosings: person.closings) }
+                .map(\.id)
         }
         let sql = db as! any SQLDatabase
         for chunk in repeats.chunked(into: 500) {

@@ -37,7 +37,7 @@ struct PersonPage: Encodable {
 
     static func make(req: Request, person: Person, scope: RegionScope, refused: RefusedForm = .none) async throws -> PersonPage {
         let personID = try person.requireID()
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let referrals = try await scope.referrals(on: req.db).filter(\.$person.$id == personID).with(\.$region)
             .sort(\.$receivedDate, .descending).all()
         let cases = try await scope.cases(on: req.db).filter(\.$person.$id == personID).with(\.$region)
@@ -50,7 +50,7 @@ struct PersonPage: Encodable {
             referrals: referrals.map { ReferralRowView($0, labels: labels) },
             cases: cases.map {
                 CaseRow(path: SiteURL.supportCase($0.id).path, opened: $0.openedDate, closed: $0.closedDate ?? "Open",
-                        closure: $0.closureReason.map(labels.label("closure_reason")) ?? "", region: $0.region.name)
+                        closure: $0.closureReason.map(labels.label(.closureReason)) ?? "", region: $0.region.name)
             },
             hasCases: !cases.isEmpty, repeatCount: referrals.filter(\.isRepeat).count,
             elsewhere: allReferrals - referrals.count,

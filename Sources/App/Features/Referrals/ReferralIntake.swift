@@ -57,8 +57,8 @@ enum ReferralIntake {
             let eligibility = Eligibility.assess(received: form.received, dateOfBirth: form.dateOfBirth,
                                                  homeLocalAuthority: form.homeLocalAuthority,
                                                  regionLocalAuthorities: authorities, exploitationTypes: form.exploitationTypes)
-            let closedBefore = try await SupportCase.query(on: db).filter(\.$person.$id == personID)
-                .filter(\.$closedDate != nil).filter(\.$closedDate < form.received.description).count()
+            let closings = try await SupportCase.query(on: db).filter(\.$person.$id == personID).filter(\.$closedDate != nil)
+                .field(\.$closedDate).all().compactMap { $0.closedDate.flatMap(CivilDate.init) }
             let referral = Referral()
             referral.id = UUID()
             referral.ref = "REF-" + referral.id!.uuidString.prefix(8)
@@ -83,7 +83,7 @@ enum ReferralIntake {
             referral.eligible = eligibility.isEligible
             referral.ineligibilityReasons = eligibility.reasons.map(\.rawValue).joined(separator: ";")
             referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
-            referral.isRepeat = closedBefore > 0
+            referral.isRepeat = RepeatReferral.isRepeat(received: form.received, caseClosings: closings)
             referral.status = .awaitingScreening
             referral.createdByID = user.id
             try await referral.create(on: db)

@@ -16,13 +16,13 @@ struct ReferralRowView: Encodable {
     let region: String
     let fromPartner: Bool
 
-    init(_ referral: Referral, labels: Labels, fromPartner: Bool = false) {
+    init(_ referral: Referral, labels: CodeLabels, fromPartner: Bool = false) {
         ref = referral.ref
         path = SiteURL.referral(referral.id).path
         name = "\(referral.firstName) \(referral.lastName)"
         received = referral.receivedDate
-        service = labels.label("service")(referral.service)
-        source = labels.label("referral_source")(referral.referralSource)
+        service = labels.label(.service)(referral.service)
+        source = labels.label(.referralSource)(referral.referralSource)
         localAuthority = PlaceName.fromCode(referral.homeLocalAuthority)
         eligible = referral.eligible
         isRepeat = referral.isRepeat
@@ -56,7 +56,7 @@ struct ReferralListPage: Encodable {
     let nextPage: String?
     let pageText: String
 
-    static func make(req: Request, referrals: [Referral], total: Int, filters: ReferralFilters, labels: Labels,
+    static func make(req: Request, referrals: [Referral], total: Int, filters: ReferralFilters, labels: CodeLabels,
                      canWrite: Bool) async throws -> ReferralListPage {
         let user = try req.requireUser()
         let tabs = [Tab(label: "From partners, awaiting triage", href: SiteURL.partnerReferrals.path, current: false)]
@@ -64,8 +64,8 @@ struct ReferralListPage: Encodable {
                 Tab(label: status.label, href: SiteURL.referrals.path + "?status=\(status.rawValue)", current: status == filters.status)
             }
         let sources = [SelectOption(value: "", label: "Any source", selected: filters.source == nil)]
-            + (labels.byList["referral_source"] ?? [:]).sorted { $0.value < $1.value }
-                .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == filters.source) }
+            + labels.byLabel(.referralSource)
+                .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == filters.source) }
         var authorityQuery = LocalAuthority.query(on: req.db)
         if let regionID = user.regionID { authorityQuery = authorityQuery.filter(\.$region.$id == regionID) }
         let authorities = try await authorityQuery.sort(\.$name).all()
@@ -154,7 +154,7 @@ struct ReferralPage: Encodable {
 
     static func make(req: Request, referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
                      typed: ScreeningController.DeclineForm? = nil, shareReason: String = "") async throws -> ReferralPage {
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let reasons = referral.ineligibilityReasons.split(separator: ";").compactMap {
             Eligibility.Reason(rawValue: String($0))?.explanation
         }
@@ -175,14 +175,14 @@ struct ReferralPage: Encodable {
         }
         var details: [Item] = [
             Item(label: "Received", value: referral.receivedDate),
-            Item(label: "Service", value: labels.label("service")(referral.service)),
-            Item(label: "Referred by", value: [labels.label("referral_source")(referral.referralSource), referral.referrerOrganisation]
+            Item(label: "Service", value: labels.label(.service)(referral.service)),
+            Item(label: "Referred by", value: [labels.label(.referralSource)(referral.referralSource), referral.referrerOrganisation]
                 .compactMap { $0 }.joined(separator: ", ")),
             Item(label: "Date of birth", value: "\(referral.dateOfBirth) (\(referral.ageAtReferral) when referred)"),
-            Item(label: "Gender", value: labels.label("gender")(referral.gender)),
-            Item(label: "Ethnicity", value: referral.ethnicity.map(labels.label("ethnicity")) ?? "Not known"),
+            Item(label: "Gender", value: labels.label(.gender)(referral.gender)),
+            Item(label: "Ethnicity", value: referral.ethnicity.map(labels.label(.ethnicity)) ?? "Not known"),
             Item(label: "Home local authority", value: PlaceName.fromCode(referral.homeLocalAuthority)),
-            Item(label: "Exploitation", value: referral.exploitationTypeCodes.map(labels.label("exploitation_type"))
+            Item(label: "Exploitation", value: referral.exploitationTypeCodes.map(labels.label(.exploitationType))
                 .joined(separator: ", ").nonEmpty ?? "None recorded"),
             Item(label: "Risk indicators", value: referral.riskIndicators.split(separator: ";")
                 .compactMap { RiskIndicator(rawValue: String($0))?.label }.joined(separator: ", ").nonEmpty ?? "None recorded"),
@@ -200,12 +200,11 @@ struct ReferralPage: Encodable {
                 ?? (referral.eligible ? "no reason recorded" : "did not meet the criteria")
             decision = "Not accepted: \(reason)."
             if let to = referral.signpostedTo {
-                decision! += " Signposted to \(labels.label("signposting")(to))" + (referral.signpostedOn.map { " on \($0)." } ?? ".")
+                decision! += " Signposted to \(labels.label(.signposting)(to))" + (referral.signpostedOn.map { " on \($0)." } ?? ".")
             }
         case .awaitingScreening: decision = nil
         }
-        let caseworkers = try await User.query(on: req.db).filter(\.$region.$id == referral.$region.id)
-            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
+        let caseworkers = try await CaseLeaders.all(in: referral.$region.id, on: req.db)
         let me = try req.requireUser()
         var viewers: [Viewer]?
         if scope.isManager {
@@ -248,8 +247,8 @@ struct ReferralPage: Encodable {
             acceptPath: SiteURL.referralAccept(referral.id).path, declinePath: SiteURL.referralDecline(referral.id).path,
             caseworkers: caseworkers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == me.id) },
             signposting: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]
-                + (labels.byList["signposting"] ?? [:]).sorted { $0.value < $1.value }
-                    .map { SelectOption(value: $0.key, label: $0.value, selected: $0.key == typed?.signpostedTo) },
+                + labels.byLabel(.signposting)
+                    .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == typed?.signpostedTo) },
             decision: decision, today: CivilDate.today(at: req.now).description, errorLinks: errors.links,
             acceptError: errors["caseworker"],
             declineReason: FormField("reason", value: typed?.reason ?? "", error: errors["reason"]),

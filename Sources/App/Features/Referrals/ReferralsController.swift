@@ -27,7 +27,7 @@ struct ReferralsController {
         let direction: DatabaseQuery.Sort.Direction = filters.newestFirst ? .descending : .ascending
         let referrals = try await query.sort(\.$receivedDate, direction).sort(\.$ref, direction).with(\.$region)
             .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let page = try await ReferralListPage.make(req: req, referrals: referrals, total: total, filters: filters,
                                                    labels: labels, canWrite: scope.canWrite)
         try await req.audit("referral.list", objectType: "referral", detail: "status \(filters.status.rawValue), \(total) found")

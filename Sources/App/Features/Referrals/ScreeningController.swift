@@ -25,11 +25,8 @@ struct ScreeningController {
         let referral = try await writableReferral(req, scope: scope)
         let form = try req.content.decode(AcceptForm.self)
         var errors = FieldErrors()
-        var lead: User?
-        if let id = form.caseworker.flatMap({ UUID(uuidString: $0) }) {
-            lead = try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == referral.$region.id)
-                .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).first()
-        }
+        let lead = try await CaseLeaders.find(form.caseworker.flatMap { UUID(uuidString: $0) }, in: referral.$region.id,
+                                              on: req.db)
         if lead == nil { errors.add("caseworker", "Select the caseworker who will lead the case") }
         if !referral.eligible { errors.add("caseworker", "This referral does not meet the criteria, so no case can be opened") }
         if referral.status != .awaitingScreening { errors.add("caseworker", "This referral has already been screened") }
@@ -88,7 +85,7 @@ struct ScreeningController {
         let destination = (form.signpostedTo ?? "").trimmingCharacters(in: .whitespaces)
         var signpostedOn: CivilDate?
         if !destination.isEmpty {
-            let known = try await CodeListItem.query(on: req.db).filter(\.$list == "signposting")
+            let known = try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.signposting.rawValue)
                 .filter(\.$code == destination).count() > 0
             if !known { errors.add("signpostedTo", "Select where the young person or family was signposted") }
             signpostedOn = CivilDate(form.signpostedOn ?? "")

@@ -61,7 +61,7 @@ struct AnnualReportPage: Encodable {
     static func make(report: AnnualReport, previous: AnnualReport?, monthly: [Double] = [], previousMonthly: [Double] = [],
                      layout: Layout?, suppression: Suppressions?, app: Application, on db: (any Database)? = nil) async throws -> AnnualReportPage {
         let database = db ?? app.db
-        let labels = try await Labels.load(on: database)
+        let labels = try await CodeLabels.load(on: database)
         let regionName = report.region == "all" ? "All regions"
             : try await Region.query(on: database).filter(\.$code == report.region).first()?.name ?? report.region
         let year = FinancialYear(startYear: Int(report.period.start.prefix(4)) ?? 2000)
@@ -109,16 +109,16 @@ struct AnnualReportPage: Encodable {
         var charts = [
             chart("age", "Age when referred", kind: "bar", d.age, table: "age", total: received, cells: cells, label: { "\($0)" },
                   numericOrder: true),
-            chart("gender", "Gender", kind: "donut", d.gender, table: "gender", total: received, cells: cells, label: labels.label("gender")),
+            chart("gender", "Gender", kind: "donut", d.gender, table: "gender", total: received, cells: cells, label: labels.label(.gender)),
             chart("referral-source", "Referral source", kind: "bar", d.referralSource, table: "referral_source", total: received,
-                  cells: cells, label: labels.label("referral_source")),
+                  cells: cells, label: labels.label(.referralSource)),
             chart("exploitation-type", "Types of exploitation", kind: "donut", d.exploitationType, table: "exploitation_type",
                   total: cells.show("exploitation_type", "_total", d.exploitationType.values.reduce(0, +)), cells: cells,
-                  label: labels.label("exploitation_type")),
+                  label: labels.label(.exploitationType)),
             chart("local-authority", "Home local authority", kind: "bar", d.localAuthority, table: "local_authority", total: received,
                   cells: cells, label: { $0 == "outside_region" ? "Outside the region" : PlaceName.fromCode($0) }),
             chart("ethnicity", "Ethnicity", kind: "bar", d.ethnicity, table: "ethnicity", total: received, cells: cells,
-                  label: labels.label("ethnicity")),
+                  label: labels.label(.ethnicity)),
         ]
         if !monthly.isEmpty {
             charts.append(lineChart(year: year, monthly: monthly, previousMonthly: previousMonthly, total: received, cells: cells))
@@ -236,49 +236,10 @@ struct PublishedCells {
     }
 }
 
-/// Code labels from the reference data, so charts say "Children's social care" rather than a code.
-struct Labels {
-    let byList: [String: [String: String]]
-    private let items: [CodeListRows.Row]
-
-    static func load(on db: any Database) async throws -> Labels {
-        let items = try await CodeListRows.all(on: db)
-        var byList: [String: [String: String]] = [:]
-        for item in items { byList[item.list, default: [:]][item.code] = item.label }
-        return Labels(byList: byList, items: items)
-    }
-
-    /// One list's codes and labels in the administrators' order.
-    func ordered(_ list: String) -> [(code: String, label: String)] {
-        items.filter { $0.list == list }.sorted { ($0.position, $0.code) < ($1.position, $1.code) }.map { ($0.code, $0.label) }
-    }
-
-    func label(_ list: String) -> (String) -> String {
-        let labels = byList[list] ?? [:]
-        return { labels[$0] ?? $0 }
-    }
-}
-
 /// The region and year pickers of the report page.
 struct ReportPicker: Encodable {
     let action: String
     let regions: [SelectOption]
     let years: [SelectOption]
     let csvPath: String
-}
-
-/// Every code list item as plain rows: read on most pages, so decoded without Fluent's model machinery
-/// (which cost a tenth of a case page's time). Always read afresh, so an administrator's edit shows at once.
-enum CodeListRows {
-    struct Row: Decodable {
-        let list: String
-        let code: String
-        let label: String
-        let position: Int
-    }
-
-    static func all(on db: any Database) async throws -> [Row] {
-        try await (db as! any SQLDatabase).select().columns("list", "code", "label", "position").from(CodeListItem.schema)
-            .all(decoding: Row.self)
-    }
 }

@@ -92,10 +92,9 @@ struct RescueForm: Content {
         let callBack = (callBackAt ?? "").isEmpty ? nil : ImportTimestamp.parse(callBackAt!)
         if !(callBackAt ?? "").isEmpty && callBack == nil { errors.add("callBackAt", "Enter the call-back time as a date and time") }
         var dispatched: UUID?
-        if let id = dispatchedCaseworker.flatMap({ UUID(uuidString: $0) }),
-           try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).count() == 1 {
-            dispatched = id
+        if let worker = try await CaseLeaders.find(dispatchedCaseworker.flatMap { UUID(uuidString: $0) },
+                                                   in: user.regionID ?? UUID(), on: req.db) {
+            dispatched = worker.id
         } else {
             errors.add("dispatchedCaseworker", "Select the caseworker dispatched")
         }

@@ -75,8 +75,7 @@ struct RescueFormPage: Encodable {
         if form.exploitationTypes == nil { referral.exploitationTypes = ["county_lines"] }
         if referral.referralSource == nil { referral.referralSource = "police" }
         let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
-        let workers = try await User.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .filter(\.$role ~~ [.caseworker, .manager]).filter(\.$disabled == false).sort(\.$displayName).all()
+        let workers = try await CaseLeaders.all(in: user.regionID ?? UUID(), on: req.db)
         let chosen = form.dispatchedCaseworker ?? user.id.uuidString
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         return RescueFormPage(

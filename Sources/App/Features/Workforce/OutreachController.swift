@@ -73,8 +73,8 @@ struct OutreachController {
         let user = try req.requireUser()
         let sessions = try await OutreachSession.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .sort(\.$date, .descending).limit(100).all()
-        let labels = try await Labels.load(on: req.db)
-        let items = try await CodeListItem.query(on: req.db).filter(\.$list == "audience").sort(\.$position).all()
+        let labels = try await CodeLabels.load(on: req.db)
+        let items = try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.audience.rawValue).sort(\.$position).all()
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         let page = OutreachPage(
             layout: req.layout(title: "Outreach"), action: SiteURL.outreach.path, errorLinks: errors.links,
@@ -85,7 +85,7 @@ struct OutreachController {
             audiences: items.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == form.audience) },
             rows: sessions.map { session in
                 OutreachPage.Row(date: session.date, kind: (session.kind ?? "session").capitalized,
-                                 audience: labels.label("audience")(session.audience), organisation: session.organisation ?? "",
+                                 audience: labels.label(.audience)(session.audience), organisation: session.organisation ?? "",
                                  topic: session.topic ?? "", attendees: session.attendees,
                                  registrations: session.registrations.map(String.init) ?? "",
                                  confidence: session.confidenceBefore.flatMap { b in session.confidenceAfter.map { a in

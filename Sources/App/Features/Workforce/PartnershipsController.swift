@@ -22,7 +22,7 @@ struct PartnershipsController {
     /// The list and the meeting form; after a refusal, each problem beside its field and what was typed kept.
     private func renderList(_ req: Request, refused: RefusedForm, ticked: Set<String> = []) async throws -> View {
         let user = try req.requireUser()
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let meetings = try await PartnershipMeeting.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .sort(\.$heldOn, .descending).limit(100).all()
         let open = meetings.isEmpty ? [] : try await MeetingAction.query(on: req.db).filter(\.$meeting.$id ~~ meetings.compactMap(\.id))
@@ -35,13 +35,13 @@ struct PartnershipsController {
             layout: req.layout(title: "Partnerships"), action: SiteURL.partnerships.path, today: today,
             errors: refused.errorsByField, errorLinks: refused.errors.links,
             form: refused.values(["heldOn": today]),
-            types: (labels.byList["meeting_type"] ?? [:]).sorted { $0.key < $1.key }.map { SelectOption(value: $0.key, label: $0.value, selected: false) },
+            types: labels.byCode(.meetingType).map { SelectOption(value: $0.code, label: $0.label, selected: false) },
             cases: cases.map { Choice(id: "case-\($0.id!)", value: $0.id!.uuidString,
                                                        label: "\($0.person.firstName) \($0.person.lastName)",
                                                        checked: ticked.contains($0.id!.uuidString)) },
             meetings: meetings.map {
                 PartnershipsPage.Meeting(path: SiteURL.partnershipMeeting($0.id).path, date: $0.heldOn,
-                                         type: labels.label("meeting_type")($0.type), agencies: $0.agencies)
+                                         type: labels.label(.meetingType)($0.type), agencies: $0.agencies)
             },
             openActions: try open.map { action in
                 PartnershipsPage.Action(description: try cipher.open(action.description), owner: action.owner, due: action.dueOn ?? "",
@@ -55,7 +55,7 @@ struct PartnershipsController {
         struct Form: Content { var type: String?; var heldOn: String?; var agencies: String?; var notes: String?; var cases: [String]? }
         let user = try req.requireUser()
         let form = try req.content.decode(Form.self)
-        let types = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "meeting_type").all().map(\.code))
+        let types = Set(try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.meetingType.rawValue).all().map(\.code))
         var errors = FieldErrors()
         if !types.contains(form.type ?? "") { errors.add("type", "Select the type of meeting") }
         let date = CivilDate(form.heldOn ?? "")
@@ -100,14 +100,14 @@ struct PartnershipsController {
     }
 
     private func render(_ req: Request, _ meeting: PartnershipMeeting, refused: RefusedForm) async throws -> View {
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let links = try await MeetingCase.query(on: req.db).filter(\.$meeting.$id == meeting.id!).all()
         let visible = links.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ links.map(\.$supportCase.id))
             .with(\.$person).all()
         let cipher = req.application.cipher
         let actions = try await MeetingAction.query(on: req.db).filter(\.$meeting.$id == meeting.id!).sort(\.$dueOn).all()
         let page = MeetingPage(
-            layout: req.layout(title: "Partnership meeting"), type: labels.label("meeting_type")(meeting.type), date: meeting.heldOn,
+            layout: req.layout(title: "Partnership meeting"), type: labels.label(.meetingType)(meeting.type), date: meeting.heldOn,
             agencies: meeting.agencies, notes: try cipher.open(meeting.notes),
             cases: visible.map { MeetingPage.CaseLink(name: "\($0.person.firstName) \($0.person.lastName)", path: SiteURL.supportCase($0.id).path) },
             hidden: links.count - visible.count,

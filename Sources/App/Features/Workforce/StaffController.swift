@@ -20,14 +20,12 @@ struct StaffController {
 
     func list(req: Request) async throws -> View {
         let user = try req.requireUser()
-        var query = User.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID())).filter(\.$disabled == false)
-            .filter(\.$role ~~ [.caseworker, .manager]).sort(\.$displayName)
-        if user.role == .caseworker { query = query.filter(\.$id == user.id) }
-        let staff = try await query.all()
+        let staff = try await CaseLeaders.all(in: user.regionID ?? UUID(), on: req.db)
+            .filter { user.role != .caseworker || $0.id == user.id }
         let rows = try await StaffQueries.rows(for: staff, today: CivilDate.today(at: req.now), on: req.db)
         let today = CivilDate.today(at: req.now)
         let horizon = CivilDate(daysSinceEpoch: today.daysSinceEpoch + Self.renewalWindowDays).description
-        let courses = try await Labels.load(on: req.db).label("training_course")
+        let courses = try await CodeLabels.load(on: req.db).label(.trainingCourse)
         let renewals = staff.isEmpty ? [] : try await TrainingRecord.query(on: req.db).filter(\.$user.$id ~~ staff.compactMap(\.id))
             .filter(\.$renewalDue != nil).filter(\.$renewalDue <= horizon).sort(\.$renewalDue).with(\.$user).all()
         let page = StaffListPage(
@@ -56,7 +54,7 @@ struct StaffController {
             return try await render(req, member: member, errors: errors, typed: ["capacity": form.capacity ?? ""],
                                     typedSpecialisms: form.specialisms ?? []).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let known = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "specialism").all().map(\.code))
+        let known = Set(try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.specialism.rawValue).all().map(\.code))
         let specialisms = (form.specialisms ?? []).filter(known.contains).joined(separator: ";")
         let memberID = try member.requireID()
         return try await save(req, member, "staff.profile_saved", detail: "capacity \(capacity)") { db in
@@ -106,7 +104,7 @@ struct StaffController {
         let member = try await member(req)
         let form = try req.content.decode(Form.self)
         var errors = FieldErrors()
-        let courses = Set(try await CodeListItem.query(on: req.db).filter(\.$list == "training_course").all().map(\.code))
+        let courses = Set(try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.trainingCourse.rawValue).all().map(\.code))
         if !courses.contains(form.course ?? "") { errors.add("course", "Select the course") }
         let completed = CivilDate(form.completedOn ?? "")
         if completed == nil || completed! > CivilDate.today(at: req.now) { errors.add("completedOn", "Enter the date it was completed") }
@@ -168,7 +166,7 @@ struct StaffController {
         let today = CivilDate.today(at: req.now)
         let row = try await StaffQueries.rows(for: [member], today: today, on: req.db).first!
         let memberID = try member.requireID()
-        let labels = try await Labels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: req.db)
         let items = try await CodeListItem.query(on: req.db).filter(\.$list ~~ ["specialism", "training_course"]).sort(\.$position).all()
         let profile = try await StaffProfile.query(on: req.db).filter(\.$user.$id == memberID).first()
         let chosen = typedSpecialisms.map(Set.init) ?? Set((profile?.specialisms ?? "").split(separator: ";").map(String.init))
@@ -185,7 +183,7 @@ struct StaffController {
             courses: items.filter { $0.list == "training_course" }.map { SelectOption(value: $0.code, label: $0.label, selected: false) },
             absences: absences.map { "\($0.kind.replacingOccurrences(of: "_", with: " ").capitalized): \($0.fromDate) to \($0.toDate ?? "open")" },
             training: training.map {
-                "\(labels.label("training_course")($0.course)) (\($0.external ? "external" : "internal")\($0.provider.map { ", \($0)" } ?? "")), "
+                "\(labels.label(.trainingCourse)($0.course)) (\($0.external ? "external" : "internal")\($0.provider.map { ", \($0)" } ?? "")), "
                     + "completed \($0.completedOn)" + ($0.renewalDue.map { ", renew by \($0)" } ?? "")
             },
             absenceKinds: Absence.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) },
@@ -211,7 +209,7 @@ enum StaffQueries {
             .where("lead_caseworker_id", .in, ids).where("closed_date", .is, SQLLiteral.null).groupBy("lead_caseworker_id")
             .all(decoding: Load.self)
         let caseload = Dictionary(loads.map { ($0.lead_caseworker_id, $0.open_cases) }, uniquingKeysWith: +)
-        let labels = try await Labels.load(on: db).label("specialism")
+        let labels = try await CodeLabels.load(on: db).label(.specialism)
         return staff.map { member in
             let id = member.id!
             let periods = absences[id] ?? []
