@@ -56,3 +56,51 @@ struct RepeatReferralTests {
         #expect(RepeatReferral.isRepeat(received: CivilDate("2024-04-01")!, caseClosings: closings.map { CivilDate($0)! }) == isRepeat)
     }
 }
+
+@Suite("Closing a case")
+struct CaseClosureTests {
+    static let other = ClosureReason(rawValue: "moved_away")
+
+    @Test("Planned closures need exit measures and, from a caseworker, a manager; others close at once", arguments: [
+        (true, ClosureReason.planned, true, false, CaseClosure.Decision.askManager),
+        (true, .planned, true, true, .close),
+        (true, .planned, false, true, .refused(.needsExitMeasures)),
+        (true, .planned, false, false, .refused(.needsExitMeasures)),
+        (true, other, false, false, .close),
+        (true, other, false, true, .close),
+        (true, nil, true, true, .refused(.noReason)),
+        (false, .planned, true, true, .refused(.alreadyClosed)),
+        (false, other, false, false, .refused(.alreadyClosed)),
+    ] as [(Bool, ClosureReason?, Bool, Bool, CaseClosure.Decision)])
+    func decide(isOpen: Bool, reason: ClosureReason?, hasExit: Bool, byManager: Bool, decision: CaseClosure.Decision) {
+        #expect(CaseClosure.decide(isOpen: isOpen, reason: reason, hasExitMeasures: hasExit, byManager: byManager) == decision)
+    }
+}
+
+@Suite("Cases needing attention")
+struct CaseAttentionTests {
+    static let attention = CaseAttention(noContactDays: 14, reviewWeeks: 12)
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test("Quiet after 14 days without a contact, or with none", arguments: [
+        (nil, true), (-14 * 86_400 - 1, true), (-14 * 86_400, false), (-86_400, false),
+    ] as [(TimeInterval?, Bool)])
+    func quiet(ago: TimeInterval?, quiet: Bool) {
+        #expect(Self.attention.isQuiet(lastContact: ago.map { Self.now.addingTimeInterval($0) }, now: Self.now) == quiet)
+    }
+
+    @Test("A review due 12 weeks after the last measures, or after opening when never measured", arguments: [
+        (nil, "2026-09-14", true), (nil, "2026-09-15", false), ("2026-09-14", "2020-01-01", true),
+        ("2026-09-15", "2020-01-01", false), ("2026-12-07", "2026-01-01", false),
+    ] as [(String?, String, Bool)])
+    func reviewDue(measured: String?, opened: String, due: Bool) {
+        let today = CivilDate("2026-12-07")!
+        #expect(Self.attention.isReviewDue(lastMeasured: measured.map { CivilDate($0)! }, opened: CivilDate(opened)!, today: today) == due)
+    }
+
+    @Test("Goal statuses keep their stored codes")
+    func goalStatuses() {
+        #expect(GoalStatus.allCases.map(\.rawValue) == ["not_started", "in_progress", "achieved", "stopped"])
+        #expect(Service.allCases.map(\.rawValue) == CodeList.service.seed.map(\.code))
+    }
+}

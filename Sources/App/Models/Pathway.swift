@@ -36,8 +36,6 @@ final class WheelScore: Model, @unchecked Sendable {
 final class Goal: Model, @unchecked Sendable {
     static let schema = "goals"
 
-    static let statuses = ["not_started", "in_progress", "achieved", "stopped"]
-
     @ID(key: .id) var id: UUID?
     @Parent(key: "case_id") var supportCase: SupportCase
     @Field(key: "area") var area: String

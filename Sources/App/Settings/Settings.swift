@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Vapor
 
@@ -33,6 +34,8 @@ struct Settings: Sendable {
     var noContactDays: Int
     /// Weeks between outcome reviews of an open case.
     var reviewWeeks: Int
+    /// When an open case needs attention (the two settings above).
+    var caseAttention: CaseAttention { CaseAttention(noContactDays: noContactDays, reviewWeeks: reviewWeeks) }
     /// Years after a young person's last case closed (and last referral) before they are anonymised.
     var retentionYears: Int
     /// Requests one API token may make a minute before getting 429 with `Retry-After`.

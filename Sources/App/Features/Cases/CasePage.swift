@@ -106,7 +106,7 @@ struct CasePage: Encodable {
                              selected: typed.form == "contact" ? typed.text["kind"] == kind.rawValue : kind == .faceToFace)
             },
             closureReasons: labels.byCode(.closureReason)
-                .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == "planned") },
+                .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == ClosureReason.planned.rawValue) },
             measuresForm: MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
             now: Self.localInput(now), today: CivilDate.today(at: now).description,
             paths: ["assign": SiteURL.caseAssign(caseID).path, "contacts": SiteURL.caseContacts(caseID).path,

@@ -130,35 +130,39 @@ struct CaseRecordsController {
         let (supportCase, scope) = try await CaseWrites.writableCase(req)
         let form = try req.content.decode(Form.self)
         let codes = try await ImportReferenceData.load(on: req.db).codes
-        guard supportCase.isOpen else { return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "The case is already closed") }
-        guard let reason = form.reason, codes[.closureReason]?.contains(reason) == true else {
-            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "Select why the case is closing")
-        }
+        let reason = form.reason.flatMap { codes[.closureReason]?.contains($0) == true ? ClosureReason(rawValue: $0) : nil }
         let caseID = try supportCase.requireID()
         let today = CivilDate.today(at: req.now).description
-        if reason == "planned" {
-            let hasExit = try await OutcomeMeasure.query(on: req.db).filter(\.$supportCase.$id == caseID).filter(\.$stage == .exit).count() > 0
-            guard hasExit else {
-                return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "A planned closure needs the exit outcome measures first")
+        let hasExit = reason == .planned
+            ? try await OutcomeMeasure.query(on: req.db).filter(\.$supportCase.$id == caseID).filter(\.$stage == .exit).count() > 0
+            : false
+        switch CaseClosure.decide(isOpen: supportCase.isOpen, reason: reason, hasExitMeasures: hasExit, byManager: scope.isManager) {
+        case .refused(let refusal):
+            let message = switch refusal {
+            case .alreadyClosed: "The case is already closed"
+            case .noReason: "Select why the case is closing"
+            case .needsExitMeasures: "A planned closure needs the exit outcome measures first"
             }
-            if !scope.isManager {
-                let user = try req.requireUser()
-                let note = String((form.note ?? "").prefix(500))
-                let sealedNote = try req.application.cipher.seal(note.isEmpty ? "Planned closure" : note)
-                return try await CaseWrites.save(req, supportCase, "case.closure_requested", detail: "planned") { db, _ in
-                    try await SupportCase.query(on: db).filter(\.$id == caseID)
-                        .set(\.$closureRequestedReason, to: sealedNote)
-                        .set(\.$closureRequestedByID, to: user.id).set(\.$closureRequestedOn, to: today).update()
-                }
+            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: message)
+        case .askManager:
+            let user = try req.requireUser()
+            let note = String((form.note ?? "").prefix(500))
+            let sealedNote = try req.application.cipher.seal(note.isEmpty ? "Planned closure" : note)
+            return try await CaseWrites.save(req, supportCase, "case.closure_requested", detail: "planned") { db, _ in
+                try await SupportCase.query(on: db).filter(\.$id == caseID)
+                    .set(\.$closureRequestedReason, to: sealedNote)
+                    .set(\.$closureRequestedByID, to: user.id).set(\.$closureRequestedOn, to: today).update()
             }
-        }
-        let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
-        let sealedNote = note.isEmpty ? nil : try req.application.cipher.seal(note)
-        return try await CaseWrites.save(req, supportCase, "case.closed", detail: reason) { db, _ in
-            try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
-                .set(\.$closureReason, to: reason).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil)
-                .set(\.$closureRequestedOn, to: nil).update()
-            try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
+        case .close:
+            let code = reason?.rawValue ?? ""
+            let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+            let sealedNote = note.isEmpty ? nil : try req.application.cipher.seal(note)
+            return try await CaseWrites.save(req, supportCase, "case.closed", detail: code) { db, _ in
+                try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
+                    .set(\.$closureReason, to: code).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil)
+                    .set(\.$closureRequestedOn, to: nil).update()
+                try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
+            }
         }
     }
 
@@ -172,7 +176,7 @@ struct CaseRecordsController {
         return try await CaseWrites.save(req, supportCase, "case.closure_approved", detail: "planned") { db, _ in
             // The caseworker's note asking for the closure stays with the case as its closure note.
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
-                .set(\.$closureReason, to: "planned").set(\.$closureNote, to: supportCase.closureRequestedReason)
+                .set(\.$closureReason, to: ClosureReason.planned.rawValue).set(\.$closureNote, to: supportCase.closureRequestedReason)
                 .set(\.$closureRequestedReason, to: nil).update()
             try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
         }

@@ -26,7 +26,7 @@ struct CasesController {
         let filter = CaseListFilter(show: req.query[String.self, at: "show"], sort: req.query[String.self, at: "sort"],
                                     lead: user.role == .manager ? req.query[UUID.self, at: "lead"] : nil)
         let queries = CaseListQueries(scope: scope, leadOnly: user.role == .caseworker ? user.id : nil, sql: req.db as! any SQLDatabase)
-        let condition = filter.condition(quietSince: now.addingTimeInterval(-Double(settings.noContactDays) * 86400))
+        let condition = filter.condition(quietSince: settings.caseAttention.quietSince(now: now))
         let total = try await queries.count(where: condition)
         let assigned = try await queries.rows(where: condition, order: filter.sort, limit: CaseListPage.pageSize,
                                               offset: (page - 1) * CaseListPage.pageSize).map { CaseListPage.Row($0, now: now) }

@@ -127,7 +127,7 @@ struct PathwayController {
             goal.$supportCase.id = caseID
             goal.area = area
             goal.description = sealed
-            goal.status = "not_started"
+            goal.status = GoalStatus.notStarted.rawValue
             goal.progress = 0
             try await goal.create(on: db)
         }
@@ -145,12 +145,12 @@ struct PathwayController {
             try await req.audit("access.refused", outcome: .refused, objectType: "goal", objectID: goalID.uuidString)
             throw Abort(.notFound)
         }
-        guard let status = form.status, Goal.statuses.contains(status),
+        guard let status = form.status.flatMap(GoalStatus.init(rawValue:)),
               let progress = Int(form.progress ?? ""), (0...100).contains(progress) else {
             return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose a status and a progress from 0 to 100")
         }
-        return try await CaseWrites.save(req, supportCase, "goal.updated", detail: "\(status) \(progress)%") { db, _ in
-            try await Goal.query(on: db).filter(\.$id == goalID).set(\.$status, to: status).set(\.$progress, to: progress).update()
+        return try await CaseWrites.save(req, supportCase, "goal.updated", detail: "\(status.rawValue) \(progress)%") { db, _ in
+            try await Goal.query(on: db).filter(\.$id == goalID).set(\.$status, to: status.rawValue).set(\.$progress, to: progress).update()
         }
     }
 }
@@ -212,9 +212,9 @@ struct Pathway: Encodable {
             goals: try goals.map { goal in
                 GoalRow(id: goal.id!.uuidString, area: label[goal.area] ?? goal.area,
                         description: goal.description.isEmpty ? "" : try cipher.open(goal.description),
-                        status: goal.status.replacingOccurrences(of: "_", with: " "), progress: goal.progress,
-                        statuses: Goal.statuses.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized,
-                                                                   selected: $0 == goal.status) })
+                        status: GoalStatus(rawValue: goal.status)?.label.lowercased() ?? goal.status, progress: goal.progress,
+                        statuses: GoalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label,
+                                                                         selected: $0.rawValue == goal.status) })
             },
             missingGoals: missing.isEmpty ? nil : missing, planComplete: entry != nil && missing.isEmpty, hasEntry: entry != nil)
     }

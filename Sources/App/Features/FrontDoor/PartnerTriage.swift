@@ -26,7 +26,7 @@ enum PartnerTriage {
         var form = ReferralForm()
         form.partnerReferral = partner.id?.uuidString
         form.receivedDate = CivilDate.today(at: partner.receivedAt).description
-        form.service = "support"
+        form.service = Service.support.rawValue
         guard let content = try PartnerReferralIntake.content(of: partner, cipher: req.application.cipher) else { return form }
         form.referralSource = content.referralSource
         form.referrerOrganisation = content.referrerOrganisation

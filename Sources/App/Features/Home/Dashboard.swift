@@ -46,8 +46,8 @@ struct Dashboard: Encodable {
         let now = req.now
         let queries = DashboardQueries(
             scope: RegionScope(user), leadOnly: user.role == .caseworker ? user.id : nil,
-            quietSince: now.addingTimeInterval(-Double(settings.noContactDays) * 86400),
-            reviewCutoff: CivilDate(daysSinceEpoch: CivilDate.today(at: now).daysSinceEpoch - settings.reviewWeeks * 7).description,
+            quietSince: settings.caseAttention.quietSince(now: now),
+            reviewCutoff: settings.caseAttention.reviewCutoff(today: CivilDate.today(at: now)).description,
             sql: req.db as! any SQLDatabase)
         let counts = try await queries.counts()
         let rescues = try await queries.openRescues()

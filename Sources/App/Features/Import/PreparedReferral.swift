@@ -42,7 +42,7 @@ final class PreparedReferral: Sendable {
         referralID = OrderedID.make()
         referral = ReferralImport.ImportedReferral(row: row, personID: newPersonID, regionID: regionID, eligibility: eligibility)
             .insertValues(id: referralID, fingerprint: fingerprint, createdAt: createdAt)
-        rescue = row.service == "rescue" ? Rescue.importValues(row, referralID: referralID) : nil
+        rescue = row.service == Service.rescue.rawValue ? Rescue.importValues(row, referralID: referralID) : nil
         if let opened = row.caseOpened {
             let caseID = OrderedID.make()
             supportCase = SupportCase.importValues(row, id: caseID, referralID: referralID, personID: newPersonID,

@@ -218,7 +218,7 @@ enum ReferralImport {
         init(createdAt: Date) { self.createdAt = createdAt }
 
         mutating func add(_ row: ReferralRow, referralID: UUID, personID: UUID, regionID: UUID, existingCase: SupportCase?) {
-            if row.service == "rescue" { rescues.append(Rescue.importValues(row, referralID: referralID)) }
+            if row.service == Service.rescue.rawValue { rescues.append(Rescue.importValues(row, referralID: referralID)) }
             guard let opened = row.caseOpened else { return }
             let caseID: UUID
             if let existingCase {

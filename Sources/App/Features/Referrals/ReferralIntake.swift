@@ -87,7 +87,7 @@ enum ReferralIntake {
             referral.status = .awaitingScreening
             referral.createdByID = user.id
             try await referral.create(on: db)
-            if form.service == "rescue" {
+            if form.service == Service.rescue.rawValue {
                 let rescue = Rescue()
                 rescue.$referral.id = referral.id!
                 if let details = rescueDetails {

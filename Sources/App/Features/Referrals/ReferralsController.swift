@@ -41,7 +41,7 @@ struct ReferralsController {
         }
         var form = ReferralForm()
         form.receivedDate = CivilDate.today(at: req.now).description
-        form.service = "support"
+        form.service = Service.support.rawValue
         return try await render(req, form: form, errors: FieldErrors())
     }
 

@@ -63,7 +63,7 @@ extension RescuesController {
         let form = try req.content.decode(RescueForm.self)
         let codes = try await ImportReferenceData.load(on: req.db).codes
         var referralForm = form.referral
-        referralForm.service = "rescue"
+        referralForm.service = Service.rescue.rawValue
         referralForm.referralSource = pending.referralSource
         referralForm.receivedDate = CivilDate.today(at: pending.callAt).description
         referralForm.consent = "not_yet_sought"

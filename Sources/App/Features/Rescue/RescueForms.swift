@@ -46,7 +46,7 @@ struct RescueForm: Content {
         let call = try await checkCall(req: req, errors: &errors)
         let codes = try await ImportReferenceData.load(on: req.db).codes
         var referralForm = referral
-        referralForm.service = "rescue"
+        referralForm.service = Service.rescue.rawValue
         referralForm.receivedDate = call.map { CivilDate.today(at: $0.callAt).description } ?? referralForm.receivedDate
         referralForm.consent = referralForm.consent ?? "not_yet_sought"
         let checked = referralForm.check(codes: codes, today: CivilDate.today(at: req.now))

@@ -71,7 +71,7 @@ struct RescueFormPage: Encodable {
     static func make(req: Request, form: RescueForm, errors: FieldErrors) async throws -> RescueFormPage {
         let user = try req.requireUser()
         var referral = form.referral
-        referral.service = "rescue"
+        referral.service = Service.rescue.rawValue
         if form.exploitationTypes == nil { referral.exploitationTypes = ["county_lines"] }
         if referral.referralSource == nil { referral.referralSource = "police" }
         let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
