@@ -235,7 +235,7 @@ struct AttachmentRightsTests {
             #expect(names.contains { $0.hasSuffix("-letter.txt") }, "the merged record's file follows it")
 
             // Retention: the file and its name go; the case's figures stay.
-            let entry = AuditEntry(action: "retention", actor: "test")
+            let entry = AuditEntry(action: .personAnonymised, actor: "test")
             try await app.writes.transaction(on: app.db) { db in
                 try await Retention.anonymise(personID, actor: entry, now: app.clock.now(), on: db)
             }

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import Fluent
 import SQLKit
 import Testing
@@ -139,13 +140,13 @@ struct AuditQueueTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        try await app.auditQueue.append(AuditEntry(action: "test.read", actor: "reader \(index)"),
+                        try await app.auditQueue.append(AuditEntry(action: .caseViewed, actor: "reader \(index)"),
                                                         at: app.clock.now(), writes: app.writes, on: app.db)
                     }
                 }
                 try await group.waitForAll()
             }
-            let entries = try await AuditEvent.query(on: app.db).filter(\.$action == "test.read").all()
+            let entries = try await AuditEvent.query(on: app.db).filter(\.$action == AuditAction.caseViewed.rawValue).all()
             #expect(entries.count == 40)
             #expect(Set(entries.map(\.actor)).count == 40)
             #expect(try await AuditEvent.query(on: app.db).count() == before + 40)

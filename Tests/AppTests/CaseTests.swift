@@ -192,7 +192,7 @@ struct CaseTests {
                 IMP-1,\(today),west-midlands,support,police,Ann,Other,2008-01-01,female,birmingham,county_lines,\(today),\(today),planned,3,7,4,6,positive,yes,no
 
                 """
-            _ = try await ReferralImport.run(text: csv, actor: AuditEntry(action: "import", actor: "test"), now: app.clock.now(),
+            _ = try await ReferralImport.run(text: csv, actor: AuditEntry(action: .importFile, actor: "test"), now: app.clock.now(),
                                              db: app.db, writes: app.writes)
             let both = try await AnnualReportQuery.run(region: "west-midlands", year: year, on: app.db).outcomes
             #expect(both.cohort == 2)

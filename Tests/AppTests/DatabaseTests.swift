@@ -52,7 +52,7 @@ struct DatabaseTests {
             // Enough rows to fill many pages of the log, which no commit checkpoints any more.
             let reference = try await ImportReferenceData.load(on: app.db)
             let file = ImportPartsTests.generatedFile(rows: 1_000, reference: reference, today: CivilDate.today(at: app.clock.now()))
-            _ = try await ReferralImport.run(text: file.text, actor: AuditEntry(action: "import", actor: "test"),
+            _ = try await ReferralImport.run(text: file.text, actor: AuditEntry(action: .importFile, actor: "test"),
                                              now: app.clock.now(), db: app.db, writes: app.writes)
             var latest = checkpointer.latest
             for _ in 0..<50 where !(latest.map { $0.logPages > 20 && $0.copiedPages == $0.logPages } ?? false) {

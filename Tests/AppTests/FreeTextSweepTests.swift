@@ -127,7 +127,7 @@ struct FreeTextSweepTests {
 
             // Retention: once anonymised, no sealed value about them opens to a marker.
             try await app.writes.transaction(on: app.db) { db in
-                try await Retention.anonymise(personID, actor: AuditEntry(action: "person.anonymised", actor: "test"),
+                try await Retention.anonymise(personID, actor: AuditEntry(action: .personAnonymised, actor: "test"),
                                               now: app.clock.now(), on: db)
             }
             let sql = app.db as! any SQLDatabase

@@ -7,7 +7,7 @@ import VaporTesting
 
 @Suite("CSV import and the annual report")
 struct ImportAndReportTests {
-    static let actor = AuditEntry(action: "import", actor: "test")
+    static let actor = AuditEntry(action: .importFile, actor: "test")
 
     static func importFixture(_ app: Application) async throws {
         _ = try await ReferralImport.run(text: AnnualReportFixture.referrals, actor: actor, now: app.clock.now(),

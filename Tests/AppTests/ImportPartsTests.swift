@@ -10,7 +10,7 @@ import VaporTesting
 /// written; it must come out exactly as if it were written in one go.
 @Suite("Import of a file in several parts")
 struct ImportPartsTests {
-    static let actor = AuditEntry(action: "import", actor: "test")
+    static let actor = AuditEntry(action: .importFile, actor: "test")
 
     /// Generated referrals over two financial years, as the import's CSV: young people with several referrals
     /// and closed cases, so repeats occur, spread over several parts.

@@ -22,7 +22,7 @@ struct OutreachTests {
                                                           "confidenceBefore": "4.5", "confidenceAfter": "8"])
             let report = try await AnnualReportQuery.run(region: "west-midlands", year: FinancialYear("2023-24")!, on: app.db)
             #expect(report.outreach.sessions == 1 && report.outreach.attendees == 41)
-            _ = try await OutreachImport.run(text: AnnualReportFixture.outreach, actor: AuditEntry(action: "import", actor: "t"),
+            _ = try await OutreachImport.run(text: AnnualReportFixture.outreach, actor: AuditEntry(action: .importFile, actor: "t"),
                                              now: app.clock.now(), db: app.db, writes: app.writes)
             let both = try await AnnualReportQuery.run(region: "west-midlands", year: FinancialYear("2023-24")!, on: app.db)
             #expect(both.outreach.sessions == 3 && both.outreach.attendees == 83)

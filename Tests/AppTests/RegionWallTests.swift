@@ -16,7 +16,7 @@ struct RegionWallTests {
     /// Greater Manchester's referral GM-1 with an open case, imported as that region's manager would.
     static func greaterManchesterCase(_ app: Application) async throws -> (referral: Referral, supportCase: SupportCase) {
         let csv = header + "\nGM-1,2024-05-01,greater-manchester,support,police,Mia,Roberts,2008-06-01,female,manchester,county_lines,2024-05-02\n"
-        _ = try await ReferralImport.run(text: csv, onlyRegion: "greater-manchester", actor: AuditEntry(action: "import", actor: "gm"),
+        _ = try await ReferralImport.run(text: csv, onlyRegion: "greater-manchester", actor: AuditEntry(action: .importFile, actor: "gm"),
                                          now: app.clock.now(), db: app.db, writes: app.writes)
         let referral = try #require(try await Referral.query(on: app.db).filter(\.$ref == "GM-1").first())
         let supportCase = try #require(try await SupportCase.query(on: app.db).filter(\.$referral.$id == referral.id!).first())
@@ -58,7 +58,7 @@ struct RegionWallTests {
         try await withApp { app in
             let header = "session_ref,date,region,audience,organisation,topic,attendees"
             _ = try await OutreachImport.run(text: header + "\nGM-S1,2024-05-01,greater-manchester,professionals,GMP,County lines,20\n",
-                                             actor: AuditEntry(action: "import", actor: "gm"), now: app.clock.now(),
+                                             actor: AuditEntry(action: .importFile, actor: "gm"), now: app.clock.now(),
                                              db: app.db, writes: app.writes)
             let manager = try await Fixtures.account(app, role: .manager, region: "london")
             let browser = Browser(app)
@@ -162,7 +162,7 @@ struct RegionWallTests {
 
             let csv = Self.header + "\nX-1,2024-05-01,west-midlands,support,police,-,Hill,2008-01-01,male,birmingham,county_lines,\n"
             do {
-                _ = try await ReferralImport.run(text: csv, actor: AuditEntry(action: "import", actor: "t"), now: app.clock.now(),
+                _ = try await ReferralImport.run(text: csv, actor: AuditEntry(action: .importFile, actor: "t"), now: app.clock.now(),
                                                  db: app.db, writes: app.writes)
                 Issue.record("a name of \"-\" was imported")
             } catch let problems as ImportProblems {

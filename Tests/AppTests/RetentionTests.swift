@@ -27,7 +27,7 @@ struct RetentionTests {
             #expect(try await Retention.due(years: 6, today: CivilDate("2029-06-01")!, on: app.db).count < due.count)
             for item in due {
                 try await app.writes.transaction(on: app.db) { db in
-                    try await Retention.anonymise(item.personID, actor: AuditEntry(action: "x", actor: "test"), now: app.clock.now(), on: db)
+                    try await Retention.anonymise(item.personID, actor: AuditEntry(action: .personAnonymised, actor: "test"), now: app.clock.now(), on: db)
                 }
             }
             var after: [String] = []
@@ -53,7 +53,7 @@ struct RetentionTests {
             let tyler = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R03").first()).$person.id
             let digest = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R03").first()).importFingerprint
             try await app.writes.transaction(on: app.db) { db in
-                try await Retention.anonymise(tyler, actor: AuditEntry(action: "x", actor: "test"), now: app.clock.now(), on: db)
+                try await Retention.anonymise(tyler, actor: AuditEntry(action: .personAnonymised, actor: "test"), now: app.clock.now(), on: db)
             }
             let anonymised = try #require(try await Referral.query(on: app.db).filter(\.$ref == "R03").first())
             #expect(anonymised.importFingerprint == digest, "a digest names nobody, so it stays to recognise the row")

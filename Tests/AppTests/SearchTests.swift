@@ -20,7 +20,7 @@ struct SearchTests {
             L-1,2024-05-01,london,support,police,Sam,Hill,2008-01-01,male,camden,county_lines,
 
             """
-        _ = try await ReferralImport.run(text: csv, onlyRegion: nil, actor: AuditEntry(action: "import", actor: "test"),
+        _ = try await ReferralImport.run(text: csv, onlyRegion: nil, actor: AuditEntry(action: .importFile, actor: "test"),
                                          now: app.clock.now(), db: app.db, writes: app.writes)
         let mia = try #require(try await Person.query(on: app.db).filter(\.$lastName == "Roberts").first())
         let sam = try #require(try await Person.query(on: app.db).filter(\.$lastName == "Hill").first())

@@ -108,7 +108,7 @@ struct BackupCommand: AsyncCommand {
         let app = context.application
         try await Backups.backup(app: app, to: signature.file)
         try await app.writes.transaction(on: app.db) { db in
-            try await Audit.append(AuditEntry(action: "backup.written", actor: "reachable backup", objectType: "backup",
+            try await Audit.append(AuditEntry(action: .backupWritten, actor: "reachable backup", objectType: .backup,
                                               address: "command line"), on: db, at: app.clock.now())
         }
         StandardError.print("Backup written to \(signature.file).")

@@ -192,7 +192,7 @@ struct BenchCommand: AsyncCommand {
         let parsed = try ImportFile.rows(text, columns: ReferralRow.columns, required: ReferralRow.requiredColumns,
                                          ref: \ReferralRow.ref, line: \ReferralRow.line) { ReferralRow.parse($0, line: $1, context: context) }
         let parseSeconds = milliseconds(ContinuousClock.now - parseStarted) / 1000
-        let actor = AuditEntry(action: "import", actor: "reachable bench", address: "command line")
+        let actor = AuditEntry(action: .importFile, actor: "reachable bench", address: "command line")
         let started = ContinuousClock.now
         let processorStarted = processorSeconds()
         let (db, reader) = app.databaseAndReader

@@ -90,8 +90,8 @@ enum BenchSessions {
                                   csrfToken: csrf, at: now, address: "bench", userAgent: "reachable bench")
         try await app.writes.transaction(on: app.db) { db in
             try await session.create(on: db)
-            try await Audit.append(AuditEntry(action: "session.bench", userID: user.id, actor: "reachable bench http",
-                                              objectType: "session", address: "command line", detail: "benchmark session"),
+            try await Audit.append(AuditEntry(action: .sessionBench, userID: user.id, actor: "reachable bench http",
+                                              objectType: .session, address: "command line", detail: "benchmark session"),
                                    on: db, at: now)
         }
         return (token, csrf)

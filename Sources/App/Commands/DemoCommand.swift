@@ -50,7 +50,7 @@ struct DemoCommand: AsyncCommand {
                                       regionAuthorities: reference.localAuthoritiesByRegion.mapValues { $0.sorted() })
         let output = generator.generate()
         var phases = ["generated \(seconds(since: started))"]
-        let actor = AuditEntry(action: "import", actor: "reachable demo", address: "command line")
+        let actor = AuditEntry(action: .importFile, actor: "reachable demo", address: "command line")
         // One transaction per financial year, like a service importing a file a year, rather than one for all of
         // them: at 400,000 referrals one transaction took 5.8 times as long as at 100,000 for 4 times the rows
         // (SQLite checkpoints its write-ahead log only between transactions).
@@ -122,7 +122,7 @@ enum DemoAccounts {
         try await app.writes.transaction(on: app.db) { db in
             for user in caseworkers {
                 try await user.create(on: db)
-                try await Audit.append(AuditEntry(action: "user.created", actor: "reachable demo", objectType: "user",
+                try await Audit.append(AuditEntry(action: .userCreated, actor: "reachable demo", objectType: .user,
                                                   objectID: user.id!.uuidString, detail: "demo account, role \(user.role.rawValue)"),
                                        on: db, at: now)
             }

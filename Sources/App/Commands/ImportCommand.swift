@@ -22,7 +22,7 @@ struct ImportCommand: AsyncCommand {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CommandError(message: "line 1: (file): the file is not UTF-8 text")
         }
-        let actor = AuditEntry(action: "import", actor: "reachable import", address: "command line")
+        let actor = AuditEntry(action: .importFile, actor: "reachable import", address: "command line")
         let now = app.clock.now()
         do {
             let summary: ImportSummary

@@ -40,7 +40,7 @@ struct ReportCommand: AsyncCommand {
         }
         let now = app.clock.now()
         try await app.writes.transaction(on: app.db) { db in
-            try await Audit.append(AuditEntry(action: "export.annual_report", actor: "reachable report", objectType: "report",
+            try await Audit.append(AuditEntry(action: .exportAnnualReport, actor: "reachable report", objectType: .report,
                                               objectID: "annual \(year)", region: region, address: "command line",
                                               detail: "format \(format)"), on: db, at: now)
         }

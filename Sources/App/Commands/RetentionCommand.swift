@@ -25,7 +25,7 @@ struct RetentionCommand: AsyncCommand {
             for item in due { FileHandle.standardOutput.write(Data("\(item.personID.uuidString)\t\(item.lastActivity)\n".utf8)) }
             return
         }
-        let actor = AuditEntry(action: "person.anonymised", actor: "reachable retention", address: "command line",
+        let actor = AuditEntry(action: .personAnonymised, actor: "reachable retention", address: "command line",
                                detail: "retention \(years) years")
         for item in due {
             try await app.writes.transaction(on: app.db) { db in

@@ -35,8 +35,8 @@ struct TokensCommand: AsyncCommand {
                 throw CommandError(message: errors.entries.map { "\(flags[$0.id] ?? $0.id): \($0.message)" }.joined(separator: "\n"))
             case let .success(valid): (name, days) = valid
             }
-            let entry = AuditEntry(action: "api_token.created", userID: user.id, actor: "reachable tokens create",
-                                   objectType: "api_token", address: "command line")
+            let entry = AuditEntry(action: .apiTokenCreated, userID: user.id, actor: "reachable tokens create",
+                                   objectType: .apiToken, address: "command line")
             let issued = try await APITokens.issue(userID: try user.requireID(), name: name, days: days,
                                                    readOnly: signature.readOnly, entry: entry, now: now, writes: app.writes, on: app.db)
             StandardError.print("Created token \"\(name)\" for \(user.email), expiring in \(days) days. It is shown this once:")
@@ -51,8 +51,8 @@ struct TokensCommand: AsyncCommand {
         case "revoke":
             guard let id = signature.id.flatMap(UUID.init(uuidString:)),
                   let token = try await APIToken.find(id, on: app.db) else { throw CommandError(message: "--id: no such token") }
-            let entry = AuditEntry(action: "api_token.revoked", userID: token.$user.id, actor: "reachable tokens revoke",
-                                   objectType: "api_token", objectID: id.uuidString, address: "command line")
+            let entry = AuditEntry(action: .apiTokenRevoked, userID: token.$user.id, actor: "reachable tokens revoke",
+                                   objectType: .apiToken, objectID: id.uuidString, address: "command line")
             try await app.writes.transaction(on: app.db) { db in
                 try await APIToken.query(on: db).filter(\.$id == id).set(\.$revokedAt, to: now).update()
                 try await Audit.append(entry, on: db, at: now)

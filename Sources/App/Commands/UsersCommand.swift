@@ -32,7 +32,7 @@ struct UsersCommand: AsyncCommand {
         let now = app.clock.now()
         let settings = app.settings
         let link = try await app.writes.transaction(on: app.db) { db in
-            let user = try await UserForm.create(checked, actor: AuditEntry(action: "user.created", actor: "reachable users create"),
+            let user = try await UserForm.create(checked, actor: AuditEntry(action: .userCreated, actor: "reachable users create"),
                                                  at: now, on: db)
             return try await SetupLinks.issue(for: user.id, purpose: .setPassword, settings: settings, now: now, on: db)
         }

@@ -15,6 +15,16 @@ final class Attachment: Model, @unchecked Sendable {
         case rescue
         case registerEntry = "register_entry"
 
+        /// What the audit log calls the owner.
+        var audited: AuditedObject {
+            switch self {
+            case .referral: .referral
+            case .supportCase: .supportCase
+            case .rescue: .rescue
+            case .registerEntry: .registerEntry
+            }
+        }
+
         var label: String {
             switch self {
             case .referral: "referral"

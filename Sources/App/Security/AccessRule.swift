@@ -91,7 +91,7 @@ struct AccessMiddleware: AsyncMiddleware {
             return req.redirect(to: SiteURL.signInCode.path)
         case .signedIn?:
             if rule == .secondFactor { return req.redirect(to: SiteURL.home.path) }
-            try await req.audit("access.refused", outcome: .refused, objectType: "route",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .route,
                                 objectID: "\(req.method) \(route.path.string)")
             throw Abort(.forbidden)
         }

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import Fluent
 import SQLKit
 import Vapor
@@ -8,11 +9,11 @@ import Vapor
 struct AuditEntry: Sendable {
     enum Outcome: String, Sendable { case success, failure, refused }
 
-    var action: String
+    var action: AuditAction
     var outcome: Outcome = .success
     var userID: UUID? = nil
     var actor: String = ""
-    var objectType: String = ""
+    var objectType: AuditedObject? = nil
     var objectID: String = ""
     var region: String = ""
     var address: String = ""
@@ -50,12 +51,12 @@ enum Audit {
                 seq += 1
                 let at = timestamp(date)
                 let hash = try seal([
-                    String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action, entry.outcome.rawValue,
-                    entry.objectType, entry.objectID, entry.region, entry.address, entry.detail, prevHash,
+                    String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action.rawValue, entry.outcome.rawValue,
+                    entry.objectType?.rawValue ?? "", entry.objectID, entry.region, entry.address, entry.detail, prevHash,
                 ])
                 insert = insert.values(
                     SQLBind(OrderedID.make()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
-                    SQLBind(entry.action), SQLBind(entry.outcome.rawValue), SQLBind(entry.objectType),
+                    SQLBind(entry.action.rawValue), SQLBind(entry.outcome.rawValue), SQLBind(entry.objectType?.rawValue ?? ""),
                     SQLBind(entry.objectID), SQLBind(entry.region), SQLBind(entry.address), SQLBind(entry.detail),
                     SQLBind(prevHash), SQLBind(hash))
                 prevHash = hash
@@ -154,14 +155,14 @@ extension Request {
     /// Records an entry about this request's user and address, committed (in a transaction shared with other
     /// requests' entries, `AuditQueue`) before this returns. For changes, call `Audit.append` inside the change's
     /// transaction instead.
-    func audit(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "", objectID: String = "",
+    func audit(_ action: AuditAction, outcome: AuditEntry.Outcome = .success, objectType: AuditedObject? = nil, objectID: String = "",
                region: String = "", detail: String = "", user: CurrentUser? = nil) async throws {
         let entry = auditEntry(action, outcome: outcome, objectType: objectType, objectID: objectID, region: region,
                                detail: detail, user: user)
         try await application.auditQueue.append(entry, at: now, writes: application.writes, on: application.db)
     }
 
-    func auditEntry(_ action: String, outcome: AuditEntry.Outcome = .success, objectType: String = "",
+    func auditEntry(_ action: AuditAction, outcome: AuditEntry.Outcome = .success, objectType: AuditedObject? = nil,
                     objectID: String = "", region: String = "", detail: String = "", user: CurrentUser? = nil) -> AuditEntry {
         let actor = user ?? currentUser
         return AuditEntry(action: action, outcome: outcome, userID: actor?.id,

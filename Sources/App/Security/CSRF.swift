@@ -61,7 +61,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if req.sessionHolder == nil, req.storage[SessionEndedKey.self] == true || req.cookies[SessionCookie.name(for: req)] != nil {
             // The form belonged to a session that has since ended (timed out, signed out elsewhere, locked):
             // nothing is done, and the person is sent to sign in again rather than shown an error.
-            try await req.audit("csrf.refused", outcome: .refused, objectType: "route",
+            try await req.audit(.csrfRefused, outcome: .refused, objectType: .route,
                                 objectID: "\(req.method) \(req.url.path)", detail: "session ended")
             return req.redirect(to: SiteURL.signIn.path)
         }
@@ -69,13 +69,13 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 
     private func tooLarge(_ req: Request) async throws -> Never {
-        try await req.audit("request.too_large", outcome: .refused, objectType: "route",
+        try await req.audit(.requestTooLarge, outcome: .refused, objectType: .route,
                             objectID: "\(req.method) \(req.route?.path.string ?? "")", user: req.sessionHolder)
         throw Abort(.payloadTooLarge)
     }
 
     private func refuse(_ req: Request, _ why: String) async throws -> Never {
-        try await req.audit("csrf.refused", outcome: .refused, objectType: "route",
+        try await req.audit(.csrfRefused, outcome: .refused, objectType: .route,
                             objectID: "\(req.method) \(req.url.path)", detail: why, user: req.sessionHolder)
         throw Abort(.forbidden, reason: "csrf")
     }

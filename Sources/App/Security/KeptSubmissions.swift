@@ -56,7 +56,7 @@ enum KeptSubmissions {
         kept.body = try cipher.seal(FormPairs.encode(pairs.filter { $0.name != "_csrf" }))
         kept.keptAt = now
         kept.expiresAt = now.addingTimeInterval(lifetime)
-        let entry = AuditEntry(action: "submission.kept", userID: userID, actor: "session timed out", objectType: "kept_submission",
+        let entry = AuditEntry(action: .submissionKept, userID: userID, actor: "session timed out", objectType: .keptSubmission,
                                objectID: kept.id!.uuidString, address: req.clientAddress,
                                detail: "a form sent to \(req.url.path) after the session timed out, kept for the next sign-in")
         let sealedBody = kept.body

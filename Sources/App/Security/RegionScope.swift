@@ -75,7 +75,7 @@ struct RegionScope: Sendable {
     /// A partner referral this person may see, or 404 (audited).
     func findPartnerReferral(_ id: UUID?, req: Request) async throws -> PartnerReferral {
         if let id, let found = try await partnerReferrals(on: req.db).filter(\.$id == id).first() { return found }
-        try await req.audit("access.refused", outcome: .refused, objectType: "partner_referral", objectID: id?.uuidString ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .partnerReferral, objectID: id?.uuidString ?? "")
         throw Abort(.notFound)
     }
 
@@ -111,7 +111,7 @@ struct RegionScope: Sendable {
         if let id, let referral = try await referrals(on: req.db).filter(\.$id == id).with(\.$region).first() {
             return referral
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: "referral", objectID: id?.uuidString ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .referral, objectID: id?.uuidString ?? "")
         throw Abort(.notFound)
     }
 
@@ -127,7 +127,7 @@ struct RegionScope: Sendable {
             found.$leadCaseworker.value = .some(found.$leadCaseworker.id == nil ? nil : try found.joined(User.self))
             return found
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: "case", objectID: id?.uuidString ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .supportCase, objectID: id?.uuidString ?? "")
         throw Abort(.notFound)
     }
 
@@ -151,12 +151,12 @@ struct RegionScope: Sendable {
 
     /// A record that belongs to the user's own region (meetings, places, visits): else 404, audited.
     func findInOwnRegion<M: Model>(_ type: M.Type, id: UUID?, region: KeyPath<M, ParentProperty<M, Region>>,
-                                   objectType: String, req: Request) async throws -> M where M.IDValue == UUID {
+                                   objectType: AuditedObject, req: Request) async throws -> M where M.IDValue == UUID {
         if let id, let regionID = user.regionID,
            let found = try await M.query(on: req.db).filter(\M._$id == id).filter(region.appending(path: \.$id) == regionID).first() {
             return found
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: objectType, objectID: id?.uuidString ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: objectType, objectID: id?.uuidString ?? "")
         throw Abort(.notFound)
     }
 
@@ -180,7 +180,7 @@ struct RegionScope: Sendable {
            try await referrals(on: req.db).filter(\.$person.$id == id).count() > 0 {
             return person
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: "person", objectID: id?.uuidString ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .person, objectID: id?.uuidString ?? "")
         throw Abort(.notFound)
     }
 }

@@ -97,7 +97,7 @@ struct KeysCommand: AsyncCommand {
         let count = try await SealedColumns.rotate(app: app)
         let chunks = try await AttachmentStore.rotate(app: app)
         try await app.writes.transaction(on: app.db) { db in
-            try await Audit.append(AuditEntry(action: "keys.rotated", actor: "reachable keys rotate", objectType: "data_key",
+            try await Audit.append(AuditEntry(action: .keysRotated, actor: "reachable keys rotate", objectType: .dataKey,
                                               objectID: app.cipher.currentKeyID, address: "command line",
                                               detail: "\(count) values and \(chunks) attachment chunks re-sealed"), on: db, at: app.clock.now())
         }

@@ -70,8 +70,8 @@ struct SessionLoader: AsyncMiddleware {
         }
         if expired || session.disabled {
             let sessionID = session.id
-            let entry = AuditEntry(action: "session.expired", userID: session.user_id, actor: session.email,
-                                   objectType: "session", objectID: sessionID.uuidString, address: req.clientAddress,
+            let entry = AuditEntry(action: .sessionExpired, userID: session.user_id, actor: session.email,
+                                   objectType: .session, objectID: sessionID.uuidString, address: req.clientAddress,
                                    detail: session.disabled ? "account disabled" : "timed out")
             try await req.write { db in
                 try await UserSession.query(on: db).filter(\.$id == sessionID).set(\.$endedAt, to: now).update()

@@ -9,7 +9,7 @@ enum APITestSupport {
     /// A token for `account`, issued as the account page issues them.
     static func token(_ app: Application, for account: Account, readOnly: Bool = false, days: Int = 30) async throws -> String {
         let issued = try await APITokens.issue(userID: account.id, name: "test feed", days: days, readOnly: readOnly,
-                                               entry: AuditEntry(action: "api_token.created", actor: "test"),
+                                               entry: AuditEntry(action: .apiTokenCreated, actor: "test"),
                                                now: app.clock.now(), writes: app.writes, on: app.db)
         return issued.secret
     }

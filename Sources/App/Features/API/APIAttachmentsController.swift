@@ -60,7 +60,7 @@ struct APIAttachmentsController {
         let all = try await Attachment.query(on: req.db).filter(\.$ownerID == ownerID).filter(\.$status == .stored)
             .sort(\.$uploadedAt).all()
         let shown = AttachmentAccess.visible(all, scope: scope, mayReadSensitive: mayReadSensitive)
-        try await req.audit("attachment.list", objectType: type.rawValue, objectID: ownerID.uuidString, region: region,
+        try await req.audit(.attachmentList, objectType: type.audited, objectID: ownerID.uuidString, region: region,
                             detail: "api, \(shown.count) listed")
         struct Items: Encodable { let items: [AttachmentJSON] }
         return try APIResponse.ok(Items(items: try shown.map { try AttachmentJSON($0, cipher: req.application.cipher) }))
@@ -68,7 +68,7 @@ struct APIAttachmentsController {
 
     func download(req: Request) async throws -> Response {
         let (attachment, _) = try await AttachmentAccess.readable(req.parameters.get("attachmentID", as: UUID.self), req: req)
-        try await req.audit("attachment.downloaded", objectType: "attachment", objectID: attachment.id!.uuidString,
+        try await req.audit(.attachmentDownloaded, objectType: .attachment, objectID: attachment.id!.uuidString,
                             region: try await AttachmentAccess.regionCode(of: attachment, on: req.db), detail: "api")
         return try AttachmentDownload.response(attachment, req: req)
     }

@@ -32,7 +32,7 @@ struct APICasesController {
         }
         let rows = try await paging.apply(to: query.with(\.$region), date: \.$openedDate).all()
         let page = paging.page(rows, key: \.openedDate) { CaseSummaryJSON($0, regionCode: $0.region.code) }
-        try await req.audit("case.list", objectType: "case", detail: "api, \(page.items.count) returned")
+        try await req.audit(.caseList, objectType: .supportCase, detail: "api, \(page.items.count) returned")
         return try APIResponse.ok(page)
     }
 
@@ -58,7 +58,7 @@ struct APICasesController {
                 return ContactJSON(contact, notes: withheld ? nil : try contact.notes.map(cipher.open), withheld: withheld)
             },
             outcomeMeasures: measures.map(MeasuresJSON.init))
-        try await req.audit("case.viewed", objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code,
+        try await req.audit(.caseViewed, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code,
                             detail: "api")
         return try APIResponse.ok(body)
     }
@@ -86,7 +86,7 @@ struct APICasesController {
         let contact = try checked.contact(caseID: caseID, recordedBy: try req.requireUser().id, cipher: req.application.cipher)
         let answer = IdempotentWrite.Answer(
             status: .created, body: try APIResponse.encode(ContactJSON(contact, notes: checked.notes, withheld: false)), location: nil)
-        let entry = req.auditEntry("contact.recorded", objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code,
+        let entry = req.auditEntry(.contactRecorded, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code,
                                    detail: checked.kind.rawValue + (checked.sensitive ? ", sensitive" : "") + ", api")
         return try await IdempotentWrite.run(req) { recorder in
             try await req.write { db in
@@ -146,7 +146,7 @@ struct APICasesController {
         case let .success(valid): checked = valid
         }
         let caseID = try supportCase.requireID()
-        let entry = req.auditEntry("outcome_measures.recorded", objectType: "case", objectID: caseID.uuidString,
+        let entry = req.auditEntry(.outcomeMeasuresRecorded, objectType: .supportCase, objectID: caseID.uuidString,
                                    region: supportCase.region.code, detail: checked.stage.rawValue + ", api")
         return try await IdempotentWrite.run(req) { recorder in
             try await req.write { db in

@@ -110,13 +110,13 @@ struct APIReferralsController {
         if !errors.isEmpty { throw APIInvalidInput(errors) }
         let rows = try await paging.apply(to: query.with(\.$region), date: \.$receivedDate).all()
         let page = paging.page(rows, key: \.receivedDate) { ReferralJSON($0, regionCode: $0.region.code) }
-        try await req.audit("referral.list", objectType: "referral", detail: "api, \(page.items.count) returned")
+        try await req.audit(.referralList, objectType: .referral, detail: "api, \(page.items.count) returned")
         return try APIResponse.ok(page)
     }
 
     func show(req: Request) async throws -> Response {
         let referral = try await req.scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
-        try await req.audit("referral.viewed", objectType: "referral", objectID: referral.id!.uuidString, region: referral.region.code)
+        try await req.audit(.referralViewed, objectType: .referral, objectID: referral.id!.uuidString, region: referral.region.code)
         return try APIResponse.ok(ReferralJSON(referral, regionCode: referral.region.code))
     }
 
@@ -135,7 +135,7 @@ struct APIReferralsController {
         let key = PersonKey(firstName: first, lastName: last, dateOfBirth: born, aliases: [])
         let people = try await PersonMatchQuery.matches(for: key, within: scope.reach, on: req.db).candidates
             .sorted { ($0.result == .same ? 0 : 1, $0.person.lastName, $0.person.firstName) < ($1.result == .same ? 0 : 1, $1.person.lastName, $1.person.firstName) }
-        try await req.audit("person.searched", objectType: "person", detail: "api, \(people.count) found")
+        try await req.audit(.personSearched, objectType: .person, detail: "api, \(people.count) found")
         return try APIResponse.ok(["items": people.map(PersonJSON.init)])
     }
 }

@@ -79,7 +79,7 @@ struct APIRescuesReportsController {
         if year == nil { errors.add("year", "Give a financial year such as 2023-24") }
         guard errors.isEmpty, let year else { throw APIInvalidInput(errors) }
         if user.role == .manager && region != user.regionCode {
-            try await req.audit("access.refused", outcome: .refused, objectType: "report", objectID: "annual \(year)", region: region)
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .report, objectID: "annual \(year)", region: region)
             throw Abort(.notFound)
         }
         let report: AnnualReport
@@ -88,7 +88,7 @@ struct APIRescuesReportsController {
         } catch is AnnualReportQuery.Failure {
             throw Abort(.notFound)
         }
-        try await req.audit("export.annual_report", objectType: "report", objectID: "annual \(year)", region: region,
+        try await req.audit(.exportAnnualReport, objectType: .report, objectID: "annual \(year)", region: region,
                             detail: "format json, api")
         let response = Response(status: .ok, body: .init(string: try AnnualReportJSON.encode(report)))
         response.headers.contentType = .json

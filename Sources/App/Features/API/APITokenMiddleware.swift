@@ -19,7 +19,7 @@ struct APITokenMiddleware: AsyncMiddleware {
                                                     window: settings.signInWindow, req: req) {
                 throw TooManyAttempts(retryAfter: wait)
             }
-            try await req.audit("api.token_refused", outcome: .refused, objectType: "api_token",
+            try await req.audit(.apiRequestRefused, outcome: .refused, objectType: .apiToken,
                                 detail: header.lowercased().hasPrefix("bearer ") ? "unknown, expired or revoked" : "not a bearer token")
             throw APIUnauthorized()
         }
@@ -42,7 +42,7 @@ struct APITokenMiddleware: AsyncMiddleware {
         // The people search is a POST only so that names stay out of URLs: it writes nothing, so read-only tokens may.
         let reads = [.GET, .HEAD].contains(req.method) || (req.method == .POST && req.url.path == SiteURL.apiPeople.path)
         if token.readOnly && !reads {
-            try await req.audit("access.refused", outcome: .refused, objectType: "route",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .route,
                                 objectID: "\(req.method) \(req.routePattern)", detail: "read-only token")
             throw APIReadOnly()
         }

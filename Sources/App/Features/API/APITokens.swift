@@ -72,7 +72,7 @@ struct APITokensController {
         let checked = APITokens.check(name: form.tokenName, expiresInDays: form.expiresInDays)
         if case let .failure(problems) = checked { for (id, message) in problems.entries { errors.add(id, message) } }
         if try await !reauthenticate(req, user: user, password: form.password ?? "", code: form.code ?? "", errors: &errors) {
-            try await req.audit("api_token.refused", outcome: .refused, objectType: "user", objectID: user.id.uuidString,
+            try await req.audit(.apiTokenRefused, outcome: .refused, objectType: .user, objectID: user.id.uuidString,
                                 detail: "re-authentication failed")
         }
         guard errors.isEmpty, case let .success((name, days)) = checked else {
@@ -80,7 +80,7 @@ struct APITokensController {
         }
         let issued = try await APITokens.issue(
             userID: user.id, name: name, days: days, readOnly: form.readOnly == "yes",
-            entry: req.auditEntry("api_token.created", objectType: "api_token"), now: req.now,
+            entry: req.auditEntry(.apiTokenCreated, objectType: .apiToken), now: req.now,
             writes: req.application.writes, on: req.db)
         let response = try await AccountController.render(req, tokenForm: nil, errors: FieldErrors(), newToken: issued.secret, status: .created)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -123,7 +123,7 @@ struct APITokensController {
             // Only the person's own tokens: anyone else's is "not found".
             throw Abort(.notFound)
         }
-        let entry = req.auditEntry("api_token.revoked", objectType: "api_token", objectID: id.uuidString)
+        let entry = req.auditEntry(.apiTokenRevoked, objectType: .apiToken, objectID: id.uuidString)
         let now = req.now
         try await req.write { db in
             try await APIToken.query(on: db).filter(\.$id == id).set(\.$revokedAt, to: now).update()

@@ -56,7 +56,7 @@ struct AccountController {
         // Only the person's own sessions: another person's session id is "not found".
         guard try await UserSession.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == user.id)
             .filter(\.$endedAt == nil).count() == 1 else { throw Abort(.notFound) }
-        let entry = req.auditEntry("session.ended_by_user", objectType: "session", objectID: id.uuidString)
+        let entry = req.auditEntry(.sessionEndedByUser, objectType: .session, objectID: id.uuidString)
         let now = req.now
         try await req.write { db in
             try await UserSession.query(on: db).filter(\.$id == id).set(\.$endedAt, to: now).update()
@@ -72,7 +72,7 @@ struct AccountController {
 
     func signOutEverywhere(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let entry = req.auditEntry("signout.everywhere", objectType: "user", objectID: user.id.uuidString)
+        let entry = req.auditEntry(.signOutEverywhere, objectType: .user, objectID: user.id.uuidString)
         let now = req.now
         try await req.write { db in
             try await Sessions.endAll(of: user.id, at: now, on: db)

@@ -34,7 +34,7 @@ struct SessionTimeoutController {
                 hidden: pairs.map { KeptPage.Field(name: $0.name, value: $0.value) },
                 savePath: SiteURL.keptSave(submission.id).path, discardPath: SiteURL.keptDiscard(submission.id).path)
         }
-        try await req.audit("submission.kept_viewed", objectType: "kept_submission", detail: "\(items.count) waiting")
+        try await req.audit(.submissionKeptViewed, objectType: .keptSubmission, detail: "\(items.count) waiting")
         return try await req.view.render("account/kept", KeptPage(layout: req.layout(title: "Not yet saved"), items: items))
     }
 
@@ -43,7 +43,7 @@ struct SessionTimeoutController {
     func save(req: Request) async throws -> Response {
         let kept = try await own(req)
         let path = kept.path
-        let entry = req.auditEntry("submission.resent", objectType: "kept_submission", objectID: kept.id!.uuidString, detail: path)
+        let entry = req.auditEntry(.submissionResent, objectType: .keptSubmission, objectID: kept.id!.uuidString, detail: path)
         let now = req.now
         try await req.write { db in
             try await kept.delete(on: db)
@@ -54,7 +54,7 @@ struct SessionTimeoutController {
 
     func discard(req: Request) async throws -> Response {
         let kept = try await own(req)
-        let entry = req.auditEntry("submission.discarded", objectType: "kept_submission", objectID: kept.id!.uuidString)
+        let entry = req.auditEntry(.submissionDiscarded, objectType: .keptSubmission, objectID: kept.id!.uuidString)
         let now = req.now
         try await req.write { db in
             try await kept.delete(on: db)

@@ -43,7 +43,7 @@ struct AccountApprovalsController {
         let approvalID = try approval.requireID()
         let userID = approval.$user.id
         let now = req.now
-        let entry = req.auditEntry("user.approval_confirmed", objectType: "user", objectID: userID.uuidString,
+        let entry = req.auditEntry(.userApprovalConfirmed, objectType: .user, objectID: userID.uuidString,
                                    detail: "\(approval.kind.rawValue): \(approval.role), asked by \(approval.requestedByID.uuidString)")
         let app = req.application
         let link: String?? = try await req.write { db in
@@ -71,7 +71,7 @@ struct AccountApprovalsController {
         let (approval, me) = try await decidable(req)
         let approvalID = try approval.requireID()
         let now = req.now
-        let entry = req.auditEntry("user.approval_refused", outcome: .refused, objectType: "user",
+        let entry = req.auditEntry(.userApprovalRefused, outcome: .refused, objectType: .user,
                                    objectID: approval.$user.id.uuidString, detail: "\(approval.kind.rawValue): \(approval.role)")
         try await req.write { db in
             guard try await Self.decide(approvalID, .refused, by: me.id, at: now, on: db) else { throw Abort(.conflict) }
@@ -100,7 +100,7 @@ struct AccountApprovalsController {
             throw Abort(.notFound)
         }
         guard approval.requestedByID != me.id, approval.$user.id != me.id else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "account_approval", objectID: id.uuidString,
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .accountApproval, objectID: id.uuidString,
                                 detail: "asked for it, or it is about their own account")
             throw Abort(.forbidden)
         }

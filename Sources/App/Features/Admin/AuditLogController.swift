@@ -21,7 +21,7 @@ struct AuditLogController {
         let total = try await query.count()
         let events = try await query.sort(\.$seq, .descending)
             .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
-        try await req.audit("audit.searched", objectType: "audit", detail: filters.description)
+        try await req.audit(.auditSearched, objectType: .audit, detail: filters.description)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = AuditPage(
             layout: req.layout(title: "Audit log"), actor: filters.actor ?? "", action: filters.action ?? "",

@@ -34,7 +34,7 @@ struct CodeListsAdminController {
             return try await render(req, failedList: list, code: code, label: label)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let entry = req.auditEntry("code_list.code_added", objectType: "code_list", objectID: list.rawValue,
+        let entry = req.auditEntry(.codeListCodeAdded, objectType: .codeList, objectID: list.rawValue,
                                    detail: "code \(code.value)")
         let now = req.now
         let (codeValue, labelValue) = (code.value, label.value)

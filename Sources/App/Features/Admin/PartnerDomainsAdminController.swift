@@ -32,25 +32,25 @@ struct PartnerDomainsAdminController {
         if field.error != nil {
             return try await render(req, domain: field).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let entry = req.auditEntry("partner_domain.added", objectType: "partner_domain", objectID: value)
+        let entry = req.auditEntry(.partnerDomainAdded, objectType: .partnerDomain, objectID: value)
         let now = req.now, domain = value
         try await req.write { db in
             try await PartnerDomain(domain: domain, addedAt: now).create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.adminPartnerDomains.path, saved: "partner_domain.added")
+        return req.redirect(to: SiteURL.adminPartnerDomains.path, saved: .partnerDomainAdded)
     }
 
     func remove(req: Request) async throws -> Response {
         guard let id = req.parameters.get("domainID", as: UUID.self),
               let domain = try await PartnerDomain.find(id, on: req.db) else { throw Abort(.notFound) }
-        let entry = req.auditEntry("partner_domain.removed", objectType: "partner_domain", objectID: domain.domain)
+        let entry = req.auditEntry(.partnerDomainRemoved, objectType: .partnerDomain, objectID: domain.domain)
         let now = req.now
         try await req.write { db in
             try await PartnerDomain.query(on: db).filter(\.$id == id).delete()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.adminPartnerDomains.path, saved: "partner_domain.removed")
+        return req.redirect(to: SiteURL.adminPartnerDomains.path, saved: .partnerDomainRemoved)
     }
 
     private func render(_ req: Request, domain: FormField) async throws -> View {

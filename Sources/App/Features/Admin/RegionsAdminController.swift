@@ -30,7 +30,7 @@ struct RegionsAdminController {
         if code.error != nil || name.error != nil {
             return try await renderList(req, code: code, name: name).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let entry = req.auditEntry("region.created", objectType: "region", objectID: code.value, region: code.value)
+        let entry = req.auditEntry(.regionCreated, objectType: .region, objectID: code.value, region: code.value)
         let now = req.now
         let (codeValue, nameValue) = (code.value, name.value)
         try await req.write { db in
@@ -62,7 +62,7 @@ struct RegionsAdminController {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let regionID = try region.requireID()
-        let entry = req.auditEntry("local_authority.added", objectType: "local_authority", objectID: code.value,
+        let entry = req.auditEntry(.localAuthorityAdded, objectType: .localAuthority, objectID: code.value,
                                    region: region.code)
         let now = req.now
         let codeValue = code.value

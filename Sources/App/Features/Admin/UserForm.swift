@@ -80,7 +80,7 @@ enum UserForm {
         let user = User(email: checked.email, displayName: checked.name, role: role, regionID: checked.regionID)
         try await user.create(on: db)
         var entry = actor
-        entry.objectType = "user"
+        entry.objectType = .user
         entry.objectID = try user.requireID().uuidString
         entry.region = checked.regionCode ?? ""
         entry.detail = "role \(role.rawValue)"

@@ -39,7 +39,7 @@ struct UsersAdminController {
             return try await renderNew(req, fields: UserFields(input: input, problems: checked.problems))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let actor = req.auditEntry("user.created")
+        let actor = req.auditEntry(.userCreated)
         let now = req.now
         let me = try req.requireUser()
         let needsSecondPerson = checked.role?.needsSecondPersonToGrant == true
@@ -113,7 +113,7 @@ struct UsersAdminController {
             return try await renderApprovalRequested(req, user: user, heading: "Role change asked for",
                                                      whatHappens: "The new role takes effect when it is confirmed.")
         }
-        let entry = req.auditEntry("user.role_changed", objectType: "user", objectID: userID.uuidString,
+        let entry = req.auditEntry(.userRoleChanged, objectType: .user, objectID: userID.uuidString,
                                    region: checked.regionCode ?? "",
                                    detail: "from \(user.role.rawValue) \(user.region?.code ?? "-") to \(checked.role!.rawValue) \(checked.regionCode ?? "-")")
         let now = req.now
@@ -141,7 +141,7 @@ struct UsersAdminController {
         let user = try await findUser(req)
         try refuseSelf(user, req)
         let userID = try user.requireID()
-        let entry = req.auditEntry("user.access_reset", objectType: "user", objectID: userID.uuidString,
+        let entry = req.auditEntry(.userAccessReset, objectType: .user, objectID: userID.uuidString,
                                    detail: "password, authenticator and recovery codes cleared")
         let now = req.now
         let me = try req.requireUser()
@@ -177,7 +177,7 @@ struct UsersAdminController {
         let user = try await findUser(req)
         try refuseSelf(user, req)
         let userID = try user.requireID()
-        let entry = req.auditEntry(disabled ? "user.disabled" : "user.enabled", objectType: "user", objectID: userID.uuidString)
+        let entry = req.auditEntry(disabled ? .userDisabled : .userEnabled, objectType: .user, objectID: userID.uuidString)
         let now = req.now
         try await req.write { db in
             try await User.query(on: db).filter(\.$id == userID).set(\.$disabled, to: disabled).update()
@@ -229,7 +229,7 @@ struct UsersAdminController {
     }
 
     private static func approvalEntry(_ req: Request, userID: UUID, _ detail: String) -> AuditEntry {
-        req.auditEntry("user.approval_requested", objectType: "user", objectID: userID.uuidString, detail: detail)
+        req.auditEntry(.userApprovalRequested, objectType: .user, objectID: userID.uuidString, detail: detail)
     }
 
     private func roleOptions(selected: String) -> [SelectOption] {

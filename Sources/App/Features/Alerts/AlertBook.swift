@@ -22,7 +22,7 @@ enum AlertBook {
             """).all()
         guard let row = raised.first else { return false }
         let id = try row.decode(column: "id", as: UUID.self)
-        try await Audit.append(AuditEntry(action: "alert.raised", actor: "alerts", objectType: "alert", objectID: id.uuidString,
+        try await Audit.append(AuditEntry(action: .alertRaised, actor: "alerts", objectType: .alert, objectID: id.uuidString,
                                           region: try await regionCode(regionID, on: db), address: "server",
                                           detail: "\(reference): \(kind.label)"), on: db, at: now)
         return true
@@ -40,7 +40,7 @@ enum AlertBook {
         for row in ended {
             let id = try row.decode(column: "id", as: UUID.self)
             try await cancelMessages(of: id, on: db)
-            try await Audit.append(AuditEntry(action: "alert.resolved", actor: "alerts", objectType: "alert", objectID: id.uuidString,
+            try await Audit.append(AuditEntry(action: .alertResolved, actor: "alerts", objectType: .alert, objectID: id.uuidString,
                                               region: try await regionCode(try row.decode(column: "region_id", as: UUID?.self), on: db),
                                               address: "server", detail: try row.decode(column: "reference", as: String.self)),
                                    on: db, at: now)
@@ -67,7 +67,7 @@ enum AlertBook {
             try await sql.update(LoneWorkingVisit.schema).set("acknowledged_at", to: now).set("acknowledged_by_id", to: user.id!)
                 .set("acknowledgement", to: note).where("id", .equal, subject).where("checked_out_at", .is, SQLLiteral.null).run()
         }
-        try await Audit.append(AuditEntry(action: "alert.acknowledged", userID: user.id, actor: user.email, objectType: "alert",
+        try await Audit.append(AuditEntry(action: .alertAcknowledged, userID: user.id, actor: user.email, objectType: .alert,
                                           objectID: alertID.uuidString,
                                           region: try await regionCode(try row.decode(column: "region_id", as: UUID?.self), on: db),
                                           address: address,

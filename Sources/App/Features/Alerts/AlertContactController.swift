@@ -62,7 +62,7 @@ struct AlertContactController {
         let sealedEmail = try email.isEmpty ? nil : cipher.seal(email)
         let stored = AlertChannel.store(channels)
         // What changed, never the number or the address.
-        let entry = req.auditEntry("account.alert_contact_changed", objectType: "user", objectID: user.id.uuidString,
+        let entry = req.auditEntry(.accountAlertContactChanged, objectType: .user, objectID: user.id.uuidString,
                                    region: user.regionCode ?? "", detail: "channels: \(stored)" + (isNew ? "; a new number to confirm" : ""))
         let now = req.now
         try await req.write { db in
@@ -76,7 +76,7 @@ struct AlertContactController {
         }
         // The code's text message now, not at the next tick.
         if isNew { AlertEngine.kick(req.application) }
-        return req.redirect(to: SiteURL.accountAlerts.path, saved: "account.alert_contact_changed")
+        return req.redirect(to: SiteURL.accountAlerts.path, saved: .accountAlertContactChanged)
     }
 
     func confirm(req: Request) async throws -> Response {
@@ -92,14 +92,14 @@ struct AlertContactController {
             return try await refuseCode(req, owner, "This number is already confirmed for another account")
         }
         let outcome = try await req.write { db in try await PhoneConfirmation.confirm(typed, userID: user.id, now: now, on: db) }
-        try await req.audit(outcome == .confirmed ? "account.alert_phone_confirmed" : "account.alert_phone_code_refused",
-                            outcome: outcome == .confirmed ? .success : .refused, objectType: "user", objectID: user.id.uuidString,
+        try await req.audit(outcome == .confirmed ? .accountAlertPhoneConfirmed : .accountAlertPhoneCodeRefused,
+                            outcome: outcome == .confirmed ? .success : .refused, objectType: .user, objectID: user.id.uuidString,
                             region: user.regionCode ?? "", detail: "\(outcome)")
         guard outcome == .confirmed else {
             return try await refuseCode(req, owner, outcome == .wrong ? "That is not the code we texted: check it and try again"
                                         : "The code has expired or been tried too often: save the number again for a new code")
         }
-        return req.redirect(to: SiteURL.accountAlerts.path, saved: "account.alert_phone_confirmed")
+        return req.redirect(to: SiteURL.accountAlerts.path, saved: .accountAlertPhoneConfirmed)
     }
 
     private func refuseCode(_ req: Request, _ person: User, _ message: String) async throws -> Response {

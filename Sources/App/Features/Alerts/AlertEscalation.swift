@@ -49,7 +49,7 @@ enum AlertEscalation {
             let region = try await AlertBook.regionCode(alert.regionID, on: db)
             let who = chain[step].map(describe).joined(separator: " and ")
             guard !people.isEmpty else {
-                try await Audit.append(AuditEntry(action: "alert.step_skipped", actor: "alerts", objectType: "alert",
+                try await Audit.append(AuditEntry(action: .alertStepSkipped, actor: "alerts", objectType: .alert,
                                                   objectID: alertID.uuidString, region: region, address: "server",
                                                   detail: "\(alert.reference) step \(step + 1): nobody is \(who)"), on: db, at: now)
                 return true
@@ -58,7 +58,7 @@ enum AlertEscalation {
                 try await AlertOutbox.queue(alert: alert, to: person, toTheWorker: chain[step] == [.worker], providers: providers,
                                             settings: settings, cipher: cipher, now: now, on: db)
             }
-            try await Audit.append(AuditEntry(action: "alert.escalated", actor: "alerts", objectType: "alert",
+            try await Audit.append(AuditEntry(action: .alertEscalated, actor: "alerts", objectType: .alert,
                                               objectID: alertID.uuidString, region: region, address: "server",
                                               detail: "\(alert.reference) step \(step + 1) (\(who)): \(people.map(\.displayName).joined(separator: ", "))"),
                                    on: db, at: now)

@@ -64,8 +64,8 @@ enum AlertSender {
         let providers = app.alertProviders
         let callback = app.settings.baseURL + SiteURL.twilioStatus.path
         let region = try await AlertBook.regionCode(message.regionID, on: app.db)
-        let entry = { (action: String, detail: String) in
-            AuditEntry(action: action, actor: "alerts", objectType: "alert_message", objectID: id.uuidString,
+        let entry = { (action: AuditAction, detail: String) in
+            AuditEntry(action: action, actor: "alerts", objectType: .alertMessage, objectID: id.uuidString,
                        region: region, address: "server",
                        detail: "\(alert?.reference ?? "account link") by \(message.channel.rawValue) to user \(message.userID?.uuidString ?? "-")" + detail)
         }
@@ -85,7 +85,7 @@ enum AlertSender {
             try await finish(id, status: .sent, app: app) { update in
                 update.set("provider_id", to: providerID).set("sent_at", to: now).set("last_error", to: SQLLiteral.null)
             }
-            try await app.auditQueue.append(entry("alert.sent", ""), at: now, writes: app.writes, on: app.db)
+            try await app.auditQueue.append(entry(.alertSent, ""), at: now, writes: app.writes, on: app.db)
             return true
         } catch {
             let failure = error as? AlertSendError ?? AlertSendError(reason: "\(error)", isPermanent: false)
@@ -93,7 +93,7 @@ enum AlertSender {
             try await finish(id, status: failure.isPermanent ? .failed : .pending, app: app) { update in
                 update.set("last_error", to: String(failure.reason.prefix(500))).set("next_attempt_at", to: retryAt)
             }
-            try await app.auditQueue.append(entry("alert.send_failed", ": \(failure.reason.prefix(300))" + (failure.isPermanent ? " (not tried again)" : "")),
+            try await app.auditQueue.append(entry(.alertSendFailed, ": \(failure.reason.prefix(300))" + (failure.isPermanent ? " (not tried again)" : "")),
                                             at: now, writes: app.writes, on: app.db)
             return false
         }

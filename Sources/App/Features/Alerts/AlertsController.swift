@@ -24,7 +24,7 @@ struct AlertsController {
             + alerts.filter { $0.kind == .helpByText || $0.kind == .duress }.compactMap(\.workerID), on: req.db)
         let rows = alerts.map { AlertsPage.Row($0, names: names, now: now) }
         let undelivered = user.role == .caseworker ? [] : try await Self.undelivered(to: user, now: now, on: req.db)
-        try await req.audit("alert.list_viewed", objectType: "alert", region: user.regionCode ?? "")
+        try await req.audit(.alertListViewed, objectType: .alert, region: user.regionCode ?? "")
         return try await req.view.render("alerts/list", AlertsPage(
             layout: req.layout(title: "Alerts"), open: rows.filter(\.isOpen), closed: rows.filter { !$0.isOpen },
             undelivered: undelivered.isEmpty ? nil : undelivered, accountAlertsPath: SiteURL.accountAlerts.path,
@@ -35,7 +35,7 @@ struct AlertsController {
         let user = try req.requireUser()
         guard let id = req.parameters.get("alertID", as: UUID.self),
               let alert = try await Self.visible(to: user, on: req.db).filter(\.$id == id).first() else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "alert", objectID: req.parameters.get("alertID") ?? "",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .alert, objectID: req.parameters.get("alertID") ?? "",
                                 detail: "not an alert they can see")
             throw Abort(.notFound)
         }
@@ -45,7 +45,7 @@ struct AlertsController {
             try await AlertBook.acknowledge(alert.id!, by: person, via: .page, address: address, now: now, cipher: cipher, on: db)
         }
         guard done else { throw Abort(.conflict, reason: "This alert was already acknowledged, or is over.") }
-        return req.redirect(to: SiteURL.alerts.path, saved: "alert.acknowledged")
+        return req.redirect(to: SiteURL.alerts.path, saved: .alertAcknowledged)
     }
 
     func showLink(req: Request) async throws -> Response {
@@ -58,7 +58,7 @@ struct AlertsController {
     /// forwarded it), it acknowledges nothing: that person acknowledges on their own Alerts page, if they may.
     private func refuseSomeoneElse(_ req: Request, _ found: Linked) async throws -> Response? {
         guard let user = req.currentUser, user.id != found.recipient.id else { return nil }
-        try await req.audit("access.refused", outcome: .refused, objectType: "alert", objectID: found.alert.id!.uuidString,
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .alert, objectID: found.alert.id!.uuidString,
                             detail: "an acknowledgement link sent to someone else")
         let page = AlertLinkPage(layout: req.layout(title: "This link is for someone else"), alert: nil, recipient: "",
                                  acknowledgedNow: false, action: "", forSomeoneElse: true)
@@ -118,7 +118,7 @@ struct AlertsController {
     }
 
     private func expired(_ req: Request) async throws -> Response {
-        try await req.audit("alert.link_refused", outcome: .refused, objectType: "alert", detail: "unknown, used or expired link")
+        try await req.audit(.alertLinkRefused, outcome: .refused, objectType: .alert, detail: "unknown, used or expired link")
         let page = AlertLinkPage(layout: req.layout(title: "This link no longer works"), alert: nil, recipient: "",
                                  acknowledgedNow: false, action: "", forSomeoneElse: false)
         return try await req.view.render("alerts/acknowledge", page).encodeResponse(status: .notFound, for: req)

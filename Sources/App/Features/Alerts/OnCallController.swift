@@ -69,32 +69,32 @@ struct OnCallController {
         shift.startsAt = start
         shift.endsAt = end
         shift.createdByID = user.id
-        let entry = req.auditEntry("on_call.shift_added", objectType: "user", objectID: person.id!.uuidString,
+        let entry = req.auditEntry(.onCallShiftAdded, objectType: .user, objectID: person.id!.uuidString,
                                    region: user.regionCode ?? "", detail: "\(role.rawValue) from \(Audit.timestamp(start)) to \(Audit.timestamp(end))")
         let now = req.now
         try await req.write { db in
             try await shift.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.onCall.path, saved: "on_call.shift_added")
+        return req.redirect(to: SiteURL.onCall.path, saved: .onCallShiftAdded)
     }
 
     func remove(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let id = req.parameters.get("shiftID", as: UUID.self),
               let shift = try await OnCallShiftRecord.find(id, on: req.db), shift.regionID == user.regionID else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "on_call_shift",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .onCallShift,
                                 objectID: req.parameters.get("shiftID") ?? "", detail: "not of their region")
             throw Abort(.notFound)
         }
-        let entry = req.auditEntry("on_call.shift_removed", objectType: "user", objectID: shift.$user.id.uuidString,
+        let entry = req.auditEntry(.onCallShiftRemoved, objectType: .user, objectID: shift.$user.id.uuidString,
                                    region: user.regionCode ?? "", detail: "\(shift.role.rawValue) from \(Audit.timestamp(shift.startsAt))")
         let now = req.now
         try await req.write { db in
             try await OnCallShiftRecord.query(on: db).filter(\.$id == id).delete()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.onCall.path, saved: "on_call.shift_removed")
+        return req.redirect(to: SiteURL.onCall.path, saved: .onCallShiftRemoved)
     }
 
     /// The active, set-up caseworkers and managers of the region: who may be on its rota.

@@ -32,8 +32,8 @@ struct TwilioWebhooksController {
                     .set("last_error", to: "The provider reported it \(reported)")
             }
             let matched = try await update.returning("id").all().count
-            try await Audit.append(AuditEntry(action: "alert.delivery", outcome: matched == 0 ? .refused : .success, actor: "twilio",
-                                              objectType: "alert_message", objectID: String(sid.prefix(64)), address: address,
+            try await Audit.append(AuditEntry(action: .alertDelivery, outcome: matched == 0 ? .refused : .success, actor: "twilio",
+                                              objectType: .alertMessage, objectID: String(sid.prefix(64)), address: address,
                                               detail: matched == 0 ? "a report for no message Reachable sent" : reported
                                                 + (form["ErrorCode"].map { " (error \($0.prefix(10)))" } ?? "")),
                                    on: db, at: now)
@@ -92,7 +92,7 @@ struct TwilioWebhooksController {
             outcome = "not understood"
             answer = "Reachable: reply OK \(newest.reference) to acknowledge, or HELP if you need help."
         }
-        try await req.audit("alert.reply", objectType: "alert_message", objectID: String((form["MessageSid"] ?? "").prefix(64)),
+        try await req.audit(.alertReply, objectType: .alertMessage, objectID: String((form["MessageSid"] ?? "").prefix(64)),
                             detail: (sender.map { "from \($0.email): " } ?? "") + outcome)
         return Self.twiml(answer.map { "<Response><Message>\($0)</Message></Response>" } ?? "<Response></Response>")
     }
@@ -133,7 +133,7 @@ struct TwilioWebhooksController {
         let url = req.application.settings.baseURL + req.url.string
         guard TwilioSignature.isValid(req.headers.first(name: "X-Twilio-Signature"), url: url, parameters: parameters,
                                       authToken: twilio.authToken) else {
-            try await req.audit("webhook.refused", outcome: .refused, objectType: "route", objectID: req.url.path,
+            try await req.audit(.webhookRefused, outcome: .refused, objectType: .route, objectID: req.url.path,
                                 detail: "missing or wrong X-Twilio-Signature")
             throw Abort(.forbidden)
         }

@@ -19,7 +19,7 @@ enum AttachmentAccess {
                 guard let entryID = req.parameters.get("entryID", as: UUID.self),
                       let entry = try await CaseRegisterEntry.query(on: req.db).filter(\.$id == entryID)
                           .filter(\.$supportCase.$id == ownerID).first() else {
-                    try await req.audit("access.refused", outcome: .refused, objectType: "register_entry",
+                    try await req.audit(.accessRefused, outcome: .refused, objectType: .registerEntry,
                                         objectID: req.parameters.get("entryID") ?? "")
                     throw Abort(.notFound)
                 }
@@ -47,12 +47,12 @@ enum AttachmentAccess {
     static func readable(_ id: UUID?, req: Request) async throws -> (Attachment, canDelete: Bool) {
         let scope = try req.scope
         guard let id, let attachment = try await Attachment.query(on: req.db).filter(\.$id == id).filter(\.$status == .stored).first() else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "attachment", objectID: req.parameters.get("attachmentID") ?? "")
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .attachment, objectID: req.parameters.get("attachmentID") ?? "")
             throw Abort(.notFound)
         }
         let (visible, writable) = try await rights(to: attachment, scope: scope, req: req)
         guard visible else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "attachment", objectID: id.uuidString,
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .attachment, objectID: id.uuidString,
                                 detail: "sensitive")
             throw Abort(.notFound)
         }
@@ -85,7 +85,7 @@ enum AttachmentAccess {
 
     private static func require(_ allowed: Bool, _ req: Request, _ id: UUID?) async throws {
         guard allowed else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "attachment", objectID: id?.uuidString ?? "",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .attachment, objectID: id?.uuidString ?? "",
                                 detail: "may not add files to this record")
             throw Abort(.forbidden)
         }

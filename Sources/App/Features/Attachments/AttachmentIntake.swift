@@ -44,7 +44,7 @@ final class AttachmentIntake: @unchecked Sendable {
         maxBytes = req.application.settings.attachmentMaxBytes
         app = req.application
         now = req.now
-        entryTemplate = req.auditEntry("attachment.uploaded", objectType: "attachment", region: owner.regionCode)
+        entryTemplate = req.auditEntry(.attachmentUploaded, objectType: .attachment, region: owner.regionCode)
     }
 
     func write(_ buffer: ByteBuffer) async throws {

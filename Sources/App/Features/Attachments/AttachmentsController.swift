@@ -34,12 +34,12 @@ struct AttachmentsController {
             intake.sensitive = MultipartUpload.isTicked(fields["sensitive"])
         }
         guard attachment != nil else { throw FormProblem("Choose a file to attach") }
-        return req.redirect(to: back, saved: "attachment.uploaded")
+        return req.redirect(to: back, saved: .attachmentUploaded)
     }
 
     func download(req: Request) async throws -> Response {
         let (attachment, _) = try await AttachmentAccess.readable(req.parameters.get("attachmentID", as: UUID.self), req: req)
-        try await req.audit("attachment.downloaded", objectType: "attachment", objectID: attachment.id!.uuidString,
+        try await req.audit(.attachmentDownloaded, objectType: .attachment, objectID: attachment.id!.uuidString,
                             region: try await AttachmentAccess.regionCode(of: attachment, on: req.db),
                             detail: "\(attachment.kind?.rawValue ?? ""), \(attachment.size) bytes")
         return try AttachmentDownload.response(attachment, req: req)
@@ -48,7 +48,7 @@ struct AttachmentsController {
     func delete(req: Request) async throws -> Response {
         let (attachment, canDelete) = try await AttachmentAccess.readable(req.parameters.get("attachmentID", as: UUID.self), req: req)
         guard canDelete else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "attachment", objectID: attachment.id!.uuidString,
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .attachment, objectID: attachment.id!.uuidString,
                                 detail: "may not delete")
             throw Abort(.forbidden)
         }
@@ -58,7 +58,7 @@ struct AttachmentsController {
         guard reason.count <= 500 else { throw FormProblem("The reason must be 500 characters or fewer") }
         let sealedReason = try req.application.cipher.seal(reason)
         let id = attachment.id!, user = try req.requireUser(), now = req.now
-        let entry = req.auditEntry("attachment.deleted", objectType: "attachment", objectID: id.uuidString,
+        let entry = req.auditEntry(.attachmentDeleted, objectType: .attachment, objectID: id.uuidString,
                                    region: try await AttachmentAccess.regionCode(of: attachment, on: req.db),
                                    detail: "on \(attachment.ownerType.label) \(attachment.ownerID)")
         try await req.write { db in
@@ -72,7 +72,7 @@ struct AttachmentsController {
             try await AttachmentStore.purge(id, on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: AttachmentDownload.recordPath(of: attachment), saved: "attachment.deleted")
+        return req.redirect(to: AttachmentDownload.recordPath(of: attachment), saved: .attachmentDeleted)
     }
 }
 

@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import SQLKit
 import Vapor
@@ -95,7 +96,7 @@ struct SecondFactorController {
         let codes = RecoveryCodes.make(count: Self.recoveryCodeCount)
         let response: Response
         do {
-            response = try await complete(req, user: user, detail: "authenticator set up", action: "mfa.enrolled") { db in
+            response = try await complete(req, user: user, detail: "authenticator set up", action: .mfaEnrolled) { db in
                 // One statement enrols: of two submissions at once (a double click, two instances), only the first
                 // stores and shows recovery codes; the other is sent on to sign in with a code.
                 let enrolled = try await (db as! any SQLDatabase).update(User.schema).set("totp_enabled", to: true)
@@ -143,11 +144,11 @@ struct SecondFactorController {
     /// Two uses of one code raced and this one lost: it is refused like a wrong code.
     struct CodeAlreadyUsed: Error {}
 
-    private func complete(_ req: Request, user: User, detail: String, action: String = "signin.success",
+    private func complete(_ req: Request, user: User, detail: String, action: AuditAction = .signInSuccess,
                           _ change: @Sendable @escaping (any Database) async throws -> Void) async throws -> Response {
         let userID = try user.requireID()
         let now = req.now
-        let entry = req.auditEntry(action, objectType: "user", objectID: userID.uuidString, detail: detail,
+        let entry = req.auditEntry(action, objectType: .user, objectID: userID.uuidString, detail: detail,
                                    user: req.sessionHolder)
         let token = try await req.write { db in
             try await change(db)

@@ -67,8 +67,8 @@ struct SetupController {
             user.lockedUntil = nil
             try await user.save(on: db)
             try await Sessions.endAll(of: try user.requireID(), at: now, on: db)
-            try await Audit.append(AuditEntry(action: isFirstAdmin ? "account.first_admin_created" : "account.password_set",
-                                              userID: user.id, actor: user.email, objectType: "user",
+            try await Audit.append(AuditEntry(action: isFirstAdmin ? .accountFirstAdminCreated : .accountPasswordSet,
+                                              userID: user.id, actor: user.email, objectType: .user,
                                               objectID: user.id!.uuidString, address: address), on: db, at: now)
             return user
         }

@@ -24,7 +24,7 @@ enum SetupLinks {
         let link = try await issue(for: try user.requireID(), purpose: .setPassword, settings: app.settings, now: now, on: db)
         guard app.alertProviders.email != nil else { return link }
         try await AlertOutbox.queueAccountLink(link, to: user, isReset: isReset, cipher: app.cipher, now: now, on: db)
-        try await Audit.append(AuditEntry(action: "user.setup_link_emailed", actor: "accounts", objectType: "user",
+        try await Audit.append(AuditEntry(action: .userSetupLinkEmailed, actor: "accounts", objectType: .user,
                                           objectID: user.id!.uuidString, address: "server",
                                           detail: isReset ? "after a sign-in reset" : "new account"), on: db, at: now)
         return nil
@@ -45,7 +45,7 @@ enum SetupLinks {
         let now = app.clock.now()
         return try await app.writes.transaction(on: app.db) { db in
             let link = try await issue(for: nil, purpose: .firstAdmin, settings: settings, now: now, on: db)
-            try await Audit.append(AuditEntry(action: "setup.first_admin_link_issued", actor: "reachable serve"),
+            try await Audit.append(AuditEntry(action: .setupFirstAdminLinkIssued, actor: "reachable serve"),
                                    on: db, at: now)
             return link
         }

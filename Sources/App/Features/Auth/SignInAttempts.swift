@@ -37,9 +37,9 @@ enum SignInAttempts {
     /// statement, whichever failure gets there first) and its count starts again.
     static func fail(_ userID: UUID, why: String, req: Request) async throws {
         let now = req.now
-        let failure = req.auditEntry("signin.failure", outcome: .failure, objectType: "user", objectID: userID.uuidString,
+        let failure = req.auditEntry(.signInFailure, outcome: .failure, objectType: .user, objectID: userID.uuidString,
                                      detail: why, user: nil)
-        let lock = req.auditEntry("account.locked", outcome: .refused, objectType: "user", objectID: userID.uuidString,
+        let lock = req.auditEntry(.accountLocked, outcome: .refused, objectType: .user, objectID: userID.uuidString,
                                   detail: "\(maxFailures) failed attempts; locked for \(Int(lockout / 60)) minutes", user: nil)
         try await req.write { db in
             try await Audit.append(failure, on: db, at: now)
@@ -55,7 +55,7 @@ enum SignInAttempts {
 
     /// An attempt refused unchecked (the account locked, or all its attempts in flight): audited, not counted.
     static func refuse(_ userID: UUID, req: Request) async throws {
-        try await req.audit("signin.failure", outcome: .refused, objectType: "user", objectID: userID.uuidString,
+        try await req.audit(.signInFailure, outcome: .refused, objectType: .user, objectID: userID.uuidString,
                             detail: "account locked", user: nil)
     }
 }

@@ -40,14 +40,14 @@ struct SignInController {
         let settings = req.application.settings
         if let wait = try await RateLimiter.hit("sign-in:\(req.clientAddress)", limit: settings.signInAttemptsPerAddress,
                                                 window: settings.signInWindow, req: req) {
-            try await req.audit("signin.rate_limited", outcome: .refused, detail: "email \(email.prefix(100))")
+            try await req.audit(.signInRateLimited, outcome: .refused, detail: "email \(email.prefix(100))")
             throw TooManyAttempts(retryAfter: wait)
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         let hasher = PasswordHasher(cost: settings.bcryptCost)
         guard let user, let hash = user.passwordHash, !user.disabled else {
             hasher.verifyAgainstNothing(password)
-            try await req.audit("signin.failure", outcome: .failure, detail: "unknown or disabled account \(email.prefix(100))")
+            try await req.audit(.signInFailure, outcome: .failure, detail: "unknown or disabled account \(email.prefix(100))")
             passwordField.error = Self.failureMessage
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
@@ -68,7 +68,7 @@ struct SignInController {
         try await SignInAttempts.forgive(userID, req: req)
         // The per-address limit is a limit on failures: this attempt was counted before its password was checked.
         try await RateLimiter.forgive("sign-in:\(req.clientAddress)", req: req)
-        let entry = req.auditEntry("signin.password_accepted", objectType: "user", objectID: user.id!.uuidString)
+        let entry = req.auditEntry(.signInPasswordAccepted, objectType: .user, objectID: user.id!.uuidString)
         let now = req.now
         let token = try await req.write { db in
             let token = try await Sessions.start(for: user, stage: .secondFactor, req: req, on: db)
@@ -82,7 +82,7 @@ struct SignInController {
 
     func signOut(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let entry = req.auditEntry("signout", objectType: "session", objectID: user.sessionID.uuidString)
+        let entry = req.auditEntry(.signOut, objectType: .session, objectID: user.sessionID.uuidString)
         let now = req.now
         try await req.write { db in
             try await UserSession.query(on: db).filter(\.$id == user.sessionID).set(\.$endedAt, to: now).update()

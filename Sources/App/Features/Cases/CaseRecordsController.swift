@@ -26,7 +26,7 @@ struct CaseRecordsController {
         }
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
-        return try await CaseWrites.save(req, supportCase, "case.assigned", detail: "lead \(id.uuidString)") { db, now in
+        return try await CaseWrites.save(req, supportCase, .caseAssigned, detail: "lead \(id.uuidString)") { db, now in
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$leadCaseworker.$id, to: worker.id).update()
             let assignment = CaseAssignment()
             assignment.$supportCase.id = caseID
@@ -58,7 +58,7 @@ struct CaseRecordsController {
             let contact = try checked.contact(caseID: try supportCase.requireID(), recordedBy: try req.requireUser().id,
                                               cipher: req.application.cipher)
             let detail = checked.kind.rawValue + (checked.sensitive ? ", sensitive" : "")
-            return try await CaseWrites.save(req, supportCase, "contact.recorded", detail: detail) { db, _ in
+            return try await CaseWrites.save(req, supportCase, .contactRecorded, detail: detail) { db, _ in
                 try await contact.create(on: db)
                 try await CaseActivity.refresh(contact.$supportCase.id, on: db)
             }
@@ -81,7 +81,7 @@ struct CaseRecordsController {
             return try await CaseWrites.rerender(req, supportCase, errors: named, typed: typed)
         case let .success(checked):
             let caseID = try supportCase.requireID()
-            return try await CaseWrites.save(req, supportCase, "outcome_measures.recorded", detail: checked.stage.rawValue) { db, _ in
+            return try await CaseWrites.save(req, supportCase, .outcomeMeasuresRecorded, detail: checked.stage.rawValue) { db, _ in
                 _ = try await checked.save(caseID: caseID, on: db)
             }
         }
@@ -105,7 +105,7 @@ struct CaseRecordsController {
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
         let regionID = supportCase.$region.id
-        return try await CaseWrites.save(req, supportCase, "risk.rated", detail: rating.rawValue) { db, now in
+        return try await CaseWrites.save(req, supportCase, .riskRated, detail: rating.rawValue) { db, now in
             let previous = try await RiskRating.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$ratedAt, .descending).first()
             if RiskLevel.raisesAlert(from: previous.flatMap { RiskLevel(rawValue: $0.rating) }, to: rating) {
                 try await AlertBook.raise(.caseRed, subject: caseID, episode: Audit.timestamp(now), regionID: regionID, now: now, on: db)
@@ -148,7 +148,7 @@ struct CaseRecordsController {
             let user = try req.requireUser()
             let note = String((form.note ?? "").prefix(500))
             let sealedNote = try req.application.cipher.seal(note.isEmpty ? "Planned closure" : note)
-            return try await CaseWrites.save(req, supportCase, "case.closure_requested", detail: "planned") { db, _ in
+            return try await CaseWrites.save(req, supportCase, .caseClosureRequested, detail: "planned") { db, _ in
                 try await SupportCase.query(on: db).filter(\.$id == caseID)
                     .set(\.$closureRequestedReason, to: sealedNote)
                     .set(\.$closureRequestedByID, to: user.id).set(\.$closureRequestedOn, to: today).update()
@@ -157,7 +157,7 @@ struct CaseRecordsController {
             let code = reason?.rawValue ?? ""
             let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
             let sealedNote = note.isEmpty ? nil : try req.application.cipher.seal(note)
-            return try await CaseWrites.save(req, supportCase, "case.closed", detail: code) { db, _ in
+            return try await CaseWrites.save(req, supportCase, .caseClosed, detail: code) { db, _ in
                 try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
                     .set(\.$closureReason, to: code).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil)
                     .set(\.$closureRequestedOn, to: nil).update()
@@ -173,7 +173,7 @@ struct CaseRecordsController {
         }
         let caseID = try supportCase.requireID()
         let today = CivilDate.today(at: req.now).description
-        return try await CaseWrites.save(req, supportCase, "case.closure_approved", detail: "planned") { db, _ in
+        return try await CaseWrites.save(req, supportCase, .caseClosureApproved, detail: "planned") { db, _ in
             // The caseworker's note asking for the closure stays with the case as its closure note.
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
                 .set(\.$closureReason, to: ClosureReason.planned.rawValue).set(\.$closureNote, to: supportCase.closureRequestedReason)
@@ -186,7 +186,7 @@ struct CaseRecordsController {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         guard !supportCase.isOpen else { return try await CaseWrites.rerender(req, supportCase, field: "reason", message: "The case is open") }
         let caseID = try supportCase.requireID()
-        return try await CaseWrites.save(req, supportCase, "case.reopened", detail: "was closed \(supportCase.closedDate ?? "")") { db, _ in
+        return try await CaseWrites.save(req, supportCase, .caseReopened, detail: "was closed \(supportCase.closedDate ?? "")") { db, _ in
             try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: nil).set(\.$closureReason, to: nil).update()
             try await OutcomeMeasure.query(on: db).filter(\.$supportCase.$id == caseID).filter(\.$stage == .exit).delete()
             try await ReferralImport.markRepeats(personIDs: [supportCase.$person.id], on: db)
@@ -199,14 +199,14 @@ struct CaseRecordsController {
         let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let form = try req.content.decode(Form.self)
         guard try await scope.canWriteSafeContact(of: person, on: req.db) else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "person", objectID: person.id?.uuidString ?? "",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .person, objectID: person.id?.uuidString ?? "",
                                 detail: "safe contact: not the lead caseworker or a manager")
             throw Abort(.forbidden)
         }
         let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let sealed = text.isEmpty ? nil : try req.application.cipher.seal(String(text.prefix(1000)))
         let personID = try person.requireID()
-        let entry = req.auditEntry("person.safe_contact_changed", objectType: "person", objectID: personID.uuidString)
+        let entry = req.auditEntry(.personSafeContactChanged, objectType: .person, objectID: personID.uuidString)
         let now = req.now
         try await req.write { db in
             try await Person.query(on: db).filter(\.$id == personID).set(\.$safeContact, to: sealed)
@@ -214,6 +214,6 @@ struct CaseRecordsController {
             try await Audit.append(entry, on: db, at: now)
         }
         return req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path,
-                            saved: "person.safe_contact_changed")
+                            saved: .personSafeContactChanged)
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import SQLKit
 
@@ -13,7 +14,8 @@ struct CaseViewer: Encodable {
         }
         return try await sql.raw("""
             SELECT actor, at FROM audit_events
-            WHERE object_type = 'case' AND object_id = \(bind: caseID.uuidString) AND action = 'case.viewed'
+            WHERE object_type = \(bind: AuditedObject.supportCase.rawValue) AND object_id = \(bind: caseID.uuidString)
+              AND action = \(bind: AuditAction.caseViewed.rawValue)
             ORDER BY seq DESC LIMIT 50
             """).all(decoding: Row.self).map { row in
             // "2026-11-29T07:47:08.123Z" → "2026-11-29 07:47"

@@ -11,7 +11,7 @@ enum CaseWrites {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         guard scope.canWrite(supportCase) else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "case", objectID: supportCase.id!.uuidString,
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .supportCase, objectID: supportCase.id!.uuidString,
                                 region: supportCase.region.code, detail: "not the lead caseworker")
             throw Abort(.forbidden)
         }
@@ -24,10 +24,10 @@ enum CaseWrites {
         return received.flatMap(CivilDate.init) ?? CivilDate(supportCase.openedDate) ?? CivilDate(year: 1900, month: 1, day: 1)
     }
 
-    static func save(_ req: Request, _ supportCase: SupportCase, _ action: String, detail: String,
+    static func save(_ req: Request, _ supportCase: SupportCase, _ action: AuditAction, detail: String,
                       _ change: @Sendable @escaping (any Database, Date) async throws -> Void) async throws -> Response {
         let caseID = try supportCase.requireID()
-        let entry = req.auditEntry(action, objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code,
+        let entry = req.auditEntry(action, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code,
                                    detail: detail)
         let now = req.now
         try await req.write { db in

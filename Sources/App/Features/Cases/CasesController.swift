@@ -58,7 +58,7 @@ struct CasesController {
             sorts: CaseListFilter.Sort.allCases.map { SelectOption(value: $0.rawValue, label: $0.label.capitalizedFirst, selected: $0 == filter.sort) },
             leadOptions: [SelectOption(value: "", label: "Any caseworker", selected: filter.lead == nil)]
                 + leads.map { SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.lead) })
-        try await req.audit("case.list", objectType: "case", detail: "\(total) open, page \(page), \(filter.show.rawValue), \(filter.sort.rawValue)")
+        try await req.audit(.caseList, objectType: .supportCase, detail: "\(total) open, page \(page), \(filter.show.rawValue), \(filter.sort.rawValue)")
         return try await req.view.render("cases/list", listPage)
     }
 
@@ -67,7 +67,7 @@ struct CasesController {
     func show(req: Request) async throws -> View {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
-        try await req.audit("case.viewed", objectType: "case", objectID: try supportCase.requireID().uuidString,
+        try await req.audit(.caseViewed, objectType: .supportCase, objectID: try supportCase.requireID().uuidString,
                             region: supportCase.region.code)
         let page = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
         return try await req.view.render("cases/show", page)
@@ -80,7 +80,7 @@ extension CasesController {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         let caseID = try supportCase.requireID()
-        try await req.audit("case.viewed", objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code,
+        try await req.audit(.caseViewed, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code,
                             detail: "whole timeline")
         let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: req.now),
                                              withCaseloads: false, on: req.db)
@@ -99,7 +99,7 @@ extension CasesController {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         let caseID = try supportCase.requireID()
-        try await req.audit("case.viewers_read", objectType: "case", objectID: caseID.uuidString, region: supportCase.region.code)
+        try await req.audit(.caseViewersRead, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code)
         let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
         let viewers = try await CaseViewer.last50(of: caseID, on: req.db as! any SQLDatabase)
         return try await req.view.render("cases/viewers", CaseSubPage(

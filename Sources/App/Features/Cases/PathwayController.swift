@@ -20,7 +20,7 @@ struct PathwayController {
     func registersPage(req: Request) async throws -> View {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
-        try await req.audit("case.viewed", objectType: "case", objectID: try supportCase.requireID().uuidString,
+        try await req.audit(.caseViewed, objectType: .supportCase, objectID: try supportCase.requireID().uuidString,
                             region: supportCase.region.code, detail: "registers")
         return try await RegistersPage.make(req: req, supportCase: supportCase, canWrite: scope.canWrite(supportCase))
     }
@@ -61,7 +61,7 @@ struct PathwayController {
         let sealed = try req.application.cipher.seal(String(decoding: try encoder.encode(checked), as: UTF8.self))
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
-        return try await CaseWrites.save(req, supportCase, "register.recorded", detail: kind.rawValue) { db, _ in
+        return try await CaseWrites.save(req, supportCase, .registerRecorded, detail: kind.rawValue) { db, _ in
             let entry = CaseRegisterEntry()
             entry.$supportCase.id = caseID
             entry.kind = kind.rawValue
@@ -93,7 +93,7 @@ struct PathwayController {
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
         let scored = scores
-        return try await CaseWrites.save(req, supportCase, "outcome_wheel.assessed", detail: stage) { db, _ in
+        return try await CaseWrites.save(req, supportCase, .outcomeWheelAssessed, detail: stage) { db, _ in
             let assessment = WheelAssessment()
             assessment.id = UUID()
             assessment.$supportCase.id = caseID
@@ -122,7 +122,7 @@ struct PathwayController {
         }
         let sealed = try req.application.cipher.seal(text)
         let caseID = try supportCase.requireID()
-        return try await CaseWrites.save(req, supportCase, "goal.added", detail: area) { db, _ in
+        return try await CaseWrites.save(req, supportCase, .goalAdded, detail: area) { db, _ in
             let goal = Goal()
             goal.$supportCase.id = caseID
             goal.area = area
@@ -142,14 +142,14 @@ struct PathwayController {
             return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose the goal to update")
         }
         guard try await Goal.query(on: req.db).filter(\.$id == goalID).filter(\.$supportCase.$id == caseID).count() == 1 else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "goal", objectID: goalID.uuidString)
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .goal, objectID: goalID.uuidString)
             throw Abort(.notFound)
         }
         guard let status = form.status.flatMap(GoalStatus.init(rawValue:)),
               let progress = Int(form.progress ?? ""), (0...100).contains(progress) else {
             return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose a status and a progress from 0 to 100")
         }
-        return try await CaseWrites.save(req, supportCase, "goal.updated", detail: "\(status.rawValue) \(progress)%") { db, _ in
+        return try await CaseWrites.save(req, supportCase, .goalUpdated, detail: "\(status.rawValue) \(progress)%") { db, _ in
             try await Goal.query(on: db).filter(\.$id == goalID).set(\.$status, to: status.rawValue).set(\.$progress, to: progress).update()
         }
     }

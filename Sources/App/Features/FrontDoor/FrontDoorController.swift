@@ -33,7 +33,7 @@ struct FrontDoorController {
         // refused keeps what they typed, and is told what to do now.
         if let wait = try await RateLimiter.hit("partner-referral:\(req.clientAddress)", limit: settings.partnerReferralsPerHour,
                                                 window: 3600, req: req) {
-            try await req.audit("partner_referral.rate_limited", outcome: .refused, objectType: "partner_referral",
+            try await req.audit(.partnerReferralRateLimited, outcome: .refused, objectType: .partnerReferral,
                                 detail: path.rawValue)
             var errors = FieldErrors()
             errors.add("refer-form", "Too many referrals have been sent from this network in the last hour. If a young person is in "
@@ -44,7 +44,7 @@ struct FrontDoorController {
         }
         if let trap = form.website, !trap.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             // A robot: it is answered as a person would be, with a reference that leads nowhere, and nothing kept.
-            try await req.audit("partner_referral.honeypot", outcome: .refused, objectType: "partner_referral",
+            try await req.audit(.partnerReferralHoneypot, outcome: .refused, objectType: .partnerReferral,
                                 detail: path.rawValue)
             return try await receipt(req, path, reference: PartnerReferralIntake.newReference())
         }
@@ -53,7 +53,7 @@ struct FrontDoorController {
         switch form.check(path, codes: codes, areas: areas.codes, today: CivilDate.today(at: req.now)) {
         case let .failure(errors):
             // Audited as every submission is, by the fields refused and never by what was typed in them.
-            try await req.audit("partner_referral.refused", outcome: .refused, objectType: "partner_referral",
+            try await req.audit(.partnerReferralRefused, outcome: .refused, objectType: .partnerReferral,
                                 detail: "\(path.rawValue): " + errors.entries.map(\.id).joined(separator: ", "))
             return try await render(req, path, form: form, errors: errors, areas: areas)
                 .encodeResponse(status: .unprocessableEntity, for: req)

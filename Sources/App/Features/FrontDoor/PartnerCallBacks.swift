@@ -26,8 +26,8 @@ enum PartnerCallBacks {
                 let id = try row.decode(column: "id", as: UUID.self)
                 let region = try row.decode(column: "region_id", as: UUID?.self)
                 let code = try await region.asyncMap { try await Region.find($0, on: db)?.code } ?? nil
-                try await Audit.append(AuditEntry(action: "partner_referral.call_back_overdue", actor: "call-back timer",
-                                                  objectType: "partner_referral", objectID: id.uuidString, region: code ?? "",
+                try await Audit.append(AuditEntry(action: .partnerReferralCallBackOverdue, actor: "call-back timer",
+                                                  objectType: .partnerReferral, objectID: id.uuidString, region: code ?? "",
                                                   address: "server", detail: try row.decode(column: "path", as: String.self)),
                                        on: db, at: now)
                 // An urgent one is an alert by phone and email too (SPEC §2.10); a full one waits for the pages.

@@ -44,7 +44,7 @@ enum PartnerReferralIntake {
         referral.content = try req.application.cipher.seal(String(decoding: json, as: UTF8.self))
         referral.emailDomain = try content.referrerEmail.flatMap(PartnerDomainTrust.domain).map(req.application.cipher.seal)
         referral.listedDomain = content.referrerEmail.flatMap { PartnerDomainTrust.listedDomain(of: $0, listed: listed) }
-        var entry = req.auditEntry("partner_referral.received", objectType: "partner_referral", objectID: referral.id!.uuidString,
+        var entry = req.auditEntry(.partnerReferralReceived, objectType: .partnerReferral, objectID: referral.id!.uuidString,
                                    region: holder?.regionCode ?? "",
                                    detail: "\(path.rawValue); routed by \(referral.routedBy); "
                                        + (referral.listedDomain.map { "email in listed domain \($0)" } ?? "email not in a listed partner domain"))

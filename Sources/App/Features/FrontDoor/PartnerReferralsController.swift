@@ -20,7 +20,7 @@ struct PartnerReferralsController {
         let scope = try req.scope
         let page = try await PartnerReferralListPage.make(scope: scope, now: req.now, cipher: req.application.cipher,
                                                           layout: req.layout(title: "Partner referrals awaiting triage"), on: req.db)
-        try await req.audit("partner_referral.list", objectType: "partner_referral", detail: "\(page.total) awaiting triage")
+        try await req.audit(.partnerReferralList, objectType: .partnerReferral, detail: "\(page.total) awaiting triage")
         return try await req.view.render("partner-referrals/list", page)
     }
 
@@ -35,7 +35,7 @@ struct PartnerReferralsController {
         let (referral, scope) = try await triageable(req, orTriaged: true)
         let now = req.now, user = scope.user, id = try referral.requireID()
         let region = try await referral.regionID.asyncMap { try await Region.find($0, on: req.db)?.code } ?? nil
-        let entry = req.auditEntry("partner_referral.called_back", objectType: "partner_referral", objectID: id.uuidString,
+        let entry = req.auditEntry(.partnerReferralCalledBack, objectType: .partnerReferral, objectID: id.uuidString,
                                    region: region ?? "", detail: CallBackClock(due: referral.callBackDue, calledBackAt: nil).summary(at: now))
         let recorded = try await req.write { db in
             // Once: a second press, or a colleague's at the same moment, finds it already recorded.
@@ -47,7 +47,7 @@ struct PartnerReferralsController {
             }
             return changed
         }
-        return recorded ? req.redirect(to: SiteURL.partnerReferral(id).path, saved: "partner_referral.called_back")
+        return recorded ? req.redirect(to: SiteURL.partnerReferral(id).path, saved: .partnerReferralCalledBack)
             : req.redirect(to: SiteURL.partnerReferral(id).path)
     }
 
@@ -60,7 +60,7 @@ struct PartnerReferralsController {
         }
         let now = req.now, user = scope.user, id = try referral.requireID()
         let region = try await referral.regionID.asyncMap { try await Region.find($0, on: req.db)?.code } ?? nil
-        let entry = req.auditEntry("partner_referral.spam", objectType: "partner_referral", objectID: id.uuidString,
+        let entry = req.auditEntry(.partnerReferralSpam, objectType: .partnerReferral, objectID: id.uuidString,
                                    region: region ?? "", detail: "content removed")
         try await req.write { db in
             let changed = try await Self.change(id, set: """
@@ -70,7 +70,7 @@ struct PartnerReferralsController {
             try await Audit.append(entry, on: db, at: now)
             try await AlertBook.resolve(.partnerCallBack, subject: id, now: now, on: db)
         }
-        return req.redirect(to: SiteURL.partnerReferrals.path, saved: "partner_referral.spam")
+        return req.redirect(to: SiteURL.partnerReferrals.path, saved: .partnerReferralSpam)
     }
 
     /// The national lead sends a referral no region's list holds to a region's triage list.
@@ -83,7 +83,7 @@ struct PartnerReferralsController {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let now = req.now, id = try referral.requireID(), regionID = try region.requireID()
-        let entry = req.auditEntry("partner_referral.routed", objectType: "partner_referral", objectID: id.uuidString,
+        let entry = req.auditEntry(.partnerReferralRouted, objectType: .partnerReferral, objectID: id.uuidString,
                                    region: region.code)
         try await req.write { db in
             let changed = try await Self.change(id, set: "region_id = \(bind: regionID), routed_by = 'national_lead'",
@@ -91,7 +91,7 @@ struct PartnerReferralsController {
             guard changed else { throw Abort(.conflict, reason: "This partner referral has already been sent to a region") }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnerReferrals.path, saved: "partner_referral.routed")
+        return req.redirect(to: SiteURL.partnerReferrals.path, saved: .partnerReferralRouted)
     }
 
     /// Changes one partner referral still awaiting triage, and answers whether this request changed it: of two
@@ -110,7 +110,7 @@ struct PartnerReferralsController {
         let scope = try req.scope
         let referral = try await scope.findPartnerReferral(req.parameters.get("partnerReferralID", as: UUID.self), req: req)
         guard scope.canTriage(referral) else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "partner_referral",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .partnerReferral,
                                 objectID: referral.id?.uuidString ?? "", detail: "not theirs to triage")
             throw Abort(.forbidden)
         }
@@ -125,7 +125,7 @@ struct PartnerReferralsController {
         let page = try await PartnerReferralPage.make(referral, scope: scope, now: req.now, cipher: req.application.cipher,
                                                       layout: req.layout(title: "Partner referral \(referral.ref)"),
                                                       spamError: spamError, routeError: routeError, on: req.db)
-        try await req.audit("partner_referral.viewed", objectType: "partner_referral", objectID: referral.id?.uuidString ?? "",
+        try await req.audit(.partnerReferralViewed, objectType: .partnerReferral, objectID: referral.id?.uuidString ?? "",
                             region: page.regionCode ?? "")
         return try await req.view.render("partner-referrals/show", page)
     }

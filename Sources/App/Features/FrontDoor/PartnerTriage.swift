@@ -13,7 +13,7 @@ enum PartnerTriage {
         let scope = try req.scope
         let partner = try await scope.findPartnerReferral(UUID(uuidString: id), req: req)
         guard scope.canTriage(partner), let region = partner.regionID, region == scope.user.regionID else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "partner_referral",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .partnerReferral,
                                 objectID: partner.id?.uuidString ?? "", detail: "not theirs to triage")
             throw Abort(.forbidden)
         }
@@ -65,7 +65,7 @@ enum PartnerTriage {
     /// (the referral holds it now). A second triage, on this instance or another, finds it done and rolls back.
     static func claim(_ partner: PartnerReferral, user: CurrentUser, req: Request) -> @Sendable (any Database, Referral) async throws -> Void {
         let id = partner.id!, now = req.now
-        let entry = req.auditEntry("partner_referral.triaged", objectType: "partner_referral", objectID: id.uuidString,
+        let entry = req.auditEntry(.partnerReferralTriaged, objectType: .partnerReferral, objectID: id.uuidString,
                                    region: user.regionCode ?? "")
         return { db, referral in
             let referralID = try referral.requireID()

@@ -48,11 +48,11 @@ struct ImportSummary: Codable, Sendable, Equatable {
 
     /// The import's audit entry, appended inside its transaction: the file (by its SHA-256), the region it was
     /// limited to, and what it did.
-    func audit(_ actor: AuditEntry, action: String, file source: String, region onlyRegion: String?, at now: Date,
+    func audit(_ actor: AuditEntry, action: AuditAction, file source: String, region onlyRegion: String?, at now: Date,
                on db: any Database) async throws {
         var entry = actor
         entry.action = action
-        entry.objectType = "file"
+        entry.objectType = .file
         entry.objectID = source
         entry.region = onlyRegion ?? ""
         entry.detail = sentence + "; created: " + (createdRefs.isEmpty ? "none" : createdRefs.joined(separator: " "))

@@ -33,7 +33,7 @@ struct ImportsController {
             page.fileError = "The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8"
             return try await req.view.render("imports/upload", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let actor = req.auditEntry("import")
+        let actor = req.auditEntry(.importFile)
         do {
             let summary = kind == "outreach"
                 ? try await OutreachImport.run(text: text, onlyRegion: user.regionCode, actor: actor, now: req.now, db: req.db,
@@ -46,7 +46,7 @@ struct ImportsController {
         } catch let problems as ImportProblems {
             page.fileError = "\(file.filename) was not imported: nothing was written. Correct these and import it again."
             page.problems = problems.problems.map(\.description)
-            try await req.audit("import.refused", outcome: .failure, objectType: "file", objectID: ImportFile.sha256(text),
+            try await req.audit(.importRefused, outcome: .failure, objectType: .file, objectID: ImportFile.sha256(text),
                                 region: user.regionCode ?? "", detail: "\(kind): \(problems.problems.count) problems")
             return try await req.view.render("imports/upload", page).encodeResponse(status: .unprocessableEntity, for: req)
         }

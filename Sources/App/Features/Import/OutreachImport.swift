@@ -50,7 +50,7 @@ enum OutreachImport {
             summary.created = created.count
             summary.createdRefs = created.map(\.ref)
             summary.unchanged = rows.count - summary.created - summary.updated
-            try await summary.audit(actor, action: "import.outreach", file: source, region: onlyRegion, at: now, on: tx)
+            try await summary.audit(actor, action: .importOutreach, file: source, region: onlyRegion, at: now, on: tx)
             return summary
         }
     }

@@ -108,7 +108,7 @@ enum ReferralImport {
                                actor: AuditEntry, now: Date, on db: any Database) async throws -> ImportSummary {
         var summary = try await writer.finish()
         summary.unchanged = rowCount - summary.created - summary.updated
-        try await summary.audit(actor, action: "import.referrals", file: source, region: onlyRegion, at: now, on: db)
+        try await summary.audit(actor, action: .importReferrals, file: source, region: onlyRegion, at: now, on: db)
         return summary
     }
 

@@ -32,7 +32,7 @@ struct DataProtectionController {
                                       overdue: request.completedOn == nil && request.dueOn < today,
                                       path: SiteURL.subjectAccess(request.id).path)
         }
-        try await req.audit("subject_access.list_viewed", objectType: "subject_access", region: user.regionCode ?? "")
+        try await req.audit(.subjectAccessListViewed, objectType: .subjectAccess, region: user.regionCode ?? "")
         return try await req.view.render("people/subject-access-list", SubjectAccessListPage(
             layout: req.layout(title: "Subject access requests"), open: rows.filter { $0.completed == nil },
             done: rows.filter { $0.completed != nil }))
@@ -70,14 +70,14 @@ struct DataProtectionController {
         request.otherRegions = otherRegions
         request.separateRecordsExcluded = false
         request.approvedRecords = ""
-        let entry = req.auditEntry("subject_access.opened", objectType: "person", objectID: person.id!.uuidString,
+        let entry = req.auditEntry(.subjectAccessOpened, objectType: .person, objectID: person.id!.uuidString,
                                    region: user.regionCode ?? "",
                                    detail: "due \(request.dueOn)" + (otherRegions.isEmpty ? "" : "; includes records of \(otherRegions): awaiting a national lead's approval"))
         try await req.write { db in
             try await request.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.subjectAccess(request.id).path, saved: "subject_access.opened")
+        return req.redirect(to: SiteURL.subjectAccess(request.id).path, saved: .subjectAccessOpened)
     }
 
     func document(req: Request) async throws -> View {
@@ -87,7 +87,7 @@ struct DataProtectionController {
                 layout: req.layout(title: "Subject access: awaiting approval"), due: request.dueOn))
         }
         let export = try await export(of: request, req: req)
-        try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
+        try await req.audit(.subjectAccessExported, objectType: .person, objectID: request.$person.id.uuidString,
                             detail: "html")
         let names = ([export.person] + export.otherRecords).flatMap { ["\($0.firstName) \($0.lastName)"] + $0.aliases }
         var approval: String?
@@ -111,7 +111,7 @@ struct DataProtectionController {
         let request = try await checkedAgain(try await ownRequest(req), req: req)
         guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
         let export = try await export(of: request, req: req)
-        try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
+        try await req.audit(.subjectAccessExported, objectType: .person, objectID: request.$person.id.uuidString,
                             detail: "json")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -127,7 +127,7 @@ struct DataProtectionController {
         let request = try await checkedAgain(try await ownRequest(req), req: req)
         guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
         let export = try await export(of: request, req: req)
-        try await req.audit("subject_access.exported", objectType: "person", objectID: request.$person.id.uuidString,
+        try await req.audit(.subjectAccessExported, objectType: .person, objectID: request.$person.id.uuidString,
                             detail: "zip, \(export.attachments.count) files")
         return try await SubjectAccessZIP.response(for: export, requestID: try request.requireID(), req: req)
     }
@@ -136,14 +136,14 @@ struct DataProtectionController {
         let request = try await checkedAgain(try await ownRequest(req), req: req)
         guard !request.awaitsApproval else { throw Abort(.conflict, reason: "A national lead has not yet approved this export.") }
         let today = CivilDate.today(at: req.now).description
-        let entry = req.auditEntry("subject_access.completed", objectType: "person", objectID: request.$person.id.uuidString)
+        let entry = req.auditEntry(.subjectAccessCompleted, objectType: .person, objectID: request.$person.id.uuidString)
         let now = req.now
         let requestID = try request.requireID()
         try await req.write { db in
             try await SubjectAccessRequest.query(on: db).filter(\.$id == requestID).set(\.$completedOn, to: today).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.subjectAccessRequests.path, saved: "subject_access.completed")
+        return req.redirect(to: SiteURL.subjectAccessRequests.path, saved: .subjectAccessCompleted)
     }
 
     /// A request of the manager's own region (another region's request is 404, audited).
@@ -152,7 +152,7 @@ struct DataProtectionController {
         guard let id = req.parameters.get("requestID", as: UUID.self),
               let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id)
                   .filter(\.$region.$id == (user.regionID ?? UUID())).first() else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "subject_access",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .subjectAccess,
                                 objectID: req.parameters.get("requestID") ?? "")
             throw Abort(.notFound)
         }
@@ -187,7 +187,7 @@ struct DataProtectionController {
     private func awaitApproval(_ request: SubjectAccessRequest, otherRegions: String, req: Request) async throws -> SubjectAccessRequest {
         let id = try request.requireID()
         let now = req.now
-        let entry = req.auditEntry("subject_access.approval_needed", objectType: "person", objectID: request.$person.id.uuidString,
+        let entry = req.auditEntry(.subjectAccessApprovalNeeded, objectType: .person, objectID: request.$person.id.uuidString,
                                    detail: otherRegions.isEmpty ? "the export now holds this region's records only"
                                        : "the export now includes records of \(otherRegions)")
         try await req.write { db in

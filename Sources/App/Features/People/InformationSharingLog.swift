@@ -34,7 +34,7 @@ extension DataProtectionController {
                     approvePath: SiteURL.shareRequestApprove(request.id).path, refusePath: SiteURL.shareRequestRefuse(request.id).path)
             }
         }
-        try await req.audit("information_sharing.viewed", objectType: "information_sharing", region: user.regionCode ?? "")
+        try await req.audit(.informationSharingViewed, objectType: .informationSharing, region: user.regionCode ?? "")
         return try await req.view.render("people/information-sharing", SharingLogPage(layout: req.layout(title: "Information sharing"),
                                                                                      rows: rows, hasRows: !rows.isEmpty,
                                                                                      requests: requests, hasRequests: !requests.isEmpty))
@@ -82,14 +82,14 @@ extension DataProtectionController {
         share.lawfulBasis = basis.rawValue
         share.consentSought = form.consentSought == "yes"
         share.recordedByID = user.id
-        let entry = req.auditEntry("information_sharing.recorded", objectType: "person", objectID: person.id!.uuidString,
+        let entry = req.auditEntry(.informationSharingRecorded, objectType: .person, objectID: person.id!.uuidString,
                                    region: user.regionCode ?? "", detail: "basis \(basis.rawValue)")
         let now = req.now
         try await req.write { db in
             try await share.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(person.id).path, saved: "information_sharing.recorded")
+        return req.redirect(to: SiteURL.person(person.id).path, saved: .informationSharingRecorded)
     }
 }
 

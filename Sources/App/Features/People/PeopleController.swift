@@ -19,21 +19,21 @@ struct PeopleController {
         let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let hold = try req.content.decode(Form.self).hold == "on"
         let personID = try person.requireID()
-        let entry = req.auditEntry(hold ? "person.legal_hold_set" : "person.legal_hold_lifted", objectType: "person",
+        let entry = req.auditEntry(hold ? .personLegalHoldSet : .personLegalHoldLifted, objectType: .person,
                                    objectID: personID.uuidString)
         let now = req.now
         try await req.write { db in
             try await Person.query(on: db).filter(\.$id == personID).set(\.$legalHold, to: hold).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(personID).path, saved: hold ? "person.legal_hold_set" : "person.legal_hold_lifted")
+        return req.redirect(to: SiteURL.person(personID).path, saved: hold ? .personLegalHoldSet : .personLegalHoldLifted)
     }
 
     func show(req: Request) async throws -> View {
         let scope = try req.scope
         let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
         let page = try await PersonPage.make(req: req, person: person, scope: scope)
-        try await req.audit("person.viewed", objectType: "person", objectID: person.id!.uuidString)
+        try await req.audit(.personViewed, objectType: .person, objectID: person.id!.uuidString)
         return try await req.view.render("people/show", page)
     }
 
@@ -58,7 +58,7 @@ struct PeopleController {
         for person in people {
             let id = try person.requireID()
             guard try await scope.holdsWholly(id, on: req.db) else {
-                try await req.audit("access.refused", outcome: .refused, objectType: "person", objectID: id.uuidString,
+                try await req.audit(.accessRefused, outcome: .refused, objectType: .person, objectID: id.uuidString,
                                     detail: "merge: another region also holds this young person")
                 throw FormProblem("Another region also holds records for this young person, so one region cannot merge them alone. Ask the national lead.")
             }
@@ -85,13 +85,13 @@ struct PeopleController {
         try await Self.refuseShared([keep, other], scope: scope, req: req)
         let now = req.now
         let cipher = req.application.cipher
-        let template = req.auditEntry("person.merged", objectType: "person", objectID: keepID.uuidString)
+        let template = req.auditEntry(.personMerged, objectType: .person, objectID: keepID.uuidString)
         try await req.write { db in
             let moved = try await PersonMerge.merge(otherID, into: keepID, on: db, cipher: cipher)
             var entry = template
             entry.detail = "merged person \(otherID.uuidString) into this one: \(moved.referrals) referrals and \(moved.cases) cases moved"
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(keepID).path, saved: "person.merged")
+        return req.redirect(to: SiteURL.person(keepID).path, saved: .personMerged)
     }
 }

@@ -105,8 +105,8 @@ enum Retention {
             .set(\.$why, to: "").update()
         try await SubjectAccessRequest.query(on: db).filter(\.$person.$id == personID).set(\.$requester, to: "").update()
         var entry = actor
-        entry.action = "person.anonymised"
-        entry.objectType = "person"
+        entry.action = .personAnonymised
+        entry.objectType = .person
         entry.objectID = personID.uuidString
         try await Audit.append(entry, on: db, at: now)
     }

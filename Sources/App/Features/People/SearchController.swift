@@ -24,7 +24,7 @@ struct SearchController {
             let letters = text.uppercased().filter { $0.isLetter || $0.isNumber }.dropFirst(2)
             let ref = "PR-" + String(letters.prefix(4)) + "-" + String(letters.suffix(4))
             if let partner = try await req.scope.partnerReferrals(on: req.db).filter(\.$ref == ref).first() {
-                try await req.audit("partner_referral.searched", objectType: "partner_referral", objectID: partner.id?.uuidString ?? "")
+                try await req.audit(.partnerReferralSearched, objectType: .partnerReferral, objectID: partner.id?.uuidString ?? "")
                 return req.redirect(to: SiteURL.partnerReferral(partner.id).path)
             }
         }
@@ -42,7 +42,7 @@ struct SearchController {
         }
         let found = try await PeopleSearch.find(query, within: try req.scope.reach, on: req.db)
         // What was searched for stays out of the audit log (names are what it protects); how many were shown is in.
-        try await req.audit("person.searched", objectType: "person", detail: "search box, \(found.people.count) shown")
+        try await req.audit(.personSearched, objectType: .person, detail: "search box, \(found.people.count) shown")
         return try await req.view.render("people/search", SearchPage(
             layout: layout, query: text, error: nil, searched: true,
             results: found.people.map(SearchPage.Row.init), more: found.more))

@@ -41,7 +41,7 @@ struct ShareRequestsController {
         let sealed = try req.application.cipher.seal(reason)
         let user = try req.requireUser()
         let now = req.now
-        let entry = req.auditEntry("share.requested", objectType: "referral", objectID: referralID.uuidString,
+        let entry = req.auditEntry(.shareRequested, objectType: .referral, objectID: referralID.uuidString,
                                    region: referral.region.code, detail: "\(pairs.count) holding region(s) asked")
         try await req.write { db in
             for pair in pairs.sorted(by: { $0.region.uuidString < $1.region.uuidString }) {
@@ -61,7 +61,7 @@ struct ShareRequestsController {
             }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.referral(referralID).path, saved: "share.requested")
+        return req.redirect(to: SiteURL.referral(referralID).path, saved: .shareRequested)
     }
 
     func approve(req: Request) async throws -> Response {
@@ -70,7 +70,7 @@ struct ShareRequestsController {
         let now = req.now
         let cipher = req.application.cipher
         let askingRegion = try await Region.find(request.askingRegionID, on: req.db)
-        let entry = req.auditEntry("share.approved", objectType: "person", objectID: request.holdingPersonID.uuidString,
+        let entry = req.auditEntry(.shareApproved, objectType: .person, objectID: request.holdingPersonID.uuidString,
                                    region: user.regionCode ?? "", detail: "asked by \(askingRegion?.code ?? "another region")")
         try await req.write { db in
             guard try await Self.decide(requestID, .approved, by: user.id, at: now, on: db) else { throw Abort(.conflict) }
@@ -92,20 +92,20 @@ struct ShareRequestsController {
             try await share.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.informationSharing.path, saved: "share.approved")
+        return req.redirect(to: SiteURL.informationSharing.path, saved: .shareApproved)
     }
 
     func refuse(req: Request) async throws -> Response {
         let (request, user) = try await holdingRegionsRequest(req)
         let requestID = try request.requireID()
         let now = req.now
-        let entry = req.auditEntry("share.refused", outcome: .refused, objectType: "person",
+        let entry = req.auditEntry(.shareRefused, outcome: .refused, objectType: .person,
                                    objectID: request.holdingPersonID.uuidString, region: user.regionCode ?? "")
         try await req.write { db in
             guard try await Self.decide(requestID, .refused, by: user.id, at: now, on: db) else { throw Abort(.conflict) }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.informationSharing.path, saved: "share.refused")
+        return req.redirect(to: SiteURL.informationSharing.path, saved: .shareRefused)
     }
 
     private struct HeldBy: Hashable {
@@ -119,7 +119,7 @@ struct ShareRequestsController {
         guard let id = req.parameters.get("shareRequestID", as: UUID.self),
               let request = try await ShareRequest.query(on: req.db).filter(\.$id == id)
                   .filter(\.$holdingRegionID == (user.regionID ?? UUID())).first() else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "share_request",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .shareRequest,
                                 objectID: req.parameters.get("shareRequestID") ?? "")
             throw Abort(.notFound)
         }

@@ -24,7 +24,7 @@ extension DataProtectionController {
                 separatePath: request.separateRecordsExcluded ? nil : SiteURL.subjectAccessSeparate(request.id).path))
         }
         // The page names young people and other regions' referrals: reading it is audited like any such page.
-        try await req.audit("subject_access.approvals_viewed", objectType: "subject_access", detail: "\(rows.count) waiting")
+        try await req.audit(.subjectAccessApprovalsViewed, objectType: .subjectAccess, detail: "\(rows.count) waiting")
         return try await req.view.render("people/subject-access-approvals", SubjectAccessApprovalsPage(
             layout: req.layout(title: "Subject access approvals"), rows: rows, hasRows: !rows.isEmpty))
     }
@@ -33,14 +33,14 @@ extension DataProtectionController {
         let user = try req.requireUser()
         guard let id = req.parameters.get("requestID", as: UUID.self),
               let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id).with(\.$region).first() else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "subject_access",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .subjectAccess,
                                 objectID: req.parameters.get("requestID") ?? "")
             throw Abort(.notFound)
         }
         guard request.awaitsApproval else {
             throw Abort(.conflict, reason: "This export covers one region, or is already approved.")
         }
-        let entry = req.auditEntry("subject_access.approved", objectType: "person", objectID: request.$person.id.uuidString,
+        let entry = req.auditEntry(.subjectAccessApproved, objectType: .person, objectID: request.$person.id.uuidString,
                                    region: request.region.code,
                                    detail: "export by \(request.region.name) to include the records of \(request.otherRegions)")
         let now = req.now
@@ -59,7 +59,7 @@ extension DataProtectionController {
     func separate(req: Request) async throws -> Response {
         guard let id = req.parameters.get("requestID", as: UUID.self),
               let request = try await SubjectAccessRequest.query(on: req.db).filter(\.$id == id).with(\.$region).first() else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "subject_access",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .subjectAccess,
                                 objectID: req.parameters.get("requestID") ?? "")
             throw Abort(.notFound)
         }
@@ -67,7 +67,7 @@ extension DataProtectionController {
             throw Abort(.conflict, reason: "This export is not waiting, or already leaves those records out.")
         }
         let remaining = try await Self.otherRegions(of: request.$person.id, separate: false, askedBy: request.$region.id, on: req.db)
-        let entry = req.auditEntry("subject_access.separate_records", objectType: "person", objectID: request.$person.id.uuidString,
+        let entry = req.auditEntry(.subjectAccessSeparateRecords, objectType: .person, objectID: request.$person.id.uuidString,
                                    region: request.region.code, detail: "another young person's records, left out of the export")
         let now = req.now
         try await req.write { db in

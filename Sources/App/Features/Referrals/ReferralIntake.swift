@@ -33,7 +33,7 @@ enum ReferralIntake {
         let sealedCaller = try rescueDetails.map { try cipher.seal($0.caller) }
         let key = PersonKey(firstName: form.firstName, lastName: form.lastName, dateOfBirth: form.dateOfBirth, aliases: form.aliases)
         let now = req.now
-        let entryTemplate = req.auditEntry("referral.created", objectType: "referral", region: regionCode)
+        let entryTemplate = req.auditEntry(.referralCreated, objectType: .referral, region: regionCode)
         return try await req.write { db in
             let authorities = Set(try await LocalAuthority.query(on: db).filter(\.$region.$id == regionID).all().map(\.code))
             // Only the region's own young people are matched: knowing a name and a date of birth must not attach
@@ -100,6 +100,11 @@ enum ReferralIntake {
                     rescue.dispatchedCaseworkerID = details.dispatchedCaseworkerID
                 }
                 try await rescue.create(on: db)
+                var rescueEntry = entryTemplate
+                rescueEntry.action = .rescueRecorded
+                rescueEntry.objectType = .rescue
+                rescueEntry.objectID = rescue.id!.uuidString
+                try await Audit.append(rescueEntry, on: db, at: now)
                 // A call happening now (not one logged afterwards): whoever is on call hears of it until a
                 // caseworker is on the way.
                 if let pending = rescueDetails?.continuing {

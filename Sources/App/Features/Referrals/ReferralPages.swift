@@ -208,8 +208,8 @@ struct ReferralPage: Encodable {
         let me = try req.requireUser()
         var viewers: [Viewer]?
         if scope.isManager {
-            let views = try await AuditEvent.query(on: req.db).filter(\.$objectType == "referral")
-                .filter(\.$objectID == referral.id!.uuidString).filter(\.$action == "referral.viewed")
+            let views = try await AuditEvent.query(on: req.db).filter(\.$objectType == AuditedObject.referral.rawValue)
+                .filter(\.$objectID == referral.id!.uuidString).filter(\.$action == AuditAction.referralViewed.rawValue)
                 .sort(\.$seq, .descending).limit(50).all()
             viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }

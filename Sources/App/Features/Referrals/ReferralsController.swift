@@ -30,7 +30,7 @@ struct ReferralsController {
         let labels = try await CodeLabels.load(on: req.db)
         let page = try await ReferralListPage.make(req: req, referrals: referrals, total: total, filters: filters,
                                                    labels: labels, canWrite: scope.canWrite)
-        try await req.audit("referral.list", objectType: "referral", detail: "status \(filters.status.rawValue), \(total) found")
+        try await req.audit(.referralList, objectType: .referral, detail: "status \(filters.status.rawValue), \(total) found")
         return try await req.view.render("referrals/list", page)
     }
 
@@ -57,7 +57,7 @@ struct ReferralsController {
             let user = try req.requireUser()
             let referral = try await ReferralIntake.create(checked, user: user, req: req,
                                                            within: partner.map { PartnerTriage.claim($0, user: user, req: req) })
-            return req.redirect(to: SiteURL.referral(referral.id).path, saved: partner == nil ? "referral.created" : "partner_referral.triaged")
+            return req.redirect(to: SiteURL.referral(referral.id).path, saved: partner == nil ? .referralCreated : .partnerReferralTriaged)
         }
     }
 
@@ -65,7 +65,7 @@ struct ReferralsController {
         let scope = try req.scope
         let referral = try await scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
         let page = try await ReferralPage.make(req: req, referral: referral, scope: scope)
-        try await req.audit("referral.viewed", objectType: "referral", objectID: referral.id!.uuidString,
+        try await req.audit(.referralViewed, objectType: .referral, objectID: referral.id!.uuidString,
                             region: referral.region.code)
         return try await req.view.render("referrals/show", page)
     }

@@ -38,9 +38,9 @@ struct ScreeningController {
         let now = req.now
         let today = CivilDate.today(at: now).description
         let referralID = try referral.requireID()
-        let accepted = req.auditEntry("referral.accepted", objectType: "referral", objectID: referralID.uuidString,
+        let accepted = req.auditEntry(.referralAccepted, objectType: .referral, objectID: referralID.uuidString,
                                       region: referral.region.code)
-        let opened = req.auditEntry("case.opened", objectType: "case", region: referral.region.code,
+        let opened = req.auditEntry(.caseOpened, objectType: .supportCase, region: referral.region.code,
                                     detail: "lead caseworker \(lead.id!.uuidString)")
         let caseID = UUID()
         try await req.write { db in
@@ -71,7 +71,7 @@ struct ScreeningController {
             caseEntry.objectID = supportCase.id!.uuidString
             try await Audit.append(caseEntry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: "case.opened")
+        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: .caseOpened)
     }
 
     func decline(req: Request) async throws -> Response {
@@ -101,7 +101,7 @@ struct ScreeningController {
         let now = req.now
         let referralID = try referral.requireID()
         let signpostedDate = signpostedOn?.description
-        let entry = req.auditEntry("referral.not_accepted", objectType: "referral", objectID: referralID.uuidString,
+        let entry = req.auditEntry(.referralNotAccepted, objectType: .referral, objectID: referralID.uuidString,
                                    region: referral.region.code, detail: destination.isEmpty ? "not signposted" : "signposted \(destination)")
         let sealedReason = try req.application.cipher.seal(reason)
         try await req.write { db in
@@ -117,7 +117,7 @@ struct ScreeningController {
             try await fresh.update(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.referral(referralID).path, saved: "referral.not_accepted")
+        return req.redirect(to: SiteURL.referral(referralID).path, saved: .referralNotAccepted)
     }
 
     /// A referral of the user's own region: national leads read but do not screen.

@@ -29,7 +29,7 @@ struct ReportsController {
             action: SiteURL.annualReport.path, regions: regionOptions,
             years: years.map { SelectOption(value: $0.description, label: $0.description, selected: $0 == year) },
             csvPath: SiteURL.annualReportCSV.path + "?region=\(region)&year=\(year)")
-        try await req.audit("report.viewed", objectType: "report", objectID: "annual \(year)", region: region,
+        try await req.audit(.reportViewed, objectType: .report, objectID: "annual \(year)", region: region,
                             detail: page.suppressed ? "suppressed" : "")
         return try await req.view.render("reports/annual", page)
     }
@@ -37,7 +37,7 @@ struct ReportsController {
     func csv(req: Request) async throws -> Response {
         let (region, year) = try await choice(req)
         let page = try await build(req, region: region, year: year, layout: nil)
-        try await req.audit("export.annual_report", objectType: "report", objectID: "annual \(year)", region: region,
+        try await req.audit(.exportAnnualReport, objectType: .report, objectID: "annual \(year)", region: region,
                             detail: "format csv" + (page.suppressed ? ", suppressed" : ""))
         var rows: [[String]] = [["table", "item", "value", "previous year", "numerator", "denominator", "percent"]]
         rows += page.figures.map { ["figures", $0.label, $0.value, $0.previous ?? "", "", "", ""] }
@@ -61,7 +61,7 @@ struct ReportsController {
         var region = req.query[String.self, at: "region"] ?? (user.role == .manager ? user.regionCode ?? "" : "all")
         if region.isEmpty { region = "all" }
         if user.role == .manager && region != user.regionCode {
-            try await req.audit("access.refused", outcome: .refused, objectType: "report", objectID: "annual \(year)",
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .report, objectID: "annual \(year)",
                                 region: region)
             throw Abort(.notFound)
         }

@@ -31,7 +31,7 @@ extension RescuesController {
             pending.approximateAge = checked.approximateAge
             pending.recordedByID = user.id
             pending.recordedAt = req.now
-            let entry = req.auditEntry("rescue.recorded_unidentified", objectType: "pending_rescue", objectID: pending.id!.uuidString,
+            let entry = req.auditEntry(.rescueRecordedUnidentified, objectType: .pendingRescue, objectID: pending.id!.uuidString,
                                        region: user.regionCode ?? "", detail: "the young person not yet identified")
             let now = req.now
             try await req.write { db in
@@ -43,13 +43,13 @@ extension RescuesController {
                 }
             }
             AlertEngine.kick(req.application)
-            return req.redirect(to: SiteURL.pendingRescue(pending.id).path, saved: "rescue.recorded")
+            return req.redirect(to: SiteURL.pendingRescue(pending.id).path, saved: .rescueRecordedUnidentified)
         }
     }
 
     func showPending(req: Request) async throws -> View {
         let pending = try await findPending(req)
-        try await req.audit("rescue.viewed", objectType: "pending_rescue", objectID: pending.id!.uuidString)
+        try await req.audit(.rescueViewed, objectType: .pendingRescue, objectID: pending.id!.uuidString)
         return try await req.view.render("rescues/pending", try await PendingRescuePage.make(req: req, pending: pending,
                                                                                           form: RescueForm(), errors: FieldErrors()))
     }
@@ -89,7 +89,7 @@ extension RescuesController {
             policeForceArea: pending.policeForceArea, dispatchedCaseworkerID: pending.dispatchedCaseworkerID,
             continuing: pending.id)
         let pendingID = try pending.requireID()
-        let entry = req.auditEntry("rescue.identified", objectType: "pending_rescue", objectID: pendingID.uuidString,
+        let entry = req.auditEntry(.rescueIdentified, objectType: .pendingRescue, objectID: pendingID.uuidString,
                                    region: try req.requireUser().regionCode ?? "")
         let now = req.now
         let referral: Referral
@@ -108,7 +108,7 @@ extension RescuesController {
             throw Abort(.conflict, reason: "Someone has already added this young person's details.")
         }
         let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
-        return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: "rescue.identified")
+        return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: .rescueIdentified)
     }
 
     struct AlreadyIdentified: Error {}
@@ -123,7 +123,7 @@ extension RescuesController {
         if let id, let pending = try await PendingRescue.find(id, on: req.db), scope.contains(regionID: pending.$region.id) {
             return pending
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: "pending_rescue", objectID: id?.uuidString ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .pendingRescue, objectID: id?.uuidString ?? "")
         throw Abort(.notFound)
     }
 }

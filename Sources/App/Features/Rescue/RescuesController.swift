@@ -35,7 +35,7 @@ struct RescuesController {
             RescueLogPage.Row(rescue, clock: rescue.call_at.flatMap { call in rescue.arrived_at.map { RescueLogPage.elapsed(from: call, to: $0) } } ?? "",
                               stage: rescue.outcome.map { RescueOutcome(rawValue: $0)?.label ?? $0 } ?? "")
         }
-        try await req.audit("rescue.list", objectType: "rescue", detail: "\(open.count) open, finished page \(page)")
+        try await req.audit(.rescueList, objectType: .rescue, detail: "\(open.count) open, finished page \(page)")
         return try await req.view.render("rescues/log", RescueLogPage(
             layout: req.layout(title: "Rescues"), rows: open, finished: finished.isEmpty ? nil : Array(finished),
             previousPage: page > 1 ? SiteURL.rescues.path + "?page=\(page - 1)" : nil,
@@ -59,14 +59,14 @@ struct RescuesController {
             let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
             // Its alert's first messages now, not at the next tick.
             AlertEngine.kick(req.application)
-            return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: "rescue.recorded")
+            return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: .rescueRecorded)
         }
     }
 
     func show(req: Request) async throws -> View {
         let (rescue, referral, scope) = try await find(req)
         let page = try await RescuePage.make(req: req, rescue: rescue, referral: referral, scope: scope)
-        try await req.audit("rescue.viewed", objectType: "rescue", objectID: rescue.id!.uuidString, region: referral.region.code)
+        try await req.audit(.rescueViewed, objectType: .rescue, objectID: rescue.id!.uuidString, region: referral.region.code)
         return try await req.view.render("rescues/show", page)
     }
 
@@ -85,7 +85,7 @@ struct RescuesController {
         case let .success(valid): checked = valid
         }
         let rescueID = try rescue.requireID()
-        let entry = req.auditEntry("rescue.updated", objectType: "rescue", objectID: rescueID.uuidString, region: referral.region.code,
+        let entry = req.auditEntry(.rescueUpdated, objectType: .rescue, objectID: rescueID.uuidString, region: referral.region.code,
                                    detail: checked.outcome.map { "outcome \($0)" } ?? "times")
         let now = req.now
         try await req.write { db in
@@ -101,7 +101,7 @@ struct RescuesController {
                 try await AlertBook.resolve(.rescueWaiting, subject: rescueID, now: now, on: db)
             }
         }
-        return req.redirect(to: SiteURL.rescue(rescueID).path, saved: "rescue.updated")
+        return req.redirect(to: SiteURL.rescue(rescueID).path, saved: .rescueUpdated)
     }
 
     /// Opens a support case from the rescue, led by the caseworker who went: the rapport carries over.
@@ -117,7 +117,7 @@ struct RescuesController {
         let referralID = try referral.requireID()
         let now = req.now
         let today = CivilDate.today(at: now).description
-        let entry = req.auditEntry("rescue.converted", objectType: "case", objectID: caseID.uuidString, region: referral.region.code,
+        let entry = req.auditEntry(.rescueConverted, objectType: .supportCase, objectID: caseID.uuidString, region: referral.region.code,
                                    detail: "from rescue \(rescue.id!.uuidString)")
         try await req.write { db in
             guard let fresh = try await Referral.find(referralID, on: db), fresh.status == .awaitingScreening else { throw Abort(.conflict) }
@@ -141,7 +141,7 @@ struct RescuesController {
             try await assignment.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: "rescue.converted")
+        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: .rescueConverted)
     }
 
     private func find(_ req: Request) async throws -> (Rescue, Referral, RegionScope) {
@@ -150,7 +150,7 @@ struct RescuesController {
            let referral = try await scope.referrals(on: req.db).filter(\.$id == rescue.$referral.id).with(\.$region).first() {
             return (rescue, referral, scope)
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: "rescue", objectID: req.parameters.get("rescueID") ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .rescue, objectID: req.parameters.get("rescueID") ?? "")
         throw Abort(.notFound)
     }
 }

@@ -61,18 +61,18 @@ struct ContextsController {
         context.$region.id = regionID
         context.kind = kind
         context.name = String(name.prefix(200))
-        let entry = req.auditEntry("context.created", objectType: "context", objectID: context.id!.uuidString, region: user.regionCode ?? "")
+        let entry = req.auditEntry(.contextCreated, objectType: .context, objectID: context.id!.uuidString, region: user.regionCode ?? "")
         let now = req.now
         try await req.write { db in
             try await context.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path, saved: "context.created")
+        return req.redirect(to: SiteURL.context(context.id).path, saved: .contextCreated)
     }
 
     func show(req: Request) async throws -> View {
         let context = try await find(req)
-        try await req.audit("context.viewed", objectType: "context", objectID: context.id!.uuidString)
+        try await req.audit(.contextViewed, objectType: .context, objectID: context.id!.uuidString)
         return try await render(req, context, refused: .none)
     }
 
@@ -106,7 +106,7 @@ struct ContextsController {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let today = CivilDate.today(at: req.now).description
-        let entry = req.auditEntry("context.linked", objectType: "context", objectID: context.id!.uuidString, detail: "referral \(referral.id!)")
+        let entry = req.auditEntry(.contextLinked, objectType: .context, objectID: context.id!.uuidString, detail: "referral \(referral.id!)")
         let now = req.now
         try await req.write { db in
             guard try await ContextLink.query(on: db).filter(\.$context.$id == context.id!).filter(\.$referral.$id == referral.id!)
@@ -118,7 +118,7 @@ struct ContextsController {
             try await link.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path, saved: "context.linked")
+        return req.redirect(to: SiteURL.context(context.id).path, saved: .contextLinked)
     }
 
     func note(req: Request) async throws -> Response {
@@ -133,7 +133,7 @@ struct ContextsController {
         }
         let user = try req.requireUser()
         let sealed = try req.application.cipher.seal(text)
-        let entry = req.auditEntry("context.noted", objectType: "context", objectID: context.id!.uuidString)
+        let entry = req.auditEntry(.contextNoted, objectType: .context, objectID: context.id!.uuidString)
         let now = req.now
         try await req.write { db in
             let note = ContextNote()
@@ -144,12 +144,12 @@ struct ContextsController {
             try await note.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path, saved: "context.noted")
+        return req.redirect(to: SiteURL.context(context.id).path, saved: .contextNoted)
     }
 
     private func find(_ req: Request) async throws -> SafeguardingContext {
         try await (try req.scope).findInOwnRegion(SafeguardingContext.self, id: req.parameters.get("contextID", as: UUID.self),
-                                                  region: \.$region, objectType: "context", req: req)
+                                                  region: \.$region, objectType: .context, req: req)
     }
 }
 

@@ -26,7 +26,7 @@ enum LoneWorkingAlerts {
                 let id = try row.decode(column: "id", as: UUID.self)
                 let region = try row.decode(column: "region_id", as: UUID.self)
                 let code = try await Region.find(region, on: db)?.code ?? ""
-                try await Audit.append(AuditEntry(action: "lone_working.overdue", actor: "lone-working timer", objectType: "visit",
+                try await Audit.append(AuditEntry(action: .loneWorkingOverdue, actor: "lone-working timer", objectType: .visit,
                                                   objectID: id.uuidString, region: code, address: "server"), on: db, at: now)
                 // One alert per deadline: a check-in that moves the end starts a new episode.
                 try await AlertBook.raise(.loneWorkingOverdue, subject: id,

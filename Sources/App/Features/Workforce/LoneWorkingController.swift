@@ -20,7 +20,7 @@ struct LoneWorkingController {
     }
 
     func show(req: Request) async throws -> View {
-        try await req.audit("lone_working.viewed", objectType: "visit", region: try req.requireUser().regionCode ?? "")
+        try await req.audit(.loneWorkingViewed, objectType: .visit, region: try req.requireUser().regionCode ?? "")
         return try await render(req, errors: FieldErrors())
     }
 
@@ -49,7 +49,7 @@ struct LoneWorkingController {
         visit.checkInNote = try cipher.seal(String((form.checkInNote ?? "").prefix(300)))
         visit.startedAt = req.now
         visit.expectedEnd = end
-        let entry = req.auditEntry("lone_working.started", objectType: "visit", region: user.regionCode ?? "")
+        let entry = req.auditEntry(.loneWorkingStarted, objectType: .visit, region: user.regionCode ?? "")
         let now = req.now
         try await req.write { db in
             try await visit.create(on: db)
@@ -57,7 +57,7 @@ struct LoneWorkingController {
             logged.objectID = visit.id!.uuidString
             try await Audit.append(logged, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.loneWorking.path, saved: "lone_working.started")
+        return req.redirect(to: SiteURL.loneWorking.path, saved: .loneWorkingStarted)
     }
 
     func checkIn(req: Request) async throws -> Response {
@@ -82,7 +82,7 @@ struct LoneWorkingController {
         }
         let cipher = req.application.cipher
         let user = try req.requireUser()
-        return try await change(req, visit, "lone_working.checked_in") { db, now in
+        return try await change(req, visit, .loneWorkingCheckedIn) { db, now in
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$lastCheckInAt, to: now).update()
             guard let extended else { return }
             // Checking in with a later end moves the deadline on, in one statement that only ever moves it later
@@ -124,7 +124,7 @@ struct LoneWorkingController {
         }
         let sealedNote = duress || typed.isEmpty ? nil : try req.application.cipher.seal(String((note ?? "").prefix(300)))
         if duress {
-            let entry = req.auditEntry("lone_working.duress", objectType: "visit", objectID: visit.id!.uuidString,
+            let entry = req.auditEntry(.loneWorkingDuress, objectType: .visit, objectID: visit.id!.uuidString,
                                        region: user.regionCode ?? "", detail: "checked out with the duress word")
             let now = req.now
             try await req.write { db in
@@ -137,10 +137,10 @@ struct LoneWorkingController {
             }
             AlertEngine.kick(req.application)
             // The same page and words as any check-out: anyone watching the screen sees nothing else.
-            return req.redirect(to: SiteURL.loneWorking.path, saved: "lone_working.checked_out")
+            return req.redirect(to: SiteURL.loneWorking.path, saved: .loneWorkingCheckedOut)
         }
         guard visit.checkedOutAt == nil else { return req.redirect(to: SiteURL.loneWorking.path) }
-        return try await change(req, visit, "lone_working.checked_out") { db, now in
+        return try await change(req, visit, .loneWorkingCheckedOut) { db, now in
             // Once: a second check-out (a double click) changes nothing.
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).filter(\.$checkedOutAt == nil)
                 .set(\.$checkedOutAt, to: now).set(\.$checkOutNote, to: sealedNote).update()
@@ -162,7 +162,7 @@ struct LoneWorkingController {
         let user = try req.requireUser()
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
         let address = req.clientAddress
-        return try await change(req, visit, "lone_working.acknowledged") { db, now in
+        return try await change(req, visit, .loneWorkingAcknowledged) { db, now in
             // Acknowledged here, the alert's escalation stops too.
             try await AlertBook.acknowledgeAll(.loneWorkingOverdue, subject: visit.id!, by: person, address: address, now: now,
                                                cipher: cipher, on: db)
@@ -182,7 +182,7 @@ struct LoneWorkingController {
         }
         let sealed = try req.application.cipher.seal(String(step.prefix(1000)))
         let user = try req.requireUser()
-        return try await change(req, visit, "lone_working.escalated") { db, now in
+        return try await change(req, visit, .loneWorkingEscalated) { db, now in
             let escalation = VisitEscalation()
             escalation.$visit.id = visit.id!
             escalation.step = sealed
@@ -197,7 +197,7 @@ struct LoneWorkingController {
     /// A visit of the user's region, or 404 (audited).
     func regionVisit(_ req: Request) async throws -> LoneWorkingVisit {
         try await (try req.scope).findInOwnRegion(LoneWorkingVisit.self, id: req.parameters.get("visitID", as: UUID.self),
-                                                  region: \.$region, objectType: "visit", req: req)
+                                                  region: \.$region, objectType: .visit, req: req)
     }
 
     /// The user's own visit (a manager may check a visit in or out for a colleague).
@@ -205,16 +205,16 @@ struct LoneWorkingController {
         let user = try req.requireUser()
         let visit = try await regionVisit(req)
         guard visit.$caseworker.id == user.id || user.role == .manager else {
-            try await req.audit("access.refused", outcome: .refused, objectType: "visit", objectID: visit.id!.uuidString,
+            try await req.audit(.accessRefused, outcome: .refused, objectType: .visit, objectID: visit.id!.uuidString,
                                 detail: "not their visit")
             throw Abort(.forbidden)
         }
         return visit
     }
 
-    func change(_ req: Request, _ visit: LoneWorkingVisit, _ action: String,
+    func change(_ req: Request, _ visit: LoneWorkingVisit, _ action: AuditAction,
                         _ body: @Sendable @escaping (any Database, Date) async throws -> Void) async throws -> Response {
-        let entry = req.auditEntry(action, objectType: "visit", objectID: visit.id!.uuidString,
+        let entry = req.auditEntry(action, objectType: .visit, objectID: visit.id!.uuidString,
                                    region: req.currentUser?.regionCode ?? "")
         let now = req.now
         try await req.write { db in

@@ -18,7 +18,7 @@ extension LoneWorkingController {
             return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let hash = try PasswordHasher(cost: req.application.settings.bcryptCost).hash(word)
-        let entry = req.auditEntry("lone_working.duress_word_set", objectType: "user", objectID: user.id.uuidString)
+        let entry = req.auditEntry(.loneWorkingDuressWordSet, objectType: .user, objectID: user.id.uuidString)
         let now = req.now
         try await req.write { db in
             try await User.query(on: db).filter(\.$id == user.id).set(\.$duressWordHash, to: hash).update()
@@ -35,7 +35,7 @@ extension LoneWorkingController {
         guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil, visit.$caseworker.id != user.id else { throw Abort(.conflict) }
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
         let cipher = req.application.cipher, address = req.clientAddress
-        return try await change(req, visit, "lone_working.duress_acknowledged") { db, now in
+        return try await change(req, visit, .loneWorkingDuressAcknowledged) { db, now in
             try await AlertBook.acknowledgeAll(.duress, subject: visit.id!, by: person, address: address, now: now, cipher: cipher, on: db)
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$duressAcknowledgedAt, to: now)
                 .set(\.$duressAcknowledgedByID, to: user.id).update()

@@ -58,7 +58,7 @@ struct OutreachController {
         session.registrations = registrations
         session.confidenceBefore = before
         session.confidenceAfter = after
-        let entry = req.auditEntry("outreach.recorded", objectType: "outreach", region: user.regionCode ?? "", detail: kind)
+        let entry = req.auditEntry(.outreachRecorded, objectType: .outreach, region: user.regionCode ?? "", detail: kind)
         let now = req.now
         try await req.write { db in
             try await session.create(on: db)
@@ -66,7 +66,7 @@ struct OutreachController {
             logged.objectID = session.id!.uuidString
             try await Audit.append(logged, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.outreach.path, saved: "outreach.recorded")
+        return req.redirect(to: SiteURL.outreach.path, saved: .outreachRecorded)
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {

@@ -15,7 +15,7 @@ struct PartnershipsController {
     }
 
     func list(req: Request) async throws -> View {
-        try await req.audit("partnership.list_viewed", objectType: "meeting", region: try req.requireUser().regionCode ?? "")
+        try await req.audit(.partnershipListViewed, objectType: .meeting, region: try req.requireUser().regionCode ?? "")
         return try await renderList(req, refused: .none)
     }
 
@@ -77,7 +77,7 @@ struct PartnershipsController {
         meeting.agencies = String((form.agencies ?? "").prefix(1000))
         meeting.notes = try req.application.cipher.seal(String((form.notes ?? "").prefix(5000)))
         meeting.recordedByID = user.id
-        let entry = req.auditEntry("partnership.meeting_recorded", objectType: "meeting", objectID: meeting.id!.uuidString,
+        let entry = req.auditEntry(.partnershipMeetingRecorded, objectType: .meeting, objectID: meeting.id!.uuidString,
                                    region: user.regionCode ?? "", detail: "\(type), \(linkable.count) cases discussed")
         let now = req.now
         try await req.write { db in
@@ -90,12 +90,12 @@ struct PartnershipsController {
             }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: "partnership.meeting_recorded")
+        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipMeetingRecorded)
     }
 
     func show(req: Request) async throws -> View {
         let meeting = try await find(req)
-        try await req.audit("partnership.meeting_viewed", objectType: "meeting", objectID: meeting.id!.uuidString)
+        try await req.audit(.partnershipMeetingViewed, objectType: .meeting, objectID: meeting.id!.uuidString)
         return try await render(req, meeting, refused: .none)
     }
 
@@ -141,13 +141,13 @@ struct PartnershipsController {
         action.description = try req.application.cipher.seal(text)
         action.owner = owner
         action.dueOn = due?.description
-        let entry = req.auditEntry("partnership.action_added", objectType: "meeting", objectID: meeting.id!.uuidString)
+        let entry = req.auditEntry(.partnershipActionAdded, objectType: .meeting, objectID: meeting.id!.uuidString)
         let now = req.now
         try await req.write { db in
             try await action.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: "partnership.action_added")
+        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipActionAdded)
     }
 
     func actionDone(req: Request) async throws -> Response {
@@ -158,18 +158,18 @@ struct PartnershipsController {
             throw FormProblem("Choose an action of this meeting.")
         }
         let today = CivilDate.today(at: req.now).description
-        let entry = req.auditEntry("partnership.action_done", objectType: "meeting", objectID: meeting.id!.uuidString)
+        let entry = req.auditEntry(.partnershipActionDone, objectType: .meeting, objectID: meeting.id!.uuidString)
         let now = req.now
         try await req.write { db in
             try await MeetingAction.query(on: db).filter(\.$id == actionID).set(\.$doneOn, to: today).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: "partnership.action_done")
+        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipActionDone)
     }
 
     private func find(_ req: Request) async throws -> PartnershipMeeting {
         try await (try req.scope).findInOwnRegion(PartnershipMeeting.self, id: req.parameters.get("meetingID", as: UUID.self),
-                                                  region: \.$region, objectType: "meeting", req: req)
+                                                  region: \.$region, objectType: .meeting, req: req)
     }
 }
 

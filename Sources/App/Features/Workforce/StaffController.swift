@@ -35,7 +35,7 @@ struct StaffController {
                 StaffListPage.Renewal(name: $0.user.displayName, course: courses($0.course), due: $0.renewalDue ?? "",
                                       overdue: ($0.renewalDue ?? "") < today.description)
             })
-        try await req.audit("staff.list", objectType: "staff", region: user.regionCode ?? "")
+        try await req.audit(.staffList, objectType: .staff, region: user.regionCode ?? "")
         return try await req.view.render("workforce/staff", page)
     }
 
@@ -57,7 +57,7 @@ struct StaffController {
         let known = Set(try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.specialism.rawValue).all().map(\.code))
         let specialisms = (form.specialisms ?? []).filter(known.contains).joined(separator: ";")
         let memberID = try member.requireID()
-        return try await save(req, member, "staff.profile_saved", detail: "capacity \(capacity)") { db in
+        return try await save(req, member, .staffProfileSaved, detail: "capacity \(capacity)") { db in
             if let profile = try await StaffProfile.query(on: db).filter(\.$user.$id == memberID).first() {
                 profile.capacity = capacity
                 profile.specialisms = specialisms
@@ -89,7 +89,7 @@ struct StaffController {
         }
         let memberID = try member.requireID()
         let kind = form.kind!
-        return try await save(req, member, "staff.absence_recorded", detail: kind) { db in
+        return try await save(req, member, .staffAbsenceRecorded, detail: kind) { db in
             let absence = Absence()
             absence.$user.id = memberID
             absence.kind = kind
@@ -117,7 +117,7 @@ struct StaffController {
         }
         let memberID = try member.requireID()
         let course = form.course!
-        return try await save(req, member, "staff.training_recorded", detail: course) { db in
+        return try await save(req, member, .staffTrainingRecorded, detail: course) { db in
             let record = TrainingRecord()
             record.$user.id = memberID
             record.course = course
@@ -136,20 +136,20 @@ struct StaffController {
         if let id = req.parameters.get("staffID", as: UUID.self),
            let member = try await User.query(on: req.db).filter(\.$id == id).filter(\.$region.$id == (user.regionID ?? UUID())).first() {
             guard user.role == .manager || id == user.id else {
-                try await req.audit("access.refused", outcome: .refused, objectType: "staff", objectID: id.uuidString,
+                try await req.audit(.accessRefused, outcome: .refused, objectType: .staff, objectID: id.uuidString,
                                     detail: "a colleague's record")
                 throw Abort(.forbidden)
             }
             return member
         }
-        try await req.audit("access.refused", outcome: .refused, objectType: "staff", objectID: req.parameters.get("staffID") ?? "")
+        try await req.audit(.accessRefused, outcome: .refused, objectType: .staff, objectID: req.parameters.get("staffID") ?? "")
         throw Abort(.notFound)
     }
 
-    private func save(_ req: Request, _ member: User, _ action: String, detail: String,
+    private func save(_ req: Request, _ member: User, _ action: AuditAction, detail: String,
                       _ change: @Sendable @escaping (any Database) async throws -> Void) async throws -> Response {
         let memberID = try member.requireID()
-        let entry = req.auditEntry(action, objectType: "staff", objectID: memberID.uuidString, region: req.currentUser?.regionCode ?? "",
+        let entry = req.auditEntry(action, objectType: .staff, objectID: memberID.uuidString, region: req.currentUser?.regionCode ?? "",
                                    detail: detail)
         let now = req.now
         try await req.write { db in
