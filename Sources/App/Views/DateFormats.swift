@@ -28,6 +28,9 @@ enum DateFormats {
     /// What people read: `23 Nov 2026, 14:05`, UK time.
     static let display = ukTime("d MMM yyyy, HH:mm")
 
+    /// A moment as people read it (`display`).
+    static func shown(_ date: Date) -> String { display.string(from: date) }
+
     /// The value a `datetime-local` input expects, UK time.
     static let localInput = ukTime("yyyy-MM-dd'T'HH:mm")
 

@@ -12,6 +12,24 @@ struct FormField: Encodable, Sendable {
     }
 }
 
+/// Field errors by id, kept in the order they were found (the order of the form).
+struct FieldErrors: Error, Sendable {
+    /// In the order added: the order of the form's fields, as the error summary lists them.
+    private(set) var entries: [(id: String, message: String)] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func add(_ id: String, _ message: String) {
+        if !entries.contains(where: { $0.id == id }) { entries.append((id, message)) }
+    }
+
+    subscript(id: String) -> String? { entries.first { $0.id == id }?.message }
+
+    var links: [FormErrorLink]? {
+        entries.isEmpty ? nil : entries.map { FormErrorLink(href: "#\($0.id)", message: $0.message) }
+    }
+}
+
 struct FormErrorLink: Encodable, Sendable {
     let href: String
     let message: String

@@ -22,7 +22,7 @@ struct AccountController {
         let rows = try sessions.map { session in
             let id = try session.requireID()
             return AccountPage.Session(
-                started: Self.format(session.createdAt), lastSeen: Self.format(session.lastSeenAt),
+                started: DateFormats.shown(session.createdAt), lastSeen: DateFormats.shown(session.lastSeenAt),
                 address: session.address, browser: session.userAgent.isEmpty ? "Unknown" : session.userAgent,
                 current: id == user.sessionID, endPath: SiteURL.accountSessionEnd(id).path)
         }
@@ -30,8 +30,8 @@ struct AccountController {
         let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == user.id).filter(\.$revokedAt == nil)
             .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
         let tokenRows = try tokens.map { token in
-            AccountPage.Token(name: token.name, created: Self.format(token.createdAt), expires: Self.format(token.expiresAt),
-                              lastUsed: token.lastUsedAt.map(Self.format) ?? "Never", readOnly: token.readOnly,
+            AccountPage.Token(name: token.name, created: DateFormats.shown(token.createdAt), expires: DateFormats.shown(token.expiresAt),
+                              lastUsed: token.lastUsedAt.map(DateFormats.shown) ?? "Never", readOnly: token.readOnly,
                               revokePath: SiteURL.accountTokenRevoke(try token.requireID()).path)
         }
         let fields = [
@@ -84,7 +84,6 @@ struct AccountController {
         return response
     }
 
-    static func format(_ date: Date) -> String { DateFormats.display.string(from: date) }
 }
 
 struct AccountPage: Encodable {

@@ -18,7 +18,7 @@ struct SessionTimeoutController {
     func stillHere(req: Request) async throws -> View {
         let until = req.now.addingTimeInterval(req.application.settings.sessionIdle)
         return try await req.view.render("account/still-here", StillHerePage(layout: req.layout(title: "You are still signed in"),
-                                                                            until: AccountController.format(until)))
+                                                                            until: DateFormats.shown(until)))
     }
 
     func list(req: Request) async throws -> View {
@@ -28,7 +28,7 @@ struct SessionTimeoutController {
         let items = try kept.map { submission in
             let pairs = FormPairs.decode(try cipher.open(submission.body))
             return KeptPage.Item(
-                id: submission.id!.uuidString, what: KeptPage.describe(submission.path), keptAt: AccountController.format(submission.keptAt),
+                id: submission.id!.uuidString, what: KeptPage.describe(submission.path), keptAt: DateFormats.shown(submission.keptAt),
                 recordPath: KeptPage.record(of: submission.path),
                 fields: pairs.filter { !$0.value.isEmpty }.map { KeptPage.Field(name: KeptPage.label($0.name), value: $0.value) },
                 hidden: pairs.map { KeptPage.Field(name: $0.name, value: $0.value) },

@@ -175,7 +175,7 @@ struct AlertsController {
         return messages.map { message in
             AlertsPage.Undelivered(reference: message.alertID.flatMap { references[$0] } ?? "Set-up link",
                                    person: message.userID.flatMap { names[$0] } ?? "",
-                                   channel: message.channel.label, when: AccountController.format(message.createdAt),
+                                   channel: message.channel.label, when: DateFormats.shown(message.createdAt),
                                    state: message.status == .off || message.status == .failed ? "Not sent" : "Still trying (\(message.attempts) attempts)",
                                    reason: message.lastError ?? message.deliveryStatus ?? "")
         }
@@ -200,20 +200,20 @@ struct AlertsPage: Encodable {
             // Signed in, the region's managers see who is in trouble; a message or a link never says.
             let who = [.helpByText, .duress].contains(alert.kind) ? alert.workerID.flatMap { names[$0] } : nil
             kind = label + (who.map { " (\($0))" } ?? "")
-            raised = AccountController.format(alert.raisedAt)
+            raised = DateFormats.shown(alert.raisedAt)
             isOpen = alert.isOpen
             isDuress = alert.kind == .duress
             acknowledgePath = SiteURL.alertAcknowledgeOnPage(alert.id).path
             if let at = alert.acknowledgedAt {
                 let via = alert.acknowledgedVia.flatMap(AcknowledgementRoute.init(rawValue:))?.label ?? ""
                 state = "Acknowledged" + (alert.acknowledgedByID.flatMap { names[$0] }.map { " by \($0)" } ?? "")
-                    + " \(via) at \(AccountController.format(at))"
+                    + " \(via) at \(DateFormats.shown(at))"
             } else if let at = alert.resolvedAt {
-                state = "Over at \(AccountController.format(at)): what it was about has ended"
+                state = "Over at \(DateFormats.shown(at)): what it was about has ended"
             } else {
                 let chain = alert.regionID == nil ? AlertKind.unroutedChain : alert.kind.chain
                 state = "Not yet acknowledged: \(min(alert.step, chain.count)) of \(chain.count) steps taken"
-                    + (alert.nextStepAt.map { $0 > now ? ", next at \(AccountController.format($0))" : ", next now" } ?? "")
+                    + (alert.nextStepAt.map { $0 > now ? ", next at \(DateFormats.shown($0))" : ", next now" } ?? "")
             }
         }
     }

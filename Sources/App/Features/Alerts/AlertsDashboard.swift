@@ -15,7 +15,7 @@ enum AlertsDashboard {
                 title: "Gaps in on-call cover, next 7 days", id: "on-call-gaps",
                 items: gaps.prefix(Dashboard.listLength).map { gap in
                     Dashboard.Item(label: gap.role.label, href: SiteURL.onCall.path,
-                                   detail: "nobody from \(AccountController.format(gap.start)) to \(AccountController.format(gap.end))",
+                                   detail: "nobody from \(DateFormats.shown(gap.start)) to \(DateFormats.shown(gap.end))",
                                    overdue: gap.start <= now)
                 }, total: gaps.count, empty: "Every place on the rota is covered for the next 7 days."))
         }

@@ -56,7 +56,7 @@ struct OnCallController {
                 .filter(\.$startsAt < end).filter(\.$endsAt > start).first()
             if let clash {
                 errors.add("person", "\(person.displayName) is already on the rota as \(clash.role.label.lowercased()) from "
-                           + "\(AccountController.format(clash.startsAt)) to \(AccountController.format(clash.endsAt))")
+                           + "\(DateFormats.shown(clash.startsAt)) to \(DateFormats.shown(clash.endsAt))")
             }
         }
         guard errors.isEmpty, let person, let role, let start, let end else {
@@ -140,7 +140,7 @@ struct OnCallController {
             shifts: shifts.map { shift in
                 OnCallPage.Shift(person: shift.user.displayName + (Self.stillHolds(shift) ? "" : " (cannot hold this place now: not covering)"),
                                  role: shift.role.label,
-                                 from: AccountController.format(shift.startsAt), to: AccountController.format(shift.endsAt),
+                                 from: DateFormats.shown(shift.startsAt), to: DateFormats.shown(shift.endsAt),
                                  removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)
             },
             action: SiteURL.onCall.path,
@@ -177,7 +177,7 @@ struct OnCallPage: Encodable {
 
     static func gaps(_ shifts: [OnCallShift], now: Date) -> [Gap]? {
         let gaps = OnCallCover.gaps(shifts, from: now, to: now.addingTimeInterval(OnCallController.lookAhead)).map {
-            Gap(role: $0.role.label, from: AccountController.format($0.start), to: AccountController.format($0.end))
+            Gap(role: $0.role.label, from: DateFormats.shown($0.start), to: DateFormats.shown($0.end))
         }
         return gaps.isEmpty ? nil : gaps
     }

@@ -21,7 +21,7 @@ struct CaseListPage: Encodable {
             opened = row.opened_date
             lead = row.lead
             risk = row.risk ?? "not rated"
-            lastContact = row.last_contact.map(AccountController.format) ?? "none"
+            lastContact = row.last_contact.map(DateFormats.shown) ?? "none"
             // A case waits for a lead from when it was opened.
             let waited = now.timeIntervalSince(row.created_at ?? now)
             let allowed = RiskLevel.leadWaitTarget(row.risk.flatMap(RiskLevel.init(rawValue:)))

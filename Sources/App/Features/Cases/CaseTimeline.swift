@@ -102,7 +102,7 @@ struct CaseTimeline {
     /// UTC, sortable.
     static func stamp(_ date: Date) -> String { Audit.timestamp(date) }
 
-    static func display(_ date: Date) -> String { AccountController.format(date) }
+    static func display(_ date: Date) -> String { DateFormats.shown(date) }
 }
 
 /// A contact as the timeline shows it, read as a plain row: a busy case has hundreds, and decoding each as a

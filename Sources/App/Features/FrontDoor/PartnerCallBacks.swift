@@ -48,7 +48,7 @@ enum PartnerCallBacks {
         query = if let regionID { query.filter(\.$regionID == regionID) } else { query.filter(\.$regionID == nil) }
         return try await query.sort(\.$callBackDue).limit(10).all().map { referral in
             Layout.Alert(text: "\(referral.path == .urgent ? "Urgent partner referral" : "Partner referral") \(referral.ref) "
-                         + "was due a call-back \(AccountController.format(referral.callBackDue)) "
+                         + "was due a call-back \(DateFormats.shown(referral.callBackDue)) "
                          + "(\(referral.clock.summary(at: now))). Call the referrer now.",
                          href: SiteURL.partnerReferral(referral.id).path)
         }

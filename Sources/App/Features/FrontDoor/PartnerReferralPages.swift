@@ -40,7 +40,7 @@ struct PartnerReferralListPage: Encodable {
             let content = try PartnerReferralIntake.content(of: referral, cipher: cipher)
             return Row(ref: referral.ref, href: SiteURL.partnerReferral(referral.id).path, path: referral.path.label,
                        status: referral.status == .triaged ? "Recorded; call-back not yet recorded" : "Awaiting triage",
-                       received: AccountController.format(referral.receivedAt), clock: referral.clock.summary(at: now),
+                       received: DateFormats.shown(referral.receivedAt), clock: referral.clock.summary(at: now),
                        overdue: referral.clock.isOverdue(at: now), organisation: content?.referrerOrganisation ?? "",
                        trust: try PartnerReferralPage.trust(referral, cipher: cipher), region: referral.regionID.flatMap { regions[$0] } ?? "Not yet routed")
         }
@@ -142,10 +142,10 @@ struct PartnerReferralPage: Encodable {
         }
         return PartnerReferralPage(
             layout: layout, ref: referral.ref, path: referral.path.label, urgent: referral.path == .urgent, status: status,
-            received: AccountController.format(referral.receivedAt), callBackDue: AccountController.format(referral.callBackDue),
+            received: DateFormats.shown(referral.receivedAt), callBackDue: DateFormats.shown(referral.callBackDue),
             clock: owesCallBack ? referral.clock.summary(at: now) : (referral.status == .spam ? "no call-back: marked as spam" : ""),
             overdue: owesCallBack && referral.clock.isOverdue(at: now),
-            calledBack: referral.calledBackAt.map(AccountController.format),
+            calledBack: referral.calledBackAt.map(DateFormats.shown),
             routed: (region.map { "\($0.name), " } ?? "") + routedWhy, regionCode: region?.code,
             trust: try trust(referral, cipher: cipher), trusted: referral.listedDomain != nil,
             aboutYoungPerson: person.isEmpty ? nil : person, aboutReferrer: referrer.isEmpty ? nil : referrer,

@@ -64,7 +64,7 @@ struct Dashboard: Encodable {
         var sections = [
             Section(title: "No contact for \(settings.noContactDays) days", id: "no-contact",
                     items: try await queries.noContact(limit: listLength).map {
-                        caseItem($0, $0.last.map { "last contact \(AccountController.format($0))" } ?? "no contact yet")
+                        caseItem($0, $0.last.map { "last contact \(DateFormats.shown($0))" } ?? "no contact yet")
                     }, total: counts.no_contact, empty: "Every case has had a recent contact."),
             Section(title: "Reviews due", id: "reviews-due",
                     items: try await queries.reviewsDue(limit: listLength).map { caseItem($0, "last measures \($0.last_measure ?? "never")") },
@@ -105,7 +105,7 @@ enum PartnerReferralQueue {
         let items = try await open.sort(\.$calledBackAt, .ascending).sort(\.$callBackDue).limit(limit).all().map {
             Dashboard.Item(label: "\($0.ref) (\($0.path.label.lowercased())\($0.status == .triaged ? ", recorded" : ""))",
                            href: SiteURL.partnerReferral($0.id).path,
-                           detail: "call back by \(AccountController.format($0.callBackDue)): \($0.clock.summary(at: now))",
+                           detail: "call back by \(DateFormats.shown($0.callBackDue)): \($0.clock.summary(at: now))",
                            overdue: $0.clock.isOverdue(at: now))
         }
         return (Dashboard.Section(title: "Partner referrals to triage or call back", id: "partner-referrals", items: items,

@@ -218,7 +218,7 @@ struct ReferralPage: Encodable {
             // The call-back is still owed when the referral was recorded before it: the clock runs on.
             let callBack = partner.calledBackAt == nil ? " Call-back not yet recorded: \(partner.clock.summary(at: req.now))." : ""
             return FromPartner(ref: partner.ref, href: SiteURL.partnerReferral(partner.id).path,
-                               detail: "\(partner.path.label.lowercased()), received \(AccountController.format(partner.receivedAt)). "
+                               detail: "\(partner.path.label.lowercased()), received \(DateFormats.shown(partner.receivedAt)). "
                                    + (try PartnerReferralPage.trust(partner, cipher: req.application.cipher)) + "." + callBack)
         }
         let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)

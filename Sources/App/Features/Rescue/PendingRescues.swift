@@ -148,7 +148,7 @@ struct PendingRescuePage: Encodable {
         let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
         let dispatched = try await User.find(pending.dispatchedCaseworkerID, on: req.db)?.displayName
         let details: [RescuePage.Item] = [
-            .init(label: "Call", value: "\(AccountController.format(pending.callAt)) from \(try cipher.open(pending.caller))"
+            .init(label: "Call", value: "\(DateFormats.shown(pending.callAt)) from \(try cipher.open(pending.caller))"
                   + (pending.outOfHours ? " (out of hours)" : "")),
             .init(label: "Since the call", value: RescueLogPage.elapsed(from: pending.callAt, to: req.now)),
             .init(label: "Found at", value: (try pending.foundPlace.map(cipher.open) ?? "—") + (pending.policeForceArea.map { ", \($0)" } ?? "")),
@@ -174,7 +174,7 @@ enum PendingRescueLog {
             """).all(decoding: Row.self)
         return rows.map {
             RescueLogPage.Row(path: SiteURL.pendingRescue($0.id).path, name: "Not yet identified",
-                              called: AccountController.format($0.call_at), clock: RescueLogPage.elapsed(from: $0.call_at, to: now),
+                              called: DateFormats.shown($0.call_at), clock: RescueLogPage.elapsed(from: $0.call_at, to: now),
                               stage: "Awaiting their details")
         }
     }

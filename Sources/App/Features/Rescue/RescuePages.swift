@@ -23,7 +23,7 @@ struct RescueLogPage: Encodable {
         init(_ rescue: RescueLogQueries.Row, clock: String, stage: String) {
             path = SiteURL.rescue(rescue.id).path
             name = "\(rescue.first_name) \(rescue.last_name)"
-            called = rescue.call_at.map(AccountController.format) ?? ""
+            called = rescue.call_at.map(DateFormats.shown) ?? ""
             self.clock = clock
             self.stage = stage
         }
@@ -125,7 +125,7 @@ struct RescuePage: Encodable {
                      typed: RescueProgressForm? = nil, errors: FieldErrors = FieldErrors()) async throws -> RescuePage {
         let cipher = req.application.cipher
         let dispatched = try await rescue.dispatchedCaseworkerID.asyncFlatMap { try await User.find($0, on: req.db)?.displayName }
-        func show(_ date: Date?) -> String { date.map(AccountController.format) ?? "—" }
+        func show(_ date: Date?) -> String { date.map(DateFormats.shown) ?? "—" }
         let response = rescue.callAt.flatMap { call in rescue.arrivedAt.map { RescueLogPage.elapsed(from: call, to: $0) } }
         let details: [Item] = [
             Item(label: "Call", value: "\(show(rescue.callAt)) from \(try rescue.caller.map(cipher.open) ?? referral.referrerOrganisation ?? "unknown")"

@@ -88,7 +88,7 @@ struct ContextsController {
             referrals: referrals.map {
                 ContextPage.Linked(name: "\($0.firstName) \($0.lastName)", received: $0.receivedDate, path: SiteURL.referral($0.id).path)
             },
-            notes: try notes.map { "\(AccountController.format($0.notedAt)): \(try cipher.open($0.note))" },
+            notes: try notes.map { "\(DateFormats.shown($0.notedAt)): \(try cipher.open($0.note))" },
             linkPath: SiteURL.contextLinks(context.id).path, notePath: SiteURL.contextNotes(context.id).path,
             errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed)
         return try await req.view.render("workforce/context", page)

@@ -116,7 +116,7 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var alerts: [Layout.Alert] = []
         func duress(_ caseworker: String, _ at: Date, href: String) -> Layout.Alert {
-            Layout.Alert(text: "Duress: \(caseworker) checked out of a visit at \(AccountController.format(at)) with their duress word. Call them now; if you cannot confirm they are safe, call the police.",
+            Layout.Alert(text: "Duress: \(caseworker) checked out of a visit at \(DateFormats.shown(at)) with their duress word. Call them now; if you cannot confirm they are safe, call the police.",
                          href: href)
         }
         if let user = req.currentUser, user.role == .nationalLead {
@@ -134,7 +134,7 @@ struct OverdueVisitsMiddleware: AsyncMiddleware {
             let visits = found.filter { $0.checked_out_at == nil && $0.expected_end < now }
             alerts += visits.map {
                 let late = LoneWorkingVisit.howLate($0.expected_end, now: now)
-                let text = "\($0.caseworker)'s visit was due to end \(AccountController.format($0.expected_end)) (\(late) ago) and has not been checked out"
+                let text = "\($0.caseworker)'s visit was due to end \(DateFormats.shown($0.expected_end)) (\(late) ago) and has not been checked out"
                 return Layout.Alert(text: text + ($0.isAcknowledged ? ": acknowledged, not yet known to be safe." : "."),
                                     href: SiteURL.loneWorking.path)
             }

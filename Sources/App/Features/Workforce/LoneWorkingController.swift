@@ -248,11 +248,11 @@ struct LoneWorkingController {
             LoneWorkingPage.Row(
                 id: visit.id!.uuidString, worker: visit.caseworker.displayName, place: try cipher.open(visit.place),
                 withWhom: try cipher.open(visit.withWhom), note: try cipher.open(visit.checkInNote),
-                expectedEnd: AccountController.format(visit.expectedEnd), overdue: visit.expectedEnd < now,
+                expectedEnd: DateFormats.shown(visit.expectedEnd), overdue: visit.expectedEnd < now,
                 acknowledged: visit.isAcknowledged ? try visit.acknowledgement.map(cipher.open) : nil,
                 howLate: visit.expectedEnd < now ? LoneWorkingVisit.howLate(visit.expectedEnd, now: now) : nil,
                 extendError: errors["expectedEnd-\(visit.id!)"], extendTyped: typed["expectedEnd-\(visit.id!)"] ?? "",
-                escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(AccountController.format($0.at)): \(try cipher.open($0.step))" },
+                escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(DateFormats.shown($0.at)): \(try cipher.open($0.step))" },
                 own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
                 checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
                 escalatePath: SiteURL.visitEscalate(visit.id).path,
