@@ -1,7 +1,7 @@
 import Domain
 import Fluent
+import Foundation
 import SQLKit
-import Vapor
 
 /// Live figures for caseworkers (their own caseload) and managers (their region): SPEC §2.7's dashboard.
 ///
@@ -41,14 +41,14 @@ struct Dashboard: Encodable {
 
     static let listLength = 50
 
-    static func make(req: Request, user: CurrentUser) async throws -> Dashboard {
-        let settings = req.application.settings
-        let now = req.now
+    /// The dashboard of a caseworker or a manager, as of `now`; built without a request, so tests build it too.
+    static func make(for user: CurrentUser, attention: CaseAttention, cipher: FieldCipher, now: Date,
+                     on db: any Database) async throws -> Dashboard {
         let queries = DashboardQueries(
             scope: RegionScope(user), leadOnly: user.role == .caseworker ? user.id : nil,
-            quietSince: settings.caseAttention.quietSince(now: now),
-            reviewCutoff: settings.caseAttention.reviewCutoff(today: CivilDate.today(at: now)).description,
-            sql: req.db as! any SQLDatabase)
+            quietSince: attention.quietSince(now: now),
+            reviewCutoff: attention.reviewCutoff(today: CivilDate.today(at: now)).description,
+            sql: db as! any SQLDatabase)
         let counts = try await queries.counts()
         let rescues = try await queries.openRescues()
         func caseItem(_ row: DashboardQueries.CaseRow, _ detail: String) -> Item {
@@ -56,13 +56,13 @@ struct Dashboard: Encodable {
         }
         var figures: [HomePage.Figure] = [
             .init(label: user.role == .caseworker ? "Open cases you lead" : "Open cases in the region", value: counts.open),
-            .init(label: "No contact for \(settings.noContactDays) days", value: counts.no_contact),
+            .init(label: "No contact for \(attention.noContactDays) days", value: counts.no_contact),
             .init(label: "Reviews due", value: counts.reviews_due),
             .init(label: "Open rescues", value: rescues.count),
             .init(label: "Referrals awaiting screening", value: try await queries.awaitingScreening()),
         ]
         var sections = [
-            Section(title: "No contact for \(settings.noContactDays) days", id: "no-contact",
+            Section(title: "No contact for \(attention.noContactDays) days", id: "no-contact",
                     items: try await queries.noContact(limit: listLength).map {
                         caseItem($0, $0.last.map { "last contact \(DateFormats.shown($0))" } ?? "no contact yet")
                     }, total: counts.no_contact, empty: "Every case has had a recent contact."),
@@ -76,11 +76,10 @@ struct Dashboard: Encodable {
                     }, total: rescues.count, empty: "No rescue is under way."),
         ]
         // The partners' referrals first: an urgent one's call-back clock runs in minutes.
-        let partners = try await PartnerReferralQueue.section(scope: RegionScope(user), now: now, limit: listLength, on: req.db)
+        let partners = try await PartnerReferralQueue.section(scope: RegionScope(user), now: now, limit: listLength, on: db)
         figures.insert(.init(label: "Partner referrals to triage or call back", value: partners.total), at: 0)
         sections.insert(partners.section, at: 0)
         if user.role == .manager {
-            let cipher = req.application.cipher
             figures.append(.init(label: "Cases awaiting a lead", value: counts.unassigned))
             figures.append(.init(label: "Closures awaiting approval", value: counts.closures))
             sections.insert(Section(title: "Cases awaiting a lead", id: "awaiting-lead",
@@ -90,7 +89,7 @@ struct Dashboard: Encodable {
                                     items: try await queries.closuresAwaiting(limit: listLength).map {
                                         caseItem($0, try $0.closure_requested_reason.map(cipher.open) ?? "")
                                     }, total: counts.closures, empty: "No closure is waiting."), at: 1)
-            sections.insert(contentsOf: try await AlertsDashboard.sections(for: user, now: now, on: req.db), at: 0)
+            sections.insert(contentsOf: try await AlertsDashboard.sections(for: user, now: now, on: db), at: 0)
         }
         return Dashboard(figures: figures, sections: sections)
     }

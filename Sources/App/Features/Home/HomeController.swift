@@ -32,7 +32,8 @@ struct HomeController {
             ]
             sections = try await AlertsDashboard.sections(for: user, now: now, on: req.db)
         case .caseworker, .manager:
-            let dashboard = try await Dashboard.make(req: req, user: user)
+            let dashboard = try await Dashboard.make(for: user, attention: req.application.settings.caseAttention,
+                                                     cipher: req.application.cipher, now: req.now, on: req.db)
             figures = dashboard.figures
             sections = dashboard.sections
             tasks = [.init(label: "Record a referral", href: SiteURL.referralNew.path),
