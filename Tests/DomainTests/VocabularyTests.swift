@@ -104,3 +104,24 @@ struct CaseAttentionTests {
         #expect(Service.allCases.map(\.rawValue) == CodeList.service.seed.map(\.code))
     }
 }
+
+@Suite("Outcome definitions, case by case")
+struct OutcomeCountTests {
+    @Test("Pairs count only with both values; reductions sum both sides of each pair; yes/no measures need an exit value")
+    func cases() {
+        var sums = OutcomeSums()
+        sums.count(entry: StageMeasures(safety: 3, criminogenicNeed: 8, countyLinesActive: true, familyConflict: true),
+                   exit: StageMeasures(safety: 6, goalProgress: "positive", criminogenicNeed: 5, countyLinesActive: false, eet: true))
+        sums.count(entry: StageMeasures(safety: 5, mentalHealth: 4, criminogenicNeed: 4, countyLinesActive: true),
+                   exit: StageMeasures(safety: 5, mentalHealth: nil, goalProgress: "none", criminogenicNeed: nil, familyConflict: false))
+        sums.count(entry: nil, exit: StageMeasures(safety: 9, eet: false))
+        #expect(sums.cohort == 3)
+        #expect((sums.safetyPairs, sums.safetyImproved) == (2, 1), "equal is not an increase; no entry, no pair")
+        #expect(sums.mentalHealthPairs == 0)
+        #expect((sums.goalRecorded, sums.goalPositive) == (2, 1))
+        #expect((sums.criminogenicEntry, sums.criminogenicExit) == (8, 5), "the second case has no exit value")
+        #expect((sums.countyLinesActiveAtEntry, sums.countyLinesStopped) == (1, 1), "active at entry with no exit value: out")
+        #expect((sums.conflictAtEntry, sums.conflictEnded) == (0, 0), "conflict at entry had no exit value; none at entry is out")
+        #expect((sums.eetRecorded, sums.eetAtExit) == (2, 1))
+    }
+}

@@ -121,6 +121,8 @@ enum AnnualReportQuery {
         return result
     }
 
+    /// `OutcomeSums.count` (the Domain's definitions, case by case) summed over the period's closed cases in one
+    /// pass; `OutcomeDefinitionTests` checks the two agree.
     private static func outcomeSums(_ scope: Scope, _ sql: any SQLDatabase) async throws -> OutcomeSums {
         let yes: SQLQueryString = "\(bind: true)", no: SQLQueryString = "\(bind: false)"
         let query: SQLQueryString = """
