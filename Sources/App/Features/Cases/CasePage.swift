@@ -38,7 +38,7 @@ struct CasePage: Encodable {
     let measuresForm: MeasuresFormView
     let now: String
     let today: String
-    let paths: [String: String]
+    let paths: Paths
     let hasExitMeasures: Bool
     let pathway: Pathway
     let registers: Registers
@@ -46,6 +46,28 @@ struct CasePage: Encodable {
     /// Who has looked at the case, for the region's managers.
     let viewersPath: String?
     let attachments: AttachmentList
+
+    /// Where each of the page's forms posts.
+    struct Paths: Encodable {
+        let assign, contacts, measures, risk, close, approve, reopen, safeContact, wheel, goals, goalUpdate, registers: String
+        let caseID: String
+
+        init(caseID: UUID, personID: UUID?) {
+            assign = SiteURL.caseAssign(caseID).path
+            contacts = SiteURL.caseContacts(caseID).path
+            measures = SiteURL.caseMeasures(caseID).path
+            risk = SiteURL.caseRisk(caseID).path
+            close = SiteURL.caseClose(caseID).path
+            approve = SiteURL.caseApproveClosure(caseID).path
+            reopen = SiteURL.caseReopen(caseID).path
+            safeContact = SiteURL.personSafeContact(personID).path
+            wheel = SiteURL.caseWheel(caseID).path
+            goals = SiteURL.caseGoals(caseID).path
+            goalUpdate = SiteURL.caseGoalUpdate(caseID).path
+            registers = SiteURL.caseRegisters(caseID).path
+            self.caseID = caseID.uuidString
+        }
+    }
 
     /// The values the contact, risk and goal forms show: their defaults, or what a refused form held.
     struct FormValues: Encodable {
@@ -62,26 +84,26 @@ struct CasePage: Encodable {
         let goalDescription: String
     }
 
-    static func make(req: Request, supportCase: SupportCase, scope: RegionScope, errors: FieldErrors,
-                     typed: CaseFormEcho = CaseFormEcho()) async throws -> CasePage {
+    /// The page of a case the caller has already found in `scope` (with its person, region and lead loaded), as
+    /// of `now`; `errors` and `typed` are a refused form's.
+    static func make(_ supportCase: SupportCase, scope: RegionScope, errors: FieldErrors, typed: CaseFormEcho = CaseFormEcho(),
+                     layout: Layout, settings: Settings, cipher: FieldCipher, now: Date, on db: any Database) async throws -> CasePage {
         let caseID = try supportCase.requireID()
-        let cipher = req.application.cipher
-        let labels = try await CodeLabels.load(on: req.db)
+        let labels = try await CodeLabels.load(on: db)
         let canSeeSensitive = scope.canReadSensitive(supportCase)
-        let now = req.now
         let isManager = scope.isManager && scope.contains(regionID: supportCase.$region.id)
         let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: now),
-                                             withCaseloads: isManager, on: req.db)
+                                             withCaseloads: isManager, on: db)
         let users = staff.names
         let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: canSeeSensitive, names: users, labels: labels,
-                                                   cipher: cipher, latest: CaseTimeline.onCasePage, on: req.db)
+                                                   cipher: cipher, latest: CaseTimeline.onCasePage, on: db)
         let person = supportCase.person
         let attachments = try await AttachmentList.make(
             owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: scope.canWrite(supportCase),
-            uploadPath: SiteURL.caseAttachments(caseID).path, csrfToken: req.csrfToken, settings: req.application.settings,
-            cipher: cipher, on: req.db)
+            uploadPath: SiteURL.caseAttachments(caseID).path, csrfToken: layout.csrfToken, settings: settings,
+            cipher: cipher, on: db)
         return CasePage(
-            layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
+            layout: layout,
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,
             referralPath: SiteURL.referral(supportCase.$referral.id).path, region: supportCase.region.name,
             opened: supportCase.openedDate, closed: supportCase.closedDate,
@@ -109,16 +131,10 @@ struct CasePage: Encodable {
                 .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == ClosureReason.planned.rawValue) },
             measuresForm: MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
             now: Self.localInput(now), today: CivilDate.today(at: now).description,
-            paths: ["assign": SiteURL.caseAssign(caseID).path, "contacts": SiteURL.caseContacts(caseID).path,
-                    "measures": SiteURL.caseMeasures(caseID).path, "risk": SiteURL.caseRisk(caseID).path,
-                    "close": SiteURL.caseClose(caseID).path, "approve": SiteURL.caseApproveClosure(caseID).path,
-                    "reopen": SiteURL.caseReopen(caseID).path, "safeContact": SiteURL.personSafeContact(person.id).path,
-                    "caseID": caseID.uuidString, "wheel": SiteURL.caseWheel(caseID).path,
-                    "goals": SiteURL.caseGoals(caseID).path, "goalUpdate": SiteURL.caseGoalUpdate(caseID).path,
-                    "registers": SiteURL.caseRegisters(caseID).path],
+            paths: Paths(caseID: caseID, personID: person.id),
             hasExitMeasures: timeline.hasExitMeasures,
-            pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: req.db),
-            registers: try await Registers.make(caseID: caseID, cipher: cipher, forms: false, on: req.db),
+            pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: db),
+            registers: try await Registers.make(caseID: caseID, cipher: cipher, forms: false, on: db),
             riskIndicators: RiskIndicator.allCases.map {
                 Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label,
                                         checked: typed.form == "risk" && (typed.lists["indicators"] ?? []).contains($0.rawValue))

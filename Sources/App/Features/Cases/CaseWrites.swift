@@ -37,6 +37,15 @@ enum CaseWrites {
         return req.redirect(to: SiteURL.supportCase(caseID).path, saved: action)
     }
 
+    /// The case page for this request: its user's scope, session and clock.
+    static func page(_ req: Request, _ supportCase: SupportCase, scope: RegionScope, errors: FieldErrors = FieldErrors(),
+                     typed: CaseFormEcho = CaseFormEcho()) async throws -> CasePage {
+        let person = supportCase.person
+        return try await CasePage.make(supportCase, scope: scope, errors: errors, typed: typed,
+                                       layout: req.layout(title: "Case: \(person.firstName) \(person.lastName)"),
+                                       settings: req.application.settings, cipher: req.application.cipher, now: req.now, on: req.db)
+    }
+
     /// The case page again with the problem beside its field and, in `typed`, what the refused form held, so that
     /// nothing typed is lost (a contact's note, a risk's reason, a goal).
     static func rerender(_ req: Request, _ supportCase: SupportCase, field: String, message: String,
@@ -49,7 +58,7 @@ enum CaseWrites {
     /// The same, with every problem of the form.
     static func rerender(_ req: Request, _ supportCase: SupportCase, errors: FieldErrors,
                          typed: CaseFormEcho = CaseFormEcho()) async throws -> Response {
-        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: try req.scope, errors: errors, typed: typed)
+        let page = try await page(req, supportCase, scope: try req.scope, errors: errors, typed: typed)
         let response = try await req.view.render("cases/show", page).encodeResponse(for: req)
         response.status = .unprocessableEntity
         return response

@@ -69,7 +69,7 @@ struct CasesController {
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         try await req.audit(.caseViewed, objectType: .supportCase, objectID: try supportCase.requireID().uuidString,
                             region: supportCase.region.code)
-        let page = try await CasePage.make(req: req, supportCase: supportCase, scope: scope, errors: FieldErrors())
+        let page = try await CaseWrites.page(req, supportCase, scope: scope)
         return try await req.view.render("cases/show", page)
     }
 }

@@ -22,7 +22,17 @@ struct PathwayController {
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         try await req.audit(.caseViewed, objectType: .supportCase, objectID: try supportCase.requireID().uuidString,
                             region: supportCase.region.code, detail: "registers")
-        return try await RegistersPage.make(req: req, supportCase: supportCase, canWrite: scope.canWrite(supportCase))
+        return try await req.view.render("cases/registers", try await Self.registers(req, supportCase, scope: scope,
+                                                                                      canWrite: scope.canWrite(supportCase)))
+    }
+
+    /// A case's registers for this request.
+    static func registers(_ req: Request, _ supportCase: SupportCase, scope: RegionScope, canWrite: Bool,
+                          typed: [String: String] = [:], errors: FieldErrors = FieldErrors()) async throws -> RegistersPage {
+        let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
+        return try await RegistersPage.make(supportCase, scope: scope, canWrite: canWrite, typed: typed, errors: errors,
+                                            layout: req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Registers: \(name)"),
+                                            settings: req.application.settings, cipher: req.application.cipher, on: req.db)
     }
 
     /// The registers page again, with the problem beside its field and what was typed kept.
@@ -30,8 +40,8 @@ struct PathwayController {
                           message: String) async throws -> Response {
         var errors = FieldErrors()
         errors.add(field, message)
-        let response = try await RegistersPage.make(req: req, supportCase: supportCase, canWrite: true, typed: typed, errors: errors)
-            .encodeResponse(for: req)
+        let page = try await Self.registers(req, supportCase, scope: try req.scope, canWrite: true, typed: typed, errors: errors)
+        let response = try await req.view.render("cases/registers", page).encodeResponse(for: req)
         response.status = .unprocessableEntity
         return response
     }

@@ -29,17 +29,24 @@ struct PeopleController {
         return req.redirect(to: SiteURL.person(personID).path, saved: hold ? .personLegalHoldSet : .personLegalHoldLifted)
     }
 
+    /// A young person's page for this request.
+    static func page(_ req: Request, _ person: Person, scope: RegionScope, refused: RefusedForm = .none) async throws -> PersonPage {
+        try await PersonPage.make(person: person, scope: scope, refused: refused,
+                                  layout: req.layout(title: "\(person.firstName) \(person.lastName)"),
+                                  cipher: req.application.cipher, now: req.now, on: req.db)
+    }
+
     func show(req: Request) async throws -> View {
         let scope = try req.scope
         let person = try await scope.findPerson(req.parameters.get("personID", as: UUID.self), req: req)
-        let page = try await PersonPage.make(req: req, person: person, scope: scope)
+        let page = try await Self.page(req, person, scope: scope)
         try await req.audit(.personViewed, objectType: .person, objectID: person.id!.uuidString)
         return try await req.view.render("people/show", page)
     }
 
     /// The young person's page again after one of its forms was refused: 422, each problem beside its field.
     static func renderPerson(_ req: Request, person: Person, scope: RegionScope, refused: RefusedForm) async throws -> Response {
-        let page = try await PersonPage.make(req: req, person: person, scope: scope, refused: refused)
+        let page = try await Self.page(req, person, scope: scope, refused: refused)
         return try await req.view.render("people/show", page).encodeResponse(status: .unprocessableEntity, for: req)
     }
 
@@ -49,7 +56,7 @@ struct PeopleController {
         let other = try await scope.findPerson(req.query[UUID.self, at: "with"], req: req)
         guard keep.id != other.id else { throw Abort(.badRequest, reason: "A record cannot be merged with itself.") }
         try await Self.refuseShared([keep, other], scope: scope, req: req)
-        let page = try await MergePage.make(req: req, keep: keep, other: other, scope: scope)
+        let page = try await MergePage.make(keep: keep, other: other, scope: scope, layout: req.layout(title: "Merge two records"), on: req.db)
         return try await req.view.render("people/merge", page)
     }
 

@@ -35,16 +35,16 @@ struct PersonPage: Encodable {
     let errorLinks: [FormErrorLink]?
     let form: [String: String]
 
-    static func make(req: Request, person: Person, scope: RegionScope, refused: RefusedForm = .none) async throws -> PersonPage {
+    static func make(person: Person, scope: RegionScope, refused: RefusedForm = .none, layout: Layout, cipher: FieldCipher, now: Date, on db: any Database) async throws -> PersonPage {
         let personID = try person.requireID()
-        let labels = try await CodeLabels.load(on: req.db)
-        let referrals = try await scope.referrals(on: req.db).filter(\.$person.$id == personID).with(\.$region)
+        let labels = try await CodeLabels.load(on: db)
+        let referrals = try await scope.referrals(on: db).filter(\.$person.$id == personID).with(\.$region)
             .sort(\.$receivedDate, .descending).all()
-        let cases = try await scope.cases(on: req.db).filter(\.$person.$id == personID).with(\.$region)
+        let cases = try await scope.cases(on: db).filter(\.$person.$id == personID).with(\.$region)
             .sort(\.$openedDate, .descending).all()
-        let allReferrals = try await Referral.query(on: req.db).filter(\.$person.$id == personID).count()
+        let allReferrals = try await Referral.query(on: db).filter(\.$person.$id == personID).count()
         return PersonPage(
-            layout: req.layout(title: "\(person.firstName) \(person.lastName)"),
+            layout: layout,
             name: "\(person.firstName) \(person.lastName)", dateOfBirth: person.dateOfBirth,
             aliases: person.aliases.map(\.name), hasAliases: !person.aliases.isEmpty,
             referrals: referrals.map { ReferralRowView($0, labels: labels) },
@@ -54,7 +54,7 @@ struct PersonPage: Encodable {
             },
             hasCases: !cases.isEmpty, repeatCount: referrals.filter(\.isRepeat).count,
             elsewhere: allReferrals - referrals.count,
-            contactDetails: try person.contactDetails.map(req.application.cipher.open),
+            contactDetails: try person.contactDetails.map(cipher.open),
             legalHold: person.legalHold, canHold: scope.isManager, legalHoldPath: SiteURL.personLegalHold(personID).path,
             canWrite: scope.canWrite, subjectAccessPath: SiteURL.personSubjectAccess(personID).path,
             sharingPath: SiteURL.personInformationSharing(personID).path,
@@ -62,9 +62,9 @@ struct PersonPage: Encodable {
                 SelectOption(value: $0.rawValue, label: $0.label,
                              selected: $0.rawValue == refused.value("lawfulBasis", otherwise: LawfulBasis.safeguarding.rawValue))
             },
-            today: CivilDate.today(at: req.now).description,
+            today: CivilDate.today(at: now).description,
             errors: refused.errorsByField, errorLinks: refused.errors.links,
-            form: refused.values(["sharedOn": CivilDate.today(at: req.now).description, "receivedOn": CivilDate.today(at: req.now).description,
+            form: refused.values(["sharedOn": CivilDate.today(at: now).description, "receivedOn": CivilDate.today(at: now).description,
                                   "consentSought": "no"]))
     }
 }
@@ -90,8 +90,8 @@ struct MergePage: Encodable {
     let action: String
     let otherID: String
 
-    static func make(req: Request, keep: Person, other: Person, scope: RegionScope) async throws -> MergePage {
-        let a = try await firstReferral(of: keep, on: req.db), b = try await firstReferral(of: other, on: req.db)
+    static func make(keep: Person, other: Person, scope: RegionScope, layout: Layout, on db: any Database) async throws -> MergePage {
+        let a = try await firstReferral(of: keep, on: db), b = try await firstReferral(of: other, on: db)
         let keepIsOlder = isOlder(keep, a.first, than: other, b.first)
         func side(_ person: Person, _ facts: (count: Int, first: String), older: Bool) -> Side {
             Side(id: person.id!.uuidString, name: "\(person.firstName) \(person.lastName)", dateOfBirth: person.dateOfBirth,
@@ -105,7 +105,7 @@ struct MergePage: Encodable {
            case let .possible(near)? = PersonMatcher.compare(x, with: y) {
             reason = near.explanation
         }
-        return MergePage(layout: req.layout(title: "Merge two records"), sides: sides, reason: reason,
+        return MergePage(layout: layout, sides: sides, reason: reason,
                          action: SiteURL.personMerge(keep.id).path, otherID: other.id!.uuidString)
     }
 

@@ -25,7 +25,7 @@ struct ShareRequestsController {
         guard !reason.isEmpty, reason.count <= 1000 else {
             var errors = FieldErrors()
             errors.add("share-reason", "Say why you need what the other region holds (up to 1,000 characters)")
-            let page = try await ReferralPage.make(req: req, referral: referral, scope: scope, errors: errors, shareReason: reason)
+            let page = try await ReferralsController.page(req, referral, scope: scope, errors: errors, shareReason: reason)
             return try await req.view.render("referrals/show", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let referralID = try referral.requireID()

@@ -42,11 +42,11 @@ struct ReferralFormPage: Encodable {
         let href: String
     }
 
-    static func make(req: Request, user: CurrentUser, form: ReferralForm, errors: FieldErrors) async throws -> ReferralFormPage {
-        let lists = try await CodeListChoices.load(on: req.db)
+    static func make(user: CurrentUser, form: ReferralForm, errors: FieldErrors, layout: Layout, on db: any Database) async throws -> ReferralFormPage {
+        let lists = try await CodeListChoices.load(on: db)
         func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] { lists.options(list, selected: selected, blank: blank) }
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
-        let authorities = try await LocalAuthority.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
+        let authorities = try await LocalAuthority.query(on: db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .sort(\.$name).all()
         let knownAuthority = authorities.contains { $0.code == form.homeLocalAuthority }
         let chosenAuthority = knownAuthority || form.homeLocalAuthority == "other" ? form.homeLocalAuthority : nil
@@ -56,7 +56,7 @@ struct ReferralFormPage: Encodable {
                                              selected: chosenAuthority == "other"))
         let types = Set(form.exploitationTypes ?? []), risks = Set(form.riskIndicators ?? [])
         return ReferralFormPage(
-            layout: req.layout(title: "Record a referral"), action: SiteURL.referralNew.path,
+            layout: layout, action: SiteURL.referralNew.path,
             regionName: user.regionName ?? "", errorLinks: errors.links,
             receivedDate: field("receivedDate", form.receivedDate),
             services: lists.choices(.service, idPrefix: "service", checked: Set([form.service ?? ""])),
@@ -84,7 +84,7 @@ struct ReferralFormPage: Encodable {
             consentError: errors["consent"],
             concerns: field("concerns", form.concerns),
             partnerReferral: try await form.partnerReferral.flatMap { UUID(uuidString: $0) }.asyncMap { id in
-                try await RegionScope(user).partnerReferrals(on: req.db).filter(\.$id == id).first()
+                try await RegionScope(user).partnerReferrals(on: db).filter(\.$id == id).first()
             }.flatMap { $0 }.map { PartnerLink(id: $0.id!.uuidString, ref: $0.ref, href: SiteURL.partnerReferral($0.id).path) })
     }
 }

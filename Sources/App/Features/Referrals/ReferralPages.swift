@@ -56,9 +56,8 @@ struct ReferralListPage: Encodable {
     let nextPage: String?
     let pageText: String
 
-    static func make(req: Request, referrals: [Referral], total: Int, filters: ReferralFilters, labels: CodeLabels,
-                     canWrite: Bool) async throws -> ReferralListPage {
-        let user = try req.requireUser()
+    static func make(referrals: [Referral], total: Int, filters: ReferralFilters, labels: CodeLabels,
+                     canWrite: Bool, user: CurrentUser, layout: Layout, on db: any Database) async throws -> ReferralListPage {
         let tabs = [Tab(label: "From partners, awaiting triage", href: SiteURL.partnerReferrals.path, current: false)]
             + Referral.Status.allCases.map { status in
                 Tab(label: status.label, href: SiteURL.referrals.path + "?status=\(status.rawValue)", current: status == filters.status)
@@ -66,16 +65,16 @@ struct ReferralListPage: Encodable {
         let sources = [SelectOption(value: "", label: "Any source", selected: filters.source == nil)]
             + labels.byLabel(.referralSource)
                 .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == filters.source) }
-        var authorityQuery = LocalAuthority.query(on: req.db)
+        var authorityQuery = LocalAuthority.query(on: db)
         if let regionID = user.regionID { authorityQuery = authorityQuery.filter(\.$region.$id == regionID) }
         let authorities = try await authorityQuery.sort(\.$name).all()
         let authorityOptions = [SelectOption(value: "", label: "Any local authority", selected: filters.localAuthority == nil)]
             + authorities.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filters.localAuthority) }
         let pages = max(1, (total + ReferralsController.pageSize - 1) / ReferralsController.pageSize)
-        let fromPartners = Set(try await PartnerReferral.query(on: req.db).filter(\.$referralID ~~ referrals.compactMap(\.id))
+        let fromPartners = Set(try await PartnerReferral.query(on: db).filter(\.$referralID ~~ referrals.compactMap(\.id))
             .all().compactMap(\.referralID))
         return ReferralListPage(
-            layout: req.layout(title: "Referrals"), heading: "Referrals: \(filters.status.label.lowercased())", tabs: tabs,
+            layout: layout, heading: "Referrals: \(filters.status.label.lowercased())", tabs: tabs,
             referrals: referrals.map { ReferralRowView($0, labels: labels, fromPartner: fromPartners.contains($0.id ?? UUID())) }, total: total, hasReferrals: !referrals.isEmpty,
             newPath: canWrite ? SiteURL.referralNew.path : nil,
             from: filters.from?.description ?? "", to: filters.to?.description ?? "", sources: sources,
@@ -152,18 +151,22 @@ struct ReferralPage: Encodable {
         let when: String
     }
 
-    static func make(req: Request, referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
-                     typed: ScreeningController.DeclineForm? = nil, shareReason: String = "") async throws -> ReferralPage {
-        let labels = try await CodeLabels.load(on: req.db)
+    /// The page of a referral the caller has found in `scope`; `errors`, `typed` and `shareReason` are a refused
+    /// form's.
+    static func make(_ referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
+                     typed: ScreeningController.DeclineForm? = nil, shareReason: String = "", user: CurrentUser,
+                     layout: Layout, settings: Settings, cipher: FieldCipher, now: Date,
+                     on db: any Database) async throws -> ReferralPage {
+        let labels = try await CodeLabels.load(on: db)
         let reasons = referral.ineligibilityReasons.split(separator: ";").compactMap {
             Eligibility.Reason(rawValue: String($0))?.explanation
         }
-        let person = try await Person.query(on: req.db).filter(\.$id == referral.$person.id).with(\.$aliases).first()
+        let person = try await Person.query(on: db).filter(\.$id == referral.$person.id).with(\.$aliases).first()
         var duplicates: [Duplicate] = []
         var heldElsewhere = false
         if let person, let key = PersonMatchQuery.key(of: person) {
             // Only people this user may see are offered; another region's are only said to exist.
-            let matches = try await PersonMatchQuery.matches(for: key, excluding: person.id, within: scope.reach, on: req.db)
+            let matches = try await PersonMatchQuery.matches(for: key, excluding: person.id, within: scope.reach, on: db)
             heldElsewhere = matches.heldElsewhere
             for candidate in matches.candidates {
                 guard case let .possible(reason) = candidate.result else { continue }
@@ -189,14 +192,14 @@ struct ReferralPage: Encodable {
             Item(label: "Consent", value: Consent(rawValue: referral.consent)?.label ?? referral.consent),
         ]
         if let contact = referral.referrerContact {
-            details.insert(Item(label: "Referrer's contact", value: try req.application.cipher.open(contact)), at: 3)
+            details.insert(Item(label: "Referrer's contact", value: try cipher.open(contact)), at: 3)
         }
         var decision: String?
         switch referral.status {
         case .accepted: decision = "Accepted: a case was opened."
         case .notAccepted:
             // Imported ineligible referrals carry no note: the rules decided.
-            let reason = try referral.notAcceptedReason.map(req.application.cipher.open)
+            let reason = try referral.notAcceptedReason.map(cipher.open)
                 ?? (referral.eligible ? "no reason recorded" : "did not meet the criteria")
             decision = "Not accepted: \(reason)."
             if let to = referral.signpostedTo {
@@ -204,37 +207,37 @@ struct ReferralPage: Encodable {
             }
         case .awaitingScreening: decision = nil
         }
-        let caseworkers = try await CaseLeaders.all(in: referral.$region.id, on: req.db)
-        let me = try req.requireUser()
+        let caseworkers = try await CaseLeaders.all(in: referral.$region.id, on: db)
+        let me = user
         var viewers: [Viewer]?
         if scope.isManager {
-            let views = try await AuditEvent.query(on: req.db).filter(\.$objectType == AuditedObject.referral.rawValue)
+            let views = try await AuditEvent.query(on: db).filter(\.$objectType == AuditedObject.referral.rawValue)
                 .filter(\.$objectID == referral.id!.uuidString).filter(\.$action == AuditAction.referralViewed.rawValue)
                 .sort(\.$seq, .descending).limit(50).all()
             viewers = views.map { Viewer(who: $0.actor, when: String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
         }
-        let partner = try await PartnerReferral.query(on: req.db).filter(\.$referralID == referral.id).first()
+        let partner = try await PartnerReferral.query(on: db).filter(\.$referralID == referral.id).first()
         let fromPartner = try partner.map { partner in
             // The call-back is still owed when the referral was recorded before it: the clock runs on.
-            let callBack = partner.calledBackAt == nil ? " Call-back not yet recorded: \(partner.clock.summary(at: req.now))." : ""
+            let callBack = partner.calledBackAt == nil ? " Call-back not yet recorded: \(partner.clock.summary(at: now))." : ""
             return FromPartner(ref: partner.ref, href: SiteURL.partnerReferral(partner.id).path,
                                detail: "\(partner.path.label.lowercased()), received \(DateFormats.shown(partner.receivedAt)). "
-                                   + (try PartnerReferralPage.trust(partner, cipher: req.application.cipher)) + "." + callBack)
+                                   + (try PartnerReferralPage.trust(partner, cipher: cipher)) + "." + callBack)
         }
         let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)
         let attachments = try await AttachmentList.make(
             owner: referral.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
-            uploadPath: SiteURL.referralAttachments(referral.id).path, csrfToken: req.csrfToken, settings: req.application.settings,
-            cipher: req.application.cipher, on: req.db)
+            uploadPath: SiteURL.referralAttachments(referral.id).path, csrfToken: layout.csrfToken, settings: settings,
+            cipher: cipher, on: db)
         return ReferralPage(
-            layout: req.layout(title: "Referral \(referral.ref)"),
+            layout: layout,
             ref: referral.ref, name: "\(referral.firstName) \(referral.lastName)",
             personPath: SiteURL.person(referral.$person.id).path, status: referral.status.label,
             isAwaiting: referral.status == .awaitingScreening, eligible: referral.eligible, reasons: reasons,
             isRepeat: referral.isRepeat, details: details,
-            concerns: try referral.concerns.map(req.application.cipher.open), duplicates: duplicates,
+            concerns: try referral.concerns.map(cipher.open), duplicates: duplicates,
             hasDuplicates: !duplicates.isEmpty, heldElsewhere: heldElsewhere,
-            shareRequests: try await ShareRequest.query(on: req.db).filter(\.$referral.$id == referral.id!)
+            shareRequests: try await ShareRequest.query(on: db).filter(\.$referral.$id == referral.id!)
                 .sort(\.$requestedAt).all().map { request in
                     let asked = "Asked on \(DateFormats.display.string(from: request.requestedAt))"
                     switch request.outcome {
@@ -249,11 +252,11 @@ struct ReferralPage: Encodable {
             signposting: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]
                 + labels.byLabel(.signposting)
                     .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == typed?.signpostedTo) },
-            decision: decision, today: CivilDate.today(at: req.now).description, errorLinks: errors.links,
+            decision: decision, today: CivilDate.today(at: now).description, errorLinks: errors.links,
             acceptError: errors["caseworker"],
             declineReason: FormField("reason", value: typed?.reason ?? "", error: errors["reason"]),
             signpostedTo: typed?.signpostedTo ?? "",
-            signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: req.now).description,
+            signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: now).description,
                                     error: errors["signpostedOn"] ?? errors["signpostedTo"]),
             viewers: viewers, shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"]),
             fromPartner: fromPartner,

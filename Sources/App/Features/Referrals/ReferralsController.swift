@@ -28,8 +28,9 @@ struct ReferralsController {
         let referrals = try await query.sort(\.$receivedDate, direction).sort(\.$ref, direction).with(\.$region)
             .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
         let labels = try await CodeLabels.load(on: req.db)
-        let page = try await ReferralListPage.make(req: req, referrals: referrals, total: total, filters: filters,
-                                                   labels: labels, canWrite: scope.canWrite)
+        let page = try await ReferralListPage.make(referrals: referrals, total: total, filters: filters, labels: labels,
+                                                   canWrite: scope.canWrite, user: try req.requireUser(),
+                                                   layout: req.layout(title: "Referrals"), on: req.db)
         try await req.audit(.referralList, objectType: .referral, detail: "status \(filters.status.rawValue), \(total) found")
         return try await req.view.render("referrals/list", page)
     }
@@ -61,10 +62,19 @@ struct ReferralsController {
         }
     }
 
+    /// A referral's page for this request: its user, session and clock.
+    static func page(_ req: Request, _ referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
+                     typed: ScreeningController.DeclineForm? = nil, shareReason: String = "") async throws -> ReferralPage {
+        try await ReferralPage.make(referral, scope: scope, errors: errors, typed: typed, shareReason: shareReason,
+                                    user: try req.requireUser(), layout: req.layout(title: "Referral \(referral.ref)"),
+                                    settings: req.application.settings, cipher: req.application.cipher, now: req.now,
+                                    on: req.db)
+    }
+
     func show(req: Request) async throws -> View {
         let scope = try req.scope
         let referral = try await scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
-        let page = try await ReferralPage.make(req: req, referral: referral, scope: scope)
+        let page = try await Self.page(req, referral, scope: scope)
         try await req.audit(.referralViewed, objectType: .referral, objectID: referral.id!.uuidString,
                             region: referral.region.code)
         return try await req.view.render("referrals/show", page)
@@ -72,7 +82,7 @@ struct ReferralsController {
 
     private func render(_ req: Request, form: ReferralForm, errors: FieldErrors) async throws -> View {
         let user = try req.requireUser()
-        let page = try await ReferralFormPage.make(req: req, user: user, form: form, errors: errors)
+        let page = try await ReferralFormPage.make(user: user, form: form, errors: errors, layout: req.layout(title: "Record a referral"), on: req.db)
         return try await req.view.render("referrals/new", page)
     }
 }

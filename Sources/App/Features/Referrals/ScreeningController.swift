@@ -31,7 +31,7 @@ struct ScreeningController {
         if !referral.eligible { errors.add("caseworker", "This referral does not meet the criteria, so no case can be opened") }
         if referral.status != .awaitingScreening { errors.add("caseworker", "This referral has already been screened") }
         guard errors.isEmpty, let lead else {
-            let page = try await ReferralPage.make(req: req, referral: referral, scope: scope, errors: errors)
+            let page = try await ReferralsController.page(req, referral, scope: scope, errors: errors)
             return try await req.view.render("referrals/show", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let user = try req.requireUser()
@@ -94,7 +94,7 @@ struct ScreeningController {
         }
         if referral.status != .awaitingScreening { errors.add("reason", "This referral has already been screened") }
         guard errors.isEmpty else {
-            let page = try await ReferralPage.make(req: req, referral: referral, scope: scope, errors: errors, typed: form)
+            let page = try await ReferralsController.page(req, referral, scope: scope, errors: errors, typed: form)
             return try await req.view.render("referrals/show", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let user = try req.requireUser()

@@ -10,7 +10,7 @@ extension RescuesController {
     func createPending(req: Request, form: RescueForm) async throws -> Response {
         switch try await form.checkPending(req: req) {
         case let .failure(errors):
-            let page = try await RescueFormPage.make(req: req, form: form, errors: errors)
+            let page = try await RescuesController.formPage(req, form: form, errors: errors)
             return try await req.view.render("rescues/new", page).encodeResponse(status: .unprocessableEntity, for: req)
         case let .success(checked):
             let user = try req.requireUser()
@@ -50,8 +50,7 @@ extension RescuesController {
     func showPending(req: Request) async throws -> View {
         let pending = try await findPending(req)
         try await req.audit(.rescueViewed, objectType: .pendingRescue, objectID: pending.id!.uuidString)
-        return try await req.view.render("rescues/pending", try await PendingRescuePage.make(req: req, pending: pending,
-                                                                                          form: RescueForm(), errors: FieldErrors()))
+        return try await req.view.render("rescues/pending", try await Self.page(req, pending, form: RescueForm(), errors: FieldErrors()))
     }
 
     /// The young person's details: the referral and the rescue are made, and the pending rescue removed, in one
@@ -79,7 +78,7 @@ extension RescuesController {
         }
         guard case let .success(valid) = checked else {
             guard case let .failure(errors) = checked else { throw Abort(.internalServerError) }
-            let page = try await PendingRescuePage.make(req: req, pending: pending, form: form, errors: errors)
+            let page = try await Self.page(req, pending, form: form, errors: errors)
             return try await req.view.render("rescues/pending", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let cipher = req.application.cipher
@@ -117,6 +116,14 @@ extension RescuesController {
     static let ageLeeway = 5
 
     /// A pending rescue in the user's scope (the national lead reads every region's), or 404 (audited).
+    /// A rescue not yet identified, as this request's user sees it.
+    static func page(_ req: Request, _ pending: PendingRescue, form: RescueForm, errors: FieldErrors) async throws -> PendingRescuePage {
+        try await PendingRescuePage.make(pending: pending, form: form, errors: errors, user: try req.requireUser(),
+                                         canWrite: try req.scope.canWrite,
+                                         layout: req.layout(title: "Rescue: young person not yet identified"),
+                                         cipher: req.application.cipher, now: req.now, on: req.db)
+    }
+
     func findPending(_ req: Request) async throws -> PendingRescue {
         let scope = try req.scope
         let id = req.parameters.get("pendingID", as: UUID.self)
@@ -140,24 +147,22 @@ struct PendingRescuePage: Encodable {
     let localAuthorities: [SelectOption]
     let exploitationTypes: [Choice]
 
-    static func make(req: Request, pending: PendingRescue, form: RescueForm, errors: FieldErrors) async throws -> PendingRescuePage {
-        let user = try req.requireUser()
-        let cipher = req.application.cipher
+    static func make(pending: PendingRescue, form: RescueForm, errors: FieldErrors, user: CurrentUser, canWrite: Bool, layout: Layout, cipher: FieldCipher, now: Date, on db: any Database) async throws -> PendingRescuePage {
         var referral = form.referral
         if form.exploitationTypes == nil { referral.exploitationTypes = ["county_lines"] }
-        let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
-        let dispatched = try await User.find(pending.dispatchedCaseworkerID, on: req.db)?.displayName
+        let base = try await ReferralFormPage.make(user: user, form: referral, errors: errors, layout: layout, on: db)
+        let dispatched = try await User.find(pending.dispatchedCaseworkerID, on: db)?.displayName
         let details: [RescuePage.Item] = [
             .init(label: "Call", value: "\(DateFormats.shown(pending.callAt)) from \(try cipher.open(pending.caller))"
                   + (pending.outOfHours ? " (out of hours)" : "")),
-            .init(label: "Since the call", value: RescueLogPage.elapsed(from: pending.callAt, to: req.now)),
+            .init(label: "Since the call", value: RescueLogPage.elapsed(from: pending.callAt, to: now)),
             .init(label: "Found at", value: (try pending.foundPlace.map(cipher.open) ?? "—") + (pending.policeForceArea.map { ", \($0)" } ?? "")),
             .init(label: "Caseworker dispatched", value: dispatched ?? "—"),
             .init(label: "Approximate age", value: String(pending.approximateAge)),
         ]
         return PendingRescuePage(
-            layout: req.layout(title: "Rescue: young person not yet identified"), details: details,
-            description: try cipher.open(pending.description), canWrite: (try req.scope).canWrite,
+            layout: layout, details: details,
+            description: try cipher.open(pending.description), canWrite: canWrite,
             action: SiteURL.pendingRescueComplete(pending.id).path, errorLinks: errors.links,
             fields: ["firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
                      "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority],

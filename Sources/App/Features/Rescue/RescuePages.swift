@@ -68,19 +68,18 @@ struct RescueFormPage: Encodable {
     let identityPending: Bool
     let outOfHours: Bool
 
-    static func make(req: Request, form: RescueForm, errors: FieldErrors) async throws -> RescueFormPage {
-        let user = try req.requireUser()
+    static func make(form: RescueForm, errors: FieldErrors, user: CurrentUser, layout: Layout, now: Date, on db: any Database) async throws -> RescueFormPage {
         var referral = form.referral
         referral.service = Service.rescue.rawValue
         if form.exploitationTypes == nil { referral.exploitationTypes = ["county_lines"] }
         if referral.referralSource == nil { referral.referralSource = "police" }
-        let base = try await ReferralFormPage.make(req: req, user: user, form: referral, errors: errors)
-        let workers = try await CaseLeaders.all(in: user.regionID ?? UUID(), on: req.db)
+        let base = try await ReferralFormPage.make(user: user, form: referral, errors: errors, layout: layout, on: db)
+        let workers = try await CaseLeaders.all(in: user.regionID ?? UUID(), on: db)
         let chosen = form.dispatchedCaseworker ?? user.id.uuidString
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         return RescueFormPage(
-            layout: req.layout(title: "Log a rescue"), action: SiteURL.rescueNew.path, errorLinks: errors.links,
-            fields: ["callAt": field("callAt", form.callAt ?? CasePage.localInput(req.now)), "caller": field("caller", form.caller),
+            layout: layout, action: SiteURL.rescueNew.path, errorLinks: errors.links,
+            fields: ["callAt": field("callAt", form.callAt ?? CasePage.localInput(now)), "caller": field("caller", form.caller),
                      "callBackAt": field("callBackAt", form.callBackAt), "foundPlace": field("foundPlace", form.foundPlace),
                      "policeForceArea": field("policeForceArea", form.policeForceArea),
                      "dispatchedCaseworker": field("dispatchedCaseworker", chosen),
@@ -121,10 +120,9 @@ struct RescuePage: Encodable {
     let attachments: AttachmentList
 
     /// `typed` and `errors`: the progress form as it was sent, refused.
-    static func make(req: Request, rescue: Rescue, referral: Referral, scope: RegionScope,
-                     typed: RescueProgressForm? = nil, errors: FieldErrors = FieldErrors()) async throws -> RescuePage {
-        let cipher = req.application.cipher
-        let dispatched = try await rescue.dispatchedCaseworkerID.asyncFlatMap { try await User.find($0, on: req.db)?.displayName }
+    static func make(rescue: Rescue, referral: Referral, scope: RegionScope,
+                     typed: RescueProgressForm? = nil, errors: FieldErrors = FieldErrors(), layout: Layout, settings: Settings, cipher: FieldCipher, now: Date, on db: any Database) async throws -> RescuePage {
+        let dispatched = try await rescue.dispatchedCaseworkerID.asyncFlatMap { try await User.find($0, on: db)?.displayName }
         func show(_ date: Date?) -> String { date.map(DateFormats.shown) ?? "—" }
         let response = rescue.callAt.flatMap { call in rescue.arrivedAt.map { RescueLogPage.elapsed(from: call, to: $0) } }
         let details: [Item] = [
@@ -143,14 +141,14 @@ struct RescuePage: Encodable {
         let writable = scope.canWrite && scope.contains(regionID: referral.$region.id)
         let mode = typed.map { $0.journeyMode.flatMap { $0.isEmpty ? nil : $0 } } ?? rescue.journeyMode
         let outcome = typed.map { $0.outcome.flatMap { $0.isEmpty ? nil : $0 } } ?? rescue.outcome
-        let caseExists = try await SupportCase.query(on: req.db).filter(\.$referral.$id == referral.id!).count() > 0
+        let caseExists = try await SupportCase.query(on: db).filter(\.$referral.$id == referral.id!).count() > 0
         let attachments = try await AttachmentList.make(
             owner: rescue.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
-            uploadPath: SiteURL.rescueAttachments(rescue.id).path, csrfToken: req.csrfToken, settings: req.application.settings,
-            cipher: cipher, on: req.db)
+            uploadPath: SiteURL.rescueAttachments(rescue.id).path, csrfToken: layout.csrfToken, settings: settings,
+            cipher: cipher, on: db)
         return RescuePage(
-            layout: req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Rescue"), name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
-            clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? req.now) } ?? "",
+            layout: layout, name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
+            clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? now) } ?? "",
             details: details, canWrite: writable, canConvert: writable && referral.eligible && !caseExists, caseExists: caseExists,
             progressPath: SiteURL.rescueProgress(rescue.id).path, convertPath: SiteURL.rescueConvert(rescue.id).path,
             journeyModes: [SelectOption(value: "", label: "Not yet", selected: mode == nil)]

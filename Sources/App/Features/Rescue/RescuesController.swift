@@ -43,8 +43,22 @@ struct RescuesController {
             newPath: scope.canWrite ? SiteURL.rescueNew.path : nil))
     }
 
+    /// The rescue form for this request's user.
+    static func formPage(_ req: Request, form: RescueForm, errors: FieldErrors) async throws -> RescueFormPage {
+        try await RescueFormPage.make(form: form, errors: errors, user: try req.requireUser(), layout: req.layout(title: "Log a rescue"),
+                                      now: req.now, on: req.db)
+    }
+
+    /// A rescue's page for this request.
+    static func page(_ req: Request, _ rescue: Rescue, referral: Referral, scope: RegionScope, typed: RescueProgressForm? = nil,
+                     errors: FieldErrors = FieldErrors()) async throws -> RescuePage {
+        try await RescuePage.make(rescue: rescue, referral: referral, scope: scope, typed: typed, errors: errors,
+                                  layout: req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Rescue"),
+                                  settings: req.application.settings, cipher: req.application.cipher, now: req.now, on: req.db)
+    }
+
     func showNew(req: Request) async throws -> View {
-        try await req.view.render("rescues/new", try await RescueFormPage.make(req: req, form: RescueForm(), errors: FieldErrors()))
+        try await req.view.render("rescues/new", try await Self.formPage(req, form: RescueForm(), errors: FieldErrors()))
     }
 
     func create(req: Request) async throws -> Response {
@@ -52,7 +66,7 @@ struct RescuesController {
         if form.isPending { return try await createPending(req: req, form: form) }
         switch try await form.check(req: req) {
         case let .failure(errors):
-            let page = try await RescueFormPage.make(req: req, form: form, errors: errors)
+            let page = try await Self.formPage(req, form: form, errors: errors)
             return try await req.view.render("rescues/new", page).encodeResponse(status: .unprocessableEntity, for: req)
         case let .success((referralForm, details)):
             let referral = try await ReferralIntake.create(referralForm, rescueDetails: details, user: try req.requireUser(), req: req)
@@ -65,7 +79,7 @@ struct RescuesController {
 
     func show(req: Request) async throws -> View {
         let (rescue, referral, scope) = try await find(req)
-        let page = try await RescuePage.make(req: req, rescue: rescue, referral: referral, scope: scope)
+        let page = try await Self.page(req, rescue, referral: referral, scope: scope)
         try await req.audit(.rescueViewed, objectType: .rescue, objectID: rescue.id!.uuidString, region: referral.region.code)
         return try await req.view.render("rescues/show", page)
     }
@@ -80,7 +94,7 @@ struct RescuesController {
         let checked: RescueProgressForm.Checked
         switch form.check(against: rescue, now: req.now) {
         case let .failure(errors):
-            let page = try await RescuePage.make(req: req, rescue: rescue, referral: referral, scope: scope, typed: form, errors: errors)
+            let page = try await Self.page(req, rescue, referral: referral, scope: scope, typed: form, errors: errors)
             return try await req.view.render("rescues/show", page).encodeResponse(status: .unprocessableEntity, for: req)
         case let .success(valid): checked = valid
         }
