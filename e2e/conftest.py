@@ -97,7 +97,9 @@ class Server:
             self.port = s.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=f"sqlite:{self.work / 'e2e.sqlite'}", REACHABLE_DATA_DIR=str(self.work),
-                   REACHABLE_BASE_URL=self.base, REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS="10000", LOG_LEVEL="info")
+                   REACHABLE_BASE_URL=self.base, REACHABLE_SIGNIN_ATTEMPTS_PER_ADDRESS="10000", LOG_LEVEL="info",
+                   # A template reading a name its model lacks answers 500, which every journey and the crawl fail on.
+                   REACHABLE_STRICT_TEMPLATES="1")
         env.update(settings or {})
         self.env = env
         self.prepared = before_serve(self) if before_serve else None

@@ -55,6 +55,11 @@ func configure(_ app: Application, settings: Settings) async throws {
     // Every value is escaped; the one tag that turns escaping off is removed (SECURITY.md, item 11).
     app.leaf.tags["unsafeHTML"] = nil
     app.leaf.cache = TemplateCache()
+    if settings.strictTemplates {
+        app.views.use { app in
+            StrictViewRenderer(base: app.leaf.renderer, eventLoop: app.eventLoopGroup.next(), logger: app.logger)
+        }
+    }
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(UsersCommand(), as: "users")

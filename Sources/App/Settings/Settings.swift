@@ -56,6 +56,9 @@ struct Settings: Sendable {
     var smtp: SMTPSettings?
     /// Text messages and voice calls through Twilio; nil, both are off.
     var twilio: TwilioSettings?
+    /// Every render first checks that each name its template reads is in the model (`TemplateCheck`): on in the
+    /// tests and the browser suite, off in production, where the check would cost every page.
+    var strictTemplates: Bool = false
 
     static let variables: [String] = [
         "DATABASE_URL", "REACHABLE_BASE_URL", "REACHABLE_DATA_DIR", "REACHABLE_DATA_KEY", "REACHABLE_OLD_DATA_KEYS",
@@ -68,6 +71,7 @@ struct Settings: Sendable {
         "REACHABLE_SMTP_HOST", "REACHABLE_SMTP_PORT", "REACHABLE_SMTP_SECURITY", "REACHABLE_SMTP_USERNAME",
         "REACHABLE_SMTP_PASSWORD", "REACHABLE_SMTP_FROM", "REACHABLE_SMTP_CA_FILE",
         "REACHABLE_TWILIO_ACCOUNT_SID", "REACHABLE_TWILIO_AUTH_TOKEN", "REACHABLE_TWILIO_FROM", "REACHABLE_TWILIO_API_URL",
+        "REACHABLE_STRICT_TEMPLATES",
         "LOG_LEVEL", "LOG_FORMAT",
     ]
 
@@ -124,7 +128,8 @@ struct Settings: Sendable {
             },
             alertStepMinutes: try integer("REACHABLE_ALERT_STEP_MINUTES", default: 10, range: 1...120),
             smtp: try SMTPSettings.load(value: value, integer: integer),
-            twilio: try TwilioSettings.load(value: value)
+            twilio: try TwilioSettings.load(value: value),
+            strictTemplates: value("REACHABLE_STRICT_TEMPLATES") == "1"
         )
     }
 

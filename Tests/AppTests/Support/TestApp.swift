@@ -82,6 +82,8 @@ enum TestSettings {
         // Tests run in parallel, each with its own database: keep every pool small.
         settings.databasePoolSize = 2
         settings.dataDirectory = FileManager.default.temporaryDirectory.path
+        // A template reading a name its model lacks fails the test that renders it.
+        settings.strictTemplates = true
         return settings
     }
 }

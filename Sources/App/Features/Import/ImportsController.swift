@@ -58,11 +58,12 @@ struct ImportPage: Encodable {
     let action: String
     let regionName: String
     let kinds: [SelectOption]
-    var fileError: String?
+    var fileError: String? {
+        didSet { errorLinks = fileError.map { [FormErrorLink(href: "#file", message: $0)] } }
+    }
+    private(set) var errorLinks: [FormErrorLink]?
     var problems: [String]?
     var result: String?
-
-    var errorLinks: [FormErrorLink]? { fileError.map { [FormErrorLink(href: "#file", message: $0)] } }
 
     init(req: Request, kind: String) {
         layout = req.layout(title: "Import from a spreadsheet")
@@ -70,19 +71,5 @@ struct ImportPage: Encodable {
         regionName = req.currentUser?.regionName ?? ""
         kinds = [SelectOption(value: "referrals", label: "Referrals", selected: kind == "referrals"),
                  SelectOption(value: "outreach", label: "Training and awareness sessions", selected: kind == "outreach")]
-    }
-
-    enum CodingKeys: String, CodingKey { case layout, action, regionName, kinds, fileError, problems, result, errorLinks }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(layout, forKey: .layout)
-        try container.encode(action, forKey: .action)
-        try container.encode(regionName, forKey: .regionName)
-        try container.encode(kinds, forKey: .kinds)
-        try container.encodeIfPresent(fileError, forKey: .fileError)
-        try container.encodeIfPresent(problems, forKey: .problems)
-        try container.encodeIfPresent(result, forKey: .result)
-        try container.encodeIfPresent(errorLinks, forKey: .errorLinks)
     }
 }
