@@ -154,6 +154,8 @@ struct CaseTests {
             let early = try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "planned"])
             #expect(early.status == .unprocessableEntity)
             #expect(early.body.string.contains("needs the exit outcome measures"))
+            #expect(early.body.string.contains("id=\"reason-error\"") && early.body.string.contains("aria-describedby=\"reason-error\""),
+                    "the problem beside its field, as well as in the summary")
             let today = CivilDate.today(at: app.clock.now()).description
             try await browser.post(SiteURL.caseMeasures(caseID).path, ["stage": "entry", "recordedOn": today, "source": "self_report",
                                                                        "safety": "3", "mental_health": "4", "county_lines_active": "yes"])
@@ -223,6 +225,8 @@ struct CaseTests {
                 .first { $0.person.firstName == "Leon" })
             try await browser.get(SiteURL.supportCase(leon.id).path)
             try await browser.post(SiteURL.caseRisk(leon.id).path, ["rating": "red", "reason": "Found in a trap house"])
+            let nobody = try await browser.post(SiteURL.caseAssign(leon.id).path, ["caseworker": UUID().uuidString])
+            #expect(nobody.status == .unprocessableEntity && nobody.body.string.contains("aria-describedby=\"caseworker-error\""))
             try await browser.post(SiteURL.caseAssign(leon.id).path, ["caseworker": worker.id.uuidString])
             #expect(try await SupportCase.find(leon.id, on: app.db)?.$leadCaseworker.id == worker.id)
             #expect(try await CaseAssignment.query(on: app.db).filter(\.$supportCase.$id == leon.id!).count() == 1)
