@@ -45,6 +45,18 @@ struct OutcomeDefinitionTests {
                 }
             }
             #expect(cohorts > 100 && improved > 20, "the fixture closes cases with measures: \(cohorts) in cohorts")
+
+            // The commissioners' page reads every region's report from one grouped pass: the same reports.
+            for year in [last.previous, last] {
+                let every = try await AnnualReportQuery.runEveryRegion(year: year, reading: ReportReaders(first: app.db, second: app.db))
+                let months = try await MonthlyReferralsQuery.runEveryRegion(year: year, on: app.db)
+                #expect(Set(every.keys) == Set(regions.map(\.code) + ["all"]) && Set(months.keys) == Set(every.keys))
+                for (code, report) in every {
+                    #expect(report == (try await AnnualReportQuery.run(region: code, year: year, on: app.db)), "\(code) \(year)")
+                    #expect(months[code] == (try await MonthlyReferralsQuery.run(region: code, year: year, on: app.db)))
+                }
+                #expect(every["all"]!.referrals.received == every.filter { $0.key != "all" }.values.map(\.referrals.received).reduce(0, +))
+            }
         }
     }
 }

@@ -125,3 +125,30 @@ struct OutcomeCountTests {
         #expect((sums.eetRecorded, sums.eetAtExit) == (2, 1))
     }
 }
+
+@Suite("Outcome sums of several regions")
+struct OutcomeSumsAddingTests {
+    @Test("Adding two regions' sums gives the sums of all their cases counted together")
+    func adding() {
+        let cases: [(StageMeasures?, StageMeasures?)] = [
+            (StageMeasures(safety: 2, mentalHealth: 3, criminogenicNeed: 9, missingEpisodes: 4, offences: 2, countyLinesActive: true,
+                           familyConflict: true),
+             StageMeasures(safety: 5, mentalHealth: 6, goalProgress: "positive", criminogenicNeed: 3, missingEpisodes: 1, offences: 0,
+                           countyLinesActive: false, familyConflict: false, eet: true)),
+            (StageMeasures(safety: 6, mentalHealth: 6, criminogenicNeed: 2, missingEpisodes: 0, offences: 1, countyLinesActive: true,
+                           familyConflict: true),
+             StageMeasures(safety: 4, mentalHealth: 7, goalProgress: "none", criminogenicNeed: 4, missingEpisodes: 2, offences: 3,
+                           countyLinesActive: true, familyConflict: true, eet: false)),
+            (nil, StageMeasures(goalProgress: "negative")),
+        ]
+        var first = OutcomeSums(), second = OutcomeSums(), together = OutcomeSums()
+        for (index, (entry, exit)) in cases.enumerated() {
+            if index == 0 { first.count(entry: entry, exit: exit) } else { second.count(entry: entry, exit: exit) }
+            together.count(entry: entry, exit: exit)
+        }
+        first.add(second)
+        #expect(first == together)
+        // Every field of the sums is in play, so a field that `add` forgot would show.
+        #expect(Mirror(reflecting: together).children.allSatisfy { ($0.value as? Int ?? 0) != 0 })
+    }
+}

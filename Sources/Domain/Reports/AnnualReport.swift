@@ -137,6 +137,20 @@ public struct OutcomeSums: Equatable, Sendable {
 
     public init() {}
 
+    /// Adds another set of sums (another region's, for a report of several).
+    public mutating func add(_ other: OutcomeSums) {
+        cohort += other.cohort
+        safetyPairs += other.safetyPairs; safetyImproved += other.safetyImproved
+        mentalHealthPairs += other.mentalHealthPairs; mentalHealthImproved += other.mentalHealthImproved
+        goalRecorded += other.goalRecorded; goalPositive += other.goalPositive
+        criminogenicEntry += other.criminogenicEntry; criminogenicExit += other.criminogenicExit
+        missingEntry += other.missingEntry; missingExit += other.missingExit
+        offencesEntry += other.offencesEntry; offencesExit += other.offencesExit
+        countyLinesActiveAtEntry += other.countyLinesActiveAtEntry; countyLinesStopped += other.countyLinesStopped
+        conflictAtEntry += other.conflictAtEntry; conflictEnded += other.conflictEnded
+        eetRecorded += other.eetRecorded; eetAtExit += other.eetAtExit
+    }
+
     /// SPEC §4's definitions: a share of cases for most; for the three "reduction" measures, the fall in the
     /// summed entry values as a share of those sums (negative when things got worse).
     public var outcomes: AnnualReport.Outcomes {

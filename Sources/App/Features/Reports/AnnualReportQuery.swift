@@ -25,32 +25,55 @@ enum AnnualReportQuery {
     /// core, a report then uses both cores (docs/performance.md). The queries are independent; as before, each
     /// reads the data as committed when it runs.
     static func run(region: String, year: FinancialYear, reading readers: ReportReaders) async throws -> AnnualReport {
+        let scope = try await Scope.of(region: region, year: year, readers.first as! any SQLDatabase)
+        let shares = try await shares(scope, readers)
+        return RegionShare.report(region, year: year, from: Array(shares.values))
+    }
+
+    /// Every region's report and that of all regions together ("all"), from one pass of each query grouped by
+    /// region, rather than a pass per region: the commissioners' page needs them all for two years.
+    static func runEveryRegion(year: FinancialYear, reading readers: ReportReaders) async throws -> [String: AnnualReport] {
+        let scope = try await Scope.of(region: "all", year: year, readers.first as! any SQLDatabase)
+        let shares = try await shares(scope, readers)
+        var reports = ["all": RegionShare.report("all", year: year, from: Array(shares.values))]
+        for (id, code) in scope.regionCodes {
+            reports[code] = RegionShare.report(code, year: year, from: shares[id].map { [$0] } ?? [])
+        }
+        return reports
+    }
+
+    /// Each region's share of the period's figures.
+    private static func shares(_ scope: Scope, _ readers: ReportReaders) async throws -> [UUID: RegionShare] {
         let sql = readers.first as! any SQLDatabase
-        let scope = try await Scope.of(region: region, year: year, sql)
         async let demographics = demographics(scope, readers.second as! any SQLDatabase)
-        var report = AnnualReport(region: region, year: year)
-        (report.referrals, report.rescue) = try await referrals(scope, sql)
-        report.rescue.medianResponseMinutes = try await rescueMedianMinutes(scope, sql)
-        report.outreach = try await outreach(scope, sql)
-        report.outcomes = try await outcomeSums(scope, sql).outcomes
-        report.demographics = try await demographics
-        return report
+        var shares: [UUID: RegionShare] = [:]
+        for (region, counts) in try await referrals(scope, sql) {
+            shares[region, default: RegionShare()].referrals = counts.referrals
+            shares[region, default: RegionShare()].rescue = counts.rescue
+        }
+        for (region, minutes) in try await rescueResponseMinutes(scope, sql) { shares[region, default: RegionShare()].responseMinutes = minutes }
+        for (region, counts) in try await outreach(scope, sql) { shares[region, default: RegionShare()].outreach = counts }
+        for (region, sums) in try await outcomeSums(scope, sql) { shares[region, default: RegionShare()].outcomes = sums }
+        for (region, counts) in try await demographics { shares[region, default: RegionShare()].demographics = counts }
+        return shares
     }
 
     /// Which rows a report covers: its regions (every region for "all") and its period, bound as parameters.
     struct Scope {
-        let regionIDs: [UUID]
+        let regionCodes: [UUID: String]
         let start: String
         let end: String
+        var regionIDs: [UUID] { regionCodes.keys.sorted { $0.uuidString < $1.uuidString } }
 
         /// "all" names every region, so the report's indexes, which lead with the region, serve it too.
         static func of(region: String, year: FinancialYear, _ sql: any SQLDatabase) async throws -> Scope {
-            struct RegionRow: Decodable { let id: UUID }
-            var regions = sql.select().column("id").from(Region.schema)
+            struct RegionRow: Decodable { let id: UUID; let code: String }
+            var regions = sql.select().column("id").column("code").from(Region.schema)
             if region != "all" { regions = regions.where("code", .equal, region) }
-            let regionIDs = try await regions.all(decoding: RegionRow.self).map(\.id)
-            if region != "all" && regionIDs.isEmpty { throw Failure.unknownRegion(region) }
-            return Scope(regionIDs: regionIDs, start: year.start.description, end: year.end.description)
+            let rows = try await regions.all(decoding: RegionRow.self)
+            if region != "all" && rows.isEmpty { throw Failure.unknownRegion(region) }
+            return Scope(regionCodes: Dictionary(rows.map { ($0.id, $0.code) }, uniquingKeysWith: { first, _ in first }),
+                         start: year.start.description, end: year.end.description)
         }
 
         /// `AND <alias>.region_id IN (…) AND <alias>.<dateColumn> BETWEEN … AND …`
@@ -66,9 +89,10 @@ enum AnnualReportQuery {
     /// referral of the period, whichever service it is for). A repeat is read from `is_repeat`, which every path
     /// that opens, closes or reopens a case, takes a referral or merges people recomputes (SPEC §4), rather than
     /// looked up per referral among the young person's cases.
-    private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws -> (AnnualReport.Referrals, AnnualReport.Rescue) {
+    private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws
+        -> [UUID: (referrals: AnnualReport.Referrals, rescue: AnnualReport.Rescue)] {
         let query: SQLQueryString = """
-            SELECT
+            SELECT r.region_id AS region_id,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' THEN 1 ELSE 0 END), 0) AS BIGINT) AS received,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.eligible THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'outside_area' THEN 1 ELSE 0 END), 0) AS BIGINT) AS outside_area,
@@ -79,54 +103,65 @@ enum AnnualReportQuery {
               CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' THEN 1 ELSE 0 END), 0) AS BIGINT) AS requests,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS converted
             FROM referrals r WHERE r.service IN ('support', 'rescue')
-            """ + scope.filter("r", date: "received_date")
-        var result = AnnualReport.Referrals()
-        var rescue = AnnualReport.Rescue()
-        guard let row = try await sql.raw(query).first() else { return (result, rescue) }
-        result.received = try row.decode(column: "received", as: Int.self)
-        result.metCriteria = try row.decode(column: "met", as: Int.self)
-        result.didNotMeetCriteria = result.received - result.metCriteria
-        result.didNotMeetReasons = [
-            Eligibility.Reason.outsideArea.rawValue: try row.decode(column: "outside_area", as: Int.self),
-            Eligibility.Reason.age25OrOver.rawValue: try row.decode(column: "too_old", as: Int.self),
-            Eligibility.Reason.noExploitationConcern.rawValue: try row.decode(column: "no_concern", as: Int.self),
-        ]
-        result.engaged = try row.decode(column: "engaged", as: Int.self)
-        result.repeat = try row.decode(column: "repeats", as: Int.self)
-        rescue.requests = try row.decode(column: "requests", as: Int.self)
-        rescue.convertedToSupport = try row.decode(column: "converted", as: Int.self)
-        return (result, rescue)
+            """ + scope.filter("r", date: "received_date") + " GROUP BY r.region_id"
+        var shares: [UUID: (referrals: AnnualReport.Referrals, rescue: AnnualReport.Rescue)] = [:]
+        for row in try await sql.raw(query).all() {
+            var result = AnnualReport.Referrals()
+            var rescue = AnnualReport.Rescue()
+            result.received = try row.decode(column: "received", as: Int.self)
+            result.metCriteria = try row.decode(column: "met", as: Int.self)
+            result.didNotMeetCriteria = result.received - result.metCriteria
+            result.didNotMeetReasons = [
+                Eligibility.Reason.outsideArea.rawValue: try row.decode(column: "outside_area", as: Int.self),
+                Eligibility.Reason.age25OrOver.rawValue: try row.decode(column: "too_old", as: Int.self),
+                Eligibility.Reason.noExploitationConcern.rawValue: try row.decode(column: "no_concern", as: Int.self),
+            ]
+            result.engaged = try row.decode(column: "engaged", as: Int.self)
+            result.repeat = try row.decode(column: "repeats", as: Int.self)
+            rescue.requests = try row.decode(column: "requests", as: Int.self)
+            rescue.convertedToSupport = try row.decode(column: "converted", as: Int.self)
+            shares[try row.decode(column: "region_id", as: UUID.self)] = (result, rescue)
+        }
+        return shares
     }
 
-    /// Rescues are few (hundreds a year), so their times are read and the median taken here.
-    private static func rescueMedianMinutes(_ scope: Scope, _ sql: any SQLDatabase) async throws -> Double? {
+    /// Rescues are few (hundreds a year), so their times are read and the median taken from them
+    /// (`RegionShare.report`): a median cannot be added up across regions.
+    private static func rescueResponseMinutes(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: [Double]] {
         let times: SQLQueryString = """
-            SELECT s.call_at AS call_at, s.arrived_at AS arrived_at FROM rescues s JOIN referrals r ON r.id = s.referral_id
+            SELECT r.region_id AS region_id, s.call_at AS call_at, s.arrived_at AS arrived_at
+            FROM rescues s JOIN referrals r ON r.id = s.referral_id
             WHERE r.service = 'rescue' AND s.call_at IS NOT NULL AND s.arrived_at IS NOT NULL
             """ + scope.filter("r", date: "received_date")
-        let minutes = try await sql.raw(times).all().map { row in
-            try row.decode(column: "arrived_at", as: Date.self).timeIntervalSince(try row.decode(column: "call_at", as: Date.self)) / 60
+        var minutes: [UUID: [Double]] = [:]
+        for row in try await sql.raw(times).all() {
+            minutes[try row.decode(column: "region_id", as: UUID.self), default: []].append(
+                try row.decode(column: "arrived_at", as: Date.self).timeIntervalSince(try row.decode(column: "call_at", as: Date.self)) / 60)
         }
-        return Median.of(minutes).map { ($0 * 10).rounded() / 10 }
+        return minutes
     }
 
-    private static func outreach(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Outreach {
-        let query: SQLQueryString = "SELECT COUNT(*) AS sessions, CAST(COALESCE(SUM(o.attendees), 0) AS BIGINT) AS attendees FROM outreach_sessions o WHERE 1 = 1"
-            + scope.filter("o", date: "date")
-        var result = AnnualReport.Outreach()
-        if let row = try await sql.raw(query).first() {
+    private static func outreach(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: AnnualReport.Outreach] {
+        let query: SQLQueryString = """
+            SELECT o.region_id AS region_id, COUNT(*) AS sessions, CAST(COALESCE(SUM(o.attendees), 0) AS BIGINT) AS attendees
+            FROM outreach_sessions o WHERE 1 = 1
+            """ + scope.filter("o", date: "date") + " GROUP BY o.region_id"
+        var shares: [UUID: AnnualReport.Outreach] = [:]
+        for row in try await sql.raw(query).all() {
+            var result = AnnualReport.Outreach()
             result.sessions = try row.decode(column: "sessions", as: Int.self)
             result.attendees = try row.decode(column: "attendees", as: Int.self)
+            shares[try row.decode(column: "region_id", as: UUID.self)] = result
         }
-        return result
+        return shares
     }
 
     /// `OutcomeSums.count` (the Domain's definitions, case by case) summed over the period's closed cases in one
     /// pass; `OutcomeDefinitionTests` checks the two agree.
-    private static func outcomeSums(_ scope: Scope, _ sql: any SQLDatabase) async throws -> OutcomeSums {
+    private static func outcomeSums(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: OutcomeSums] {
         let yes: SQLQueryString = "\(bind: true)", no: SQLQueryString = "\(bind: false)"
         let query: SQLQueryString = """
-            SELECT COUNT(*) AS cohort,
+            SELECT c.region_id AS region_id, COUNT(*) AS cohort,
               CAST(COALESCE(SUM(CASE WHEN en.safety IS NOT NULL AND ex.safety IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS safety_pairs,
               CAST(COALESCE(SUM(CASE WHEN ex.safety > en.safety THEN 1 ELSE 0 END), 0) AS BIGINT) AS safety_improved,
               CAST(COALESCE(SUM(CASE WHEN en.mental_health IS NOT NULL AND ex.mental_health IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS mh_pairs,
@@ -149,49 +184,53 @@ enum AnnualReportQuery {
             LEFT JOIN outcome_measures en ON en.case_id = c.id AND en.stage = 'entry'
             LEFT JOIN outcome_measures ex ON ex.case_id = c.id AND ex.stage = 'exit'
             WHERE c.closed_date IS NOT NULL
-            """ + scope.filter("c", date: "closed_date")
-        var sums = OutcomeSums()
-        guard let row = try await sql.raw(query).first() else { return sums }
-        func value(_ column: String) throws -> Int { try row.decode(column: column, as: Int.self) }
-        sums.cohort = try value("cohort")
-        sums.safetyPairs = try value("safety_pairs")
-        sums.safetyImproved = try value("safety_improved")
-        sums.mentalHealthPairs = try value("mh_pairs")
-        sums.mentalHealthImproved = try value("mh_improved")
-        sums.goalRecorded = try value("goal_recorded")
-        sums.goalPositive = try value("goal_positive")
-        sums.criminogenicEntry = try value("crim_entry")
-        sums.criminogenicExit = try value("crim_exit")
-        sums.missingEntry = try value("missing_entry")
-        sums.missingExit = try value("missing_exit")
-        sums.offencesEntry = try value("offences_entry")
-        sums.offencesExit = try value("offences_exit")
-        sums.countyLinesActiveAtEntry = try value("cl_active")
-        sums.countyLinesStopped = try value("cl_stopped")
-        sums.conflictAtEntry = try value("conflict_entry")
-        sums.conflictEnded = try value("conflict_ended")
-        sums.eetRecorded = try value("eet_recorded")
-        sums.eetAtExit = try value("eet_yes")
-        return sums
+            """ + scope.filter("c", date: "closed_date") + " GROUP BY c.region_id"
+        var shares: [UUID: OutcomeSums] = [:]
+        for row in try await sql.raw(query).all() {
+            var sums = OutcomeSums()
+            func value(_ column: String) throws -> Int { try row.decode(column: column, as: Int.self) }
+            sums.cohort = try value("cohort")
+            sums.safetyPairs = try value("safety_pairs")
+            sums.safetyImproved = try value("safety_improved")
+            sums.mentalHealthPairs = try value("mh_pairs")
+            sums.mentalHealthImproved = try value("mh_improved")
+            sums.goalRecorded = try value("goal_recorded")
+            sums.goalPositive = try value("goal_positive")
+            sums.criminogenicEntry = try value("crim_entry")
+            sums.criminogenicExit = try value("crim_exit")
+            sums.missingEntry = try value("missing_entry")
+            sums.missingExit = try value("missing_exit")
+            sums.offencesEntry = try value("offences_entry")
+            sums.offencesExit = try value("offences_exit")
+            sums.countyLinesActiveAtEntry = try value("cl_active")
+            sums.countyLinesStopped = try value("cl_stopped")
+            sums.conflictAtEntry = try value("conflict_entry")
+            sums.conflictEnded = try value("conflict_ended")
+            sums.eetRecorded = try value("eet_recorded")
+            sums.eetAtExit = try value("eet_yes")
+            shares[try row.decode(column: "region_id", as: UUID.self)] = sums
+        }
+        return shares
     }
 
-    private static func demographics(_ scope: Scope, _ sql: any SQLDatabase) async throws -> AnnualReport.Demographics {
+    private static func demographics(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: AnnualReport.Demographics] {
         let support: SQLQueryString = " WHERE r.service = 'support'" + scope.filter("r", date: "received_date")
-        var result = AnnualReport.Demographics()
+        var shares: [UUID: AnnualReport.Demographics] = [:]
         // Age, gender, ethnicity and source in one pass over the period's referrals, grouped by all four and
         // summed here (a few hundred groups), rather than four passes: at national scale each pass reads every
         // referral of the year. Keys are text on both databases (JSON object keys are strings).
         let combined: SQLQueryString = """
-            SELECT CAST(r.age_at_referral AS TEXT) AS age, r.gender AS gender, COALESCE(r.ethnicity, 'not_known') AS ethnicity,
-              r.referral_source AS source, COUNT(*) AS n FROM referrals r
-            """ + support + " GROUP BY 1, 2, 3, 4"
+            SELECT r.region_id AS region_id, CAST(r.age_at_referral AS TEXT) AS age, r.gender AS gender,
+              COALESCE(r.ethnicity, 'not_known') AS ethnicity, r.referral_source AS source, COUNT(*) AS n FROM referrals r
+            """ + support + " GROUP BY 1, 2, 3, 4, 5"
         for row in try await sql.raw(combined).all() {
             let n = try row.decode(column: "n", as: Int.self)
             guard n > 0 else { continue }
-            result.age[try row.decode(column: "age", as: String.self), default: 0] += n
-            result.gender[try row.decode(column: "gender", as: String.self), default: 0] += n
-            result.ethnicity[try row.decode(column: "ethnicity", as: String.self), default: 0] += n
-            result.referralSource[try row.decode(column: "source", as: String.self), default: 0] += n
+            let region = try row.decode(column: "region_id", as: UUID.self)
+            shares[region, default: .init()].age[try row.decode(column: "age", as: String.self), default: 0] += n
+            shares[region, default: .init()].gender[try row.decode(column: "gender", as: String.self), default: 0] += n
+            shares[region, default: .init()].ethnicity[try row.decode(column: "ethnicity", as: String.self), default: 0] += n
+            shares[region, default: .init()].referralSource[try row.decode(column: "source", as: String.self), default: 0] += n
         }
         // Exploitation types and home areas from the referral's own columns, grouped in the database and split
         // or named here: a join per referral (to its exploitation type rows, or to the local authorities) cost
@@ -208,12 +247,12 @@ enum AnnualReportQuery {
             let area = try row.decode(column: "area", as: String.self)
             let region = try row.decode(column: "region_id", as: UUID.self)
             let inRegion = areasOfRegion[region]?.contains(area) ?? false
-            result.localAuthority[inRegion ? area : "outside_region", default: 0] += n
+            shares[region, default: .init()].localAuthority[inRegion ? area : "outside_region", default: 0] += n
             for code in try row.decode(column: "types", as: String.self).split(separator: ";") where !code.isEmpty {
-                result.exploitationType[String(code), default: 0] += n
+                shares[region, default: .init()].exploitationType[String(code), default: 0] += n
             }
         }
-        return result
+        return shares
     }
 
     private static func localAuthorities(of regionIDs: [UUID], _ sql: any SQLDatabase) async throws -> [UUID: Set<String>] {

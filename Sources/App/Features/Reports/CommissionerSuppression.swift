@@ -36,12 +36,9 @@ struct CommissionerSuppression: Sendable {
 
     static func year(_ year: FinancialYear, reading readers: ReportReaders, on db: any Database) async throws -> Year {
         let regions = try await Region.query(on: db).sort(\.$code).all().map(\.code)
-        var reports: [String: AnnualReport] = [:]
-        var months: [String: [Double]] = [:]
-        for scope in regions + ["all"] {
-            reports[scope] = try await AnnualReportQuery.run(region: scope, year: year, reading: readers)
-            months[scope] = try await MonthlyReferralsQuery.run(region: scope, year: year, on: db)
-        }
+        // Every scope's figures from one grouped pass of each query, not a pass per region.
+        let reports = try await AnnualReportQuery.runEveryRegion(year: year, reading: readers)
+        let months = try await MonthlyReferralsQuery.runEveryRegion(year: year, on: db)
         return Year(reports: reports, months: months, suppression: plan(reports: reports, months: months, regions: regions))
     }
 
