@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import Foundation
 
 /// The members of staff who may lead a region's cases (`CaseLeading`), as every form that names a lead or a
 /// dispatched caseworker offers and checks them: one query, so the list offered and the check agree.
