@@ -33,7 +33,7 @@ enum AnnualReportQuery {
     /// Every region's report and that of all regions together ("all"), from one pass of each query grouped by
     /// region, rather than a pass per region: the commissioners' page needs them all for two years.
     static func runEveryRegion(year: FinancialYear, reading readers: ReportReaders) async throws -> [String: AnnualReport] {
-        let scope = try await Scope.of(region: "all", year: year, readers.first as! any SQLDatabase)
+        let scope = try await Scope.of(region: "all", year: year, readers.first as! any SQLDatabase).byRegion()
         let shares = try await shares(scope, readers)
         var reports = ["all": RegionShare.report("all", year: year, from: Array(shares.values))]
         for (id, code) in scope.regionCodes {
@@ -42,7 +42,8 @@ enum AnnualReportQuery {
         return reports
     }
 
-    /// Each region's share of the period's figures.
+    /// Each region's share of the period's figures; one share, under `Scope.together`, unless the scope is
+    /// `byRegion` (grouping costs a report of all regions about a third more when it is not needed).
     private static func shares(_ scope: Scope, _ readers: ReportReaders) async throws -> [UUID: RegionShare] {
         let sql = readers.first as! any SQLDatabase
         async let demographics = demographics(scope, readers.second as! any SQLDatabase)
@@ -63,7 +64,33 @@ enum AnnualReportQuery {
         let regionCodes: [UUID: String]
         let start: String
         let end: String
+        /// Whether the queries return each region's share, or one share of the whole scope.
+        private(set) var isByRegion = false
         var regionIDs: [UUID] { regionCodes.keys.sorted { $0.uuidString < $1.uuidString } }
+
+        /// The key of the one share of a scope that is not read by region.
+        static let together = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
+        func byRegion() -> Scope {
+            var scope = self
+            scope.isByRegion = true
+            return scope
+        }
+
+        /// `<alias>.region_id AS region_id, ` when read by region.
+        func regionColumn(_ alias: String) -> SQLQueryString {
+            isByRegion ? "\(ident: alias).region_id AS region_id, " : ""
+        }
+
+        /// ` GROUP BY <alias>.region_id` when read by region.
+        func groupByRegion(_ alias: String) -> SQLQueryString {
+            isByRegion ? " GROUP BY \(ident: alias).region_id" : ""
+        }
+
+        /// Whose share a row is.
+        func share(of row: any SQLRow) throws -> UUID {
+            isByRegion ? try row.decode(column: "region_id", as: UUID.self) : Self.together
+        }
 
         /// "all" names every region, so the report's indexes, which lead with the region, serve it too.
         static func of(region: String, year: FinancialYear, _ sql: any SQLDatabase) async throws -> Scope {
@@ -92,7 +119,7 @@ enum AnnualReportQuery {
     private static func referrals(_ scope: Scope, _ sql: any SQLDatabase) async throws
         -> [UUID: (referrals: AnnualReport.Referrals, rescue: AnnualReport.Rescue)] {
         let query: SQLQueryString = """
-            SELECT r.region_id AS region_id,
+            SELECT \(scope.regionColumn("r"))
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' THEN 1 ELSE 0 END), 0) AS BIGINT) AS received,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.eligible THEN 1 ELSE 0 END), 0) AS BIGINT) AS met,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'support' AND r.first_ineligibility_reason = 'outside_area' THEN 1 ELSE 0 END), 0) AS BIGINT) AS outside_area,
@@ -103,7 +130,7 @@ enum AnnualReportQuery {
               CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' THEN 1 ELSE 0 END), 0) AS BIGINT) AS requests,
               CAST(COALESCE(SUM(CASE WHEN r.service = 'rescue' AND EXISTS (SELECT 1 FROM cases c WHERE c.referral_id = r.id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS converted
             FROM referrals r WHERE r.service IN ('support', 'rescue')
-            """ + scope.filter("r", date: "received_date") + " GROUP BY r.region_id"
+            """ + scope.filter("r", date: "received_date") + scope.groupByRegion("r")
         var shares: [UUID: (referrals: AnnualReport.Referrals, rescue: AnnualReport.Rescue)] = [:]
         for row in try await sql.raw(query).all() {
             var result = AnnualReport.Referrals()
@@ -120,7 +147,7 @@ enum AnnualReportQuery {
             result.repeat = try row.decode(column: "repeats", as: Int.self)
             rescue.requests = try row.decode(column: "requests", as: Int.self)
             rescue.convertedToSupport = try row.decode(column: "converted", as: Int.self)
-            shares[try row.decode(column: "region_id", as: UUID.self)] = (result, rescue)
+            shares[try scope.share(of: row)] = (result, rescue)
         }
         return shares
     }
@@ -129,13 +156,13 @@ enum AnnualReportQuery {
     /// (`RegionShare.report`): a median cannot be added up across regions.
     private static func rescueResponseMinutes(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: [Double]] {
         let times: SQLQueryString = """
-            SELECT r.region_id AS region_id, s.call_at AS call_at, s.arrived_at AS arrived_at
+            SELECT \(scope.regionColumn("r")) s.call_at AS call_at, s.arrived_at AS arrived_at
             FROM rescues s JOIN referrals r ON r.id = s.referral_id
             WHERE r.service = 'rescue' AND s.call_at IS NOT NULL AND s.arrived_at IS NOT NULL
             """ + scope.filter("r", date: "received_date")
         var minutes: [UUID: [Double]] = [:]
         for row in try await sql.raw(times).all() {
-            minutes[try row.decode(column: "region_id", as: UUID.self), default: []].append(
+            minutes[try scope.share(of: row), default: []].append(
                 try row.decode(column: "arrived_at", as: Date.self).timeIntervalSince(try row.decode(column: "call_at", as: Date.self)) / 60)
         }
         return minutes
@@ -143,15 +170,15 @@ enum AnnualReportQuery {
 
     private static func outreach(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: AnnualReport.Outreach] {
         let query: SQLQueryString = """
-            SELECT o.region_id AS region_id, COUNT(*) AS sessions, CAST(COALESCE(SUM(o.attendees), 0) AS BIGINT) AS attendees
+            SELECT \(scope.regionColumn("o")) COUNT(*) AS sessions, CAST(COALESCE(SUM(o.attendees), 0) AS BIGINT) AS attendees
             FROM outreach_sessions o WHERE 1 = 1
-            """ + scope.filter("o", date: "date") + " GROUP BY o.region_id"
+            """ + scope.filter("o", date: "date") + scope.groupByRegion("o")
         var shares: [UUID: AnnualReport.Outreach] = [:]
         for row in try await sql.raw(query).all() {
             var result = AnnualReport.Outreach()
             result.sessions = try row.decode(column: "sessions", as: Int.self)
             result.attendees = try row.decode(column: "attendees", as: Int.self)
-            shares[try row.decode(column: "region_id", as: UUID.self)] = result
+            shares[try scope.share(of: row)] = result
         }
         return shares
     }
@@ -161,7 +188,7 @@ enum AnnualReportQuery {
     private static func outcomeSums(_ scope: Scope, _ sql: any SQLDatabase) async throws -> [UUID: OutcomeSums] {
         let yes: SQLQueryString = "\(bind: true)", no: SQLQueryString = "\(bind: false)"
         let query: SQLQueryString = """
-            SELECT c.region_id AS region_id, COUNT(*) AS cohort,
+            SELECT \(scope.regionColumn("c")) COUNT(*) AS cohort,
               CAST(COALESCE(SUM(CASE WHEN en.safety IS NOT NULL AND ex.safety IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS safety_pairs,
               CAST(COALESCE(SUM(CASE WHEN ex.safety > en.safety THEN 1 ELSE 0 END), 0) AS BIGINT) AS safety_improved,
               CAST(COALESCE(SUM(CASE WHEN en.mental_health IS NOT NULL AND ex.mental_health IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS mh_pairs,
@@ -184,7 +211,7 @@ enum AnnualReportQuery {
             LEFT JOIN outcome_measures en ON en.case_id = c.id AND en.stage = 'entry'
             LEFT JOIN outcome_measures ex ON ex.case_id = c.id AND ex.stage = 'exit'
             WHERE c.closed_date IS NOT NULL
-            """ + scope.filter("c", date: "closed_date") + " GROUP BY c.region_id"
+            """ + scope.filter("c", date: "closed_date") + scope.groupByRegion("c")
         var shares: [UUID: OutcomeSums] = [:]
         for row in try await sql.raw(query).all() {
             var sums = OutcomeSums()
@@ -208,7 +235,7 @@ enum AnnualReportQuery {
             sums.conflictEnded = try value("conflict_ended")
             sums.eetRecorded = try value("eet_recorded")
             sums.eetAtExit = try value("eet_yes")
-            shares[try row.decode(column: "region_id", as: UUID.self)] = sums
+            shares[try scope.share(of: row)] = sums
         }
         return shares
     }
@@ -220,13 +247,13 @@ enum AnnualReportQuery {
         // summed here (a few hundred groups), rather than four passes: at national scale each pass reads every
         // referral of the year. Keys are text on both databases (JSON object keys are strings).
         let combined: SQLQueryString = """
-            SELECT r.region_id AS region_id, CAST(r.age_at_referral AS TEXT) AS age, r.gender AS gender,
-              COALESCE(r.ethnicity, 'not_known') AS ethnicity, r.referral_source AS source, COUNT(*) AS n FROM referrals r
-            """ + support + " GROUP BY 1, 2, 3, 4, 5"
+            SELECT CAST(r.age_at_referral AS TEXT) AS age, r.gender AS gender, COALESCE(r.ethnicity, 'not_known') AS ethnicity,
+              r.referral_source AS source, \(scope.regionColumn("r")) COUNT(*) AS n FROM referrals r
+            """ + support + " GROUP BY 1, 2, 3, 4" + (scope.isByRegion ? ", 5" : "")
         for row in try await sql.raw(combined).all() {
             let n = try row.decode(column: "n", as: Int.self)
             guard n > 0 else { continue }
-            let region = try row.decode(column: "region_id", as: UUID.self)
+            let region = try scope.share(of: row)
             shares[region, default: .init()].age[try row.decode(column: "age", as: String.self), default: 0] += n
             shares[region, default: .init()].gender[try row.decode(column: "gender", as: String.self), default: 0] += n
             shares[region, default: .init()].ethnicity[try row.decode(column: "ethnicity", as: String.self), default: 0] += n
@@ -245,11 +272,12 @@ enum AnnualReportQuery {
             let n = try row.decode(column: "n", as: Int.self)
             guard n > 0 else { continue }
             let area = try row.decode(column: "area", as: String.self)
-            let region = try row.decode(column: "region_id", as: UUID.self)
-            let inRegion = areasOfRegion[region]?.contains(area) ?? false
-            shares[region, default: .init()].localAuthority[inRegion ? area : "outside_region", default: 0] += n
+            // Judged against the referral's own region whatever the share.
+            let inRegion = areasOfRegion[try row.decode(column: "region_id", as: UUID.self)]?.contains(area) ?? false
+            let share = try scope.share(of: row)
+            shares[share, default: .init()].localAuthority[inRegion ? area : "outside_region", default: 0] += n
             for code in try row.decode(column: "types", as: String.self).split(separator: ";") where !code.isEmpty {
-                shares[region, default: .init()].exploitationType[String(code), default: 0] += n
+                shares[share, default: .init()].exploitationType[String(code), default: 0] += n
             }
         }
         return shares
