@@ -46,7 +46,16 @@ def main() -> int:
             command += ["-x", server.base + path]
         print("== wapiti", " ".join(c if SESSION_COOKIE not in c else "[session cookie]" for c in command), file=sys.stderr)
         started = time.time()
-        subprocess.run(command, check=True, stdout=sys.stderr)
+        for attempt in (1, 2):
+            run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            print(run.stdout, file=sys.stderr)
+            # Wapiti keeps its scan state in a SQLite file of its own, and now and then fails to commit to it
+            # ("database is locked") as a module stops at its time limit: a fault of the scanner, so scan again.
+            if run.returncode != 0 and attempt == 1 and "database is locked" in run.stdout and "wapiti" in run.stdout:
+                print("== Wapiti's own scan state was locked: scanning again", file=sys.stderr)
+                continue
+            run.check_returncode()
+            break
         findings = json.loads(report.read_text())
         problems = []
         for section in ("vulnerabilities", "anomalies"):

@@ -50,6 +50,9 @@ struct PendingRescueTests {
             let rescue = try #require(try await Rescue.query(on: app.db).filter(\.$referral.$id == referral.id!).first())
             #expect(rescue.dispatchedCaseworkerID == worker.id && rescue.callAt != nil)
             #expect(try await PendingRescue.query(on: app.db).count() == 0)
+            let recorded = try await AuditEvent.query(on: app.db).filter(\.$action == AuditAction.rescueRecorded.rawValue).all()
+            #expect(recorded.map(\.objectID) == [rescue.id!.uuidString] && recorded.first?.objectType == "rescue",
+                    "the rescue record is audited beside its referral")
             // A second completion (another tab, another caseworker) finds it gone: nothing made twice.
             let again = try await browser.post(SiteURL.pendingRescueComplete(pending.id).path, details)
             #expect(again.status == .notFound)

@@ -97,10 +97,14 @@ struct CaseAttentionTests {
         let today = CivilDate("2026-12-07")!
         #expect(Self.attention.isReviewDue(lastMeasured: measured.map { CivilDate($0)! }, opened: CivilDate(opened)!, today: today) == due)
     }
+}
 
-    @Test("Goal statuses keep their stored codes")
-    func goalStatuses() {
+@Suite("Goal statuses and services")
+struct GoalStatusAndServiceTests {
+    @Test("Stored codes never change; labels are sentence case")
+    func codes() {
         #expect(GoalStatus.allCases.map(\.rawValue) == ["not_started", "in_progress", "achieved", "stopped"])
+        #expect(GoalStatus.allCases.map(\.label) == ["Not started", "In progress", "Achieved", "Stopped"])
         #expect(Service.allCases.map(\.rawValue) == CodeList.service.seed.map(\.code))
     }
 }

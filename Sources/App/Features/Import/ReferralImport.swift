@@ -182,7 +182,7 @@ enum ReferralImport {
     }
 
     /// `RepeatReferral` in SQL, recomputed for everyone given (the people a file, a closure or a merge touched);
-    /// `RepeatReferralTests` checks it against the Domain rule on a fixture.
+    /// `ImportPartsTests.severalParts` checks it against the Domain rule on a generated fixture.
     static func markRepeats(personIDs: Set<UUID>, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         let isRepeat = SQLRaw("""

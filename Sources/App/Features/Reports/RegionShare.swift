@@ -1,9 +1,10 @@
 import Domain
 import Foundation
 
-/// One region's share of a period's figures, as the report's grouped queries return them. A report is the sum of
-/// its regions' shares, SPEC §4's "union of the regions' referrals, cases and sessions, with each referral judged
-/// against its own region": every count adds up, and the median response time is taken over all the times.
+/// A share of a period's figures, as the report's queries return them: one region's when they are grouped by
+/// region, else the whole scope's. A report is the sum of its shares, SPEC §4's "union of the regions' referrals,
+/// cases and sessions, with each referral judged against its own region": every count adds up, and the median
+/// response time is taken over all the times.
 struct RegionShare: Sendable {
     var referrals = AnnualReport.Referrals()
     /// Requests and conversions; the median is made in `report`.

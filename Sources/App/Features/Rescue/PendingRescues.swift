@@ -115,7 +115,6 @@ extension RescuesController {
     /// How far a date of birth may put the young person from the age they looked.
     static let ageLeeway = 5
 
-    /// A pending rescue in the user's scope (the national lead reads every region's), or 404 (audited).
     /// A rescue not yet identified, as this request's user sees it.
     static func page(_ req: Request, _ pending: PendingRescue, form: RescueForm, errors: FieldErrors) async throws -> PendingRescuePage {
         try await PendingRescuePage.make(pending: pending, form: form, errors: errors, user: try req.requireUser(),
@@ -124,6 +123,7 @@ extension RescuesController {
                                          cipher: req.application.cipher, now: req.now, on: req.db)
     }
 
+    /// A pending rescue in the user's scope (the national lead reads every region's), or 404 (audited).
     func findPending(_ req: Request) async throws -> PendingRescue {
         let scope = try req.scope
         let id = req.parameters.get("pendingID", as: UUID.self)
