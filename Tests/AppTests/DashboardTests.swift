@@ -56,11 +56,7 @@ struct DashboardQueryTests {
     @Test("Its figures are those the Domain's rules give for every open case of the region, for a manager, without HTTP")
     func figuresFollowTheDomain() async throws {
         try await withApp { app in
-            let reference = try await ImportReferenceData.load(on: app.db)
-            let today = CivilDate.today(at: app.clock.now())
-            let file = ImportPartsTests.generatedFile(rows: 1_500, reference: reference, today: today)
-            _ = try await ReferralImport.run(text: file.text, actor: ImportPartsTests.actor, now: app.clock.now(),
-                                             db: app.db, writes: app.writes)
+            let today = try await ImportPartsTests.importGenerated(app, rows: 1_500)
             let region = try #require(try await Region.query(on: app.db).filter(\.$code == "west-midlands").first())
             let regionID = try region.requireID()
             // A moment inside the data, so some cases are due a review and some not; contacts at either side of

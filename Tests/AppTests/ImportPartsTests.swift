@@ -25,6 +25,16 @@ struct ImportPartsTests {
         return (CSVExport.render(lines), referrals.count)
     }
 
+    /// A generated file of about `rows` referrals over the last two financial years, imported as a manager's
+    /// upload would be; returns today.
+    static func importGenerated(_ app: Application, rows: Int) async throws -> CivilDate {
+        let reference = try await ImportReferenceData.load(on: app.db)
+        let today = CivilDate.today(at: app.clock.now())
+        let file = generatedFile(rows: rows, reference: reference, today: today)
+        _ = try await ReferralImport.run(text: file.text, actor: actor, now: app.clock.now(), db: app.db, writes: app.writes)
+        return today
+    }
+
     struct RepeatCheck { let isRepeat: Bool; let expected: Bool }
 
     /// Each referral's stored repeat flag beside the Domain's rule (`RepeatReferral`, SPEC §4) applied to its young

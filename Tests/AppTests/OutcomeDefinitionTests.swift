@@ -11,16 +11,12 @@ struct OutcomeDefinitionTests {
     @Test("The report's SQL gives every outcome figure the Domain's case-by-case definition gives, per region and for all")
     func sqlFollowsTheDomain() async throws {
         try await withApp { app in
-            let reference = try await ImportReferenceData.load(on: app.db)
-            let today = CivilDate.today(at: app.clock.now())
-            let file = ImportPartsTests.generatedFile(rows: 3_000, reference: reference, today: today)
-            _ = try await ReferralImport.run(text: file.text, actor: ImportPartsTests.actor, now: app.clock.now(),
-                                             db: app.db, writes: app.writes)
+            let today = try await ImportPartsTests.importGenerated(app, rows: 3_000)
             let regions = try await Region.query(on: app.db).all()
             let measures = try await OutcomeMeasure.query(on: app.db).all()
-            func stage(_ stage: OutcomeMeasure.Stage) -> [UUID: StageMeasures] {
+            func stage(_ stage: OutcomeMeasure.Stage) -> [UUID: ReferralRow.Measures] {
                 Dictionary(measures.filter { $0.stage == stage }.map { m in
-                    (m.$supportCase.id, StageMeasures(
+                    (m.$supportCase.id, ReferralRow.Measures(
                         safety: m.safety, mentalHealth: m.mentalHealth, goalProgress: m.goalProgress,
                         criminogenicNeed: m.criminogenicNeed, missingEpisodes: m.missingEpisodes, offences: m.offences,
                         countyLinesActive: m.countyLinesActive, familyConflict: m.familyConflict, eet: m.eet))

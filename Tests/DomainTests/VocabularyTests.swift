@@ -114,11 +114,11 @@ struct OutcomeCountTests {
     @Test("Pairs count only with both values; reductions sum both sides of each pair; yes/no measures need an exit value")
     func cases() {
         var sums = OutcomeSums()
-        sums.count(entry: StageMeasures(safety: 3, criminogenicNeed: 8, countyLinesActive: true, familyConflict: true),
-                   exit: StageMeasures(safety: 6, goalProgress: "positive", criminogenicNeed: 5, countyLinesActive: false, eet: true))
-        sums.count(entry: StageMeasures(safety: 5, mentalHealth: 4, criminogenicNeed: 4, countyLinesActive: true),
-                   exit: StageMeasures(safety: 5, mentalHealth: nil, goalProgress: "none", criminogenicNeed: nil, familyConflict: false))
-        sums.count(entry: nil, exit: StageMeasures(safety: 9, eet: false))
+        sums.count(entry: ReferralRow.Measures(safety: 3, criminogenicNeed: 8, countyLinesActive: true, familyConflict: true),
+                   exit: ReferralRow.Measures(safety: 6, goalProgress: "positive", criminogenicNeed: 5, countyLinesActive: false, eet: true))
+        sums.count(entry: ReferralRow.Measures(safety: 5, mentalHealth: 4, criminogenicNeed: 4, countyLinesActive: true),
+                   exit: ReferralRow.Measures(safety: 5, mentalHealth: nil, goalProgress: "none", criminogenicNeed: nil, familyConflict: false))
+        sums.count(entry: nil, exit: ReferralRow.Measures(safety: 9, eet: false))
         #expect(sums.cohort == 3)
         #expect((sums.safetyPairs, sums.safetyImproved) == (2, 1), "equal is not an increase; no entry, no pair")
         #expect(sums.mentalHealthPairs == 0)
@@ -134,16 +134,16 @@ struct OutcomeCountTests {
 struct OutcomeSumsAddingTests {
     @Test("Adding two regions' sums gives the sums of all their cases counted together")
     func adding() {
-        let cases: [(StageMeasures?, StageMeasures?)] = [
-            (StageMeasures(safety: 2, mentalHealth: 3, criminogenicNeed: 9, missingEpisodes: 4, offences: 2, countyLinesActive: true,
+        let cases: [(ReferralRow.Measures?, ReferralRow.Measures?)] = [
+            (ReferralRow.Measures(safety: 2, mentalHealth: 3, criminogenicNeed: 9, missingEpisodes: 4, offences: 2, countyLinesActive: true,
                            familyConflict: true),
-             StageMeasures(safety: 5, mentalHealth: 6, goalProgress: "positive", criminogenicNeed: 3, missingEpisodes: 1, offences: 0,
+             ReferralRow.Measures(safety: 5, mentalHealth: 6, goalProgress: "positive", criminogenicNeed: 3, missingEpisodes: 1, offences: 0,
                            countyLinesActive: false, familyConflict: false, eet: true)),
-            (StageMeasures(safety: 6, mentalHealth: 6, criminogenicNeed: 2, missingEpisodes: 0, offences: 1, countyLinesActive: true,
+            (ReferralRow.Measures(safety: 6, mentalHealth: 6, criminogenicNeed: 2, missingEpisodes: 0, offences: 1, countyLinesActive: true,
                            familyConflict: true),
-             StageMeasures(safety: 4, mentalHealth: 7, goalProgress: "none", criminogenicNeed: 4, missingEpisodes: 2, offences: 3,
+             ReferralRow.Measures(safety: 4, mentalHealth: 7, goalProgress: "none", criminogenicNeed: 4, missingEpisodes: 2, offences: 3,
                            countyLinesActive: true, familyConflict: true, eet: false)),
-            (nil, StageMeasures(goalProgress: "negative")),
+            (nil, ReferralRow.Measures(goalProgress: "negative")),
         ]
         var first = OutcomeSums(), second = OutcomeSums(), together = OutcomeSums()
         for (index, (entry, exit)) in cases.enumerated() {

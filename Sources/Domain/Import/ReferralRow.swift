@@ -31,6 +31,20 @@ public struct ReferralRow: Equatable, Sendable {
         public var eet: Bool?
         public var goalProgress: String?
 
+        public init(safety: Int? = nil, mentalHealth: Int? = nil, goalProgress: String? = nil, criminogenicNeed: Int? = nil,
+                    missingEpisodes: Int? = nil, offences: Int? = nil, countyLinesActive: Bool? = nil,
+                    familyConflict: Bool? = nil, eet: Bool? = nil) {
+            self.safety = safety
+            self.mentalHealth = mentalHealth
+            self.goalProgress = goalProgress
+            self.criminogenicNeed = criminogenicNeed
+            self.missingEpisodes = missingEpisodes
+            self.offences = offences
+            self.countyLinesActive = countyLinesActive
+            self.familyConflict = familyConflict
+            self.eet = eet
+        }
+
         public var isEmpty: Bool { self == Measures() }
 
         /// Counts, then flags (y or n), then the goal, each group comma-separated, the groups by `|`; an unknown

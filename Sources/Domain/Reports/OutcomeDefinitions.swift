@@ -1,36 +1,9 @@
-/// One stage's outcome measures of a case (entry or exit), as SPEC §4 reads them; nil where not recorded.
-public struct StageMeasures: Equatable, Sendable {
-    public var safety: Int?
-    public var mentalHealth: Int?
-    public var goalProgress: String?
-    public var criminogenicNeed: Int?
-    public var missingEpisodes: Int?
-    public var offences: Int?
-    public var countyLinesActive: Bool?
-    public var familyConflict: Bool?
-    public var eet: Bool?
-
-    public init(safety: Int? = nil, mentalHealth: Int? = nil, goalProgress: String? = nil, criminogenicNeed: Int? = nil,
-                missingEpisodes: Int? = nil, offences: Int? = nil, countyLinesActive: Bool? = nil,
-                familyConflict: Bool? = nil, eet: Bool? = nil) {
-        self.safety = safety
-        self.mentalHealth = mentalHealth
-        self.goalProgress = goalProgress
-        self.criminogenicNeed = criminogenicNeed
-        self.missingEpisodes = missingEpisodes
-        self.offences = offences
-        self.countyLinesActive = countyLinesActive
-        self.familyConflict = familyConflict
-        self.eet = eet
-    }
-}
-
 extension OutcomeSums {
     /// Counts one case of the outcome cohort (a case closed in the period), SPEC §4's definitions case by case.
     /// The report's SQL (`AnnualReportQuery.outcomeSums`) sums the same over a period's closed cases in one pass;
     /// `OutcomeDefinitionTests` checks that the two agree on a generated fixture.
-    public mutating func count(entry: StageMeasures?, exit: StageMeasures?) {
-        let entry = entry ?? StageMeasures(), exit = exit ?? StageMeasures()
+    public mutating func count(entry: ReferralRow.Measures?, exit: ReferralRow.Measures?) {
+        let entry = entry ?? ReferralRow.Measures(), exit = exit ?? ReferralRow.Measures()
         cohort += 1
         if let before = entry.safety, let after = exit.safety {
             safetyPairs += 1
