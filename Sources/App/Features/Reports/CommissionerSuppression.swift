@@ -35,9 +35,9 @@ struct CommissionerSuppression: Sendable {
     }
 
     static func year(_ year: FinancialYear, reading readers: ReportReaders, on db: any Database) async throws -> Year {
-        let regions = try await Region.query(on: db).sort(\.$code).all().map(\.code)
         // Every scope's figures from one grouped pass of each query, not a pass per region.
         let reports = try await AnnualReportQuery.runEveryRegion(year: year, reading: readers)
+        let regions = reports.keys.filter { $0 != "all" }.sorted()
         let months = try await MonthlyReferralsQuery.runEveryRegion(year: year, on: db)
         return Year(reports: reports, months: months, suppression: plan(reports: reports, months: months, regions: regions))
     }
