@@ -16,14 +16,14 @@ func configure(_ app: Application, settings: Settings) async throws {
             throw SettingsError.invalid("The production environment", "configured safely: " + problems.joined(separator: "; "))
         }
     }
-    app.settings = settings
-    app.cipher = try FieldCipher.load(settings: settings, environment: app.environment, logger: app.logger)
+    app.use(settings)
+    app.use(try FieldCipher.load(settings: settings, environment: app.environment, logger: app.logger))
     AuditChainKey.use(try AuditChainKey.load(settings: settings, environment: app.environment, logger: app.logger))
-    app.passwordPolicy = try PackageResources.passwordPolicy()
+    app.use(try PackageResources.passwordPolicy())
 
     try DatabaseSetup.use(settings.database, poolSize: settings.databasePoolSize, poolTimeout: settings.databasePoolTimeout, on: app)
-    let migrations = Migrations.all + [SealFreeTextInClear(cipher: app.cipher), SealRescueCaller(cipher: app.cipher),
-                                         SealInformationShareAgency(cipher: app.cipher)]
+    let migrations = Migrations.all + [SealFreeTextInClear(cipher: try app.cipher), SealRescueCaller(cipher: try app.cipher),
+                                         SealInformationShareAgency(cipher: try app.cipher)]
     // Registered for `/ready` and `reachable migrate` to compare with what has run; `MigrationRunner` runs them.
     app.migrations.add(migrations)
     try await DatabaseSetup.prepare(app, migrations: migrations)
@@ -33,7 +33,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     // (a route's, an attachment's) count the bytes that arrive.
     app.http.server.configuration.requestDecompression = .disabled
     app.middleware = Middlewares()
-    app.operationalMetrics = OperationalMetrics()
+    app.use(OperationalMetrics())
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
@@ -105,8 +105,10 @@ extension CommandLine {
 extension Application {
     private struct PasswordPolicyKey: StorageKey { typealias Value = PasswordPolicy }
 
+    /// Without it every password would pass the common-password check, so there is no default.
     var passwordPolicy: PasswordPolicy {
-        get { storage[PasswordPolicyKey.self] ?? PasswordPolicy(commonPasswords: []) }
-        set { storage[PasswordPolicyKey.self] = newValue }
+        get throws(NotConfigured) { try configured(PasswordPolicyKey.self, "The password policy") }
     }
+
+    func use(_ policy: PasswordPolicy) { storage[PasswordPolicyKey.self] = policy }
 }

@@ -82,7 +82,9 @@ struct APITokenTests {
     @Test("Beyond the per-token rate the API answers 429 with Retry-After")
     func rateLimit() async throws {
         try await withApp { app in
-            app.settings.apiRequestsPerMinute = 3
+            var settings = try app.settings
+            settings.apiRequestsPerMinute = 3
+            app.use(settings)
             let caseworker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
             let token = try await API.token(app, for: caseworker)
             for _ in 0..<3 { #expect(try await API.send(app, .GET, SiteURL.apiCases.path, token: token).status == .ok) }

@@ -137,7 +137,7 @@ struct AttachmentTests {
                 #expect(data.range(of: Data(marker.utf8)) == nil)
             }
             #expect(try await Attachment.query(on: app.db).first()?.fileName?.contains(marker) == false)
-            if case let .sqlite(path) = app.settings.database {
+            if case let .sqlite(path) = try app.settings.database {
                 try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
                 for file in [path, path + "-wal"] {
                     let bytes = FileManager.default.contents(atPath: file) ?? Data()
@@ -179,14 +179,15 @@ struct AttachmentTests {
                 let rotated = try await AttachmentStore.rotate(app: rotating, batchSize: 2)
                 #expect(rotated == chunks)
                 _ = try await SealedColumns.rotate(app: rotating)
-                #expect(try await AttachmentChunk.query(on: rotating.db).all().allSatisfy { $0.keyID == rotating.cipher.currentKeyID })
+                let currentKey = try rotating.cipher.currentKeyID
+                #expect(try await AttachmentChunk.query(on: rotating.db).all().allSatisfy { $0.keyID == currentKey })
                 #expect(try await AttachmentStore.rotate(app: rotating) == 0, "nothing left to do")
             }
             settings.oldDataKeys = []
             try await phase(settings) { after in
                 let file = try #require(try await Attachment.find(fileID, on: after.db))
                 var bytes: [UInt8] = []
-                for try await chunk in AttachmentStore.bytes(of: file, app: after) { bytes += chunk }
+                for try await chunk in try AttachmentStore.bytes(of: file, app: after) { bytes += chunk }
                 #expect(bytes == text)
                 #expect(try after.cipher.open(file.fileName!) == "rhi.txt")
             }

@@ -107,7 +107,7 @@ struct CaseActivityTests {
             }
 
             // Counted from the records, as the dashboard once did in memory.
-            let settings = app.settings
+            let settings = try app.settings
             let now = app.clock.now()
             let quietSince = now.addingTimeInterval(-Double(settings.noContactDays) * 86400)
             let cutoff = CivilDate(daysSinceEpoch: CivilDate.today(at: now).daysSinceEpoch - settings.reviewWeeks * 7)

@@ -161,7 +161,7 @@ struct ConcurrencyTests {
             let link = try await first.writes.transaction(on: first.db) { db in
                 try await SetupLinks.issue(for: user.id, purpose: .setPassword, settings: first.settings, now: first.clock.now(), on: db)
             }
-            let path = String(link.dropFirst(first.settings.baseURL.count))
+            let path = try String(link.dropFirst(first.settings.baseURL.count))
             var pending: [(HTTPHeaders, String)] = []
             for app in [first, second] {
                 let browser = Browser(app)
@@ -184,7 +184,7 @@ struct ConcurrencyTests {
     func addressLimitCountsFailuresOnly() async throws {
         try await withApp { app in
             let account = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
-            let limit = app.settings.signInAttemptsPerAddress
+            let limit = try app.settings.signInAttemptsPerAddress
             for _ in 0..<(limit + 2) {
                 let browser = Browser(app)
                 let page = try await browser.get(SiteURL.signIn.path)

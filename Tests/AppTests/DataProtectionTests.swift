@@ -108,7 +108,7 @@ struct SubjectAccessCompletenessTests {
             let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
             let supportCase = try #require(try await SupportCase.find(caseID, on: app.db))
             let personID = supportCase.$person.id
-            let cipher = app.cipher
+            let cipher = try app.cipher
             let now = app.clock.now()
             // One marker per table that holds something about the young person.
             let contact = Contact()

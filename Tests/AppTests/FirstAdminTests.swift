@@ -9,7 +9,7 @@ struct FirstAdminTests {
     func firstAdmin() async throws {
         try await withApp { app in
             let link = try #require(try await SetupLinks.firstAdminLinkIfNeeded(app: app))
-            let path = String(link.dropFirst(app.settings.baseURL.count))
+            let path = try String(link.dropFirst(app.settings.baseURL.count))
             let browser = Browser(app)
 
             let form = try await browser.get(path)
@@ -61,7 +61,7 @@ struct FirstAdminTests {
     func linkExpiry() async throws {
         try await withApp { app in
             let link = try #require(try await SetupLinks.firstAdminLinkIfNeeded(app: app))
-            let path = String(link.dropFirst(app.settings.baseURL.count))
+            let path = try String(link.dropFirst(app.settings.baseURL.count))
             app.clock.advance(by: 24 * 3600 + 1)
             #expect(try await Browser(app).get(path).status == .notFound)
         }
@@ -87,7 +87,7 @@ struct FirstAdminTests {
             #expect(!created.body.string.contains("/set-up/"), "a role that reads case content: a second person confirms")
             let confirmed = try await AccountApprovalTests.confirmAsSecondAdmin(app)
             let link = try #require(Browser.firstMatch(in: confirmed.body.string, after: "id=\"setup-link\">"))
-            let path = String(link.dropFirst(app.settings.baseURL.count))
+            let path = try String(link.dropFirst(app.settings.baseURL.count))
 
             let manager = Browser(app)
             try await manager.get(path)

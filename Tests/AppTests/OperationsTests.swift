@@ -42,7 +42,9 @@ struct OperationsTests {
     func metrics() async throws {
         try await withApp { app in
             #expect(try await app.testing().sendRequest(.GET, SiteURL.metrics.path).status == .notFound)
-            app.settings.metricsToken = "scraper-token-0123456789abcdef"
+            var settings = try app.settings
+            settings.metricsToken = "scraper-token-0123456789abcdef"
+            app.use(settings)
             #expect(try await app.testing().sendRequest(.GET, SiteURL.metrics.path,
                                                         headers: ["Authorization": "Bearer wrong-token"]).status == .notFound)
             _ = try await app.testing().sendRequest(.GET, SiteURL.health.path)

@@ -80,7 +80,7 @@ struct PrivacyEdgeTests {
                 APITestSupport.referral(firstName: "Markerfirst", lastName: "Hill")), headers: headers)
             #expect(replay.body.string == created.body.string)
 
-            if case let .sqlite(path) = app.settings.database {
+            if case let .sqlite(path) = try app.settings.database {
                 let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
                 #expect(mode == 0o600)
             }

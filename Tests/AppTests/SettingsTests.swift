@@ -71,4 +71,31 @@ struct ProductionStanceTests {
         try await app.asyncShutdown()
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-created.sqlite"), "nothing was touched")
     }
+
+    @Test("A dependency never set up is an error naming it, not a crash: reading it throws, and a page that needs it answers 500")
+    func notConfigured() async throws {
+        let app = try await Application.make(.testing)
+        do {
+            #expect(throws: NotConfigured.self) { _ = try app.settings }
+            #expect(throws: NotConfigured.self) { _ = try app.cipher }
+            #expect(throws: NotConfigured.self) { _ = try app.writes }
+            #expect(throws: NotConfigured.self) { _ = try app.auditQueue }
+            #expect(throws: NotConfigured.self) { _ = try app.operationalMetrics }
+            #expect(throws: NotConfigured.self) { _ = try app.passwordPolicy }
+            do {
+                _ = try app.cipher
+            } catch {
+                #expect(error.description == "The data key has not been set up: configure(_:settings:) sets it before use")
+            }
+            app.get("layout") { req in try req.layout(title: "A page").title }
+            try await app.testing().test(.GET, "layout") { response async in
+                #expect(response.status == .internalServerError)
+            }
+            app.use(try Settings.load(from: [:]))
+            #expect(try app.settings.sessionIdle == 30 * 60)
+        } catch {
+            Issue.record(error)
+        }
+        try await app.asyncShutdown()
+    }
 }

@@ -20,7 +20,7 @@ enum Backups {
     }
 
     static func backup(app: Application, to file: String) async throws {
-        switch app.settings.database {
+        switch try app.settings.database {
         case .sqlite:
             try? FileManager.default.removeItem(atPath: file)
             try await (app.db as! any SQLDatabase).raw("VACUUM INTO \(bind: file)").run()
@@ -36,7 +36,7 @@ enum Backups {
         let entries = try await AuditEvent.query(on: app.db).count()
         let holdsData = users + referrals + entries > 0
         guard !holdsData else { throw Failure.notEmpty }
-        switch app.settings.database {
+        switch try app.settings.database {
         case .sqlite:
             try await restoreSQLite(app: app, from: file)
         case let .postgres(url):

@@ -17,7 +17,7 @@ struct RetentionCommand: AsyncCommand {
         guard signature.dryRun != signature.apply else { throw CommandError(message: "Give --dry-run or --apply") }
         let app = context.application
         let now = app.clock.now()
-        let years = app.settings.retentionYears
+        let years = try app.settings.retentionYears
         let due = try await Retention.due(years: years, today: CivilDate.today(at: now), on: app.db)
         StandardError.print("\(due.count) young people are past the \(years)-year retention period"
             + " (cut-off \(Retention.cutoff(years: years, today: CivilDate.today(at: now))); legal holds excluded).")

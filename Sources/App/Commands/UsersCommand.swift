@@ -30,7 +30,7 @@ struct UsersCommand: AsyncCommand {
             throw CommandError(message: checked.problems.map { "--\($0.field): \($0.message)" }.joined(separator: "\n"))
         }
         let now = app.clock.now()
-        let settings = app.settings
+        let settings = try app.settings
         let link = try await app.writes.transaction(on: app.db) { db in
             let user = try await UserForm.create(checked, actor: AuditEntry(action: .userCreated, actor: "reachable users create"),
                                                  at: now, on: db)

@@ -34,12 +34,12 @@ final class OperationalMetrics: Sendable {
             .filter(\.$acknowledgedAt == nil).filter(\.$expectedEnd < now).count()
         gauge("lone_working_overdue_visits", "Lone-working visits past their expected end, not checked out or acknowledged")
             .set(Double(overdue))
-        let gate = await app.writes.counts
+        let gate = try await app.writes.counts
         gauge("db_write_transactions_in_flight", "Write transactions running now").set(Double(gate.running))
         gauge("db_write_queue_waiting", "Writes waiting for the write gate (SQLite allows one writer at a time)")
             .set(Double(gate.waiting))
         gauge("db_pool_max_connections", "PostgreSQL connections allowed per event loop (REACHABLE_DB_POOL_SIZE)")
-            .set(Double(app.settings.databasePoolSize))
+            .set(Double(try app.settings.databasePoolSize))
         return registry.emitToString()
     }
 }
@@ -49,12 +49,10 @@ extension Application {
 
     /// Set once by `configure`, before the server takes requests.
     var operationalMetrics: OperationalMetrics {
-        get {
-            guard let metrics = storage[MetricsKey.self] else { fatalError("configure has not set up the metrics") }
-            return metrics
-        }
-        set { storage[MetricsKey.self] = newValue }
+        get throws(NotConfigured) { try configured(MetricsKey.self, "The operational metrics") }
     }
+
+    func use(_ metrics: OperationalMetrics) { storage[MetricsKey.self] = metrics }
 }
 
 /// `GET /metrics` for the scraper's token only.
@@ -64,7 +62,7 @@ struct MetricsController {
     }
 
     func scrape(req: Request) async throws -> Response {
-        guard let expected = req.application.settings.metricsToken,
+        guard let expected = try req.application.settings.metricsToken,
               let sent = req.headers.bearerAuthorization?.token,
               SecretToken.hash(sent) == SecretToken.hash(expected) else { throw Abort(.notFound) }
         let response = Response(status: .ok, body: .init(string: try await req.application.operationalMetrics.exposition(app: req.application)))

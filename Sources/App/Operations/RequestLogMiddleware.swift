@@ -18,18 +18,18 @@ struct RequestLogMiddleware: AsyncMiddleware {
             response = try await next.respond(to: req)
         } catch {
             // Error pages are made inside; anything escaping them is still counted and logged.
-            record(req, status: (error as? any AbortError)?.status.code ?? 500, since: started)
+            try record(req, status: (error as? any AbortError)?.status.code ?? 500, since: started)
             throw error
         }
         response.headers.replaceOrAdd(name: Self.header, value: id)
-        record(req, status: response.status.code, since: started)
+        try record(req, status: response.status.code, since: started)
         return response
     }
 
-    private func record(_ req: Request, status: UInt, since started: ContinuousClock.Instant) {
+    private func record(_ req: Request, status: UInt, since started: ContinuousClock.Instant) throws {
         let elapsed = ContinuousClock.now - started
         let route = req.routePattern
-        req.application.operationalMetrics.recordRequest(method: req.method.rawValue, route: route, status: status, duration: elapsed)
+        try req.application.operationalMetrics.recordRequest(method: req.method.rawValue, route: route, status: status, duration: elapsed)
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         req.logger.log(level: status >= 500 ? .error : .info, "\(req.method.rawValue) \(route) \(status)",
                        metadata: ["duration_ms": .string(String(format: "%.1f", milliseconds))])

@@ -47,10 +47,8 @@ extension Application {
     private struct AuditQueueKey: StorageKey { typealias Value = AuditQueue }
 
     var auditQueue: AuditQueue {
-        get {
-            guard let queue = storage[AuditQueueKey.self] else { fatalError("configure has not set the audit queue") }
-            return queue
-        }
-        set { storage[AuditQueueKey.self] = newValue }
+        get throws(NotConfigured) { try configured(AuditQueueKey.self, "The audit queue") }
     }
+
+    func use(_ auditQueue: AuditQueue) { storage[AuditQueueKey.self] = auditQueue }
 }

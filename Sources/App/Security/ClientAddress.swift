@@ -7,18 +7,23 @@ extension Request {
     /// (ASVS v5.0.0-4.1.3).
     var clientAddress: String {
         let socket = remoteAddress?.ipAddress ?? "unknown"
-        guard application.settings.trustedProxies.contains(socket),
+        // Without settings no proxy is trusted: the socket's own address is the one recorded.
+        let trustedProxies = (try? application.settings.trustedProxies) ?? []
+        guard trustedProxies.contains(socket),
               let forwarded = headers.first(name: "X-Forwarded-For") else { return socket }
         // The right-most address not itself a trusted proxy is the one our proxy saw.
         let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return hops.reversed().first { !application.settings.trustedProxies.contains($0) } ?? socket
+        return hops.reversed().first { !trustedProxies.contains($0) } ?? socket
     }
 
     /// True when the browser reached us over TLS: directly, or through a trusted proxy that says so.
     var arrivedOverTLS: Bool {
-        if application.settings.usesTLS { return true }
-        let socket = remoteAddress?.ipAddress ?? ""
-        return application.settings.trustedProxies.contains(socket)
-            && headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        get throws {
+            let settings = try application.settings
+            if settings.usesTLS { return true }
+            let socket = remoteAddress?.ipAddress ?? ""
+            return settings.trustedProxies.contains(socket)
+                && headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        }
     }
 }

@@ -30,7 +30,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if req.url.path.hasPrefix("/api/") {
             return try APIProblem.response(status: status, error: error, headers: headers)
         }
-        let model = ErrorPage(layout: req.layout(title: title), title: title, message: message, reference: reference)
+        let model = try ErrorPage(layout: req.layout(title: title), title: title, message: message, reference: reference)
         let view: View
         do {
             view = try await req.view.render("error", model)

@@ -116,10 +116,8 @@ extension Application {
     private struct CipherKey: StorageKey { typealias Value = FieldCipher }
 
     var cipher: FieldCipher {
-        get {
-            guard let cipher = storage[CipherKey.self] else { fatalError("The data key has not been loaded") }
-            return cipher
-        }
-        set { storage[CipherKey.self] = newValue }
+        get throws(NotConfigured) { try configured(CipherKey.self, "The data key") }
     }
+
+    func use(_ cipher: FieldCipher) { storage[CipherKey.self] = cipher }
 }

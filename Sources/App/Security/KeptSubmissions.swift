@@ -48,7 +48,7 @@ enum KeptSubmissions {
         let pairs = FormPairs.decode(String(buffer: buffer))
         guard let token = pairs.first(where: { $0.name == "_csrf" })?.value,
               SecretToken.constantTimeEquals(token, csrfToken) else { return false }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let kept = KeptSubmission()
         kept.id = UUID()
         kept.userID = userID

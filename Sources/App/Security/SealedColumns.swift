@@ -53,7 +53,7 @@ enum SealedColumns {
     /// Re-seals every value not sealed under the current key, a batch at a time, each batch in its own
     /// transaction: the server keeps running, since it opens values under the old key until they are re-sealed.
     static func rotate(app: Application, batchSize: Int = 500) async throws -> Int {
-        let cipher = app.cipher
+        let cipher = try app.cipher
         let prefix = "v1.\(cipher.currentKeyID).%"
         var total = 0
         for (table, column) in all {
@@ -101,6 +101,6 @@ struct KeysCommand: AsyncCommand {
                                               objectID: app.cipher.currentKeyID, address: "command line",
                                               detail: "\(count) values and \(chunks) attachment chunks re-sealed"), on: db, at: app.clock.now())
         }
-        StandardError.print("Re-sealed \(count) values and \(chunks) attachment chunks under key \(app.cipher.currentKeyID). Older keys can now be retired.")
+        StandardError.print("Re-sealed \(count) values and \(chunks) attachment chunks under key \(try app.cipher.currentKeyID). Older keys can now be retired.")
     }
 }

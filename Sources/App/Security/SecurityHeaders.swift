@@ -10,7 +10,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: req)
-        let headers = Self.headers(isStatic: Self.isStatic(req.url.path), tls: req.arrivedOverTLS)
+        let headers = try Self.headers(isStatic: Self.isStatic(req.url.path), tls: req.arrivedOverTLS)
         for (name, value) in headers where !response.headers.contains(name: name) || name == "Cache-Control" {
             response.headers.replaceOrAdd(name: name, value: value)
         }

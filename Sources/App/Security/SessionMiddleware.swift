@@ -12,7 +12,7 @@ struct SessionLoader: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // The API accepts tokens only (APITokenMiddleware): a browser's cookie must not authenticate it.
-        if !req.url.path.hasPrefix("/api/"), let token = req.cookies[SessionCookie.name(for: req)]?.string, !token.isEmpty,
+        if !req.url.path.hasPrefix("/api/"), let token = req.cookies[try SessionCookie.name(for: req)]?.string, !token.isEmpty,
            let answer = try await load(token: token, req: req) {
             return answer
         }
@@ -50,7 +50,7 @@ struct SessionLoader: AsyncMiddleware {
             WHERE s.token_hash = \(bind: tokenHash)
             """).first(decoding: Row.self) else { return nil }
         let now = req.now
-        let settings = req.application.settings
+        let settings = try req.application.settings
         if let ended = session.ended_at {
             // Ended earlier: by timing out (another tab found it first), a form sent from a page still open is
             // kept as below; signed out or ended everywhere, nothing is.
@@ -108,7 +108,7 @@ enum Sessions {
             try await UserSession.query(on: db).filter(\.$id == old.sessionID).set(\.$endedAt, to: req.now).update()
         }
         let token = SecretToken.make()
-        let session = UserSession(tokenHash: SecretToken.hash(token), userID: try user.requireID(), stage: stage,
+        let session = try UserSession(tokenHash: SecretToken.hash(token), userID: user.requireID(), stage: stage,
                                   csrfToken: SecretToken.make(), at: req.now, address: req.clientAddress,
                                   userAgent: String((req.headers.first(name: .userAgent) ?? "").prefix(200)))
         try await session.create(on: db)

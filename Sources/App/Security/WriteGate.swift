@@ -53,12 +53,10 @@ extension Application {
     private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 
     var writes: WriteGate {
-        get {
-            guard let gate = storage[WriteGateKey.self] else { fatalError("configure has not set the write gate") }
-            return gate
-        }
-        set { storage[WriteGateKey.self] = newValue }
+        get throws(NotConfigured) { try configured(WriteGateKey.self, "The write gate") }
     }
+
+    func use(_ writes: WriteGate) { storage[WriteGateKey.self] = writes }
 }
 
 extension Request {

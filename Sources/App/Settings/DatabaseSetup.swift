@@ -16,8 +16,8 @@ enum DatabaseSetup {
             app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: poolSize,
                                         connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace), as: .psql)
         }
-        app.writes = WriteGate(serialises: location.isSQLite)
-        app.auditQueue = AuditQueue()
+        app.use(WriteGate(serialises: location.isSQLite))
+        app.use(AuditQueue())
     }
 
     /// The database holds children's data: only its owner may read it. SQLite creates its log files with the
@@ -46,9 +46,9 @@ enum DatabaseSetup {
 
     /// Every command migrates a new database itself (SPEC §7).
     static func prepare(_ app: Application, migrations: [any AsyncMigration]) async throws {
-        if app.settings.database.isSQLite { try await applySQLitePragmas(app) }
+        if try app.settings.database.isSQLite { try await applySQLitePragmas(app) }
         try await checkDataKey(app)
-        if app.settings.database.isSQLite {
+        if try app.settings.database.isSQLite {
             try await MigrationRunner.migrate(migrations, on: app)
         } else {
             // Several instances may start together: one migrates while the others wait on the lock.
@@ -83,11 +83,11 @@ enum DatabaseSetup {
             return // a new database: no accounts table yet
         }
         let named = Set(rows.compactMap { FieldCipher.keyID(of: $0.totp_secret) })
-        let missing = named.subtracting(app.cipher.keyIDs)
+        let missing = try named.subtracting(app.cipher.keyIDs)
         guard missing.isEmpty else {
             throw SettingsError.wrongFor("REACHABLE_DATA_KEY", """
                 does not open this database's sealed fields (they name key \(missing.sorted().joined(separator: ", ")); \
-                this server holds \(app.cipher.keyIDs.sorted().joined(separator: ", "))). Set the key they were sealed with, \
+                this server holds \(try app.cipher.keyIDs.sorted().joined(separator: ", "))). Set the key they were sealed with, \
                 or add it to REACHABLE_OLD_DATA_KEYS while `reachable keys rotate` re-seals them
                 """)
         }

@@ -186,10 +186,8 @@ extension Application {
     private struct SettingsKey: StorageKey { typealias Value = Settings }
 
     var settings: Settings {
-        get {
-            guard let settings = storage[SettingsKey.self] else { fatalError("configure(_:settings:) has not run") }
-            return settings
-        }
-        set { storage[SettingsKey.self] = newValue }
+        get throws(NotConfigured) { try configured(SettingsKey.self, "The settings") }
     }
+
+    func use(_ settings: Settings) { storage[SettingsKey.self] = settings }
 }

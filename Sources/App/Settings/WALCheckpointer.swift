@@ -32,7 +32,7 @@ final class WALCheckpointer: LifecycleHandler, Sendable {
     var latest: (logPages: Int, copiedPages: Int)? { state.withLockedValue { $0.latest } }
 
     func didBootAsync(_ app: Application) async throws {
-        guard case let .sqlite(path) = app.settings.database else { return }
+        guard case let .sqlite(path) = try app.settings.database else { return }
         // One thread of its own: on the shared pool a checkpoint's file copy would hold up one of the threads
         // that run every connection's queries.
         let threadPool = NIOThreadPool(numberOfThreads: 1)

@@ -94,7 +94,7 @@ enum Confirmation {
 
 extension Request {
     /// The redirect after a save, with its confirmation.
-    func redirect(to path: String, saved action: AuditAction) -> Response {
-        redirect(to: Confirmation.path(path, saved: action, session: csrfToken))
+    func redirect(to path: String, saved action: AuditAction) throws -> Response {
+        redirect(to: Confirmation.path(path, saved: action, session: try csrfToken))
     }
 }

@@ -44,14 +44,14 @@ struct Layout: Encodable {
 }
 
 extension Request {
-    func layout(title: String) -> Layout {
+    func layout(title: String) throws -> Layout {
         let user = currentUser
-        let idle = Int(application.settings.sessionIdle / 60)
+        let idle = try Int(application.settings.sessionIdle / 60)
         return Layout(title: title, userName: user?.displayName, roleLabel: user?.role.label,
                       regionName: user?.regionName, nav: Navigation.items(for: user?.role, currentPath: url.path),
-                      csrfToken: csrfToken,
+                      csrfToken: try csrfToken,
                       canSearch: user.map { ReferralsController.readers.contains($0.role) } ?? false,
-                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], path: url.path, session: csrfToken),
+                      confirmation: Confirmation.message(for: query[String.self, at: "saved"], path: url.path, session: try csrfToken),
                       sessionWarning: user == nil ? nil : SessionWarning.cssClass(idleMinutes: idle),
                       sessionIdle: SessionWarning.minutes(idle), sessionWarningText: SessionWarning.minutes(SessionWarning.minutesBefore(idleMinutes: idle)),
                       sessionEnded: user == nil ? nil : SessionWarning.cssClass(after: idle), alerts: storage[OverdueVisitsKey.self].flatMap { $0.isEmpty ? nil : $0 })

@@ -26,11 +26,11 @@ struct APIAttachmentsController {
             ?? req.query[String.self, at: "name"] ?? "file"
         guard name.count <= 200 else { throw APIInvalidInput(field: "name", "Must be 200 characters or fewer") }
         let sensitive = try Self.flag(req.query[String.self, at: "sensitive"])
-        let limit = req.application.settings.attachmentMaxBytes
+        let limit = try req.application.settings.attachmentMaxBytes
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
             throw AttachmentProblem(.tooLarge(limitBytes: limit))
         }
-        let intake = AttachmentIntake(owner: owner, fileName: name, sensitive: sensitive, user: try req.requireUser(), req: req)
+        let intake = try AttachmentIntake(owner: owner, fileName: name, sensitive: sensitive, user: try req.requireUser(), req: req)
         let attachment: Attachment
         do {
             for try await buffer in req.body { try await intake.write(buffer) }
@@ -40,7 +40,7 @@ struct APIAttachmentsController {
             throw error
         }
         let body = try AttachmentJSON(attachment, cipher: req.application.cipher)
-        return APIResponse.json(status: .created, body: try APIResponse.encode(body), location: body.href)
+        return try APIResponse.json(status: .created, body: APIResponse.encode(body), location: body.href)
     }
 
     func list(_ req: Request, _ type: Attachment.Owner) async throws -> Response {

@@ -40,7 +40,7 @@ struct APICasesController {
         let scope = try req.scope
         let supportCase = try await scope.findCase(req.parameters.get("caseID", as: UUID.self), req: req)
         let caseID = try supportCase.requireID()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let mayReadSensitive = scope.canReadSensitive(supportCase)
         let contacts = try await Contact.query(on: req.db).filter(\.$supportCase.$id == caseID)
             .sort(\.$happenedAt, .descending).sort(\.$id).all()
@@ -55,7 +55,7 @@ struct APICasesController {
             riskRating: risk?.rating,
             contacts: try contacts.map { contact in
                 let withheld = contact.sensitive && !mayReadSensitive
-                return ContactJSON(contact, notes: withheld ? nil : try contact.notes.map(cipher.open), withheld: withheld)
+                return try ContactJSON(contact, notes: withheld ? nil : contact.notes.map(cipher.open), withheld: withheld)
             },
             outcomeMeasures: measures.map(MeasuresJSON.init))
         try await req.audit(.caseViewed, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code,
@@ -152,7 +152,7 @@ struct APICasesController {
             try await req.write { db in
                 let measure = try await checked.save(caseID: caseID, on: db)
                 try await Audit.append(entry, on: db, at: recorder.now)
-                let answer = IdempotentWrite.Answer(status: .created, body: try APIResponse.encode(MeasuresJSON(measure)), location: nil)
+                let answer = try IdempotentWrite.Answer(status: .created, body: APIResponse.encode(MeasuresJSON(measure)), location: nil)
                 try await recorder.remember(answer, on: db)
                 return answer
             }

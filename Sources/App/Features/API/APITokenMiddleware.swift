@@ -14,7 +14,7 @@ struct APITokenMiddleware: AsyncMiddleware {
         guard let secret = req.headers.bearerAuthorization?.token, !secret.isEmpty,
               let (token, user) = try await find(secret, req: req) else {
             // Guessing tokens is slowed like guessing passwords: per address, across instances.
-            let settings = req.application.settings
+            let settings = try req.application.settings
             if let wait = try await RateLimiter.hit("api-refused:\(req.clientAddress)", limit: settings.signInAttemptsPerAddress,
                                                     window: settings.signInWindow, req: req) {
                 throw TooManyAttempts(retryAfter: wait)
@@ -24,7 +24,7 @@ struct APITokenMiddleware: AsyncMiddleware {
             throw APIUnauthorized()
         }
         let tokenID = try token.requireID()
-        let settings = req.application.settings
+        let settings = try req.application.settings
         if let wait = try await RateLimiter.hit("api:\(tokenID.uuidString)", limit: settings.apiRequestsPerMinute,
                                                 window: 60, req: req) {
             throw TooManyAttempts(retryAfter: wait)

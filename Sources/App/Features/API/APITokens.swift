@@ -94,7 +94,7 @@ struct APITokensController {
             throw TooManyAttempts(retryAfter: wait)
         }
         guard let stored = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-        let hasher = PasswordHasher(cost: req.application.settings.bcryptCost)
+        let hasher = try PasswordHasher(cost: req.application.settings.bcryptCost)
         var passed = true
         if password.isEmpty || !(stored.passwordHash.map { hasher.verify(password, against: $0) } ?? false) {
             errors.add("password", "Enter your current password")

@@ -20,7 +20,7 @@ struct Idempotency: Sendable {
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
         let digest = Hex.lowercase(SHA256.hash(data: body))
-        return Idempotency(userID: try req.requireUser().id, key: key,
+        return try Idempotency(userID: req.requireUser().id, key: key,
                            fingerprint: "\(req.method.rawValue) \(req.url.path) \(digest)")
     }
 
@@ -80,7 +80,7 @@ enum IdempotentWrite {
 
     static func run(_ req: Request, _ perform: (Recorder) async throws -> Answer) async throws -> Response {
         let idempotency = try Idempotency.of(req)
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         if let idempotency, let replayed = try await idempotency.replay(cipher: cipher, on: req.db) { return replayed }
         do {
             let answer = try await perform(Recorder(idempotency: idempotency, now: req.now, cipher: cipher))

@@ -40,7 +40,7 @@ struct AccountController {
             FormField("password", error: errors["password"]),
             FormField("code", error: errors["code"]),
         ]
-        let page = AccountPage(layout: req.layout(title: errors.isEmpty ? "Your account" : "Error: Your account"),
+        let page = try AccountPage(layout: req.layout(title: errors.isEmpty ? "Your account" : "Error: Your account"),
                                name: user.displayName, email: user.email,
                                role: user.role.label, region: user.regionName ?? "All regions", sessions: rows,
                                signOutEverywherePath: SiteURL.accountSignOutEverywhere.path,
@@ -64,7 +64,7 @@ struct AccountController {
         }
         if id == user.sessionID {
             let response = req.redirect(to: SiteURL.signIn.path + "?signed-out=1")
-            SessionCookie.clear(on: response, for: req)
+            try SessionCookie.clear(on: response, for: req)
             return response
         }
         return req.redirect(to: SiteURL.account.path)
@@ -79,7 +79,7 @@ struct AccountController {
             try await Audit.append(entry, on: db, at: now)
         }
         let response = req.redirect(to: SiteURL.signIn.path + "?signed-out=1")
-        SessionCookie.clear(on: response, for: req)
+        try SessionCookie.clear(on: response, for: req)
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
         return response
     }

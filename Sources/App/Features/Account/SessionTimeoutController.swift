@@ -16,17 +16,17 @@ struct SessionTimeoutController {
     /// Opened from the warning before the idle timeout, in a new tab: loading it is activity, so the session
     /// carries on; the page the person was typing in stays as it was.
     func stillHere(req: Request) async throws -> View {
-        let until = req.now.addingTimeInterval(req.application.settings.sessionIdle)
+        let until = try req.now.addingTimeInterval(req.application.settings.sessionIdle)
         return try await req.view.render("account/still-here", StillHerePage(layout: req.layout(title: "You are still signed in"),
                                                                             until: DateFormats.shown(until)))
     }
 
     func list(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let kept = try await KeptSubmissions.waiting(for: user.id, now: req.now, on: req.db)
         let items = try kept.map { submission in
-            let pairs = FormPairs.decode(try cipher.open(submission.body))
+            let pairs = try FormPairs.decode(cipher.open(submission.body))
             return KeptPage.Item(
                 id: submission.id!.uuidString, what: KeptPage.describe(submission.path), keptAt: DateFormats.shown(submission.keptAt),
                 recordPath: KeptPage.record(of: submission.path),

@@ -62,7 +62,7 @@ struct AccountApprovalsController {
             }
         }
         guard let link else { return req.redirect(to: SiteURL.adminApprovals.path) }
-        let page = SetupLinkPage(layout: req.layout(title: "Set-up link"), heading: "Set-up link", email: approval.user.email,
+        let page = try SetupLinkPage(layout: req.layout(title: "Set-up link"), heading: "Set-up link", email: approval.user.email,
                                  link: link, userPath: SiteURL.adminApprovals.path)
         return try await req.view.render("admin/setup-link", page).encodeResponse(for: req)
     }

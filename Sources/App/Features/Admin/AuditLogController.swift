@@ -24,7 +24,7 @@ struct AuditLogController {
         try await req.audit(.auditSearched, objectType: .audit, detail: filters.description)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = AuditPage(
-            layout: req.layout(title: "Audit log"), actor: filters.actor ?? "", action: filters.action ?? "",
+            layout: try req.layout(title: "Audit log"), actor: filters.actor ?? "", action: filters.action ?? "",
             object: filters.object ?? "", from: filters.from ?? "", to: filters.to ?? "",
             events: events.map(AuditPage.Row.init), total: total,
             previousPage: filters.page > 1 ? filters.link(page: filters.page - 1) : nil,

@@ -19,7 +19,7 @@ struct PartnerDomainsAdminController {
 
     func add(req: Request) async throws -> Response {
         struct Form: Content { var domain: String? }
-        var value = (try req.content.decode(Form.self).domain ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        var value = try (req.content.decode(Form.self).domain ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         if value.hasPrefix("@") { value.removeFirst() }
         var field = FormField("domain", value: value)
         if !PartnerDomainTrust.isDomain(value) {
@@ -38,7 +38,7 @@ struct PartnerDomainsAdminController {
             try await PartnerDomain(domain: domain, addedAt: now).create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.adminPartnerDomains.path, saved: .partnerDomainAdded)
+        return try req.redirect(to: SiteURL.adminPartnerDomains.path, saved: .partnerDomainAdded)
     }
 
     func remove(req: Request) async throws -> Response {
@@ -50,13 +50,13 @@ struct PartnerDomainsAdminController {
             try await PartnerDomain.query(on: db).filter(\.$id == id).delete()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.adminPartnerDomains.path, saved: .partnerDomainRemoved)
+        return try req.redirect(to: SiteURL.adminPartnerDomains.path, saved: .partnerDomainRemoved)
     }
 
     private func render(_ req: Request, domain: FormField) async throws -> View {
         let domains = try await PartnerDomain.query(on: req.db).sort(\.$domain).all()
         let page = PartnerDomainsPage(
-            layout: req.layout(title: "Partner domains"), action: SiteURL.adminPartnerDomains.path, domain: domain,
+            layout: try req.layout(title: "Partner domains"), action: SiteURL.adminPartnerDomains.path, domain: domain,
             errorLinks: [domain].errorLinks,
             domains: domains.isEmpty ? nil : domains.map { .init(domain: $0.domain, removeAction: SiteURL.adminPartnerDomainRemove($0.id).path) })
         return try await req.view.render("admin/partner-domains", page)

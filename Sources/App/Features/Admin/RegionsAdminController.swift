@@ -87,7 +87,7 @@ struct RegionsAdminController {
             RegionsPage.Row(code: $0.code, name: $0.name, localAuthorities: $0.localAuthorities.count,
                             path: SiteURL.adminRegion($0.code).path)
         }
-        let page = RegionsPage(layout: req.layout(title: "Regions"), regions: rows, action: SiteURL.adminRegions.path,
+        let page = try RegionsPage(layout: req.layout(title: "Regions"), regions: rows, action: SiteURL.adminRegions.path,
                                code: code, name: name, errorLinks: [code, name].errorLinks)
         return try await req.view.render("admin/regions", page)
     }
@@ -95,7 +95,7 @@ struct RegionsAdminController {
     private func renderRegion(_ req: Request, region: Region, code: FormField, name: FormField) async throws -> View {
         let authorities = region.localAuthorities.sorted { $0.name < $1.name }
             .map { RegionPage.Authority(code: $0.code, name: $0.name) }
-        let page = RegionPage(layout: req.layout(title: region.name), name: region.name, code: region.code,
+        let page = try RegionPage(layout: req.layout(title: region.name), name: region.name, code: region.code,
                               localAuthorities: authorities, action: SiteURL.adminRegionLocalAuthorities(region.code).path,
                               newCode: code, newName: name, errorLinks: [code, name].errorLinks)
         return try await req.view.render("admin/region", page)

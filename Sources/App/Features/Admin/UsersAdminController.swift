@@ -66,7 +66,7 @@ struct UsersAdminController {
     func show(req: Request) async throws -> View {
         let user = try await findUser(req)
         let regions = try await Region.query(on: req.db).sort(\.$name).all()
-        let page = UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
+        let page = try UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
                             roles: roleOptions(selected: user.role.rawValue),
                             regions: regionOptions(regions, selected: user.region?.code ?? ""),
                             isSelf: user.id == req.currentUser?.id,
@@ -87,7 +87,7 @@ struct UsersAdminController {
             let regions = try await Region.query(on: req.db).sort(\.$name).all()
             let roleError = checked.problems.first { $0.field == "role" }?.message
             let regionError = checked.problems.first { $0.field == "region" }?.message
-            let page = UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
+            let page = try UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
                                 roles: roleOptions(selected: form.role ?? ""),
                                 regions: regionOptions(regions, selected: form.region ?? ""), isSelf: false,
                                 rolePath: SiteURL.adminUserRole(user.id).path,
@@ -202,7 +202,7 @@ struct UsersAdminController {
 
     private func renderNew(_ req: Request, fields: UserFields) async throws -> View {
         let regions = try await Region.query(on: req.db).sort(\.$name).all()
-        let page = NewUserPage(layout: req.layout(title: "Create an account"), action: SiteURL.adminUserNew.path,
+        let page = try NewUserPage(layout: req.layout(title: "Create an account"), action: SiteURL.adminUserNew.path,
                                email: fields.email, name: fields.name, role: fields.role, region: fields.region,
                                roles: roleOptions(selected: fields.role.value),
                                regions: regionOptions(regions, selected: fields.region.value),
@@ -212,7 +212,7 @@ struct UsersAdminController {
 
     /// The link when there is no email to send it by; otherwise where it went.
     private func renderLink(_ req: Request, user: User, link: String?, heading: String) async throws -> Response {
-        let page = SetupLinkPage(layout: req.layout(title: heading), heading: heading, email: user.email, link: link,
+        let page = try SetupLinkPage(layout: req.layout(title: heading), heading: heading, email: user.email, link: link,
                                  userPath: SiteURL.adminUser(user.id).path)
         return try await req.view.render("admin/setup-link", page).encodeResponse(for: req)
     }
@@ -223,7 +223,7 @@ struct UsersAdminController {
     }
 
     private func renderApprovalRequested(_ req: Request, user: User, heading: String, whatHappens: String) async throws -> Response {
-        let page = ApprovalRequestedPage(layout: req.layout(title: heading), heading: heading, email: user.email,
+        let page = try ApprovalRequestedPage(layout: req.layout(title: heading), heading: heading, email: user.email,
                                          whatHappens: whatHappens, userPath: SiteURL.adminUser(user.id).path)
         return try await req.view.render("admin/approval-requested", page).encodeResponse(for: req)
     }

@@ -46,7 +46,7 @@ struct AlertContactController {
             errors.add("phone", "Enter a mobile number for text messages and calls")
         }
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let current = try person.alertPhone.map(cipher.open)
         let isNew = phone != nil && phone != current
         if errors.isEmpty, isNew {
@@ -76,13 +76,13 @@ struct AlertContactController {
         }
         // The code's text message now, not at the next tick.
         if isNew { AlertEngine.kick(req.application) }
-        return req.redirect(to: SiteURL.accountAlerts.path, saved: .accountAlertContactChanged)
+        return try req.redirect(to: SiteURL.accountAlerts.path, saved: .accountAlertContactChanged)
     }
 
     func confirm(req: Request) async throws -> Response {
         struct CodeForm: Content { var code: String? }
         let user = try req.requireUser()
-        let typed = (try req.content.decode(CodeForm.self).code ?? "")
+        let typed = try (req.content.decode(CodeForm.self).code ?? "")
         let now = req.now
         guard let owner = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
         // Only the phone's holder gets the code, so a number confirmed for two accounts is one person with two; it is
@@ -99,7 +99,7 @@ struct AlertContactController {
             return try await refuseCode(req, owner, outcome == .wrong ? "That is not the code we texted: check it and try again"
                                         : "The code has expired or been tried too often: save the number again for a new code")
         }
-        return req.redirect(to: SiteURL.accountAlerts.path, saved: .accountAlertPhoneConfirmed)
+        return try req.redirect(to: SiteURL.accountAlerts.path, saved: .accountAlertPhoneConfirmed)
     }
 
     private func refuseCode(_ req: Request, _ person: User, _ message: String) async throws -> Response {
@@ -122,7 +122,7 @@ struct AlertContactController {
         let chosen = Set(form.channels ?? [])
         let pending = try person.alertPhonePending.map(req.application.cipher.open)
         let page = AlertContactPage(
-            layout: req.layout(title: errors.isEmpty ? "How you are alerted" : "Error: how you are alerted"),
+            layout: try req.layout(title: errors.isEmpty ? "How you are alerted" : "Error: how you are alerted"),
             errorLinks: errors.links, action: SiteURL.accountAlerts.path,
             phone: FormField("phone", value: form.phone ?? "", error: errors["phone"]),
             email: FormField("email", value: form.email ?? "", error: errors["email"]), signInEmail: person.email,

@@ -25,7 +25,7 @@ enum AlertEscalation {
     }
 
     private static func take(step: Int, of alertID: UUID, app: Application, now: Date) async throws -> Bool {
-        let settings = app.settings, providers = app.alertProviders, cipher = app.cipher
+        let settings = try app.settings, providers = app.alertProviders, cipher = try app.cipher
         return try await app.writes.transaction(on: app.db) { db in
             guard let alert = try await Alert.find(alertID, on: db), alert.isOpen, alert.step == step else { return false }
             let chain = alert.regionID == nil ? AlertKind.unroutedChain : alert.kind.chain

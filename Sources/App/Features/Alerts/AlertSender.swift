@@ -29,7 +29,7 @@ enum AlertSender {
     }
 
     private static func claim(app: Application, now: Date) async throws -> [AlertMessageRecord] {
-        let skipLocked = app.settings.database.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
+        let skipLocked = try app.settings.database.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
         let ids = try await app.writes.transaction(on: app.db) { db in
             try await (db as! any SQLDatabase).raw("""
                 UPDATE alert_messages SET status = 'sending', claimed_until = \(bind: now.addingTimeInterval(lease)),
@@ -58,11 +58,11 @@ enum AlertSender {
                 return false
             }
         }
-        let cipher = app.cipher
+        let cipher = try app.cipher
         let address = try cipher.open(message.address)
         let words = try JSONDecoder().decode(AlertOutbox.Words.self, from: Data(try cipher.open(message.body).utf8))
         let providers = app.alertProviders
-        let callback = app.settings.baseURL + SiteURL.twilioStatus.path
+        let callback = try app.settings.baseURL + SiteURL.twilioStatus.path
         let region = try await AlertBook.regionCode(message.regionID, on: app.db)
         let entry = { (action: AuditAction, detail: String) in
             AuditEntry(action: action, actor: "alerts", objectType: .alertMessage, objectID: id.uuidString,

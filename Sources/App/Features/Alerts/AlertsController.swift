@@ -40,12 +40,12 @@ struct AlertsController {
             throw Abort(.notFound)
         }
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-        let cipher = req.application.cipher, now = req.now, address = req.clientAddress
+        let cipher = try req.application.cipher, now = req.now, address = req.clientAddress
         let done = try await req.write { db in
             try await AlertBook.acknowledge(alert.id!, by: person, via: .page, address: address, now: now, cipher: cipher, on: db)
         }
         guard done else { throw Abort(.conflict, reason: "This alert was already acknowledged, or is over.") }
-        return req.redirect(to: SiteURL.alerts.path, saved: .alertAcknowledged)
+        return try req.redirect(to: SiteURL.alerts.path, saved: .alertAcknowledged)
     }
 
     func showLink(req: Request) async throws -> Response {
@@ -60,7 +60,7 @@ struct AlertsController {
         guard let user = req.currentUser, user.id != found.recipient.id else { return nil }
         try await req.audit(.accessRefused, outcome: .refused, objectType: .alert, objectID: found.alert.id!.uuidString,
                             detail: "an acknowledgement link sent to someone else")
-        let page = AlertLinkPage(layout: req.layout(title: "This link is for someone else"), alert: nil, recipient: "",
+        let page = try AlertLinkPage(layout: req.layout(title: "This link is for someone else"), alert: nil, recipient: "",
                                  acknowledgedNow: false, action: "", forSomeoneElse: true)
         return try await req.view.render("alerts/acknowledge", page).encodeResponse(status: .forbidden, for: req)
     }
@@ -69,7 +69,7 @@ struct AlertsController {
     func acknowledgeByLink(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         if let found = try await Self.linked(req), let refusal = try await refuseSomeoneElse(req, found) { return refusal }
-        let now = req.now, cipher = req.application.cipher, address = req.clientAddress
+        let now = req.now, cipher = try req.application.cipher, address = req.clientAddress
         let outcome: (found: Linked, acknowledged: Bool)? = try await req.write { db in
             guard let row = try await (db as! any SQLDatabase).raw("""
                 UPDATE alert_messages SET ack_used_at = \(bind: now)
@@ -108,7 +108,7 @@ struct AlertsController {
         // Staff names only to someone signed in: the link alone shows the alert's kind, reference and state.
         let names = req.currentUser == nil ? [:] : try await Self.names(of: found.alert.acknowledgedByID.map { [$0] } ?? [], on: req.db)
         let row = AlertsPage.Row(found.alert, names: names, now: req.now)
-        let page = AlertLinkPage(layout: req.layout(title: "Alert \(found.alert.reference)"), alert: row,
+        let page = try AlertLinkPage(layout: req.layout(title: "Alert \(found.alert.reference)"), alert: row,
                                  recipient: found.recipient.displayName, acknowledgedNow: acknowledgedNow,
                                  action: req.url.path, forSomeoneElse: false)
         let response = try await req.view.render("alerts/acknowledge", page).encodeResponse(for: req)
@@ -119,7 +119,7 @@ struct AlertsController {
 
     private func expired(_ req: Request) async throws -> Response {
         try await req.audit(.alertLinkRefused, outcome: .refused, objectType: .alert, detail: "unknown, used or expired link")
-        let page = AlertLinkPage(layout: req.layout(title: "This link no longer works"), alert: nil, recipient: "",
+        let page = try AlertLinkPage(layout: req.layout(title: "This link no longer works"), alert: nil, recipient: "",
                                  acknowledgedNow: false, action: "", forSomeoneElse: false)
         return try await req.view.render("alerts/acknowledge", page).encodeResponse(status: .notFound, for: req)
     }

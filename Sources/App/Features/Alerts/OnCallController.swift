@@ -76,7 +76,7 @@ struct OnCallController {
             try await shift.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.onCall.path, saved: .onCallShiftAdded)
+        return try req.redirect(to: SiteURL.onCall.path, saved: .onCallShiftAdded)
     }
 
     func remove(req: Request) async throws -> Response {
@@ -94,7 +94,7 @@ struct OnCallController {
             try await OnCallShiftRecord.query(on: db).filter(\.$id == id).delete()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.onCall.path, saved: .onCallShiftRemoved)
+        return try req.redirect(to: SiteURL.onCall.path, saved: .onCallShiftRemoved)
     }
 
     /// The active, set-up caseworkers and managers of the region: who may be on its rota.
@@ -130,7 +130,7 @@ struct OnCallController {
         let isManager = user.role == .manager
         let people = isManager ? try await Self.eligible(regionID: regionID, on: req.db) : []
         let page = OnCallPage(
-            layout: req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
+            layout: try req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
             errorLinks: errors.links, isManager: isManager,
             now: OnCallRole.allCases.map { role in
                 OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now && Self.stillHolds($0) }

@@ -81,7 +81,7 @@ struct TwilioWebhooksController {
             }
             guard let person = try await User.find(chosen.userID, on: req.db), !person.disabled else { break }
             sender = person
-            let cipher = req.application.cipher, address = req.clientAddress
+            let cipher = try req.application.cipher, address = req.clientAddress
             let done = try await req.write { db in
                 try await AlertBook.acknowledge(chosen.alertID, by: person, via: .smsReply, address: address, now: now, cipher: cipher, on: db)
             }
@@ -114,7 +114,7 @@ struct TwilioWebhooksController {
         guard try await Self.firstReceipt(callSid + ":1", now: now, req: req) else {
             return Self.twiml("<Response><Say>Thank you. Goodbye.</Say></Response>")
         }
-        let cipher = req.application.cipher, address = req.clientAddress
+        let cipher = try req.application.cipher, address = req.clientAddress
         let done = try await req.write { db in
             try await AlertBook.acknowledge(alertID, by: person, via: .voiceKeypress, address: address, now: now, cipher: cipher, on: db)
         }
@@ -127,10 +127,10 @@ struct TwilioWebhooksController {
     /// The form, once its signature holds for the public URL (`REACHABLE_BASE_URL` and the path and query asked
     /// for). Without Twilio configured, these routes do not exist.
     private func verified(_ req: Request) async throws -> [String: String] {
-        guard let twilio = req.application.settings.twilio else { throw Abort(.notFound) }
+        guard let twilio = try req.application.settings.twilio else { throw Abort(.notFound) }
         let body = req.body.string ?? ""
         let parameters = TwilioSignature.parameters(ofForm: body)
-        let url = req.application.settings.baseURL + req.url.string
+        let url = try req.application.settings.baseURL + req.url.string
         guard TwilioSignature.isValid(req.headers.first(name: "X-Twilio-Signature"), url: url, parameters: parameters,
                                       authToken: twilio.authToken) else {
             try await req.audit(.webhookRefused, outcome: .refused, objectType: .route, objectID: req.url.path,
@@ -154,7 +154,7 @@ struct TwilioWebhooksController {
     /// The member of staff whose confirmed number this is, if any (numbers are sealed: the few set are opened).
     static func staff(withNumber from: String, req: Request) async throws -> User? {
         guard let number = PhoneNumber.normalise(from) else { return nil }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         return try await User.query(on: req.db).filter(\.$alertPhone != nil).filter(\.$disabled == false).all()
             .first { try cipher.open($0.alertPhone!) == number }
     }
@@ -177,7 +177,7 @@ struct TwilioWebhooksController {
               AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL AND m.user_id IS NOT NULL
             ORDER BY m.sent_at DESC LIMIT 500
             """).all(decoding: Row.self)
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         var seen = Set<UUID>()
         return try rows.filter { try cipher.open($0.address) == number && seen.insert($0.alert_id).inserted }
             .map { OpenMessage(alertID: $0.alert_id, userID: $0.user_id, reference: $0.reference) }

@@ -36,12 +36,12 @@ final class AttachmentIntake: @unchecked Sendable {
     private var chunks = 0
     private var attachmentID: UUID?
 
-    init(owner: AttachmentOwner, fileName: String, sensitive: Bool, user: CurrentUser, req: Request) {
+    init(owner: AttachmentOwner, fileName: String, sensitive: Bool, user: CurrentUser, req: Request) throws {
         self.owner = owner
         self.fileName = AttachmentType.cleanName(fileName)
         self.sensitive = sensitive
         self.user = user
-        maxBytes = req.application.settings.attachmentMaxBytes
+        maxBytes = try req.application.settings.attachmentMaxBytes
         app = req.application
         now = req.now
         entryTemplate = req.auditEntry(.attachmentUploaded, objectType: .attachment, region: owner.regionCode)

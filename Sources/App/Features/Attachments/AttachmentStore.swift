@@ -20,8 +20,8 @@ enum AttachmentStore {
     }
 
     /// The file's bytes, opened chunk by chunk as they are asked for.
-    static func bytes(of attachment: Attachment, app: Application) -> Bytes {
-        Bytes(id: attachment.id!, count: attachment.chunkCount, cipher: app.cipher, db: app.db)
+    static func bytes(of attachment: Attachment, app: Application) throws -> Bytes {
+        Bytes(id: attachment.id!, count: attachment.chunkCount, cipher: try app.cipher, db: app.db)
     }
 
     struct Bytes: AsyncSequence, Sendable {
@@ -57,7 +57,7 @@ enum AttachmentStore {
 
     /// Re-seals every chunk not sealed under the current key, a few at a time, each batch in its own transaction.
     static func rotate(app: Application, batchSize: Int = 16) async throws -> Int {
-        let cipher = app.cipher
+        let cipher = try app.cipher
         var total = 0
         while true {
             let chunks = try await AttachmentChunk.query(on: app.db).filter(\.$keyID != cipher.currentKeyID).limit(batchSize).all()
@@ -65,7 +65,7 @@ enum AttachmentStore {
             let resealed = try chunks.map { chunk in
                 let context = context(chunk.attachmentID, chunk.seq)
                 let plain = try cipher.openBytes(chunk.data, keyID: chunk.keyID, context: context)
-                return (chunk.id!, try cipher.sealBytes(plain, context: context))
+                return try (chunk.id!, cipher.sealBytes(plain, context: context))
             }
             try await app.writes.transaction(on: app.db) { db in
                 for (id, sealed) in resealed {

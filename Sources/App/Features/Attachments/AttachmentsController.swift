@@ -29,12 +29,12 @@ struct AttachmentsController {
         let owner = try await AttachmentAccess.owner(type, req: req)
         let user = try req.requireUser()
         let attachment = try await MultipartUpload.receive(req, file: "file") { fileName in
-            AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
+            try AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
         } finish: { intake, fields in
             intake.sensitive = MultipartUpload.isTicked(fields["sensitive"])
         }
         guard attachment != nil else { throw FormProblem("Choose a file to attach") }
-        return req.redirect(to: back, saved: .attachmentUploaded)
+        return try req.redirect(to: back, saved: .attachmentUploaded)
     }
 
     func download(req: Request) async throws -> Response {
@@ -53,7 +53,7 @@ struct AttachmentsController {
             throw Abort(.forbidden)
         }
         struct Form: Content { var reason: String? }
-        let reason = (try req.content.decode(Form.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = try (req.content.decode(Form.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw FormProblem("Say why the file is being deleted") }
         guard reason.count <= 500 else { throw FormProblem("The reason must be 500 characters or fewer") }
         let sealedReason = try req.application.cipher.seal(reason)
@@ -72,7 +72,7 @@ struct AttachmentsController {
             try await AttachmentStore.purge(id, on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: AttachmentDownload.recordPath(of: attachment), saved: .attachmentDeleted)
+        return try req.redirect(to: AttachmentDownload.recordPath(of: attachment), saved: .attachmentDeleted)
     }
 }
 
@@ -82,7 +82,7 @@ enum AttachmentDownload {
     static func response(_ attachment: Attachment, req: Request) throws -> Response {
         let stored = try attachment.fileName.map(req.application.cipher.open) ?? "file"
         let name = attachment.kind?.downloadName(stored) ?? stored
-        let bytes = AttachmentStore.bytes(of: attachment, app: req.application)
+        let bytes = try AttachmentStore.bytes(of: attachment, app: req.application)
         let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
             for try await chunk in bytes { try await writer.write(.buffer(ByteBuffer(data: chunk))) }
         }, count: attachment.size))

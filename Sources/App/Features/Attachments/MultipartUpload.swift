@@ -15,13 +15,13 @@ enum MultipartUpload {
     /// Reads the form and stores its file once every part has arrived (so the fields after the file count, and a
     /// form with two files stores neither); nil when it holds no file.
     static func receive(_ req: Request, file fieldName: String,
-                        intake makeIntake: (_ fileName: String) -> AttachmentIntake,
+                        intake makeIntake: (_ fileName: String) throws -> AttachmentIntake,
                         finish: (AttachmentIntake, _ fields: [String: String]) -> Void) async throws -> Attachment? {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
               let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
             throw FormProblem("Choose a file to attach")
         }
-        let limit = req.application.settings.attachmentMaxBytes
+        let limit = try req.application.settings.attachmentMaxBytes
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit + 64 * 1024 {
             throw AttachmentProblem(.tooLarge(limitBytes: limit))
         }
@@ -61,7 +61,7 @@ enum MultipartUpload {
                                     throw Abort(.forbidden, reason: "csrf")
                                 }
                             }
-                            if intake == nil { intake = makeIntake(fileName) }
+                            if intake == nil { intake = try makeIntake(fileName) }
                             try await intake!.write(bytes)
                         } else if let fileName, !fileName.isEmpty {
                             // A file under another field's name: refused rather than quietly dropped.

@@ -23,7 +23,7 @@ struct SecondFactorController {
 
     func submitCode(req: Request) async throws -> Response {
         struct Form: Content { var code: String? }
-        let typed = (try req.content.decode(Form.self).code ?? "").trimmingCharacters(in: .whitespaces)
+        let typed = try (req.content.decode(Form.self).code ?? "").trimmingCharacters(in: .whitespaces)
         let user = try await pendingUser(req)
         guard user.totpEnabled, let sealed = user.totpSecret else { return req.redirect(to: SiteURL.signInEnrol.path) }
         if typed.isEmpty {
@@ -36,7 +36,7 @@ struct SecondFactorController {
             try await SignInAttempts.refuse(userID, req: req)
             return try await renderCode(req, field: FormField("code", error: Self.wrongCode), status: .unprocessableEntity)
         }
-        let secret = Base32.decode(try req.application.cipher.open(sealed)) ?? []
+        let secret = try Base32.decode(req.application.cipher.open(sealed)) ?? []
         let now = req.now
         do {
             return try await claimCode(req, user: user, typed: typed, secret: secret, now: now)
@@ -110,7 +110,7 @@ struct SecondFactorController {
         } catch is CodeAlreadyUsed {
             return req.redirect(to: SiteURL.signInCode.path)
         }
-        let page = RecoveryCodesPage(layout: req.layout(title: "Your recovery codes"), codes: codes,
+        let page = try RecoveryCodesPage(layout: req.layout(title: "Your recovery codes"), codes: codes,
                                      continuePath: SiteURL.home.path)
         let shown = try await req.view.render("auth/recovery-codes", page).encodeResponse(for: req)
         shown.cookies = response.cookies
@@ -161,7 +161,7 @@ struct SecondFactorController {
         // A form kept when the last session timed out is the first thing to see.
         let waiting = try await KeptSubmissions.waiting(for: userID, now: now, on: req.db)
         let response = req.redirect(to: waiting.isEmpty ? SiteURL.home.path : SiteURL.kept.path)
-        SessionCookie.set(token, on: response, for: req)
+        try SessionCookie.set(token, on: response, for: req)
         return response
     }
 
@@ -174,7 +174,7 @@ struct SecondFactorController {
     }
 
     private func renderCode(_ req: Request, field: FormField, status: HTTPStatus = .ok) async throws -> Response {
-        let page = CodePage(layout: req.layout(title: "Enter your code"), action: SiteURL.signInCode.path, code: field,
+        let page = try CodePage(layout: req.layout(title: "Enter your code"), action: SiteURL.signInCode.path, code: field,
                             errorLinks: [field].errorLinks)
         return try await req.view.render("auth/code", page).encodeResponse(status: status, for: req)
     }
@@ -186,7 +186,7 @@ struct SecondFactorController {
             let to = encoded.index(from, offsetBy: min(4, encoded.count - start))
             return String(encoded[from..<to])
         }.joined(separator: " ")
-        let page = EnrolPage(layout: req.layout(title: "Set up your authenticator"), action: SiteURL.signInEnrol.path,
+        let page = try EnrolPage(layout: req.layout(title: "Set up your authenticator"), action: SiteURL.signInEnrol.path,
                              secretGroups: groups, provisioningURI: TOTP.provisioningURI(secret: secret, account: user.email),
                              code: field, errorLinks: [field].errorLinks)
         let status: HTTPStatus = field.error == nil ? .ok : .unprocessableEntity

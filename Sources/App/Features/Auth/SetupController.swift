@@ -34,7 +34,7 @@ struct SetupController {
         let accountEmail = isFirstAdmin ? email.value : (link.user?.email ?? "")
         if typed.isEmpty {
             password.error = "Enter a password"
-        } else if let problem = req.application.passwordPolicy.problem(with: typed, email: accountEmail) {
+        } else if let problem = try req.application.passwordPolicy.problem(with: typed, email: accountEmail) {
             password.error = PasswordPolicy.message(for: problem)
         } else if typed != (form.confirmation ?? "") {
             confirmation.error = "The passwords do not match"
@@ -76,7 +76,7 @@ struct SetupController {
             try await Sessions.start(for: user, stage: .secondFactor, req: req, on: db)
         }
         let response = req.redirect(to: user.totpEnabled ? SiteURL.signInCode.path : SiteURL.signInEnrol.path)
-        SessionCookie.set(token, on: response, for: req)
+        try SessionCookie.set(token, on: response, for: req)
         return response
     }
 
@@ -92,7 +92,7 @@ struct SetupController {
                         confirmation: FormField, status: HTTPStatus = .ok) async throws -> Response {
         let isFirstAdmin = link.purpose == .firstAdmin
         let page = SetupPage(
-            layout: req.layout(title: isFirstAdmin ? "Create the first administrator" : "Choose your password"),
+            layout: try req.layout(title: isFirstAdmin ? "Create the first administrator" : "Choose your password"),
             heading: isFirstAdmin ? "Create the first administrator" : "Choose your password",
             firstAdmin: isFirstAdmin, accountEmail: link.user?.email ?? "", action: req.url.path,
             email: email, name: name, password: password, confirmation: confirmation,

@@ -41,7 +41,7 @@ enum SetupLinks {
     /// password exists anywhere.
     static func firstAdminLinkIfNeeded(app: Application) async throws -> String? {
         guard try await User.query(on: app.db).count() == 0 else { return nil }
-        let settings = app.settings
+        let settings = try app.settings
         let now = app.clock.now()
         return try await app.writes.transaction(on: app.db) { db in
             let link = try await issue(for: nil, purpose: .firstAdmin, settings: settings, now: now, on: db)

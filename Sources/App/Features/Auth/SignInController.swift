@@ -37,7 +37,7 @@ struct SignInController {
         if emailField.error != nil || passwordField.error != nil {
             return try await render(req, email: emailField, password: passwordField, status: .unprocessableEntity)
         }
-        let settings = req.application.settings
+        let settings = try req.application.settings
         if let wait = try await RateLimiter.hit("sign-in:\(req.clientAddress)", limit: settings.signInAttemptsPerAddress,
                                                 window: settings.signInWindow, req: req) {
             try await req.audit(.signInRateLimited, outcome: .refused, detail: "email \(email.prefix(100))")
@@ -76,7 +76,7 @@ struct SignInController {
             return token
         }
         let response = req.redirect(to: user.totpEnabled ? SiteURL.signInCode.path : SiteURL.signInEnrol.path)
-        SessionCookie.set(token, on: response, for: req)
+        try SessionCookie.set(token, on: response, for: req)
         return response
     }
 
@@ -89,7 +89,7 @@ struct SignInController {
             try await Audit.append(entry, on: db, at: now)
         }
         let response = req.redirect(to: SiteURL.signIn.path + "?signed-out=1")
-        SessionCookie.clear(on: response, for: req)
+        try SessionCookie.clear(on: response, for: req)
         // ASVS v5.0.0-14.3.1: the browser drops what it held of this person's pages.
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
         return response
@@ -97,7 +97,7 @@ struct SignInController {
 
     private func render(_ req: Request, email: FormField, password: FormField, notice: String? = nil,
                         status: HTTPStatus = .ok) async throws -> Response {
-        let page = SignInPage(layout: req.layout(title: "Sign in"), action: SiteURL.signIn.path, email: email,
+        let page = try SignInPage(layout: req.layout(title: "Sign in"), action: SiteURL.signIn.path, email: email,
                               password: password, errorLinks: [email, password].errorLinks, notice: notice)
         return try await req.view.render("auth/sign-in", page).encodeResponse(status: status, for: req)
     }

@@ -156,7 +156,7 @@ struct CaseRecordsController {
         case .close:
             let code = reason?.rawValue ?? ""
             let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
-            let sealedNote = note.isEmpty ? nil : try req.application.cipher.seal(note)
+            let sealedNote = try note.isEmpty ? nil : req.application.cipher.seal(note)
             return try await CaseWrites.save(req, supportCase, .caseClosed, detail: code) { db, _ in
                 try await SupportCase.query(on: db).filter(\.$id == caseID).set(\.$closedDate, to: today)
                     .set(\.$closureReason, to: code).set(\.$closureNote, to: sealedNote).set(\.$closureRequestedReason, to: nil)
@@ -204,7 +204,7 @@ struct CaseRecordsController {
             throw Abort(.forbidden)
         }
         let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let sealed = text.isEmpty ? nil : try req.application.cipher.seal(String(text.prefix(1000)))
+        let sealed = try text.isEmpty ? nil : req.application.cipher.seal(String(text.prefix(1000)))
         let personID = try person.requireID()
         let entry = req.auditEntry(.personSafeContactChanged, objectType: .person, objectID: personID.uuidString)
         let now = req.now
@@ -213,7 +213,7 @@ struct CaseRecordsController {
                 .set(\.$doNotText, to: form.doNotText == "yes").set(\.$phoneMayBeControlled, to: form.phoneMayBeControlled == "yes").update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path,
+        return try req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path,
                             saved: .personSafeContactChanged)
     }
 }

@@ -34,7 +34,7 @@ enum CaseWrites {
             try await change(db, now)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: action)
+        return try req.redirect(to: SiteURL.supportCase(caseID).path, saved: action)
     }
 
     /// The case page for this request: its user's scope, session and clock.

@@ -21,7 +21,7 @@ struct CasesController {
         let user = try req.requireUser()
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
         let now = req.now
-        let settings = req.application.settings
+        let settings = try req.application.settings
         // Filters and order from the address: words of the page's own choosing, never a name.
         let filter = CaseListFilter(show: req.query[String.self, at: "show"], sort: req.query[String.self, at: "sort"],
                                     lead: user.role == .manager ? req.query[UUID.self, at: "lead"] : nil)
@@ -46,7 +46,7 @@ struct CasesController {
         let pages = max(1, (total + CaseListPage.pageSize - 1) / CaseListPage.pageSize)
         let heading = user.role == .caseworker ? "Your caseload" : "Open cases"
         let listPage = CaseListPage(
-            layout: req.layout(title: heading), heading: heading, awaiting: awaiting, assigned: assigned,
+            layout: try req.layout(title: heading), heading: heading, awaiting: awaiting, assigned: assigned,
             awaitingClosure: awaitingClosure, isManager: user.role == .manager, caseloads: caseloads,
             pageText: total == 0 ? "No open cases\(filter.showLabel(noContactDays: settings.noContactDays))."
                 : "Page \(min(page, pages)) of \(pages): \(total.formatted()) open cases\(filter.showLabel(noContactDays: settings.noContactDays)), \(filter.sort.label).",

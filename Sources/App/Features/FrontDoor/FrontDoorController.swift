@@ -27,7 +27,7 @@ struct FrontDoorController {
     }
 
     func submit(_ req: Request, _ path: PartnerReferralPath) async throws -> Response {
-        let settings = req.application.settings
+        let settings = try req.application.settings
         let form = try req.content.decode(PartnerReferralForm.self).cleaned()
         // Every attempt counts, refused ones too, in the database so the limit holds across instances. A person
         // refused keeps what they typed, and is told what to do now.
@@ -67,15 +67,15 @@ struct FrontDoorController {
     /// The answer to every accepted submission: the reference, what happens next, and nothing that was sent.
     /// Given in the answer to the POST itself (no page to come back to, so a reference opens nothing).
     private func receipt(_ req: Request, _ path: PartnerReferralPath, reference: String) async throws -> Response {
-        let page = FrontDoorReceiptPage(layout: req.layout(title: "Referral sent"), reference: reference,
-                                        urgent: path == .urgent, callBack: callBack(req, path), startPath: SiteURL.refer.path)
+        let page = try FrontDoorReceiptPage(layout: req.layout(title: "Referral sent"), reference: reference,
+                                        urgent: path == .urgent, callBack: try callBack(req, path), startPath: SiteURL.refer.path)
         let response = try await req.view.render("front-door/received", page).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 
-    private func callBack(_ req: Request, _ path: PartnerReferralPath) -> String {
-        let settings = req.application.settings
+    private func callBack(_ req: Request, _ path: PartnerReferralPath) throws -> String {
+        let settings = try req.application.settings
         return CallBackClock.duration(path == .urgent ? settings.partnerUrgentCallBackMinutes : settings.partnerFullCallBackHours * 60)
     }
 

@@ -18,7 +18,7 @@ enum PartnerReferralIntake {
         if let key = submissionKey, let first = try await PartnerReferral.query(on: req.db).filter(\.$submissionKey == key).first() {
             return first.ref
         }
-        let settings = req.application.settings
+        let settings = try req.application.settings
         let routing = PartnerReferralRouting.route(homeLocalAuthority: content.homeLocalAuthority,
                                                    whereNow: content.whereNowArea) { areas.holders[$0]?.regionCode }
         let holder: FrontDoorAreas.Holder? = switch routing {

@@ -47,7 +47,7 @@ struct PartnerReferralsController {
             }
             return changed
         }
-        return recorded ? req.redirect(to: SiteURL.partnerReferral(id).path, saved: .partnerReferralCalledBack)
+        return try recorded ? req.redirect(to: SiteURL.partnerReferral(id).path, saved: .partnerReferralCalledBack)
             : req.redirect(to: SiteURL.partnerReferral(id).path)
     }
 
@@ -70,7 +70,7 @@ struct PartnerReferralsController {
             try await Audit.append(entry, on: db, at: now)
             try await AlertBook.resolve(.partnerCallBack, subject: id, now: now, on: db)
         }
-        return req.redirect(to: SiteURL.partnerReferrals.path, saved: .partnerReferralSpam)
+        return try req.redirect(to: SiteURL.partnerReferrals.path, saved: .partnerReferralSpam)
     }
 
     /// The national lead sends a referral no region's list holds to a region's triage list.
@@ -91,7 +91,7 @@ struct PartnerReferralsController {
             guard changed else { throw Abort(.conflict, reason: "This partner referral has already been sent to a region") }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnerReferrals.path, saved: .partnerReferralRouted)
+        return try req.redirect(to: SiteURL.partnerReferrals.path, saved: .partnerReferralRouted)
     }
 
     /// Changes one partner referral still awaiting triage, and answers whether this request changed it: of two

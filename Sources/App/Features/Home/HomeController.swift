@@ -53,7 +53,7 @@ struct HomeController {
         case .commissioner:
             tasks = [.init(label: "Annual report", href: SiteURL.annualReport.path)]
         }
-        let page = HomePage(layout: req.layout(title: "Home"), heading: Self.heading(for: user), roleLabel: user.role.label,
+        let page = try HomePage(layout: req.layout(title: "Home"), heading: Self.heading(for: user), roleLabel: user.role.label,
                             summary: Self.summary(for: user.role), figures: figures.isEmpty ? nil : figures, tasks: tasks,
                             sections: sections.isEmpty ? nil : sections)
         return try await req.view.render("home/home", page)

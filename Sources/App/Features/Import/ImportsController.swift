@@ -24,7 +24,7 @@ struct ImportsController {
         let user = try req.requireUser()
         let form = try req.content.decode(Upload.self)
         let kind = form.kind == "outreach" ? "outreach" : "referrals"
-        var page = ImportPage(req: req, kind: kind)
+        var page = try ImportPage(req: req, kind: kind)
         guard let file = form.file, file.data.readableBytes > 0 else {
             page.fileError = "Choose a CSV file to import"
             return try await req.view.render("imports/upload", page).encodeResponse(status: .unprocessableEntity, for: req)
@@ -65,8 +65,8 @@ struct ImportPage: Encodable {
     var problems: [String]?
     var result: String?
 
-    init(req: Request, kind: String) {
-        layout = req.layout(title: "Import from a spreadsheet")
+    init(req: Request, kind: String) throws {
+        layout = try req.layout(title: "Import from a spreadsheet")
         action = SiteURL.imports.path
         regionName = req.currentUser?.regionName ?? ""
         kinds = [SelectOption(value: "referrals", label: "Referrals", selected: kind == "referrals"),

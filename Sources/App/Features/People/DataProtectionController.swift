@@ -77,7 +77,7 @@ struct DataProtectionController {
             try await request.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.subjectAccess(request.id).path, saved: .subjectAccessOpened)
+        return try req.redirect(to: SiteURL.subjectAccess(request.id).path, saved: .subjectAccessOpened)
     }
 
     func document(req: Request) async throws -> View {
@@ -96,7 +96,7 @@ struct DataProtectionController {
             approval = "Includes the records of \(request.otherRegions), approved by \(who) on \(DateFormats.display.string(from: approvedAt))."
         }
         let page = SubjectAccessPage(
-            layout: req.layout(title: "Subject access: everything held"), export: export,
+            layout: try req.layout(title: "Subject access: everything held"), export: export,
             requester: try req.application.cipher.open(request.requester), due: request.dueOn, completed: request.completedOn,
             approval: approval,
             narratives: export.narratives.map {
@@ -116,7 +116,7 @@ struct DataProtectionController {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        let response = Response(status: .ok, body: .init(data: try encoder.encode(export)))
+        let response = try Response(status: .ok, body: .init(data: encoder.encode(export)))
         response.headers.contentType = .json
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"subject-access-\(request.id!).json\"")
         return response
@@ -143,7 +143,7 @@ struct DataProtectionController {
             try await SubjectAccessRequest.query(on: db).filter(\.$id == requestID).set(\.$completedOn, to: today).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.subjectAccessRequests.path, saved: .subjectAccessCompleted)
+        return try req.redirect(to: SiteURL.subjectAccessRequests.path, saved: .subjectAccessCompleted)
     }
 
     /// A request of the manager's own region (another region's request is 404, audited).

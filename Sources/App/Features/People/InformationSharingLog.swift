@@ -9,7 +9,7 @@ extension DataProtectionController {
         let user = try req.requireUser()
         let shares = try await InformationShare.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
             .with(\.$person).sort(\.$sharedOn, .descending).limit(200).all()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let rows = try shares.map {
             SharingLogPage.Row(date: $0.sharedOn, name: "\($0.person.firstName) \($0.person.lastName)",
                                personPath: SiteURL.person($0.$person.id).path, agency: try cipher.openUnlessEmptied($0.agency),
@@ -89,7 +89,7 @@ extension DataProtectionController {
             try await share.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(person.id).path, saved: .informationSharingRecorded)
+        return try req.redirect(to: SiteURL.person(person.id).path, saved: .informationSharingRecorded)
     }
 }
 

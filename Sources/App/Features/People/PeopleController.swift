@@ -26,7 +26,7 @@ struct PeopleController {
             try await Person.query(on: db).filter(\.$id == personID).set(\.$legalHold, to: hold).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(personID).path, saved: hold ? .personLegalHoldSet : .personLegalHoldLifted)
+        return try req.redirect(to: SiteURL.person(personID).path, saved: hold ? .personLegalHoldSet : .personLegalHoldLifted)
     }
 
     /// A young person's page for this request.
@@ -91,7 +91,7 @@ struct PeopleController {
         guard keepID != otherID, keep.mergedIntoID == nil, other.mergedIntoID == nil else { throw Abort(.badRequest) }
         try await Self.refuseShared([keep, other], scope: scope, req: req)
         let now = req.now
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let template = req.auditEntry(.personMerged, objectType: .person, objectID: keepID.uuidString)
         try await req.write { db in
             let moved = try await PersonMerge.merge(otherID, into: keepID, on: db, cipher: cipher)
@@ -99,6 +99,6 @@ struct PeopleController {
             entry.detail = "merged person \(otherID.uuidString) into this one: \(moved.referrals) referrals and \(moved.cases) cases moved"
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.person(keepID).path, saved: .personMerged)
+        return try req.redirect(to: SiteURL.person(keepID).path, saved: .personMerged)
     }
 }

@@ -18,7 +18,7 @@ struct SearchController {
 
     func search(req: Request) async throws -> Response {
         struct Form: Content { var q: String? }
-        let text = (try req.content.decode(Form.self).q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try (req.content.decode(Form.self).q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // A partner's reference (quoted on the phone): straight to it, when it is in the user's scope.
         if text.uppercased().range(of: #"^PR-?[A-Z2-7]{4}-?[A-Z2-7]{4}$"#, options: .regularExpression) != nil {
             let letters = text.uppercased().filter { $0.isLetter || $0.isNumber }.dropFirst(2)
@@ -32,7 +32,7 @@ struct SearchController {
     }
 
     private func searchPeople(_ text: String, req: Request) async throws -> View {
-        let layout = req.layout(title: "Find a young person")
+        let layout = try req.layout(title: "Find a young person")
         guard text.count <= PersonSearchQuery.maximumLength, let query = PersonSearchQuery(text) else {
             let error = text.isEmpty ? "Enter a name, an alias, a date of birth or a reference"
                 : text.count > PersonSearchQuery.maximumLength ? "Enter 200 characters or fewer"

@@ -21,7 +21,7 @@ struct ShareRequestsController {
         let scope = try req.scope
         let referral = try await scope.findReferral(req.parameters.get("referralID", as: UUID.self), req: req)
         guard scope.canWrite, scope.contains(regionID: referral.$region.id) else { throw Abort(.forbidden) }
-        let reason = (try req.content.decode(Form.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = try (req.content.decode(Form.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 1000 else {
             var errors = FieldErrors()
             errors.add("share-reason", "Say why you need what the other region holds (up to 1,000 characters)")
@@ -61,14 +61,14 @@ struct ShareRequestsController {
             }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.referral(referralID).path, saved: .shareRequested)
+        return try req.redirect(to: SiteURL.referral(referralID).path, saved: .shareRequested)
     }
 
     func approve(req: Request) async throws -> Response {
         let (request, user) = try await holdingRegionsRequest(req)
         let requestID = try request.requireID()
         let now = req.now
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let askingRegion = try await Region.find(request.askingRegionID, on: req.db)
         let entry = req.auditEntry(.shareApproved, objectType: .person, objectID: request.holdingPersonID.uuidString,
                                    region: user.regionCode ?? "", detail: "asked by \(askingRegion?.code ?? "another region")")
@@ -92,7 +92,7 @@ struct ShareRequestsController {
             try await share.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.informationSharing.path, saved: .shareApproved)
+        return try req.redirect(to: SiteURL.informationSharing.path, saved: .shareApproved)
     }
 
     func refuse(req: Request) async throws -> Response {
@@ -105,7 +105,7 @@ struct ShareRequestsController {
             guard try await Self.decide(requestID, .refused, by: user.id, at: now, on: db) else { throw Abort(.conflict) }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.informationSharing.path, saved: .shareRefused)
+        return try req.redirect(to: SiteURL.informationSharing.path, saved: .shareRefused)
     }
 
     private struct HeldBy: Hashable {

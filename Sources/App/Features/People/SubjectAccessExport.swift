@@ -198,7 +198,7 @@ struct SubjectAccessExport: Content {
     }
 
     static func build(personID: UUID, request: SubjectAccessRequest, app: Application, on db: any Database) async throws -> SubjectAccessExport {
-        let cipher = app.cipher
+        let cipher = try app.cipher
         func open(_ sealed: String?) throws -> String? { try sealed.flatMap { $0.isEmpty ? nil : try cipher.open($0) } }
         let ids = try await records(of: personID, separate: !request.separateRecordsExcluded, on: db)
         let people = try await Person.query(on: db).filter(\.$id ~~ ids).with(\.$aliases).all()

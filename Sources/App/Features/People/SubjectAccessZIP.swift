@@ -44,7 +44,7 @@ enum SubjectAccessZIP {
                 FileManager.default.createFile(atPath: fileURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 let handle = try FileHandle(forWritingTo: fileURL)
                 var hash = SHA256()
-                for try await chunk in AttachmentStore.bytes(of: attachment, app: req.application) {
+                for try await chunk in try AttachmentStore.bytes(of: attachment, app: req.application) {
                     hash.update(data: chunk)
                     try handle.write(contentsOf: chunk)
                 }

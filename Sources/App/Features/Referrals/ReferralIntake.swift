@@ -25,7 +25,7 @@ enum ReferralIntake {
     static func create(_ form: ReferralForm.Checked, rescueDetails: RescueDetails? = nil, user: CurrentUser, req: Request,
                        within: (@Sendable (any Database, Referral) async throws -> Void)? = nil) async throws -> Referral {
         guard let regionID = user.regionID, let regionCode = user.regionCode else { throw Abort(.forbidden) }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let sealedConcerns = try form.concerns.map(cipher.seal)
         let sealedContact = try form.referrerContact.map(cipher.seal)
         let sealedDetails = try form.contactDetails.map(cipher.seal)

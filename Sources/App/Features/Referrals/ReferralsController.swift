@@ -58,7 +58,7 @@ struct ReferralsController {
             let user = try req.requireUser()
             let referral = try await ReferralIntake.create(checked, user: user, req: req,
                                                            within: partner.map { PartnerTriage.claim($0, user: user, req: req) })
-            return req.redirect(to: SiteURL.referral(referral.id).path, saved: partner == nil ? .referralCreated : .partnerReferralTriaged)
+            return try req.redirect(to: SiteURL.referral(referral.id).path, saved: partner == nil ? .referralCreated : .partnerReferralTriaged)
         }
     }
 

@@ -71,7 +71,7 @@ struct ScreeningController {
             caseEntry.objectID = supportCase.id!.uuidString
             try await Audit.append(caseEntry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: .caseOpened)
+        return try req.redirect(to: SiteURL.supportCase(caseID).path, saved: .caseOpened)
     }
 
     func decline(req: Request) async throws -> Response {
@@ -117,7 +117,7 @@ struct ScreeningController {
             try await fresh.update(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.referral(referralID).path, saved: .referralNotAccepted)
+        return try req.redirect(to: SiteURL.referral(referralID).path, saved: .referralNotAccepted)
     }
 
     /// A referral of the user's own region: national leads read but do not screen.

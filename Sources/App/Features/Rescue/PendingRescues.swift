@@ -15,7 +15,7 @@ extension RescuesController {
         case let .success(checked):
             let user = try req.requireUser()
             guard let regionID = user.regionID else { throw Abort(.forbidden) }
-            let cipher = req.application.cipher
+            let cipher = try req.application.cipher
             let pending = PendingRescue()
             pending.id = UUID()
             pending.$region.id = regionID
@@ -43,7 +43,7 @@ extension RescuesController {
                 }
             }
             AlertEngine.kick(req.application)
-            return req.redirect(to: SiteURL.pendingRescue(pending.id).path, saved: .rescueRecordedUnidentified)
+            return try req.redirect(to: SiteURL.pendingRescue(pending.id).path, saved: .rescueRecordedUnidentified)
         }
     }
 
@@ -81,7 +81,7 @@ extension RescuesController {
             let page = try await Self.page(req, pending, form: form, errors: errors)
             return try await req.view.render("rescues/pending", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let details = ReferralIntake.RescueDetails(
             callAt: pending.callAt, caller: try cipher.open(pending.caller), callBackAt: pending.callBackAt,
             outOfHours: pending.outOfHours, foundPlace: try pending.foundPlace.map(cipher.open),
@@ -107,7 +107,7 @@ extension RescuesController {
             throw Abort(.conflict, reason: "Someone has already added this young person's details.")
         }
         let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
-        return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: .rescueIdentified)
+        return try req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: .rescueIdentified)
     }
 
     struct AlreadyIdentified: Error {}

@@ -73,7 +73,7 @@ struct RescuesController {
             let rescue = try await Rescue.query(on: req.db).filter(\.$referral.$id == referral.id!).first()
             // Its alert's first messages now, not at the next tick.
             AlertEngine.kick(req.application)
-            return req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: .rescueRecorded)
+            return try req.redirect(to: SiteURL.rescue(rescue?.id).path, saved: .rescueRecorded)
         }
     }
 
@@ -115,7 +115,7 @@ struct RescuesController {
                 try await AlertBook.resolve(.rescueWaiting, subject: rescueID, now: now, on: db)
             }
         }
-        return req.redirect(to: SiteURL.rescue(rescueID).path, saved: .rescueUpdated)
+        return try req.redirect(to: SiteURL.rescue(rescueID).path, saved: .rescueUpdated)
     }
 
     /// Opens a support case from the rescue, led by the caseworker who went: the rapport carries over.
@@ -155,7 +155,7 @@ struct RescuesController {
             try await assignment.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.supportCase(caseID).path, saved: .rescueConverted)
+        return try req.redirect(to: SiteURL.supportCase(caseID).path, saved: .rescueConverted)
     }
 
     private func find(_ req: Request) async throws -> (Rescue, Referral, RegionScope) {

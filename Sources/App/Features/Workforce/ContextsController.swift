@@ -67,7 +67,7 @@ struct ContextsController {
             try await context.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path, saved: .contextCreated)
+        return try req.redirect(to: SiteURL.context(context.id).path, saved: .contextCreated)
     }
 
     func show(req: Request) async throws -> View {
@@ -82,9 +82,9 @@ struct ContextsController {
         let referrals = links.isEmpty ? [] : try await scope.referrals(on: req.db).filter(\.$id ~~ links.map(\.$referral.id))
             .sort(\.$receivedDate, .descending).all()
         let notes = try await ContextNote.query(on: req.db).filter(\.$context.$id == context.id!).sort(\.$notedAt, .descending).all()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let page = ContextPage(
-            layout: req.layout(title: context.name), name: context.name, kind: context.kind.replacingOccurrences(of: "_", with: " "),
+            layout: try req.layout(title: context.name), name: context.name, kind: context.kind.replacingOccurrences(of: "_", with: " "),
             referrals: referrals.map {
                 ContextPage.Linked(name: "\($0.firstName) \($0.lastName)", received: $0.receivedDate, path: SiteURL.referral($0.id).path)
             },
@@ -98,7 +98,7 @@ struct ContextsController {
     func link(req: Request) async throws -> Response {
         struct Form: Content { var ref: String? }
         let context = try await find(req)
-        let ref = (try req.content.decode(Form.self).ref ?? "").trimmingCharacters(in: .whitespaces)
+        let ref = try (req.content.decode(Form.self).ref ?? "").trimmingCharacters(in: .whitespaces)
         guard !ref.isEmpty, ref.count <= 100, let referral = try await (try req.scope).referrals(on: req.db).filter(\.$ref == ref).first() else {
             var errors = FieldErrors()
             errors.add("ref", ref.isEmpty ? "Enter the referral's reference" : "No referral you can see has that reference")
@@ -118,13 +118,13 @@ struct ContextsController {
             try await link.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path, saved: .contextLinked)
+        return try req.redirect(to: SiteURL.context(context.id).path, saved: .contextLinked)
     }
 
     func note(req: Request) async throws -> Response {
         struct Form: Content { var note: String? }
         let context = try await find(req)
-        let text = (try req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try (req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 2000 else {
             var errors = FieldErrors()
             errors.add("note", text.isEmpty ? "Enter the note" : "The note must be 2,000 characters or fewer")
@@ -144,7 +144,7 @@ struct ContextsController {
             try await note.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.context(context.id).path, saved: .contextNoted)
+        return try req.redirect(to: SiteURL.context(context.id).path, saved: .contextNoted)
     }
 
     private func find(_ req: Request) async throws -> SafeguardingContext {

@@ -40,7 +40,7 @@ struct LoneWorkingController {
                          "checkInNote": form.checkInNote ?? ""]
             return try await render(req, errors: errors, typed: typed).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let visit = LoneWorkingVisit()
         visit.$region.id = regionID
         visit.$caseworker.id = user.id
@@ -57,14 +57,14 @@ struct LoneWorkingController {
             logged.objectID = visit.id!.uuidString
             try await Audit.append(logged, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.loneWorking.path, saved: .loneWorkingStarted)
+        return try req.redirect(to: SiteURL.loneWorking.path, saved: .loneWorkingStarted)
     }
 
     func checkIn(req: Request) async throws -> Response {
         struct Form: Content { var expectedEnd: String? }
         let visit = try await ownVisit(req)
         guard visit.checkedOutAt == nil else { throw Abort(.conflict, reason: "This visit is checked out.") }
-        let typed = (try req.content.decode(Form.self).expectedEnd ?? "").trimmingCharacters(in: .whitespaces)
+        let typed = try (req.content.decode(Form.self).expectedEnd ?? "").trimmingCharacters(in: .whitespaces)
         let extended = ImportTimestamp.parse(typed)
         if !typed.isEmpty {
             var errors = FieldErrors()
@@ -80,7 +80,7 @@ struct LoneWorkingController {
                     .encodeResponse(status: .unprocessableEntity, for: req)
             }
         }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let user = try req.requireUser()
         return try await change(req, visit, .loneWorkingCheckedIn) { db, now in
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$lastCheckInAt, to: now).update()
@@ -120,7 +120,7 @@ struct LoneWorkingController {
         var duress = false
         if !typed.isEmpty, visit.$caseworker.id == user.id,
            let hash = try await User.find(user.id, on: req.db)?.duressWordHash {
-            duress = PasswordHasher(cost: req.application.settings.bcryptCost).verify(typed, against: hash)
+            duress = PasswordHasher(cost: try req.application.settings.bcryptCost).verify(typed, against: hash)
         }
         let sealedNote = duress || typed.isEmpty ? nil : try req.application.cipher.seal(String((note ?? "").prefix(300)))
         if duress {
@@ -137,7 +137,7 @@ struct LoneWorkingController {
             }
             AlertEngine.kick(req.application)
             // The same page and words as any check-out: anyone watching the screen sees nothing else.
-            return req.redirect(to: SiteURL.loneWorking.path, saved: .loneWorkingCheckedOut)
+            return try req.redirect(to: SiteURL.loneWorking.path, saved: .loneWorkingCheckedOut)
         }
         guard visit.checkedOutAt == nil else { return req.redirect(to: SiteURL.loneWorking.path) }
         return try await change(req, visit, .loneWorkingCheckedOut) { db, now in
@@ -151,13 +151,13 @@ struct LoneWorkingController {
     func acknowledge(req: Request) async throws -> Response {
         struct Form: Content { var note: String? }
         let visit = try await regionVisit(req)
-        let note = (try req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = try (req.content.decode(Form.self).note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty else {
             var errors = FieldErrors()
             errors.add("note-\(visit.id!)", "Say what you have done, such as who you reached")
             return try await render(req, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let sealed = try cipher.seal(String(note.prefix(1000)))
         let user = try req.requireUser()
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
@@ -174,7 +174,7 @@ struct LoneWorkingController {
     func escalate(req: Request) async throws -> Response {
         struct Form: Content { var step: String? }
         let visit = try await regionVisit(req)
-        let step = (try req.content.decode(Form.self).step ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let step = try (req.content.decode(Form.self).step ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !step.isEmpty else {
             var errors = FieldErrors()
             errors.add("step-\(visit.id!)", "Describe the escalation step")
@@ -221,7 +221,7 @@ struct LoneWorkingController {
             try await body(db, now)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.loneWorking.path, saved: action)
+        return try req.redirect(to: SiteURL.loneWorking.path, saved: action)
     }
 
     /// The page; after a refused form, with each problem beside its field and what was typed kept (`typed`, by
@@ -242,7 +242,7 @@ struct LoneWorkingController {
         let visits = try await query.all()
         let escalations = visits.isEmpty ? [] : try await VisitEscalation.query(on: req.db)
             .filter(\.$visit.$id ~~ visits.compactMap(\.id)).sort(\.$at).all()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let now = req.now
         let rows = try visits.map { visit in
             LoneWorkingPage.Row(
@@ -262,7 +262,7 @@ struct LoneWorkingController {
                 stepError: errors["step-\(visit.id!)"])
         }
         let hasDuressWord = try await User.find(user.id, on: req.db)?.duressWordHash != nil
-        let page = LoneWorkingPage(layout: req.layout(title: "Lone working"), rows: rows, isManager: user.role == .manager,
+        let page = try LoneWorkingPage(layout: req.layout(title: "Lone working"), rows: rows, isManager: user.role == .manager,
                                    duressWordPath: SiteURL.loneWorkingDuressWord.path, hasDuressWord: hasDuressWord,
                                    duressWordSet: req.query[String.self, at: "duress-word-set"] != nil,
                                    duressWordError: errors["duressWord"],

@@ -11,7 +11,7 @@ extension LoneWorkingController {
     func setDuressWord(req: Request) async throws -> Response {
         struct Form: Content { var duressWord: String? }
         let user = try req.requireUser()
-        let word = Self.fold(try req.content.decode(Form.self).duressWord ?? "")
+        let word = try Self.fold(req.content.decode(Form.self).duressWord ?? "")
         guard (4...40).contains(word.count) else {
             var errors = FieldErrors()
             errors.add("duressWord", "Choose a duress word of 4 to 40 characters, one you would not write otherwise")
@@ -34,7 +34,7 @@ extension LoneWorkingController {
         // Not their own alarm: to the worker it is a check-out like any other.
         guard visit.duressAt != nil, visit.duressAcknowledgedAt == nil, visit.$caseworker.id != user.id else { throw Abort(.conflict) }
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-        let cipher = req.application.cipher, address = req.clientAddress
+        let cipher = try req.application.cipher, address = req.clientAddress
         return try await change(req, visit, .loneWorkingDuressAcknowledged) { db, now in
             try await AlertBook.acknowledgeAll(.duress, subject: visit.id!, by: person, address: address, now: now, cipher: cipher, on: db)
             try await LoneWorkingVisit.query(on: db).filter(\.$id == visit.id!).set(\.$duressAcknowledgedAt, to: now)

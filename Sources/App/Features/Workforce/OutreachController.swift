@@ -66,7 +66,7 @@ struct OutreachController {
             logged.objectID = session.id!.uuidString
             try await Audit.append(logged, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.outreach.path, saved: .outreachRecorded)
+        return try req.redirect(to: SiteURL.outreach.path, saved: .outreachRecorded)
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {
@@ -77,7 +77,7 @@ struct OutreachController {
         let items = try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.audience.rawValue).sort(\.$position).all()
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         let page = OutreachPage(
-            layout: req.layout(title: "Outreach"), action: SiteURL.outreach.path, errorLinks: errors.links,
+            layout: try req.layout(title: "Outreach"), action: SiteURL.outreach.path, errorLinks: errors.links,
             date: field("date", form.date ?? CivilDate.today(at: req.now).description), organisation: field("organisation", form.organisation),
             topic: field("topic", form.topic), attendees: field("attendees", form.attendees),
             registrations: field("registrations", form.registrations), confidenceBefore: field("confidenceBefore", form.confidenceBefore),

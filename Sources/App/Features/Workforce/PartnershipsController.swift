@@ -27,12 +27,12 @@ struct PartnershipsController {
             .sort(\.$heldOn, .descending).limit(100).all()
         let open = meetings.isEmpty ? [] : try await MeetingAction.query(on: req.db).filter(\.$meeting.$id ~~ meetings.compactMap(\.id))
             .filter(\.$doneOn == nil).sort(\.$dueOn).all()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let scope = try req.scope
         let cases = try await scope.cases(on: req.db).filter(\.$closedDate == nil).with(\.$person).sort(\.$openedDate).limit(300).all()
         let today = CivilDate.today(at: req.now).description
         let page = PartnershipsPage(
-            layout: req.layout(title: "Partnerships"), action: SiteURL.partnerships.path, today: today,
+            layout: try req.layout(title: "Partnerships"), action: SiteURL.partnerships.path, today: today,
             errors: refused.errorsByField, errorLinks: refused.errors.links,
             form: refused.values(["heldOn": today]),
             types: labels.byCode(.meetingType).map { SelectOption(value: $0.code, label: $0.label, selected: false) },
@@ -90,7 +90,7 @@ struct PartnershipsController {
             }
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipMeetingRecorded)
+        return try req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipMeetingRecorded)
     }
 
     func show(req: Request) async throws -> View {
@@ -104,10 +104,10 @@ struct PartnershipsController {
         let links = try await MeetingCase.query(on: req.db).filter(\.$meeting.$id == meeting.id!).all()
         let visible = links.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ links.map(\.$supportCase.id))
             .with(\.$person).all()
-        let cipher = req.application.cipher
+        let cipher = try req.application.cipher
         let actions = try await MeetingAction.query(on: req.db).filter(\.$meeting.$id == meeting.id!).sort(\.$dueOn).all()
         let page = MeetingPage(
-            layout: req.layout(title: "Partnership meeting"), type: labels.label(.meetingType)(meeting.type), date: meeting.heldOn,
+            layout: try req.layout(title: "Partnership meeting"), type: labels.label(.meetingType)(meeting.type), date: meeting.heldOn,
             agencies: meeting.agencies, notes: try cipher.open(meeting.notes),
             cases: visible.map { MeetingPage.CaseLink(name: "\($0.person.firstName) \($0.person.lastName)", path: SiteURL.supportCase($0.id).path) },
             hidden: links.count - visible.count,
@@ -147,7 +147,7 @@ struct PartnershipsController {
             try await action.create(on: db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipActionAdded)
+        return try req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipActionAdded)
     }
 
     func actionDone(req: Request) async throws -> Response {
@@ -164,7 +164,7 @@ struct PartnershipsController {
             try await MeetingAction.query(on: db).filter(\.$id == actionID).set(\.$doneOn, to: today).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipActionDone)
+        return try req.redirect(to: SiteURL.partnershipMeeting(meeting.id).path, saved: .partnershipActionDone)
     }
 
     private func find(_ req: Request) async throws -> PartnershipMeeting {

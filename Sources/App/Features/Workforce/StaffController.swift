@@ -29,7 +29,7 @@ struct StaffController {
         let renewals = staff.isEmpty ? [] : try await TrainingRecord.query(on: req.db).filter(\.$user.$id ~~ staff.compactMap(\.id))
             .filter(\.$renewalDue != nil).filter(\.$renewalDue <= horizon).sort(\.$renewalDue).with(\.$user).all()
         let page = StaffListPage(
-            layout: req.layout(title: "Staff"), rows: rows,
+            layout: try req.layout(title: "Staff"), rows: rows,
             totalCapacity: rows.map(\.available).reduce(0, +), totalOpen: rows.map(\.openCases).reduce(0, +),
             renewals: renewals.map {
                 StaffListPage.Renewal(name: $0.user.displayName, course: courses($0.course), due: $0.renewalDue ?? "",
@@ -156,7 +156,7 @@ struct StaffController {
             try await change(db)
             try await Audit.append(entry, on: db, at: now)
         }
-        return req.redirect(to: SiteURL.staffMember(memberID).path, saved: action)
+        return try req.redirect(to: SiteURL.staffMember(memberID).path, saved: action)
     }
 
     /// `typed` (by field id) and `typedSpecialisms`: a form of the page as it was sent, refused.
@@ -173,7 +173,7 @@ struct StaffController {
         let absences = try await Absence.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$fromDate, .descending).all()
         let training = try await TrainingRecord.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$completedOn, .descending).all()
         let page = StaffPage(
-            layout: req.layout(title: member.displayName), row: row, isManager: user.role == .manager, errorLinks: errors.links,
+            layout: try req.layout(title: member.displayName), row: row, isManager: user.role == .manager, errorLinks: errors.links,
             capacityError: errors["capacity"],
             form: RefusedForm(typed: typed).values(["capacity": String(row.contracted), "from": today.description,
                                                     "completedOn": today.description, "external": "no"]),
