@@ -56,7 +56,8 @@ struct PartnerDomainsAdminController {
     private func render(_ req: Request, domain: FormField) async throws -> View {
         let domains = try await PartnerDomain.query(on: req.db).sort(\.$domain).all()
         let page = PartnerDomainsPage(
-            layout: try req.layout(title: "Partner domains"), action: SiteURL.adminPartnerDomains.path, domain: domain,
+            layout: try req.layout(title: "Partner domains"), action: SiteURL.adminPartnerDomains.path,
+            domain: domain.drawn("Domain", hint: "For example, nhs.net.", ["spellcheck": "false", "autocomplete": "off"]),
             errorLinks: [domain].errorLinks,
             domains: domains.isEmpty ? nil : domains.map { .init(domain: $0.domain, removeAction: SiteURL.adminPartnerDomainRemove($0.id).path) })
         return try await req.view.render("admin/partner-domains", page)

@@ -88,7 +88,9 @@ struct RegionsAdminController {
                             path: SiteURL.adminRegion($0.code).path)
         }
         let page = try RegionsPage(layout: req.layout(title: "Regions"), regions: rows, action: SiteURL.adminRegions.path,
-                               code: code, name: name, errorLinks: [code, name].errorLinks)
+                               code: code.drawn("Code", hint: "Lower case with hyphens, used in CSV files and reports: it cannot be changed later.",
+                                                ["spellcheck": "false"]),
+                               name: name.drawn("Name"), errorLinks: [code, name].errorLinks)
         return try await req.view.render("admin/regions", page)
     }
 
@@ -97,7 +99,9 @@ struct RegionsAdminController {
             .map { RegionPage.Authority(code: $0.code, name: $0.name) }
         let page = try RegionPage(layout: req.layout(title: region.name), name: region.name, code: region.code,
                               localAuthorities: authorities, action: SiteURL.adminRegionLocalAuthorities(region.code).path,
-                              newCode: code, newName: name, errorLinks: [code, name].errorLinks)
+                              newCode: code.drawn("Code", hint: "The name in lower case with hyphens for spaces, like kingston-upon-thames.",
+                                                  ["spellcheck": "false"]),
+                              newName: name.drawn("Name (optional)"), errorLinks: [code, name].errorLinks)
         return try await req.view.render("admin/region", page)
     }
 }

@@ -203,9 +203,12 @@ struct UsersAdminController {
     private func renderNew(_ req: Request, fields: UserFields) async throws -> View {
         let regions = try await Region.query(on: req.db).sort(\.$name).all()
         let page = try NewUserPage(layout: req.layout(title: "Create an account"), action: SiteURL.adminUserNew.path,
-                               email: fields.email, name: fields.name, role: fields.role, region: fields.region,
-                               roles: roleOptions(selected: fields.role.value),
-                               regions: regionOptions(regions, selected: fields.region.value),
+                               email: fields.email.drawn("Email address", as: .email, ["spellcheck": "false", "autocomplete": "off"]),
+                               name: fields.name.drawn("Full name", ["autocomplete": "off"]),
+                               role: fields.role.select("Role", options: [SelectOption(value: "", label: "Choose a role", selected: false)]
+                                                            + roleOptions(selected: fields.role.value)),
+                               region: fields.region.select("Region", hint: "Caseworkers and managers belong to one region.",
+                                                            options: regionOptions(regions, selected: fields.region.value)),
                                errorLinks: [fields.email, fields.name, fields.role, fields.region].errorLinks)
         return try await req.view.render("admin/user-new", page)
     }

@@ -38,8 +38,6 @@ struct NewUserPage: Encodable {
     let name: FormField
     let role: FormField
     let region: FormField
-    let roles: [SelectOption]
-    let regions: [SelectOption]
     let errorLinks: [FormErrorLink]?
 }
 

@@ -174,7 +174,10 @@ struct SecondFactorController {
     }
 
     private func renderCode(_ req: Request, field: FormField, status: HTTPStatus = .ok) async throws -> Response {
-        let page = try CodePage(layout: req.layout(title: "Enter your code"), action: SiteURL.signInCode.path, code: field,
+        let page = try CodePage(layout: req.layout(title: "Enter your code"), action: SiteURL.signInCode.path,
+                            code: field.drawn("Code from your authenticator app",
+                                              hint: "6 digits. Lost your phone? Enter one of your recovery codes instead.",
+                                              ["autocomplete": "one-time-code", "spellcheck": "false", "class": "input--code"]),
                             errorLinks: [field].errorLinks)
         return try await req.view.render("auth/code", page).encodeResponse(status: status, for: req)
     }
@@ -188,7 +191,9 @@ struct SecondFactorController {
         }.joined(separator: " ")
         let page = try EnrolPage(layout: req.layout(title: "Set up your authenticator"), action: SiteURL.signInEnrol.path,
                              secretGroups: groups, provisioningURI: TOTP.provisioningURI(secret: secret, account: user.email),
-                             code: field, errorLinks: [field].errorLinks)
+                             code: field.drawn("The 6-digit code the app now shows",
+                                               ["inputmode": "numeric", "autocomplete": "one-time-code", "class": "input--code"]),
+                             errorLinks: [field].errorLinks)
         let status: HTTPStatus = field.error == nil ? .ok : .unprocessableEntity
         return try await req.view.render("auth/enrol", page).encodeResponse(status: status, for: req)
     }

@@ -95,7 +95,11 @@ struct SetupController {
             layout: try req.layout(title: isFirstAdmin ? "Create the first administrator" : "Choose your password"),
             heading: isFirstAdmin ? "Create the first administrator" : "Choose your password",
             firstAdmin: isFirstAdmin, accountEmail: link.user?.email ?? "", action: req.url.path,
-            email: email, name: name, password: password, confirmation: confirmation,
+            email: email.drawn("Email address", as: .email, ["autocomplete": "username", "spellcheck": "false"]),
+            name: name.drawn("Full name", ["autocomplete": "name"]),
+            password: password.drawn("New password", hint: "At least 12 characters. A few unrelated words make a strong password that is easy to remember.",
+                                     as: .password, ["autocomplete": "new-password"]),
+            confirmation: confirmation.drawn("Type the password again", as: .password, ["autocomplete": "new-password"]),
             errorLinks: [email, name, password, confirmation].errorLinks)
         return try await req.view.render("auth/set-up", page).encodeResponse(status: status, for: req)
     }

@@ -97,8 +97,10 @@ struct SignInController {
 
     private func render(_ req: Request, email: FormField, password: FormField, notice: String? = nil,
                         status: HTTPStatus = .ok) async throws -> Response {
-        let page = try SignInPage(layout: req.layout(title: "Sign in"), action: SiteURL.signIn.path, email: email,
-                              password: password, errorLinks: [email, password].errorLinks, notice: notice)
+        let page = try SignInPage(layout: req.layout(title: "Sign in"), action: SiteURL.signIn.path,
+                              email: email.drawn("Email address", as: .email, ["autocomplete": "username", "spellcheck": "false"]),
+                              password: password.drawn("Password", as: .password, ["autocomplete": "current-password"]),
+                              errorLinks: [email, password].errorLinks, notice: notice)
         return try await req.view.render("auth/sign-in", page).encodeResponse(status: status, for: req)
     }
 }

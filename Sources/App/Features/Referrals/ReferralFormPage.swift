@@ -10,10 +10,8 @@ struct ReferralFormPage: Encodable {
     let regionName: String
     let errorLinks: [FormErrorLink]?
     let receivedDate: FormField
-    let services: [Choice]
-    let serviceError: String?
+    let service: FormField
     let referralSource: FormField
-    let sources: [SelectOption]
     let referrerOrganisation: FormField
     let referrerContact: FormField
     let firstName: FormField
@@ -21,18 +19,13 @@ struct ReferralFormPage: Encodable {
     let aliases: FormField
     let dateOfBirth: FormField
     let gender: FormField
-    let genders: [SelectOption]
     let ethnicity: FormField
-    let ethnicities: [SelectOption]
     let homeLocalAuthority: FormField
-    let localAuthorities: [SelectOption]
     let otherLocalAuthority: FormField
     let contactDetails: FormField
-    let exploitationTypes: [Choice]
-    let exploitationTypesError: String?
-    let riskIndicators: [Choice]
-    let consents: [Choice]
-    let consentError: String?
+    let exploitationTypes: FormField
+    let riskIndicators: FormField
+    let consent: FormField
     let concerns: FormField
     let partnerReferral: PartnerLink?
 
@@ -58,31 +51,44 @@ struct ReferralFormPage: Encodable {
         return ReferralFormPage(
             layout: layout, action: SiteURL.referralNew.path,
             regionName: user.regionName ?? "", errorLinks: errors.links,
-            receivedDate: field("receivedDate", form.receivedDate),
-            services: lists.choices(.service, idPrefix: "service", checked: Set([form.service ?? ""])),
-            serviceError: errors["service"],
-            referralSource: field("referralSource", form.referralSource),
-            sources: options(.referralSource, selected: form.referralSource, blank: "Select who referred"),
-            referrerOrganisation: field("referrerOrganisation", form.referrerOrganisation),
-            referrerContact: field("referrerContact", form.referrerContact),
-            firstName: field("firstName", form.firstName), lastName: field("lastName", form.lastName),
-            aliases: field("aliases", form.aliases), dateOfBirth: field("dateOfBirth", form.dateOfBirth),
-            gender: field("gender", form.gender), genders: options(.gender, selected: form.gender, blank: "Select gender"),
-            ethnicity: field("ethnicity", form.ethnicity),
-            ethnicities: options(.ethnicity, selected: form.ethnicity, blank: "Not known"),
-            homeLocalAuthority: field("homeLocalAuthority", form.homeLocalAuthority), localAuthorities: authorityOptions,
-            otherLocalAuthority: field("otherLocalAuthority", form.otherLocalAuthority),
-            contactDetails: field("contactDetails", form.contactDetails),
-            exploitationTypes: lists.choices(.exploitationType, idPrefix: "type", checked: types),
-            exploitationTypesError: errors["exploitationTypes"],
-            riskIndicators: RiskIndicator.allCases.map {
-                Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))
-            },
-            consents: Consent.formChoices.map {
-                Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == form.consent)
-            },
-            consentError: errors["consent"],
-            concerns: field("concerns", form.concerns),
+            receivedDate: field("receivedDate", form.receivedDate).drawn("Date received", as: .date),
+            service: field("service", form.service).group(
+                "Service", choices: lists.choices(.service, idPrefix: "service", checked: Set([form.service ?? ""]))),
+            referralSource: field("referralSource", form.referralSource).select(
+                "Referral source", options: options(.referralSource, selected: form.referralSource, blank: "Select who referred")),
+            referrerOrganisation: field("referrerOrganisation", form.referrerOrganisation).drawn("Referrer's organisation (optional)"),
+            referrerContact: field("referrerContact", form.referrerContact).drawn("Referrer's name and contact details (optional)",
+                                                                                  ["autocomplete": "off"]),
+            firstName: field("firstName", form.firstName).drawn("First name", ["autocomplete": "off", "spellcheck": "false"]),
+            lastName: field("lastName", form.lastName).drawn("Last name", ["autocomplete": "off", "spellcheck": "false"]),
+            aliases: field("aliases", form.aliases).drawn("Known aliases or street names (optional)", hint: "One on each line.",
+                                                          as: .textarea, ["rows": "2"]),
+            dateOfBirth: field("dateOfBirth", form.dateOfBirth).drawn("Date of birth", as: .date),
+            gender: field("gender", form.gender).select("Gender", options: options(.gender, selected: form.gender, blank: "Select gender")),
+            ethnicity: field("ethnicity", form.ethnicity).select(
+                "Ethnicity (optional)", options: options(.ethnicity, selected: form.ethnicity, blank: "Not known")),
+            homeLocalAuthority: field("homeLocalAuthority", form.homeLocalAuthority).select("Home local authority",
+                                                                                            options: authorityOptions),
+            otherLocalAuthority: field("otherLocalAuthority", form.otherLocalAuthority).drawn("If outside the region: the local authority"),
+            contactDetails: field("contactDetails", form.contactDetails).drawn(
+                "Contact details and address (optional)", hint: "Stored encrypted. Note if the phone may be controlled by exploiters.",
+                as: .textarea, ["rows": "3"]),
+            exploitationTypes: field("exploitationTypes", nil).group(
+                "Types of exploitation", hint: "Select all that apply. A referral with none does not meet the criteria.",
+                name: "exploitationTypes[]", as: .checkboxes,
+                choices: lists.choices(.exploitationType, idPrefix: "type", checked: types)),
+            riskIndicators: field("riskIndicators", nil).group(
+                "Risk indicators", name: "riskIndicators[]", as: .checkboxes,
+                choices: RiskIndicator.allCases.map {
+                    Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))
+                }),
+            consent: field("consent", form.consent).group(
+                "Consent to the referral",
+                choices: Consent.formChoices.map {
+                    Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == form.consent)
+                }),
+            concerns: field("concerns", form.concerns).drawn("What the referrer is worried about (optional)", hint: "Stored encrypted.",
+                                                             as: .textarea, ["rows": "6"]),
             partnerReferral: try await form.partnerReferral.flatMap { UUID(uuidString: $0) }.asyncMap { id in
                 try await RegionScope(user).partnerReferrals(on: db).filter(\.$id == id).first()
             }.flatMap { $0 }.map { PartnerLink(id: $0.id!.uuidString, ref: $0.ref, href: SiteURL.partnerReferral($0.id).path) })

@@ -123,14 +123,12 @@ struct ReferralPage: Encodable {
     let canScreen: Bool
     let acceptPath: String
     let declinePath: String
-    let caseworkers: [SelectOption]
-    let signposting: [SelectOption]
+    let caseworker: FormField
     let decision: String?
     let today: String
     let errorLinks: [FormErrorLink]?
-    let acceptError: String?
     let declineReason: FormField
-    let signpostedTo: String
+    let signpostedTo: FormField
     let signpostedOn: FormField
     /// For managers: who has opened this referral, most recent first (ASVS v5.0.0-16.3.2 reads of sensitive data).
     let viewers: [Viewer]?
@@ -248,17 +246,23 @@ struct ReferralPage: Encodable {
                 },
             shareRequestPath: SiteURL.referralShareRequest(referral.id).path, canScreen: scope.canWrite && scope.contains(regionID: referral.$region.id),
             acceptPath: SiteURL.referralAccept(referral.id).path, declinePath: SiteURL.referralDecline(referral.id).path,
-            caseworkers: caseworkers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == me.id) },
-            signposting: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]
-                + labels.byLabel(.signposting)
-                    .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == typed?.signpostedTo) },
+            caseworker: FormField("caseworker", error: errors["caseworker"]).select(
+                "Accept and open a case led by",
+                options: caseworkers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == me.id) }),
             decision: decision, today: CivilDate.today(at: now).description, errorLinks: errors.links,
-            acceptError: errors["caseworker"],
-            declineReason: FormField("reason", value: typed?.reason ?? "", error: errors["reason"]),
-            signpostedTo: typed?.signpostedTo ?? "",
+            declineReason: FormField("reason", value: typed?.reason ?? "", error: errors["reason"])
+                .drawn("Not accepted because", as: .textarea, ["rows": "2"]),
+            signpostedTo: FormField("signpostedTo", value: typed?.signpostedTo ?? "").select(
+                "Signposted to",
+                options: [SelectOption(value: "", label: "Not signposted", selected: (typed?.signpostedTo ?? "").isEmpty)]
+                    + labels.byLabel(.signposting)
+                        .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == typed?.signpostedTo) }),
             signpostedOn: FormField("signpostedOn", value: typed?.signpostedOn ?? CivilDate.today(at: now).description,
-                                    error: errors["signpostedOn"] ?? errors["signpostedTo"]),
-            viewers: viewers, shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"]),
+                                    error: errors["signpostedOn"] ?? errors["signpostedTo"]).drawn("Date signposted", as: .date),
+            viewers: viewers,
+            shareReason: FormField("share-reason", value: shareReason, error: errors["share-reason"])
+                .drawn("Why you need what they hold", hint: "For example: to plan a safe return home. Do not write the young person's name.",
+                       name: "reason", as: .textarea, ["rows": "3"]),
             fromPartner: fromPartner,
             attachments: attachments)
     }

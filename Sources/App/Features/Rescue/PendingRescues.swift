@@ -166,7 +166,8 @@ struct PendingRescuePage: Encodable {
             action: SiteURL.pendingRescueComplete(pending.id).path, errorLinks: errors.links,
             fields: ["firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
                      "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority],
-            genders: base.genders, localAuthorities: base.localAuthorities, exploitationTypes: base.exploitationTypes)
+            genders: base.gender.options, localAuthorities: base.homeLocalAuthority.options,
+            exploitationTypes: base.exploitationTypes.choices)
     }
 }
 

@@ -88,8 +88,8 @@ struct RescueFormPage: Encodable {
                      "referralSource": base.referralSource,
                      "description": field("description", form.description), "approximateAge": field("approximateAge", form.approximateAge)],
             caseworkers: workers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id!.uuidString == chosen) },
-            sources: base.sources, genders: base.genders, localAuthorities: base.localAuthorities,
-            exploitationTypes: base.exploitationTypes, identityPending: form.isPending, outOfHours: form.outOfHours == "yes")
+            sources: base.referralSource.options, genders: base.gender.options, localAuthorities: base.homeLocalAuthority.options,
+            exploitationTypes: base.exploitationTypes.choices, identityPending: form.isPending, outOfHours: form.outOfHours == "yes")
     }
 }
 
