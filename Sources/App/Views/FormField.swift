@@ -19,8 +19,9 @@ struct FormField: Encodable, Sendable {
     var control = Control.text
     /// Further attributes of the control, in order (`autocomplete`, `spellcheck`, `min`, `max`, `rows`, `accept`).
     var attributes: [HTMLAttribute] = []
-    /// A select's options.
+    /// A select's options, then its groups of options.
     var options: [SelectOption] = []
+    var optionGroups: [OptionGroup] = []
     /// A group's radios or checkboxes.
     var choices: [Choice] = []
 
@@ -43,10 +44,12 @@ struct FormField: Encodable, Sendable {
         return field
     }
 
-    /// A select of `options` (each saying whether it is the one chosen).
-    func select(_ label: String, hint: String? = nil, name: String? = nil, options: [SelectOption]) -> FormField {
+    /// A select of `options` (each saying whether it is the one chosen), then any `groups` of them.
+    func select(_ label: String, hint: String? = nil, name: String? = nil, options: [SelectOption],
+                groups: [OptionGroup] = []) -> FormField {
         var field = drawn(label, hint: hint, name: name, as: .select)
         field.options = options
+        field.optionGroups = groups
         return field
     }
 
@@ -101,4 +104,10 @@ struct SelectOption: Encodable, Sendable {
     let value: String
     let label: String
     let selected: Bool
+}
+
+/// Options drawn together: under an `<optgroup>` when labelled, as they are when not.
+struct OptionGroup: Encodable, Sendable {
+    let label: String?
+    let options: [SelectOption]
 }

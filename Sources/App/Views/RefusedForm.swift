@@ -14,6 +14,11 @@ struct RefusedForm: Sendable {
     /// What was typed in a field, or what the field starts with.
     func value(_ id: String, otherwise initial: String = "") -> String { typed[id] ?? initial }
 
+    /// A field as the page shows it again: what was typed in it (or `initial`), and its problem.
+    func field(_ id: String, otherwise initial: String = "") -> FormField {
+        FormField(id, value: value(id, otherwise: initial), error: errors[id])
+    }
+
     /// The values for a template's `form`: what was typed, over the fields' first values.
     func values(_ initial: [String: String]) -> [String: String] { initial.merging(typed) { $1 } }
 }

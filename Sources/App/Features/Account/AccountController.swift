@@ -34,19 +34,23 @@ struct AccountController {
                               lastUsed: token.lastUsedAt.map(DateFormats.shown) ?? "Never", readOnly: token.readOnly,
                               revokePath: SiteURL.accountTokenRevoke(try token.requireID()).path)
         }
-        let fields = [
-            FormField("tokenName", value: tokenForm?.tokenName ?? "", error: errors["tokenName"]),
-            FormField("expiresInDays", value: tokenForm?.expiresInDays ?? "90", error: errors["expiresInDays"]),
-            FormField("password", error: errors["password"]),
-            FormField("code", error: errors["code"]),
-        ]
+        let fields = AccountPage.TokenFields(
+            tokenName: FormField("tokenName", value: tokenForm?.tokenName ?? "", error: errors["tokenName"])
+                .drawn("Name", hint: "What the token is for, such as Police referral feed.", ["maxlength": "80"]),
+            expiresInDays: FormField("expiresInDays", value: tokenForm?.expiresInDays ?? "90", error: errors["expiresInDays"])
+                .drawn("Days until it expires", ["inputmode": "numeric", "class": "input--code"]),
+            password: FormField("password", error: errors["password"])
+                .drawn("Your password", as: .password, ["autocomplete": "current-password"]),
+            code: FormField("code", error: errors["code"])
+                .drawn("Code from your authenticator app", ["inputmode": "numeric", "autocomplete": "one-time-code", "class": "input--code"]))
         let page = try AccountPage(layout: req.layout(title: errors.isEmpty ? "Your account" : "Error: Your account"),
                                name: user.displayName, email: user.email,
                                role: user.role.label, region: user.regionName ?? "All regions", sessions: rows,
                                signOutEverywherePath: SiteURL.accountSignOutEverywhere.path,
                                tokens: tokenRows.isEmpty ? nil : tokenRows, tokenAction: SiteURL.accountTokens.path,
-                               tokenFields: Dictionary(uniqueKeysWithValues: fields.map { ($0.id, $0) }),
-                               tokenReadOnly: tokenForm?.readOnly == "yes", errorLinks: fields.errorLinks, newToken: newToken)
+                               tokenFields: fields, tokenReadOnly: tokenForm?.readOnly == "yes",
+                               errorLinks: [fields.tokenName, fields.expiresInDays, fields.password, fields.code].errorLinks,
+                               newToken: newToken)
         return try await req.view.render("account/account", page).encodeResponse(status: status, for: req)
     }
 
@@ -113,9 +117,14 @@ struct AccountPage: Encodable {
         let revokePath: String
     }
 
+    /// The new token's form.
+    struct TokenFields: Encodable {
+        let tokenName, expiresInDays, password, code: FormField
+    }
+
     let tokens: [Token]?
     let tokenAction: String
-    let tokenFields: [String: FormField]
+    let tokenFields: TokenFields
     let tokenReadOnly: Bool
     let errorLinks: [FormErrorLink]?
     /// A token just created: shown this once.

@@ -24,8 +24,12 @@ struct AuditLogController {
         try await req.audit(.auditSearched, objectType: .audit, detail: filters.description)
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = AuditPage(
-            layout: try req.layout(title: "Audit log"), actor: filters.actor ?? "", action: filters.action ?? "",
-            object: filters.object ?? "", from: filters.from ?? "", to: filters.to ?? "",
+            layout: try req.layout(title: "Audit log"),
+            actor: FormField("actor", value: filters.actor ?? "").drawn("Email of the person acting"),
+            action: FormField("action", value: filters.action ?? "").drawn("Action"),
+            object: FormField("object", value: filters.object ?? "").drawn("Record id"),
+            from: FormField("from", value: filters.from ?? "").drawn("From", as: .date),
+            to: FormField("to", value: filters.to ?? "").drawn("To", as: .date),
             events: events.map(AuditPage.Row.init), total: total,
             previousPage: filters.page > 1 ? filters.link(page: filters.page - 1) : nil,
             nextPage: filters.page < pages ? filters.link(page: filters.page + 1) : nil)
@@ -105,11 +109,8 @@ struct AuditPage: Encodable {
     }
 
     let layout: Layout
-    let actor: String
-    let action: String
-    let object: String
-    let from: String
-    let to: String
+    /// The search's filters, as chosen.
+    let actor, action, object, from, to: FormField
     let events: [Row]
     let total: Int
     let previousPage: String?

@@ -53,8 +53,9 @@ struct CodeListsAdminController {
             return CodeListsPage.List(
                 id: list.rawValue, label: list.label, action: SiteURL.adminCodeList(list.rawValue).path,
                 items: items.filter { $0.list == list.rawValue }.map { .init(code: $0.code, label: $0.label) },
-                code: isFailed ? prefixed(code, list) : FormField("\(list.rawValue)-code"),
-                newLabel: isFailed ? prefixed(label, list) : FormField("\(list.rawValue)-label"))
+                code: (isFailed ? prefixed(code, list) : FormField("\(list.rawValue)-code"))
+                    .drawn("Code", name: "code", ["spellcheck": "false"]),
+                newLabel: (isFailed ? prefixed(label, list) : FormField("\(list.rawValue)-label")).drawn("Label", name: "label"))
         }
         let errors = failedList.flatMap { [prefixed(code, $0), prefixed(label, $0)].errorLinks }
         return try await req.view.render("admin/code-lists", CodeListsPage(layout: req.layout(title: "Code lists"),

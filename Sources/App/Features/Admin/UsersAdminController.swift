@@ -67,13 +67,14 @@ struct UsersAdminController {
         let user = try await findUser(req)
         let regions = try await Region.query(on: req.db).sort(\.$name).all()
         let page = try UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
-                            roles: roleOptions(selected: user.role.rawValue),
-                            regions: regionOptions(regions, selected: user.region?.code ?? ""),
+                            role: FormField("role", value: user.role.rawValue)
+                                .select("Role", options: roleOptions(selected: user.role.rawValue)),
+                            region: FormField("region", value: user.region?.code ?? "")
+                                .select("Region", options: regionOptions(regions, selected: user.region?.code ?? "")),
                             isSelf: user.id == req.currentUser?.id,
                             rolePath: SiteURL.adminUserRole(user.id).path, disablePath: SiteURL.adminUserDisable(user.id).path,
                             enablePath: SiteURL.adminUserEnable(user.id).path,
-                            resetPath: SiteURL.adminUserResetAccess(user.id).path, errorLinks: nil, roleError: nil,
-                            regionError: nil)
+                            resetPath: SiteURL.adminUserResetAccess(user.id).path, errorLinks: nil)
         return try await req.view.render("admin/user", page)
     }
 
@@ -88,14 +89,15 @@ struct UsersAdminController {
             let roleError = checked.problems.first { $0.field == "role" }?.message
             let regionError = checked.problems.first { $0.field == "region" }?.message
             let page = try UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
-                                roles: roleOptions(selected: form.role ?? ""),
-                                regions: regionOptions(regions, selected: form.region ?? ""), isSelf: false,
+                                role: FormField("role", value: form.role ?? "", error: roleError)
+                                    .select("Role", options: roleOptions(selected: form.role ?? "")),
+                                region: FormField("region", value: form.region ?? "", error: regionError)
+                                    .select("Region", options: regionOptions(regions, selected: form.region ?? "")), isSelf: false,
                                 rolePath: SiteURL.adminUserRole(user.id).path,
                                 disablePath: SiteURL.adminUserDisable(user.id).path,
                                 enablePath: SiteURL.adminUserEnable(user.id).path,
                                 resetPath: SiteURL.adminUserResetAccess(user.id).path,
-                                errorLinks: checked.problems.map { FormErrorLink(href: "#\($0.field)", message: $0.message) },
-                                roleError: roleError, regionError: regionError)
+                                errorLinks: checked.problems.map { FormErrorLink(href: "#\($0.field)", message: $0.message) })
             return try await req.view.render("admin/user", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let userID = try user.requireID()

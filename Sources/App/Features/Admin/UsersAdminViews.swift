@@ -44,16 +44,14 @@ struct NewUserPage: Encodable {
 struct UserPage: Encodable {
     let layout: Layout
     let user: UserRow
-    let roles: [SelectOption]
-    let regions: [SelectOption]
+    let role: FormField
+    let region: FormField
     let isSelf: Bool
     let rolePath: String
     let disablePath: String
     let enablePath: String
     let resetPath: String
     let errorLinks: [FormErrorLink]?
-    let roleError: String?
-    let regionError: String?
 }
 
 struct ApprovalRequestedPage: Encodable {

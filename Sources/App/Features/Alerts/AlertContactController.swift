@@ -124,11 +124,16 @@ struct AlertContactController {
         let page = AlertContactPage(
             layout: try req.layout(title: errors.isEmpty ? "How you are alerted" : "Error: how you are alerted"),
             errorLinks: errors.links, action: SiteURL.accountAlerts.path,
-            phone: FormField("phone", value: form.phone ?? "", error: errors["phone"]),
-            email: FormField("email", value: form.email ?? "", error: errors["email"]), signInEmail: person.email,
+            phone: FormField("phone", value: form.phone ?? "", error: errors["phone"]).drawn(
+                "Mobile number", hint: "For text messages and calls. Kept sealed; shown only to you. A new number gets a code by text to confirm it.",
+                as: .tel, ["autocomplete": "tel"]),
+            email: FormField("email", value: form.email ?? "", error: errors["email"]).drawn(
+                "Email address for alerts (optional)", hint: "Leave empty to use your sign-in address, \(person.email).", as: .email,
+                ["autocomplete": "email"]),
             pendingNumber: pending.map(PhoneNumber.masked), confirmPath: SiteURL.accountAlertsConfirm.path,
-            code: FormField("code", value: "", error: errors["code"]),
-            channelError: errors["channel-sms"],
+            code: FormField("code", value: "", error: errors["code"]).drawn(
+                "Code", ["inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "10", "class": "input--code"]),
+            channel: FormField("channels", error: errors["channel-sms"]),
             channels: AlertChannel.allCases.map { channel in
                 AlertContactPage.Channel(id: "channel-\(channel.rawValue)", value: channel.rawValue, label: channel.label,
                                          checked: chosen.contains(channel.rawValue),
@@ -153,11 +158,11 @@ struct AlertContactPage: Encodable {
     let action: String
     let phone: FormField
     let email: FormField
-    let signInEmail: String
     /// A new number waiting for its code, masked: "•••••••••123".
     let pendingNumber: String?
     let confirmPath: String
     let code: FormField
-    let channelError: String?
+    /// The channels' problem, if any (their checkboxes carry each channel's own note, so are drawn here).
+    let channel: FormField
     let channels: [Channel]
 }

@@ -144,13 +144,18 @@ struct OnCallController {
                                  removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)
             },
             action: SiteURL.onCall.path,
-            person: FormField("person", value: form.person ?? "", error: errors["person"]),
-            people: people.map { SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.label.lowercased()))",
-                                              selected: $0.id!.uuidString == form.person) },
-            role: FormField("role", value: form.role ?? "", error: errors["role"]),
-            roles: OnCallRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) },
-            startsAt: FormField("startsAt", value: form.startsAt ?? CasePage.localInput(now), error: errors["startsAt"]),
-            endsAt: FormField("endsAt", value: form.endsAt ?? CasePage.localInput(now.addingTimeInterval(12 * 3600)), error: errors["endsAt"]))
+            person: FormField("person", value: form.person ?? "", error: errors["person"]).select(
+                "Who", options: [SelectOption(value: "", label: "Choose", selected: (form.person ?? "").isEmpty)] + people.map {
+                    SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.label.lowercased()))",
+                                 selected: $0.id!.uuidString == form.person)
+                }),
+            role: FormField("role", value: form.role ?? "", error: errors["role"]).select(
+                "Place on the rota", options: [SelectOption(value: "", label: "Choose", selected: (form.role ?? "").isEmpty)]
+                    + OnCallRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) }),
+            startsAt: FormField("startsAt", value: form.startsAt ?? CasePage.localInput(now), error: errors["startsAt"])
+                .drawn("From", as: .dateTime),
+            endsAt: FormField("endsAt", value: form.endsAt ?? CasePage.localInput(now.addingTimeInterval(12 * 3600)), error: errors["endsAt"])
+                .drawn("To", hint: "A shift lasts at most 14 days.", as: .dateTime))
         return try await req.view.render("workforce/on-call", page)
     }
 }
@@ -169,9 +174,7 @@ struct OnCallPage: Encodable {
     let shifts: [Shift]
     let action: String
     let person: FormField
-    let people: [SelectOption]
     let role: FormField
-    let roles: [SelectOption]
     let startsAt: FormField
     let endsAt: FormField
 

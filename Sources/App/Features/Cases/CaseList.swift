@@ -43,10 +43,10 @@ struct CaseListPage: Encodable {
     let pageText: String
     let previousPage: String?
     let nextPage: String?
-    let shows: [SelectOption]
-    let sorts: [SelectOption]
-    /// Managers: whose caseload to show (empty for caseworkers, who see their own).
-    let leadOptions: [SelectOption]
+    let show: FormField
+    let sort: FormField
+    /// Managers: whose caseload to show (drawn only for managers: caseworkers see their own).
+    let lead: FormField
 
     struct Caseload: Encodable {
         let name: String

@@ -30,19 +30,12 @@ struct CasePage: Encodable {
     let isManager: Bool
     let errorLinks: [FormErrorLink]?
     /// Each field's problem by its id, shown beside it.
-    let errors: [String: String]
-    let form: FormValues
-    let caseworkers: [SelectOption]
-    let contactKinds: [SelectOption]
-    let closureReasons: [SelectOption]
+    let fields: CaseFormFields
     let measuresForm: MeasuresFormView
-    let now: String
-    let today: String
     let paths: Paths
     let hasExitMeasures: Bool
     let pathway: Pathway
     let registers: Registers
-    let riskIndicators: [Choice]
     /// Who has looked at the case, for the region's managers.
     let viewersPath: String?
     let attachments: AttachmentList
@@ -69,21 +62,6 @@ struct CasePage: Encodable {
         }
     }
 
-    /// The values the contact, risk and goal forms show: their defaults, or what a refused form held.
-    struct FormValues: Encodable {
-        let happenedAt: String
-        let durationMinutes: String
-        let notes: String
-        let sensitive: Bool
-        let presentYoungPerson: Bool
-        let presentParent: Bool
-        let presentProfessional: Bool
-        let rating: String
-        let riskReason: String
-        let goalArea: String
-        let goalDescription: String
-    }
-
     /// The page of a case the caller has already found in `scope` (with its person, region and lead loaded), as
     /// of `now`; `errors` and `typed` are a refused form's.
     static func make(_ supportCase: SupportCase, scope: RegionScope, errors: FieldErrors, typed: CaseFormEcho = CaseFormEcho(),
@@ -98,6 +76,8 @@ struct CasePage: Encodable {
         let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: canSeeSensitive, names: users, labels: labels,
                                                    cipher: cipher, latest: CaseTimeline.onCasePage, on: db)
         let person = supportCase.person
+        let pathway = try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: db)
+        let safeContact = try person.safeContact.map(cipher.open)
         let attachments = try await AttachmentList.make(
             owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: scope.canWrite(supportCase),
             uploadPath: SiteURL.caseAttachments(caseID).path, csrfToken: layout.csrfToken, settings: settings,
@@ -112,48 +92,24 @@ struct CasePage: Encodable {
             isOpen: supportCase.isOpen,
             closureRequested: try supportCase.closureRequestedReason.map(cipher.open)
                 .map { "A planned closure was asked for on \(supportCase.closureRequestedOn ?? ""): \($0)" },
-            safeContact: try person.safeContact.map(cipher.open), doNotText: person.doNotText,
+            safeContact: safeContact, doNotText: person.doNotText,
             phoneMayBeControlled: person.phoneMayBeControlled, events: timeline.events,
             timelinePath: timeline.isWhole ? nil : SiteURL.caseTimeline(caseID).path, canWrite: scope.canWrite(supportCase),
             isManager: isManager, errorLinks: errors.links,
-            errors: Dictionary(errors.entries.map { ($0.id, $0.message) }, uniquingKeysWith: { first, _ in first }),
-            form: Self.formValues(typed, now: now),
-            // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
-            caseworkers: staff.leads.map { lead in
-                SelectOption(value: lead.id.uuidString, label: "\(lead.name) (\(lead.openCases) open, capacity \(lead.available))",
-                             selected: lead.id == supportCase.$leadCaseworker.id)
-            },
-            contactKinds: Contact.Kind.allCases.map { kind in
-                SelectOption(value: kind.rawValue, label: kind.label,
-                             selected: typed.form == "contact" ? typed.text["kind"] == kind.rawValue : kind == .faceToFace)
-            },
-            closureReasons: labels.byCode(.closureReason)
-                .map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == ClosureReason.planned.rawValue) },
+            fields: CaseFormFields.make(
+                typed: typed, errors: errors, areas: pathway.areas, closureReasons: labels.byCode(.closureReason),
+                // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
+                leads: staff.leads.map { lead in
+                    SelectOption(value: lead.id.uuidString, label: "\(lead.name) (\(lead.openCases) open, capacity \(lead.available))",
+                                 selected: lead.id == supportCase.$leadCaseworker.id)
+                },
+                safeContact: safeContact, now: now),
             measuresForm: MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
-            now: Self.localInput(now), today: CivilDate.today(at: now).description,
             paths: Paths(caseID: caseID, personID: person.id),
             hasExitMeasures: timeline.hasExitMeasures,
-            pathway: try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, on: db),
+            pathway: pathway,
             registers: try await Registers.make(caseID: caseID, cipher: cipher, forms: false, on: db),
-            riskIndicators: RiskIndicator.allCases.map {
-                Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label,
-                                        checked: typed.form == "risk" && (typed.lists["indicators"] ?? []).contains($0.rawValue))
-            },
             viewersPath: isManager ? SiteURL.caseViewers(caseID).path : nil, attachments: attachments)
-    }
-
-    static func formValues(_ typed: CaseFormEcho, now: Date) -> FormValues {
-        func text(_ form: String, _ key: String, _ fallback: String = "") -> String {
-            typed.form == form ? typed.text[key] ?? fallback : fallback
-        }
-        let present = typed.form == "contact" ? typed.lists["present"] ?? [] : ["young_person"]
-        return FormValues(
-            happenedAt: text("contact", "happenedAt", localInput(now)), durationMinutes: text("contact", "durationMinutes", "30"),
-            notes: text("contact", "notes"), sensitive: text("contact", "sensitive") == "yes",
-            presentYoungPerson: present.contains("young_person"), presentParent: present.contains("parent_carer"),
-            presentProfessional: present.contains("professional"),
-            rating: text("risk", "rating"), riskReason: text("risk", "reason"),
-            goalArea: text("goal", "area"), goalDescription: text("goal", "description"))
     }
 
     /// The value a `datetime-local` input expects, in UK time.

@@ -52,12 +52,14 @@ struct CasesController {
                 : "Page \(min(page, pages)) of \(pages): \(total.formatted()) open cases\(filter.showLabel(noContactDays: settings.noContactDays)), \(filter.sort.label).",
             previousPage: page > 1 ? filter.path(page: page - 1) : nil,
             nextPage: page < pages ? filter.path(page: page + 1) : nil,
-            shows: CaseListFilter.Show.allCases.map {
+            show: FormField("show").select("Show", options: CaseListFilter.Show.allCases.map {
                 SelectOption(value: $0.rawValue, label: $0.label(noContactDays: settings.noContactDays), selected: $0 == filter.show)
-            },
-            sorts: CaseListFilter.Sort.allCases.map { SelectOption(value: $0.rawValue, label: $0.label.capitalizedFirst, selected: $0 == filter.sort) },
-            leadOptions: [SelectOption(value: "", label: "Any caseworker", selected: filter.lead == nil)]
-                + leads.map { SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.lead) })
+            }),
+            sort: FormField("sort").select("Order", options: CaseListFilter.Sort.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.label.capitalizedFirst, selected: $0 == filter.sort)
+            }),
+            lead: FormField("lead").select("Lead caseworker", options: [SelectOption(value: "", label: "Any caseworker", selected: filter.lead == nil)]
+                + leads.map { SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.lead) }))
         try await req.audit(.caseList, objectType: .supportCase, detail: "\(total) open, page \(page), \(filter.show.rawValue), \(filter.sort.rawValue)")
         return try await req.view.render("cases/list", listPage)
     }

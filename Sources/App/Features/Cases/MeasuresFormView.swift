@@ -3,21 +3,7 @@ import Foundation
 /// The outcome-measures form of the case page, field by field: its defaults, or what a refused form held, and
 /// each field's problem beside it (a refused review once came back as an empty entry form).
 struct MeasuresFormView: Encodable {
-    struct Input: Encodable {
-        let id: String
-        let label: String
-        /// "number", "date" or "select".
-        let type: String
-        /// For numbers: the least and, when `hasMax`, the greatest value.
-        let min: String
-        let max: String
-        let hasMax: Bool
-        let value: String
-        let options: [SelectOption]
-        let error: String?
-    }
-
-    let inputs: [Input]
+    let inputs: [FormField]
 
     /// A field's label ("Missing episodes in the last 3 months"), for naming it in the error summary.
     static func label(of id: String) -> String {
@@ -26,21 +12,20 @@ struct MeasuresFormView: Encodable {
 
     static func make(typed: CaseFormEcho, errors: FieldErrors, today: String) -> MeasuresFormView {
         let sent = typed.form == "measures" ? typed.text : [:]
-        func choose(_ id: String, _ label: String, _ options: [(String, String)], default fallback: String = "") -> Input {
+        func choose(_ id: String, _ label: String, _ options: [(String, String)], default fallback: String = "") -> FormField {
             let value = sent[id] ?? fallback
-            return Input(id: id, label: label, type: "select", min: "", max: "", hasMax: false, value: value,
-                         options: options.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == value) }, error: errors[id])
+            return FormField(id, value: value, error: errors[id])
+                .select(label, options: options.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == value) })
         }
-        func number(_ id: String, _ label: String, min: Int, max: Int?) -> Input {
-            Input(id: id, label: label, type: "number", min: String(min), max: max.map(String.init) ?? "", hasMax: max != nil,
-                  value: sent[id] ?? "",
-                  options: [], error: errors[id])
+        func number(_ id: String, _ label: String, min: Int, max: Int?) -> FormField {
+            let field = FormField(id, value: sent[id] ?? "", error: errors[id])
+            return if let max { field.drawn(label, as: .number, ["min": String(min), "max": String(max)]) }
+                else { field.drawn(label, as: .number, ["min": String(min)]) }
         }
         let yesNo = [("", "Not recorded"), ("yes", "Yes"), ("no", "No")]
         return MeasuresFormView(inputs: [
             choose("stage", "Stage", [("entry", "Entry"), ("review", "Review"), ("exit", "Exit")], default: "entry"),
-            Input(id: "recordedOn", label: "Date", type: "date", min: "", max: "", hasMax: false, value: sent["recordedOn"] ?? today,
-                  options: [], error: errors["recordedOn"]),
+            FormField("recordedOn", value: sent["recordedOn"] ?? today, error: errors["recordedOn"]).drawn("Date", as: .date),
             choose("source", "Source", [("self_report", "Self-report"), ("caseworker", "Caseworker"), ("police", "Police"),
                                         ("school", "School")], default: "self_report"),
             number("safety", "Feeling of safety (1 to 10)", min: 1, max: 10),

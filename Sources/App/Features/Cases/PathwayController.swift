@@ -85,18 +85,20 @@ struct PathwayController {
     func assess(req: Request) async throws -> Response {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         let cells = (try? req.content.decode([String: String].self)) ?? [:]
+        let typed = CaseFormEcho(text: cells, form: "wheel")
         guard let stage = cells["stage"], ["entry", "review", "exit"].contains(stage) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "wheelStage", message: "Select entry, review or exit")
+            return try await CaseWrites.rerender(req, supportCase, field: "wheelStage", message: "Select entry, review or exit", typed: typed)
         }
         guard let date = CivilDate(cells["assessedOn"] ?? ""), date <= CivilDate.today(at: req.now) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "assessedOn", message: "Enter the date of the assessment")
+            return try await CaseWrites.rerender(req, supportCase, field: "assessedOn", message: "Enter the date of the assessment",
+                                                 typed: typed)
         }
         let areas = try await Pathway.areas(on: req.db)
         var scores: [(String, Int)] = []
         for area in areas {
             guard let score = Int(cells["score_\(area.code)"] ?? ""), (1...10).contains(score) else {
                 return try await CaseWrites.rerender(req, supportCase, field: "score_\(area.code)",
-                                                     message: "Score \(area.label) from 1 to 10")
+                                                     message: "Score \(area.label) from 1 to 10", typed: typed)
             }
             scores.append((area.code, score))
         }
@@ -179,7 +181,8 @@ struct Pathway: Encodable {
         let description: String
         let status: String
         let progress: Int
-        let statuses: [SelectOption]
+        /// The goal's own update form.
+        let statusField, progressField: FormField
     }
 
     static let lowScore = 4
@@ -223,8 +226,11 @@ struct Pathway: Encodable {
                 GoalRow(id: goal.id!.uuidString, area: label[goal.area] ?? goal.area,
                         description: goal.description.isEmpty ? "" : try cipher.open(goal.description),
                         status: GoalStatus(rawValue: goal.status)?.label.lowercased() ?? goal.status, progress: goal.progress,
-                        statuses: GoalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label,
-                                                                         selected: $0.rawValue == goal.status) })
+                        statusField: FormField("status-\(goal.id!)", value: goal.status).select(
+                            "Status", name: "status",
+                            options: GoalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == goal.status) }),
+                        progressField: FormField("progress-\(goal.id!)", value: String(goal.progress))
+                            .drawn("Progress (%)", name: "progress", as: .number, ["min": "0", "max": "100"]))
             },
             missingGoals: missing.isEmpty ? nil : missing, planComplete: entry != nil && missing.isEmpty, hasEntry: entry != nil)
     }

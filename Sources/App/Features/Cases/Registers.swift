@@ -5,16 +5,6 @@ import Vapor
 /// A case's registers: each kind's entries and, on the registers page, a form built from the kind's fields that
 /// keeps what was typed when it comes back with an error.
 struct Registers: Encodable {
-    struct Input: Encodable {
-        let id: String
-        let name: String
-        let label: String
-        let type: String
-        let value: String
-        let options: [SelectOption]
-        let error: String?
-    }
-
     struct Entry: Encodable {
         let id: String
         let date: String
@@ -28,7 +18,7 @@ struct Registers: Encodable {
         let title: String
         let dateLabel: String
         var entries: [Entry]
-        let inputs: [Input]
+        let inputs: [FormField]
     }
 
     var registers: [Register]
@@ -46,21 +36,23 @@ struct Registers: Encodable {
                 }.joined(separator: "; ")
                 return Entry(id: try entry.requireID().uuidString, date: entry.occurredOn, summary: summary)
             }
-            func input(_ name: String, _ label: String, _ type: String, _ options: [(value: String, label: String)] = []) -> Input {
+            func input(_ name: String, _ label: String, _ control: FormField.Control,
+                       _ options: [(value: String, label: String)] = []) -> FormField {
                 let value = typed[name] ?? ""
-                return Input(id: name, name: name, label: label, type: type, value: value,
-                             options: options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == value) },
-                             error: errors[name])
+                let field = FormField(name, value: value, error: errors[name])
+                return control == .select
+                    ? field.select(label, options: options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == value) })
+                    : field.drawn(label, as: control)
             }
-            let inputs = !forms ? [] : [input("\(kind.rawValue).occurred_on", kind.dateLabel, "date")]
+            let inputs = !forms ? [] : [input("\(kind.rawValue).occurred_on", kind.dateLabel, .date)]
                 + kind.fields.map { field in
                     let name = "\(kind.rawValue).\(field.key)"
                     switch field.type {
-                    case .text: return input(name, field.label, "text")
-                    case .date: return input(name, field.label, "date")
-                    case .yesNo: return input(name, field.label, "select", [("", "Not recorded"), ("yes", "Yes"), ("no", "No")])
+                    case .text: return input(name, field.label, .text)
+                    case .date: return input(name, field.label, .date)
+                    case .yesNo: return input(name, field.label, .select, [("", "Not recorded"), ("yes", "Yes"), ("no", "No")])
                     case let .choice(choices):
-                        return input(name, field.label, "select",
+                        return input(name, field.label, .select,
                                      [("", "Select")] + choices.map { ($0, $0.replacingOccurrences(of: "_", with: " ").capitalized) })
                     }
                 }

@@ -4,11 +4,6 @@ import Vapor
 /// The areas the partners' form offers, grouped by region, and which region each belongs to: what routes a
 /// partner's referral (`PartnerReferralRouting`).
 struct FrontDoorAreas: Sendable {
-    struct Group: Encodable, Sendable {
-        let label: String
-        let options: [SelectOption]
-    }
-
     struct Holder: Sendable {
         let regionID: UUID
         let regionCode: String
@@ -34,15 +29,16 @@ struct FrontDoorAreas: Sendable {
     }
 
     /// The select's groups with `selected` chosen: "Not known" first, "Somewhere else in the UK" last.
-    func groups(selected: String?) -> (first: [SelectOption], groups: [Group], last: [SelectOption]) {
-        let chosen = selected ?? ""
-        return ([SelectOption(value: "", label: "Not known", selected: chosen.isEmpty)],
-                regions.map { region in
-                    Group(label: region.name, options: region.authorities.map {
-                        SelectOption(value: $0.code, label: $0.name, selected: $0.code == chosen)
-                    })
-                },
-                [SelectOption(value: PartnerReferralForm.elsewhere, label: "Somewhere else in the UK",
-                              selected: chosen == PartnerReferralForm.elsewhere)])
+    /// "Not known", each region's local authorities under its name, then "Somewhere else in the UK".
+    func select(_ field: FormField, _ label: String, hint: String) -> FormField {
+        let chosen = field.value
+        return field.select(
+            label, hint: hint, options: [SelectOption(value: "", label: "Not known", selected: chosen.isEmpty)],
+            groups: regions.map { region in
+                OptionGroup(label: region.name, options: region.authorities.map {
+                    SelectOption(value: $0.code, label: $0.name, selected: $0.code == chosen)
+                })
+            } + [OptionGroup(label: nil, options: [SelectOption(value: PartnerReferralForm.elsewhere, label: "Somewhere else in the UK",
+                                                                selected: chosen == PartnerReferralForm.elsewhere)])])
     }
 }

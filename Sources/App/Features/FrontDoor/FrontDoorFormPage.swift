@@ -4,21 +4,14 @@ import Vapor
 
 /// Either path of the partners' form: every field with what was typed and its error, and the choices.
 struct FrontDoorFormPage: Encodable {
-    struct AreaSelect: Encodable {
-        let field: FormField
-        let first: [SelectOption]
-        let groups: [FrontDoorAreas.Group]
-        let last: [SelectOption]
-    }
-
     let layout: Layout
     let action: String
     let callBack: String
     let errorLinks: [FormErrorLink]?
     let who: FormField
     let whereNow: FormField
-    let whereNowArea: AreaSelect
-    let homeLocalAuthority: AreaSelect
+    let whereNowArea: FormField
+    let homeLocalAuthority: FormField
     let firstName: FormField
     let lastName: FormField
     let aliases: FormField
@@ -42,10 +35,6 @@ struct FrontDoorFormPage: Encodable {
         let lists = try await CodeListChoices.load(on: db)
         func options(_ list: CodeList, selected: String?, blank: String) -> [SelectOption] { lists.options(list, selected: selected, blank: blank) }
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
-        func area(_ id: String, _ value: String?) -> AreaSelect {
-            let parts = areas.groups(selected: value)
-            return AreaSelect(field: field(id, value), first: parts.first, groups: parts.groups, last: parts.last)
-        }
         let types = Set(form.exploitationTypes ?? []), risks = Set(form.riskIndicators ?? [])
         let urgent = path == .urgent
         let privateText: KeyValuePairs<String, String> = ["autocomplete": "off", "spellcheck": "false"]
@@ -62,8 +51,10 @@ struct FrontDoorFormPage: Encodable {
                                                          as: .textarea, ["rows": "2", "autocomplete": "off"])
                 : field("whereNow", form.whereNow).drawn("Where they are now, if not at home (optional)", as: .textarea,
                                                          ["rows": "2", "autocomplete": "off"]),
-            whereNowArea: area("whereNowArea", form.whereNowArea),
-            homeLocalAuthority: area("homeLocalAuthority", form.homeLocalAuthority),
+            whereNowArea: areas.select(field("whereNowArea", form.whereNowArea), "The area they are in now",
+                                       hint: "The local authority, if you know it."),
+            homeLocalAuthority: areas.select(field("homeLocalAuthority", form.homeLocalAuthority), "Their home area",
+                                             hint: "Where they live, if you know it. We send the referral to the team for that area."),
             firstName: field("firstName", form.firstName).drawn("First name", privateText),
             lastName: field("lastName", form.lastName).drawn("Last name", privateText),
             aliases: field("aliases", form.aliases).drawn("Other names or street names (optional)", hint: "One on each line.",

@@ -83,10 +83,11 @@ struct PartnerReferralPage: Encodable {
     let triageHref: String
     let calledBackAction: String
     let spamAction: String
-    let spamError: String?
+    /// The mark-as-spam form's confirmation box: its problem, if any (the box itself is drawn by the page).
+    let spamConfirm: FormField
     let routeAction: String?
-    let regions: [SelectOption]?
-    let routeError: String?
+    /// The region to send an unrouted referral to; nil when it is not to be routed here.
+    let region: FormField?
     let errorLinks: [FormErrorLink]?
 
     static func trust(_ referral: PartnerReferral, cipher: FieldCipher) throws -> String {
@@ -156,13 +157,14 @@ struct PartnerReferralPage: Encodable {
             canMarkSpam: canTriage,
             triageHref: SiteURL.referralNew.path + "?partner=\(referral.id!.uuidString)",
             calledBackAction: SiteURL.partnerReferralCalledBack(referral.id).path,
-            spamAction: SiteURL.partnerReferralSpam(referral.id).path, spamError: spamError,
+            spamAction: SiteURL.partnerReferralSpam(referral.id).path,
+            spamConfirm: FormField("confirm", error: spamError),
             routeAction: canTriage && referral.regionID == nil ? SiteURL.partnerReferralRoute(referral.id).path : nil,
-            regions: canTriage && referral.regionID == nil
-                ? [SelectOption(value: "", label: "Select a region", selected: true)]
-                    + (try await Region.query(on: db).sort(\.$name).all()).map { SelectOption(value: $0.code, label: $0.name, selected: false) }
+            region: canTriage && referral.regionID == nil
+                ? FormField("region", error: routeError).select(
+                    "Region", options: [SelectOption(value: "", label: "Select a region", selected: true)]
+                        + (try await Region.query(on: db).sort(\.$name).all()).map { SelectOption(value: $0.code, label: $0.name, selected: false) })
                 : nil,
-            routeError: routeError,
             errorLinks: spamError.map { [FormErrorLink(href: "#confirm", message: $0)] }
                 ?? routeError.map { [FormErrorLink(href: "#region", message: $0)] })
     }

@@ -57,9 +57,14 @@ struct ImportPage: Encodable {
     let layout: Layout
     let action: String
     let regionName: String
-    let kinds: [SelectOption]
+    let kind: FormField
+    private(set) var file = FormField("file").drawn("CSV file", as: .file, ["accept": ".csv,text/csv"])
     var fileError: String? {
-        didSet { errorLinks = fileError.map { [FormErrorLink(href: "#file", message: $0)] } }
+        get { file.error }
+        set {
+            file.error = newValue
+            errorLinks = [file].errorLinks
+        }
     }
     private(set) var errorLinks: [FormErrorLink]?
     var problems: [String]?
@@ -69,7 +74,9 @@ struct ImportPage: Encodable {
         layout = try req.layout(title: "Import from a spreadsheet")
         action = SiteURL.imports.path
         regionName = req.currentUser?.regionName ?? ""
-        kinds = [SelectOption(value: "referrals", label: "Referrals", selected: kind == "referrals"),
-                 SelectOption(value: "outreach", label: "Training and awareness sessions", selected: kind == "outreach")]
+        self.kind = FormField("kind", value: kind).select("What the file holds", options: [
+            SelectOption(value: "referrals", label: "Referrals", selected: kind == "referrals"),
+            SelectOption(value: "outreach", label: "Training and awareness sessions", selected: kind == "outreach"),
+        ])
     }
 }

@@ -28,12 +28,32 @@ struct PersonPage: Encodable {
     let canWrite: Bool
     let subjectAccessPath: String
     let sharingPath: String
-    let lawfulBases: [SelectOption]
     let today: String
-    /// The information-sharing and subject-access forms: their problems and values after a refusal.
-    let errors: [String: String]
+    /// The information-sharing and subject-access forms: their fields, kept with their problems after a refusal.
+    let fields: Fields
     let errorLinks: [FormErrorLink]?
-    let form: [String: String]
+
+    struct Fields: Encodable {
+        let sharedOn, agency, what, why, lawfulBasis, consentSought, receivedOn, requester: FormField
+
+        init(_ refused: RefusedForm, today: String) {
+            sharedOn = refused.field("sharedOn", otherwise: today).drawn("Date shared", as: .date)
+            agency = refused.field("agency").drawn("With which agency")
+            what = refused.field("what").drawn("What was shared", as: .textarea, ["rows": "2"])
+            why = refused.field("why").drawn("Why", as: .textarea, ["rows": "2"])
+            let basis = refused.value("lawfulBasis", otherwise: LawfulBasis.safeguarding.rawValue)
+            lawfulBasis = refused.field("lawfulBasis").select("Lawful basis", options: LawfulBasis.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == basis)
+            })
+            let sought = refused.value("consentSought") == "yes"
+            consentSought = refused.field("consentSought").group("Was consent sought?", choices: [
+                Choice(id: "consent-yes", value: "yes", label: "Yes", checked: sought),
+                Choice(id: "consent-no", value: "no", label: "No", checked: !sought),
+            ])
+            receivedOn = refused.field("receivedOn", otherwise: today).drawn("Request received on", as: .date)
+            requester = refused.field("requester").drawn("Who asked")
+        }
+    }
 
     static func make(person: Person, scope: RegionScope, refused: RefusedForm = .none, layout: Layout, cipher: FieldCipher, now: Date, on db: any Database) async throws -> PersonPage {
         let personID = try person.requireID()
@@ -58,14 +78,8 @@ struct PersonPage: Encodable {
             legalHold: person.legalHold, canHold: scope.isManager, legalHoldPath: SiteURL.personLegalHold(personID).path,
             canWrite: scope.canWrite, subjectAccessPath: SiteURL.personSubjectAccess(personID).path,
             sharingPath: SiteURL.personInformationSharing(personID).path,
-            lawfulBases: LawfulBasis.allCases.map {
-                SelectOption(value: $0.rawValue, label: $0.label,
-                             selected: $0.rawValue == refused.value("lawfulBasis", otherwise: LawfulBasis.safeguarding.rawValue))
-            },
             today: CivilDate.today(at: now).description,
-            errors: refused.errorsByField, errorLinks: refused.errors.links,
-            form: refused.values(["sharedOn": CivilDate.today(at: now).description, "receivedOn": CivilDate.today(at: now).description,
-                                  "consentSought": "no"]))
+            fields: Fields(refused, today: CivilDate.today(at: now).description), errorLinks: refused.errors.links)
     }
 }
 

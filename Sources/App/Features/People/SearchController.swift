@@ -82,8 +82,7 @@ struct SearchPage: Encodable {
     }
 
     let layout: Layout
-    let query: String
-    let error: String?
+    let q: FormField
     let errorLinks: [FormErrorLink]?
     let searched: Bool
     let results: [Row]
@@ -91,9 +90,11 @@ struct SearchPage: Encodable {
 
     init(layout: Layout, query: String, error: String?, searched: Bool, results: [Row], more: Bool) {
         self.layout = layout
-        self.query = query
-        self.error = error
-        errorLinks = error.map { [FormErrorLink(href: "#q", message: $0)] }
+        q = FormField("q", value: query, error: error).drawn(
+            "Name, alias, date of birth or reference",
+            hint: "For example, Jayden Smith 14/03/2009, or REF-1A2B3C4D. A slip in a name is forgiven.", as: .search,
+            ["maxlength": "200", "autocomplete": "off", "spellcheck": "false"])
+        errorLinks = [q].errorLinks
         self.searched = searched
         self.results = results
         self.more = more

@@ -46,11 +46,8 @@ struct ReferralListPage: Encodable {
     let total: Int
     let hasReferrals: Bool
     let newPath: String?
-    let from: String
-    let to: String
-    let sources: [SelectOption]
-    let localAuthorities: [SelectOption]
-    let orders: [SelectOption]
+    /// The filters, as chosen.
+    let from, to, source, localAuthority, order: FormField
     let status: String
     let previousPage: String?
     let nextPage: String?
@@ -77,10 +74,14 @@ struct ReferralListPage: Encodable {
             layout: layout, heading: "Referrals: \(filters.status.label.lowercased())", tabs: tabs,
             referrals: referrals.map { ReferralRowView($0, labels: labels, fromPartner: fromPartners.contains($0.id ?? UUID())) }, total: total, hasReferrals: !referrals.isEmpty,
             newPath: canWrite ? SiteURL.referralNew.path : nil,
-            from: filters.from?.description ?? "", to: filters.to?.description ?? "", sources: sources,
-            localAuthorities: authorityOptions,
-            orders: [SelectOption(value: "oldest", label: "Oldest first", selected: !filters.newestFirst),
-                     SelectOption(value: "newest", label: "Newest first", selected: filters.newestFirst)],
+            from: FormField("from", value: filters.from?.description ?? "").drawn("Received from", as: .date),
+            to: FormField("to", value: filters.to?.description ?? "").drawn("to", as: .date),
+            source: FormField("source").select("Source", options: sources),
+            localAuthority: FormField("localAuthority").select("Local authority", options: authorityOptions),
+            order: FormField("order").select("Order", options: [
+                SelectOption(value: "oldest", label: "Oldest first", selected: !filters.newestFirst),
+                SelectOption(value: "newest", label: "Newest first", selected: filters.newestFirst),
+            ]),
             status: filters.status.rawValue,
             previousPage: filters.page > 1 ? SiteURL.referrals.path + filters.query(page: filters.page - 1) : nil,
             nextPage: filters.page < pages ? SiteURL.referrals.path + filters.query(page: filters.page + 1) : nil,

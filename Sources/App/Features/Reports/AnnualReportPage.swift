@@ -239,7 +239,7 @@ struct PublishedCells {
 /// The region and year pickers of the report page.
 struct ReportPicker: Encodable {
     let action: String
-    let regions: [SelectOption]
-    let years: [SelectOption]
+    let region: FormField
+    let year: FormField
     let csvPath: String
 }

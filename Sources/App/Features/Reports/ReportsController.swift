@@ -26,8 +26,10 @@ struct ReportsController {
         let latest = FinancialYear.containing(CivilDate.today(at: req.now))
         let years = (0..<10).map { FinancialYear(startYear: latest.startYear - $0) }
         page.picker = ReportPicker(
-            action: SiteURL.annualReport.path, regions: regionOptions,
-            years: years.map { SelectOption(value: $0.description, label: $0.description, selected: $0 == year) },
+            action: SiteURL.annualReport.path, region: FormField("region").select("Region", options: regionOptions),
+            year: FormField("year").select("Financial year", options: years.map {
+                SelectOption(value: $0.description, label: $0.description, selected: $0 == year)
+            }),
             csvPath: SiteURL.annualReportCSV.path + "?region=\(region)&year=\(year)")
         try await req.audit(.reportViewed, objectType: .report, objectID: "annual \(year)", region: region,
                             detail: page.suppressed ? "suppressed" : "")

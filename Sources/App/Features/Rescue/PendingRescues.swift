@@ -142,10 +142,8 @@ struct PendingRescuePage: Encodable {
     let canWrite: Bool
     let action: String
     let errorLinks: [FormErrorLink]?
-    let fields: [String: FormField]
-    let genders: [SelectOption]
-    let localAuthorities: [SelectOption]
-    let exploitationTypes: [Choice]
+    /// The young person's fields, as the referral form draws them.
+    let person: RescuePersonFields
 
     static func make(pending: PendingRescue, form: RescueForm, errors: FieldErrors, user: CurrentUser, canWrite: Bool, layout: Layout, cipher: FieldCipher, now: Date, on db: any Database) async throws -> PendingRescuePage {
         var referral = form.referral
@@ -164,10 +162,7 @@ struct PendingRescuePage: Encodable {
             layout: layout, details: details,
             description: try cipher.open(pending.description), canWrite: canWrite,
             action: SiteURL.pendingRescueComplete(pending.id).path, errorLinks: errors.links,
-            fields: ["firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
-                     "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority],
-            genders: base.gender.options, localAuthorities: base.homeLocalAuthority.options,
-            exploitationTypes: base.exploitationTypes.choices)
+            person: RescuePersonFields(base))
     }
 }
 

@@ -59,14 +59,16 @@ struct RescueFormPage: Encodable {
     let layout: Layout
     let action: String
     let errorLinks: [FormErrorLink]?
-    let fields: [String: FormField]
-    let caseworkers: [SelectOption]
-    let sources: [SelectOption]
-    let genders: [SelectOption]
-    let localAuthorities: [SelectOption]
-    let exploitationTypes: [Choice]
-    let identityPending: Bool
+    /// The call's fields.
+    let fields: Fields
+    /// The young person's fields, as the referral form draws them.
+    let person: RescuePersonFields
     let outOfHours: Bool
+
+    struct Fields: Encodable {
+        let callAt, caller, referralSource, callBackAt, foundPlace, policeForceArea, dispatchedCaseworker: FormField
+        let identity, description, approximateAge: FormField
+    }
 
     static func make(form: RescueForm, errors: FieldErrors, user: CurrentUser, layout: Layout, now: Date, on db: any Database) async throws -> RescueFormPage {
         var referral = form.referral
@@ -79,17 +81,48 @@ struct RescueFormPage: Encodable {
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         return RescueFormPage(
             layout: layout, action: SiteURL.rescueNew.path, errorLinks: errors.links,
-            fields: ["callAt": field("callAt", form.callAt ?? CasePage.localInput(now)), "caller": field("caller", form.caller),
-                     "callBackAt": field("callBackAt", form.callBackAt), "foundPlace": field("foundPlace", form.foundPlace),
-                     "policeForceArea": field("policeForceArea", form.policeForceArea),
-                     "dispatchedCaseworker": field("dispatchedCaseworker", chosen),
-                     "firstName": base.firstName, "lastName": base.lastName, "dateOfBirth": base.dateOfBirth, "gender": base.gender,
-                     "homeLocalAuthority": base.homeLocalAuthority, "otherLocalAuthority": base.otherLocalAuthority,
-                     "referralSource": base.referralSource,
-                     "description": field("description", form.description), "approximateAge": field("approximateAge", form.approximateAge)],
-            caseworkers: workers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id!.uuidString == chosen) },
-            sources: base.referralSource.options, genders: base.gender.options, localAuthorities: base.homeLocalAuthority.options,
-            exploitationTypes: base.exploitationTypes.choices, identityPending: form.isPending, outOfHours: form.outOfHours == "yes")
+            fields: Fields(
+                callAt: field("callAt", form.callAt ?? CasePage.localInput(now)).drawn("When the call came", as: .dateTime),
+                caller: field("caller", form.caller).drawn(
+                    "Who called", hint: "For example a custody sergeant, British Transport Police, a county force."),
+                referralSource: base.referralSource,
+                callBackAt: field("callBackAt", form.callBackAt).drawn("Call back by (optional)", as: .dateTime),
+                foundPlace: field("foundPlace", form.foundPlace).drawn("Where the young person was found"),
+                policeForceArea: field("policeForceArea", form.policeForceArea).drawn("Police force area"),
+                dispatchedCaseworker: field("dispatchedCaseworker", chosen).select(
+                    "Caseworker dispatched",
+                    options: workers.map { SelectOption(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id!.uuidString == chosen) }),
+                identity: field("identity", form.isPending ? "pending" : "known").group(
+                    "Do you know who they are?",
+                    hint: "At night you may know only a description. Save what you know now and add their details later: "
+                        + "the referral is made and screened then.",
+                    choices: [
+                        Choice(id: "identity-known", value: "known", label: "Yes: their name, date of birth and home area are below",
+                               checked: !form.isPending),
+                        Choice(id: "identity-pending", value: "pending", label: "Not yet: describe them and give their approximate age",
+                               checked: form.isPending),
+                    ]),
+                description: field("description", form.description).drawn(
+                    "If not yet identified: what you know of them",
+                    hint: "For example: a boy about 15, says his name is J, found at the station.", as: .textarea, ["rows": "3"]),
+                approximateAge: field("approximateAge", form.approximateAge).drawn(
+                    "If not yet identified: approximate age", as: .number, ["min": "8", "max": "25", "inputmode": "numeric"])),
+            person: RescuePersonFields(base), outOfHours: form.outOfHours == "yes")
+    }
+}
+
+/// The young person's fields of the rescue forms: the referral form's own, so they read and check the same.
+struct RescuePersonFields: Encodable {
+    let firstName, lastName, dateOfBirth, gender, homeLocalAuthority, otherLocalAuthority, exploitationTypes: FormField
+
+    init(_ referralForm: ReferralFormPage) {
+        firstName = referralForm.firstName
+        lastName = referralForm.lastName
+        dateOfBirth = referralForm.dateOfBirth
+        gender = referralForm.gender
+        homeLocalAuthority = referralForm.homeLocalAuthority
+        otherLocalAuthority = referralForm.otherLocalAuthority
+        exploitationTypes = referralForm.exploitationTypes
     }
 }
 
@@ -109,15 +142,14 @@ struct RescuePage: Encodable {
     let caseExists: Bool
     let progressPath: String
     let convertPath: String
-    let journeyModes: [SelectOption]
-    let outcomes: [SelectOption]
-    let departed: String
-    let arrived: String
-    let home: String
+    /// The progress form: the rescue's times and outcome so far, or what a refused form held, with its problems.
+    let fields: ProgressFields
     let errorLinks: [FormErrorLink]?
-    /// Each field's problem, by field name, when the progress form came back refused.
-    let errors: [String: String]
     let attachments: AttachmentList
+
+    struct ProgressFields: Encodable {
+        let departedAt, arrivedAt, journeyMode, homeAt, outcome: FormField
+    }
 
     /// `typed` and `errors`: the progress form as it was sent, refused.
     static func make(rescue: Rescue, referral: Referral, scope: RegionScope,
@@ -151,14 +183,22 @@ struct RescuePage: Encodable {
             clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? now) } ?? "",
             details: details, canWrite: writable, canConvert: writable && referral.eligible && !caseExists, caseExists: caseExists,
             progressPath: SiteURL.rescueProgress(rescue.id).path, convertPath: SiteURL.rescueConvert(rescue.id).path,
-            journeyModes: [SelectOption(value: "", label: "Not yet", selected: mode == nil)]
-                + RescueJourneyMode.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == mode) },
-            outcomes: [SelectOption(value: "", label: "Still open", selected: outcome == nil)]
-                + RescueOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == outcome) },
-            departed: typed?.departedAt ?? rescue.departedAt.map(CasePage.localInput) ?? "",
-            arrived: typed?.arrivedAt ?? rescue.arrivedAt.map(CasePage.localInput) ?? "",
-            home: typed?.homeAt ?? rescue.homeAt.map(CasePage.localInput) ?? "",
-            errorLinks: errors.links, errors: Dictionary(errors.entries.map { ($0.id, $0.message) }, uniquingKeysWith: { a, _ in a }),
+            fields: ProgressFields(
+                departedAt: FormField("departedAt", value: typed?.departedAt ?? rescue.departedAt.map(CasePage.localInput) ?? "",
+                                      error: errors["departedAt"]).drawn("Departed", as: .dateTime),
+                arrivedAt: FormField("arrivedAt", value: typed?.arrivedAt ?? rescue.arrivedAt.map(CasePage.localInput) ?? "",
+                                     error: errors["arrivedAt"]).drawn("Arrived with the young person", as: .dateTime),
+                journeyMode: FormField("journeyMode", value: mode ?? "", error: errors["journeyMode"]).select(
+                    "Journey home by",
+                    options: [SelectOption(value: "", label: "Not yet", selected: mode == nil)]
+                        + RescueJourneyMode.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == mode) }),
+                homeAt: FormField("homeAt", value: typed?.homeAt ?? rescue.homeAt.map(CasePage.localInput) ?? "",
+                                  error: errors["homeAt"]).drawn("Home", as: .dateTime),
+                outcome: FormField("outcome", value: outcome ?? "", error: errors["outcome"]).select(
+                    "Outcome",
+                    options: [SelectOption(value: "", label: "Still open", selected: outcome == nil)]
+                        + RescueOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == outcome) })),
+            errorLinks: errors.links,
             attachments: attachments)
     }
 }

@@ -40,8 +40,7 @@ struct ContextsController {
         }.sorted { ($0.thisQuarter, $0.referrals) > ($1.thisQuarter, $1.referrals) }
         return try await req.view.render("workforce/contexts", ContextsPage(
             layout: req.layout(title: "Places and groups"), rows: rows, action: SiteURL.contexts.path,
-            kinds: SafeguardingContext.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) },
-            errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed))
+            fields: ContextsPage.Fields(refused), errorLinks: refused.errors.links))
     }
 
     func create(req: Request) async throws -> Response {
@@ -90,7 +89,7 @@ struct ContextsController {
             },
             notes: try notes.map { "\(DateFormats.shown($0.notedAt)): \(try cipher.open($0.note))" },
             linkPath: SiteURL.contextLinks(context.id).path, notePath: SiteURL.contextNotes(context.id).path,
-            errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed)
+            fields: ContextPage.Fields(refused), errorLinks: refused.errors.links)
         return try await req.view.render("workforce/context", page)
     }
 
@@ -165,10 +164,20 @@ struct ContextsPage: Encodable {
     let layout: Layout
     let rows: [Row]
     let action: String
-    let kinds: [SelectOption]
-    let errors: [String: String]
+    let fields: Fields
     let errorLinks: [FormErrorLink]?
-    let form: [String: String]
+
+    struct Fields: Encodable {
+        let kind, name: FormField
+
+        init(_ refused: RefusedForm) {
+            let kind = refused.value("kind")
+            self.kind = refused.field("kind").select("Kind", options: SafeguardingContext.kinds.map {
+                SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: $0 == kind)
+            })
+            name = refused.field("name").drawn("Name")
+        }
+    }
 }
 
 struct ContextPage: Encodable {
@@ -185,7 +194,15 @@ struct ContextPage: Encodable {
     let notes: [String]
     let linkPath: String
     let notePath: String
-    let errors: [String: String]
+    let fields: Fields
     let errorLinks: [FormErrorLink]?
-    let form: [String: String]
+
+    struct Fields: Encodable {
+        let ref, note: FormField
+
+        init(_ refused: RefusedForm) {
+            ref = refused.field("ref").drawn("Link a referral by its reference", ["spellcheck": "false"])
+            note = refused.field("note").drawn("Add a note", as: .textarea, ["rows": "2"])
+        }
+    }
 }

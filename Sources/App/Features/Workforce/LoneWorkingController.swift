@@ -251,26 +251,37 @@ struct LoneWorkingController {
                 expectedEnd: DateFormats.shown(visit.expectedEnd), overdue: visit.expectedEnd < now,
                 acknowledged: visit.isAcknowledged ? try visit.acknowledgement.map(cipher.open) : nil,
                 howLate: visit.expectedEnd < now ? LoneWorkingVisit.howLate(visit.expectedEnd, now: now) : nil,
-                extendError: errors["expectedEnd-\(visit.id!)"], extendTyped: typed["expectedEnd-\(visit.id!)"] ?? "",
+                extend: FormField("expectedEnd-\(visit.id!)", value: typed["expectedEnd-\(visit.id!)"] ?? "",
+                                  error: errors["expectedEnd-\(visit.id!)"])
+                    .drawn("New end, if later (optional)", hint: "At most 12 hours from now.", name: "expectedEnd", as: .dateTime),
+                checkOutNote: FormField("checkout-note-\(visit.id!)").drawn("Check-out note (optional)", name: "note",
+                                                                           ["autocomplete": "off"]),
+                acknowledgement: FormField("note-\(visit.id!)", error: errors["note-\(visit.id!)"])
+                    .drawn("Acknowledge: what you have done", name: "note"),
+                step: FormField("step-\(visit.id!)", error: errors["step-\(visit.id!)"]).drawn("Record an escalation step", name: "step"),
                 escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(DateFormats.shown($0.at)): \(try cipher.open($0.step))" },
                 own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
                 checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
                 escalatePath: SiteURL.visitEscalate(visit.id).path,
                 duress: visit.duressAt != nil && visit.duressAcknowledgedAt == nil && user.role == .manager
                     && visit.$caseworker.id != user.id,
-                duressAcknowledgePath: SiteURL.visitDuressAcknowledge(visit.id).path, noteError: errors["note-\(visit.id!)"],
-                stepError: errors["step-\(visit.id!)"])
+                duressAcknowledgePath: SiteURL.visitDuressAcknowledge(visit.id).path)
         }
         let hasDuressWord = try await User.find(user.id, on: req.db)?.duressWordHash != nil
         let page = try LoneWorkingPage(layout: req.layout(title: "Lone working"), rows: rows, isManager: user.role == .manager,
                                    duressWordPath: SiteURL.loneWorkingDuressWord.path, hasDuressWord: hasDuressWord,
                                    duressWordSet: req.query[String.self, at: "duress-word-set"] != nil,
-                                   duressWordError: errors["duressWord"],
+                                   duressWord: FormField("duressWord", error: errors["duressWord"]).drawn(
+                                       "Your duress word",
+                                       hint: "4 to 40 characters, a word you would not otherwise write. It is never shown again; saving one replaces any before it.",
+                                       as: .password, ["autocomplete": "off"]),
                                    action: SiteURL.loneWorking.path, errorLinks: errors.links,
-                                   place: FormField("place", value: typed["place"] ?? "", error: errors["place"]),
-                                   withWhom: typed["withWhom"] ?? "", checkInNote: typed["checkInNote"] ?? "",
+                                   place: FormField("place", value: typed["place"] ?? "", error: errors["place"]).drawn("Where"),
+                                   withWhom: FormField("withWhom", value: typed["withWhom"] ?? "", error: errors["withWhom"]).drawn("With whom"),
                                    expectedEnd: FormField("expectedEnd", value: typed["expectedEnd"] ?? CasePage.localInput(now.addingTimeInterval(3600)),
-                                                          error: errors["expectedEnd"]))
+                                                          error: errors["expectedEnd"]).drawn("Expected end", as: .dateTime),
+                                   checkInNote: FormField("checkInNote", value: typed["checkInNote"] ?? "", error: errors["checkInNote"])
+                                       .drawn("Safe word or check-in note", ["autocomplete": "off"]))
         return try await req.view.render("workforce/lone-working", page)
     }
 }

@@ -13,8 +13,8 @@ struct LoneWorkingPage: Encodable {
         let overdue: Bool
         let acknowledged: String?
         let howLate: String?
-        let extendError: String?
-        let extendTyped: String
+        /// The check-in's new end, the check-out note, and (for a manager) the acknowledgement and escalation step.
+        let extend, checkOutNote, acknowledgement, step: FormField
         let escalations: [String]
         let own: Bool
         let checkInPath: String
@@ -23,8 +23,6 @@ struct LoneWorkingPage: Encodable {
         let escalatePath: String
         let duress: Bool
         let duressAcknowledgePath: String
-        let noteError: String?
-        let stepError: String?
     }
 
     let layout: Layout
@@ -33,11 +31,8 @@ struct LoneWorkingPage: Encodable {
     let duressWordPath: String
     let hasDuressWord: Bool
     let duressWordSet: Bool
-    let duressWordError: String?
+    let duressWord: FormField
     let action: String
     let errorLinks: [FormErrorLink]?
-    let place: FormField
-    let withWhom: String
-    let checkInNote: String
-    let expectedEnd: FormField
+    let place, withWhom, expectedEnd, checkInNote: FormField
 }

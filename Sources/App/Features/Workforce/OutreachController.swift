@@ -78,11 +78,24 @@ struct OutreachController {
         func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
         let page = OutreachPage(
             layout: try req.layout(title: "Outreach"), action: SiteURL.outreach.path, errorLinks: errors.links,
-            date: field("date", form.date ?? CivilDate.today(at: req.now).description), organisation: field("organisation", form.organisation),
-            topic: field("topic", form.topic), attendees: field("attendees", form.attendees),
-            registrations: field("registrations", form.registrations), confidenceBefore: field("confidenceBefore", form.confidenceBefore),
-            confidenceAfter: field("confidenceAfter", form.confidenceAfter), audienceError: errors["audience"],
-            audiences: items.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == form.audience) },
+            date: field("date", form.date ?? CivilDate.today(at: req.now).description).drawn("Date", as: .date),
+            kind: field("kind", form.kind).select("Kind", options: [
+                ("session", "Training or awareness session"), ("event", "Event"), ("webinar", "Webinar"),
+            ].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (form.kind ?? "session")) }),
+            format: field("format", form.format).select("Format", options: [("in_person", "In person"), ("webinar", "Online")].map {
+                SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (form.format ?? "in_person"))
+            }),
+            audience: field("audience", form.audience).select(
+                "Audience", options: [SelectOption(value: "", label: "Select the audience", selected: (form.audience ?? "").isEmpty)]
+                    + items.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == form.audience) }),
+            organisation: field("organisation", form.organisation).drawn("Organisation"),
+            topic: field("topic", form.topic).drawn("Topic"),
+            registrations: field("registrations", form.registrations).drawn("Registrations (events and webinars)", as: .number, ["min": "0"]),
+            attendees: field("attendees", form.attendees).drawn("Attended", as: .number, ["min": "0"]),
+            confidenceBefore: field("confidenceBefore", form.confidenceBefore)
+                .drawn("Average confidence before, 1 to 10 (optional)", ["inputmode": "decimal"]),
+            confidenceAfter: field("confidenceAfter", form.confidenceAfter)
+                .drawn("Average confidence after, 1 to 10 (optional)", ["inputmode": "decimal"]),
             rows: sessions.map { session in
                 OutreachPage.Row(date: session.date, kind: (session.kind ?? "session").capitalized,
                                  audience: labels.label(.audience)(session.audience), organisation: session.organisation ?? "",
@@ -110,14 +123,6 @@ struct OutreachPage: Encodable {
     let layout: Layout
     let action: String
     let errorLinks: [FormErrorLink]?
-    let date: FormField
-    let organisation: FormField
-    let topic: FormField
-    let attendees: FormField
-    let registrations: FormField
-    let confidenceBefore: FormField
-    let confidenceAfter: FormField
-    let audienceError: String?
-    let audiences: [SelectOption]
+    let date, kind, format, audience, organisation, topic, registrations, attendees, confidenceBefore, confidenceAfter: FormField
     let rows: [Row]
 }

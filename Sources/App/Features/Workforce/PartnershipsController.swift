@@ -33,12 +33,11 @@ struct PartnershipsController {
         let today = CivilDate.today(at: req.now).description
         let page = PartnershipsPage(
             layout: try req.layout(title: "Partnerships"), action: SiteURL.partnerships.path, today: today,
-            errors: refused.errorsByField, errorLinks: refused.errors.links,
-            form: refused.values(["heldOn": today]),
-            types: labels.byCode(.meetingType).map { SelectOption(value: $0.code, label: $0.label, selected: false) },
-            cases: cases.map { Choice(id: "case-\($0.id!)", value: $0.id!.uuidString,
-                                                       label: "\($0.person.firstName) \($0.person.lastName)",
-                                                       checked: ticked.contains($0.id!.uuidString)) },
+            fields: PartnershipsPage.Fields(
+                refused, today: today, types: labels.byCode(.meetingType),
+                cases: cases.map { Choice(id: "case-\($0.id!)", value: $0.id!.uuidString, label: "\($0.person.firstName) \($0.person.lastName)",
+                                          checked: ticked.contains($0.id!.uuidString)) }),
+            errorLinks: refused.errors.links,
             meetings: meetings.map {
                 PartnershipsPage.Meeting(path: SiteURL.partnershipMeeting($0.id).path, date: $0.heldOn,
                                          type: labels.label(.meetingType)($0.type), agencies: $0.agencies)
@@ -116,7 +115,7 @@ struct PartnershipsController {
                                       due: $0.dueOn ?? "", done: $0.doneOn)
             },
             actionPath: SiteURL.meetingActions(meeting.id).path, donePath: SiteURL.meetingActionDone(meeting.id).path,
-            errors: refused.errorsByField, errorLinks: refused.errors.links, form: refused.typed)
+            fields: MeetingPage.Fields(refused), errorLinks: refused.errors.links)
         return try await req.view.render("workforce/meeting", page)
     }
 
@@ -192,13 +191,28 @@ struct PartnershipsPage: Encodable {
     let layout: Layout
     let action: String
     let today: String
-    let errors: [String: String]
+    let fields: Fields
     let errorLinks: [FormErrorLink]?
-    let form: [String: String]
-    let types: [SelectOption]
-    let cases: [Choice]
     let meetings: [Meeting]
     let openActions: [Action]
+}
+
+extension PartnershipsPage {
+    /// The new meeting's form.
+    struct Fields: Encodable {
+        let type, heldOn, agencies, notes, cases: FormField
+
+        init(_ refused: RefusedForm, today: String, types: [(code: String, label: String)], cases: [Choice]) {
+            let type = refused.value("type")
+            self.type = refused.field("type").select("Type", options: types.map {
+                SelectOption(value: $0.code, label: $0.label, selected: $0.code == type)
+            })
+            heldOn = refused.field("heldOn", otherwise: today).drawn("Date", as: .date)
+            agencies = refused.field("agencies").drawn("Agencies present")
+            notes = refused.field("notes").drawn("Notes", as: .textarea, ["rows": "3"])
+            self.cases = refused.field("cases").group("Young people discussed", name: "cases[]", as: .checkboxes, choices: cases)
+        }
+    }
 }
 
 struct MeetingPage: Encodable {
@@ -225,7 +239,17 @@ struct MeetingPage: Encodable {
     let actions: [ActionRow]
     let actionPath: String
     let donePath: String
-    let errors: [String: String]
+    let fields: Fields
     let errorLinks: [FormErrorLink]?
-    let form: [String: String]
+
+    /// The new action's form.
+    struct Fields: Encodable {
+        let description, owner, dueOn: FormField
+
+        init(_ refused: RefusedForm) {
+            description = refused.field("description").drawn("Action")
+            owner = refused.field("owner").drawn("Owner")
+            dueOn = refused.field("dueOn").drawn("Due", as: .date)
+        }
+    }
 }

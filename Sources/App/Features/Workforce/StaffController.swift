@@ -162,34 +162,10 @@ struct StaffController {
     /// `typed` (by field id) and `typedSpecialisms`: a form of the page as it was sent, refused.
     private func render(_ req: Request, member: User, errors: FieldErrors, typed: [String: String] = [:],
                         typedSpecialisms: [String]? = nil) async throws -> View {
-        let user = try req.requireUser()
-        let today = CivilDate.today(at: req.now)
-        let row = try await StaffQueries.rows(for: [member], today: today, on: req.db).first!
-        let memberID = try member.requireID()
-        let labels = try await CodeLabels.load(on: req.db)
-        let items = try await CodeListItem.query(on: req.db).filter(\.$list ~~ ["specialism", "training_course"]).sort(\.$position).all()
-        let profile = try await StaffProfile.query(on: req.db).filter(\.$user.$id == memberID).first()
-        let chosen = typedSpecialisms.map(Set.init) ?? Set((profile?.specialisms ?? "").split(separator: ";").map(String.init))
-        let absences = try await Absence.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$fromDate, .descending).all()
-        let training = try await TrainingRecord.query(on: req.db).filter(\.$user.$id == memberID).sort(\.$completedOn, .descending).all()
-        let page = StaffPage(
-            layout: try req.layout(title: member.displayName), row: row, isManager: user.role == .manager, errorLinks: errors.links,
-            capacityError: errors["capacity"],
-            form: RefusedForm(typed: typed).values(["capacity": String(row.contracted), "from": today.description,
-                                                    "completedOn": today.description, "external": "no"]),
-            specialisms: items.filter { $0.list == "specialism" }.map {
-                Choice(id: "specialism-\($0.code)", value: $0.code, label: $0.label, checked: chosen.contains($0.code))
-            },
-            courses: items.filter { $0.list == "training_course" }.map { SelectOption(value: $0.code, label: $0.label, selected: false) },
-            absences: absences.map { "\($0.kind.replacingOccurrences(of: "_", with: " ").capitalized): \($0.fromDate) to \($0.toDate ?? "open")" },
-            training: training.map {
-                "\(labels.label(.trainingCourse)($0.course)) (\($0.external ? "external" : "internal")\($0.provider.map { ", \($0)" } ?? "")), "
-                    + "completed \($0.completedOn)" + ($0.renewalDue.map { ", renew by \($0)" } ?? "")
-            },
-            absenceKinds: Absence.kinds.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: false) },
-            today: today.description, errors: RefusedForm(errors: errors).errorsByField,
-            paths: ["profile": SiteURL.staffProfile(memberID).path, "absences": SiteURL.staffAbsences(memberID).path,
-                    "training": SiteURL.staffTraining(memberID).path])
+        let page = try await StaffPage.make(
+            member: member, viewerIsManager: req.requireUser().role == .manager, errors: errors, typed: typed,
+            typedSpecialisms: typedSpecialisms, layout: req.layout(title: member.displayName), today: CivilDate.today(at: req.now),
+            on: req.db)
         return try await req.view.render("workforce/staff-member", page)
     }
 }
@@ -264,21 +240,3 @@ struct StaffListPage: Encodable {
     let renewals: [Renewal]
 }
 
-struct StaffPage: Encodable {
-    let layout: Layout
-    let row: StaffListPage.Row
-    let isManager: Bool
-    let errorLinks: [FormErrorLink]?
-    let capacityError: String?
-    /// Each form's values by field id: what was typed, after a refusal.
-    let form: [String: String]
-    let specialisms: [Choice]
-    let courses: [SelectOption]
-    let absences: [String]
-    let training: [String]
-    let absenceKinds: [SelectOption]
-    let today: String
-    /// Each form's problems by field id, after a refusal.
-    let errors: [String: String]
-    let paths: [String: String]
-}
