@@ -17,50 +17,17 @@ struct CasesController {
     /// Open cases a page at a time (a region holds thousands), and for managers the cases awaiting a lead, the
     /// caseload of each caseworker and the closures awaiting approval: each one query, counted in SQL.
     func list(req: Request) async throws -> View {
-        let scope = try req.scope
         let user = try req.requireUser()
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
-        let now = req.now
-        let settings = try req.application.settings
         // Filters and order from the address: words of the page's own choosing, never a name.
         let filter = CaseListFilter(show: req.query[String.self, at: "show"], sort: req.query[String.self, at: "sort"],
                                     lead: user.role == .manager ? req.query[UUID.self, at: "lead"] : nil)
-        let queries = CaseListQueries(scope: scope, leadOnly: user.role == .caseworker ? user.id : nil, sql: req.db as! any SQLDatabase)
-        let condition = filter.condition(quietSince: settings.caseAttention.quietSince(now: now))
-        let total = try await queries.count(where: condition)
-        let assigned = try await queries.rows(where: condition, order: filter.sort, limit: CaseListPage.pageSize,
-                                              offset: (page - 1) * CaseListPage.pageSize).map { CaseListPage.Row($0, now: now) }
-        var awaiting: [CaseListPage.Row] = []
-        var awaitingClosure: [CaseListPage.Row] = []
-        var caseloads: [CaseListPage.Caseload] = []
-        var leads: [CaseStaff.Lead] = []
-        if user.role == .manager, let regionID = user.regionID {
-            awaiting = try await queries.rows(where: "c.lead_caseworker_id IS NULL", order: .oldest, limit: 100, offset: 0)
-                .map { CaseListPage.Row($0, now: now) }
-            awaitingClosure = try await queries.rows(where: "c.closure_requested_on IS NOT NULL", order: .oldest, limit: 100, offset: 0)
-                .map { CaseListPage.Row($0, now: now) }
-            // Caseload per caseworker: the open cases each leads (SPEC §2.5), for managers assigning work.
-            leads = try await CaseStaff.load(regionID: regionID, today: CivilDate.today(at: now), withCaseloads: true, on: req.db).leads
-            caseloads = leads.map { CaseListPage.Caseload(name: $0.name, open: $0.openCases) }
-        }
-        let pages = max(1, (total + CaseListPage.pageSize - 1) / CaseListPage.pageSize)
         let heading = user.role == .caseworker ? "Your caseload" : "Open cases"
-        let listPage = CaseListPage(
-            layout: try req.layout(title: heading), heading: heading, awaiting: awaiting, assigned: assigned,
-            awaitingClosure: awaitingClosure, isManager: user.role == .manager, caseloads: caseloads,
-            pageText: total == 0 ? "No open cases\(filter.showLabel(noContactDays: settings.noContactDays))."
-                : "Page \(min(page, pages)) of \(pages): \(total.formatted()) open cases\(filter.showLabel(noContactDays: settings.noContactDays)), \(filter.sort.label).",
-            previousPage: page > 1 ? filter.path(page: page - 1) : nil,
-            nextPage: page < pages ? filter.path(page: page + 1) : nil,
-            show: FormField("show").select("Show", options: CaseListFilter.Show.allCases.map {
-                SelectOption(value: $0.rawValue, label: $0.label(noContactDays: settings.noContactDays), selected: $0 == filter.show)
-            }),
-            sort: FormField("sort").select("Order", options: CaseListFilter.Sort.allCases.map {
-                SelectOption(value: $0.rawValue, label: $0.label.capitalizedFirst, selected: $0 == filter.sort)
-            }),
-            lead: FormField("lead").select("Lead caseworker", options: [SelectOption(value: "", label: "Any caseworker", selected: filter.lead == nil)]
-                + leads.map { SelectOption(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.lead) }))
-        try await req.audit(.caseList, objectType: .supportCase, detail: "\(total) open, page \(page), \(filter.show.rawValue), \(filter.sort.rawValue)")
+        let listPage = try await CaseListPage.make(scope: req.scope, user: user, filter: filter, page: page,
+                                                   settings: req.application.settings, layout: req.layout(title: heading),
+                                                   now: req.now, on: req.db)
+        try await req.audit(.caseList, objectType: .supportCase,
+                            detail: "\(listPage.total) open, page \(page), \(filter.show.rawValue), \(filter.sort.rawValue)")
         return try await req.view.render("cases/list", listPage)
     }
 
