@@ -16,41 +16,9 @@ struct AccountController {
     /// The account page; with the token form as typed and its errors, or with a new token shown once.
     static func render(_ req: Request, tokenForm: APITokensController.Form?, errors: FieldErrors, newToken: String? = nil,
                        status: HTTPResponseStatus = .ok) async throws -> Response {
-        let user = try req.requireUser()
-        let sessions = try await UserSession.query(on: req.db).filter(\.$user.$id == user.id)
-            .filter(\.$endedAt == nil).filter(\.$stage == .signedIn).sort(\.$lastSeenAt, .descending).all()
-        let rows = try sessions.map { session in
-            let id = try session.requireID()
-            return AccountPage.Session(
-                started: DateFormats.shown(session.createdAt), lastSeen: DateFormats.shown(session.lastSeenAt),
-                address: session.address, browser: session.userAgent.isEmpty ? "Unknown" : session.userAgent,
-                current: id == user.sessionID, endPath: SiteURL.accountSessionEnd(id).path)
-        }
-        let now = req.now
-        let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == user.id).filter(\.$revokedAt == nil)
-            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
-        let tokenRows = try tokens.map { token in
-            AccountPage.Token(name: token.name, created: DateFormats.shown(token.createdAt), expires: DateFormats.shown(token.expiresAt),
-                              lastUsed: token.lastUsedAt.map(DateFormats.shown) ?? "Never", readOnly: token.readOnly,
-                              revokePath: SiteURL.accountTokenRevoke(try token.requireID()).path)
-        }
-        let fields = AccountPage.TokenFields(
-            tokenName: FormField("tokenName", value: tokenForm?.tokenName ?? "", error: errors["tokenName"])
-                .drawn("Name", hint: "What the token is for, such as Police referral feed.", ["maxlength": "80"]),
-            expiresInDays: FormField("expiresInDays", value: tokenForm?.expiresInDays ?? "90", error: errors["expiresInDays"])
-                .drawn("Days until it expires", ["inputmode": "numeric", "class": "input--code"]),
-            password: FormField("password", error: errors["password"])
-                .drawn("Your password", as: .password, ["autocomplete": "current-password"]),
-            code: FormField("code", error: errors["code"])
-                .drawn("Code from your authenticator app", ["inputmode": "numeric", "autocomplete": "one-time-code", "class": "input--code"]))
-        let page = try AccountPage(layout: req.layout(title: errors.isEmpty ? "Your account" : "Error: Your account"),
-                               name: user.displayName, email: user.email,
-                               role: user.role.label, region: user.regionName ?? "All regions", sessions: rows,
-                               signOutEverywherePath: SiteURL.accountSignOutEverywhere.path,
-                               tokens: tokenRows.isEmpty ? nil : tokenRows, tokenAction: SiteURL.accountTokens.path,
-                               tokenFields: fields, tokenReadOnly: tokenForm?.readOnly == "yes",
-                               errorLinks: [fields.tokenName, fields.expiresInDays, fields.password, fields.code].errorLinks,
-                               newToken: newToken)
+        let page = try await AccountPage.make(user: req.requireUser(), tokenForm: tokenForm, errors: errors, newToken: newToken,
+                                              layout: req.layout(title: errors.isEmpty ? "Your account" : "Error: Your account"),
+                                              now: req.now, on: req.db)
         return try await req.view.render("account/account", page).encodeResponse(status: status, for: req)
     }
 
@@ -129,4 +97,44 @@ struct AccountPage: Encodable {
     let errorLinks: [FormErrorLink]?
     /// A token just created: shown this once.
     let newToken: String?
+}
+
+extension AccountPage {
+    /// The person's open sessions (the one `user` is signed in with marked), their API tokens still in date at `now`,
+    /// and the new-token form: as typed with its `errors`, or with `newToken` shown once.
+    static func make(user: CurrentUser, tokenForm: APITokensController.Form?, errors: FieldErrors, newToken: String?,
+                     layout: Layout, now: Date, on db: any Database) async throws -> AccountPage {
+        let sessions = try await UserSession.query(on: db).filter(\.$user.$id == user.id)
+            .filter(\.$endedAt == nil).filter(\.$stage == .signedIn).sort(\.$lastSeenAt, .descending).all()
+        let rows = try sessions.map { session in
+            let id = try session.requireID()
+            return Session(
+                started: DateFormats.shown(session.createdAt), lastSeen: DateFormats.shown(session.lastSeenAt),
+                address: session.address, browser: session.userAgent.isEmpty ? "Unknown" : session.userAgent,
+                current: id == user.sessionID, endPath: SiteURL.accountSessionEnd(id).path)
+        }
+        let tokens = try await APIToken.query(on: db).filter(\.$user.$id == user.id).filter(\.$revokedAt == nil)
+            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
+        let tokenRows = try tokens.map { token in
+            Token(name: token.name, created: DateFormats.shown(token.createdAt), expires: DateFormats.shown(token.expiresAt),
+                  lastUsed: token.lastUsedAt.map(DateFormats.shown) ?? "Never", readOnly: token.readOnly,
+                  revokePath: SiteURL.accountTokenRevoke(try token.requireID()).path)
+        }
+        let fields = TokenFields(
+            tokenName: FormField("tokenName", value: tokenForm?.tokenName ?? "", error: errors["tokenName"])
+                .drawn("Name", hint: "What the token is for, such as Police referral feed.", ["maxlength": "80"]),
+            expiresInDays: FormField("expiresInDays", value: tokenForm?.expiresInDays ?? "90", error: errors["expiresInDays"])
+                .drawn("Days until it expires", ["inputmode": "numeric", "class": "input--code"]),
+            password: FormField("password", error: errors["password"])
+                .drawn("Your password", as: .password, ["autocomplete": "current-password"]),
+            code: FormField("code", error: errors["code"])
+                .drawn("Code from your authenticator app", ["inputmode": "numeric", "autocomplete": "one-time-code", "class": "input--code"]))
+        return AccountPage(layout: layout, name: user.displayName, email: user.email,
+                           role: user.role.label, region: user.regionName ?? "All regions", sessions: rows,
+                           signOutEverywherePath: SiteURL.accountSignOutEverywhere.path,
+                           tokens: tokenRows.isEmpty ? nil : tokenRows, tokenAction: SiteURL.accountTokens.path,
+                           tokenFields: fields, tokenReadOnly: tokenForm?.readOnly == "yes",
+                           errorLinks: [fields.tokenName, fields.expiresInDays, fields.password, fields.code].errorLinks,
+                           newToken: newToken)
+    }
 }

@@ -22,20 +22,10 @@ struct SessionTimeoutController {
     }
 
     func list(req: Request) async throws -> View {
-        let user = try req.requireUser()
-        let cipher = try req.application.cipher
-        let kept = try await KeptSubmissions.waiting(for: user.id, now: req.now, on: req.db)
-        let items = try kept.map { submission in
-            let pairs = try FormPairs.decode(cipher.open(submission.body))
-            return KeptPage.Item(
-                id: submission.id!.uuidString, what: KeptPage.describe(submission.path), keptAt: DateFormats.shown(submission.keptAt),
-                recordPath: KeptPage.record(of: submission.path),
-                fields: pairs.filter { !$0.value.isEmpty }.map { KeptPage.Field(name: KeptPage.label($0.name), value: $0.value) },
-                hidden: pairs.map { KeptPage.Field(name: $0.name, value: $0.value) },
-                savePath: SiteURL.keptSave(submission.id).path, discardPath: SiteURL.keptDiscard(submission.id).path)
-        }
-        try await req.audit(.submissionKeptViewed, objectType: .keptSubmission, detail: "\(items.count) waiting")
-        return try await req.view.render("account/kept", KeptPage(layout: req.layout(title: "Not yet saved"), items: items))
+        let page = try await KeptPage.make(userID: req.requireUser().id, cipher: req.application.cipher,
+                                           layout: req.layout(title: "Not yet saved"), now: req.now, on: req.db)
+        try await req.audit(.submissionKeptViewed, objectType: .keptSubmission, detail: "\(page.items.count) waiting")
+        return try await req.view.render("account/kept", page)
     }
 
     /// Sends the kept form again: the browser repeats this request's body (the kept fields and a fresh CSRF token)
@@ -132,6 +122,24 @@ struct KeptPage: Encodable {
             words.append(contentsOf: character.lowercased())
         }
         return words.prefix(1).uppercased() + words.dropFirst()
+    }
+}
+
+extension KeptPage {
+    /// The forms kept for the person after a timeout and not yet expired at `now`, oldest first, each opened with
+    /// `cipher` to show what it held.
+    static func make(userID: UUID, cipher: FieldCipher, layout: Layout, now: Date, on db: any Database) async throws -> KeptPage {
+        let kept = try await KeptSubmissions.waiting(for: userID, now: now, on: db)
+        let items = try kept.map { submission in
+            let pairs = try FormPairs.decode(cipher.open(submission.body))
+            return Item(
+                id: submission.id!.uuidString, what: describe(submission.path), keptAt: DateFormats.shown(submission.keptAt),
+                recordPath: record(of: submission.path),
+                fields: pairs.filter { !$0.value.isEmpty }.map { Field(name: label($0.name), value: $0.value) },
+                hidden: pairs.map { Field(name: $0.name, value: $0.value) },
+                savePath: SiteURL.keptSave(submission.id).path, discardPath: SiteURL.keptDiscard(submission.id).path)
+        }
+        return KeptPage(layout: layout, items: items)
     }
 }
 

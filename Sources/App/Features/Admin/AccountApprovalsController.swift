@@ -24,18 +24,8 @@ struct AccountApprovalsController {
     }
 
     func list(req: Request) async throws -> View {
-        let me = try req.requireUser()
-        let approvals = try await AccountApproval.query(on: req.db).with(\.$user)
-            .sort(\.$requestedAt, .descending).limit(200).all()
-        let people = try await User.query(on: req.db)
-            .filter(\.$id ~~ Set(approvals.flatMap { [$0.requestedByID] + ($0.decidedByID.map { [$0] } ?? []) })).all()
-        let regions = try await Region.query(on: req.db).all()
-        let rows = approvals.map { approval in
-            ApprovalsPage.Row(approval, people: people, regions: regions, me: me.id)
-        }
-        return try await req.view.render("admin/approvals", ApprovalsPage(
-            layout: req.layout(title: "Account approvals"), pending: rows.filter(\.isPending),
-            decided: Array(rows.filter { !$0.isPending }.prefix(50))))
+        let page = try await ApprovalsPage.make(me: req.requireUser().id, layout: req.layout(title: "Account approvals"), on: req.db)
+        return try await req.view.render("admin/approvals", page)
     }
 
     func confirm(req: Request) async throws -> Response {
@@ -149,5 +139,21 @@ struct ApprovalsPage: Encodable {
         self.decided = decided
         hasPending = !pending.isEmpty
         hasDecided = !decided.isEmpty
+    }
+}
+
+extension ApprovalsPage {
+    /// The newest 200 approvals with who asked and who decided: the pending ones, then the last 50 decided. `me` may
+    /// decide none of their own requests, nor any about their own account.
+    static func make(me: UUID, layout: Layout, on db: any Database) async throws -> ApprovalsPage {
+        let approvals = try await AccountApproval.query(on: db).with(\.$user)
+            .sort(\.$requestedAt, .descending).limit(200).all()
+        let people = try await User.query(on: db)
+            .filter(\.$id ~~ Set(approvals.flatMap { [$0.requestedByID] + ($0.decidedByID.map { [$0] } ?? []) })).all()
+        let regions = try await Region.query(on: db).all()
+        let rows = approvals.map { approval in
+            Row(approval, people: people, regions: regions, me: me)
+        }
+        return ApprovalsPage(layout: layout, pending: rows.filter(\.isPending), decided: Array(rows.filter { !$0.isPending }.prefix(50)))
     }
 }

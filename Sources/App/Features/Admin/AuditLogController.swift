@@ -12,27 +12,8 @@ struct AuditLogController {
 
     func search(req: Request) async throws -> View {
         let filters = AuditFilters(req)
-        var query = AuditEvent.query(on: req.db)
-        if let actor = filters.actor { query = query.filter(\.$actor == actor) }
-        if let action = filters.action { query = query.filter(\.$action == action) }
-        if let object = filters.object { query = query.filter(\.$objectID == object) }
-        if let from = filters.from { query = query.filter(\.$at >= from) }
-        if let to = filters.to { query = query.filter(\.$at < to + "T99") }
-        let total = try await query.count()
-        let events = try await query.sort(\.$seq, .descending)
-            .range(lower: (filters.page - 1) * Self.pageSize, upper: filters.page * Self.pageSize).all()
+        let page = try await AuditPage.make(filters: filters, layout: req.layout(title: "Audit log"), on: req.db)
         try await req.audit(.auditSearched, objectType: .audit, detail: filters.description)
-        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        let page = AuditPage(
-            layout: try req.layout(title: "Audit log"),
-            actor: FormField("actor", value: filters.actor ?? "").drawn("Email of the person acting"),
-            action: FormField("action", value: filters.action ?? "").drawn("Action"),
-            object: FormField("object", value: filters.object ?? "").drawn("Record id"),
-            from: FormField("from", value: filters.from ?? "").drawn("From", as: .date),
-            to: FormField("to", value: filters.to ?? "").drawn("To", as: .date),
-            events: events.map(AuditPage.Row.init), total: total,
-            previousPage: filters.page > 1 ? filters.link(page: filters.page - 1) : nil,
-            nextPage: filters.page < pages ? filters.link(page: filters.page + 1) : nil)
         return try await req.view.render("admin/audit", page)
     }
 }
@@ -45,6 +26,16 @@ struct AuditFilters: CustomStringConvertible {
     let to: String?
     let page: Int
 
+    init(actor: String? = nil, action: String? = nil, object: String? = nil, from: String? = nil, to: String? = nil, page: Int = 1) {
+        self.actor = actor
+        self.action = action
+        self.object = object
+        self.from = from
+        self.to = to
+        self.page = page
+    }
+
+    /// The filters from the address, trimmed and cut to 200 characters; dates only when they look like dates.
     init(_ req: Request) {
         func text(_ name: String) -> String? {
             guard let value = req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
@@ -115,4 +106,32 @@ struct AuditPage: Encodable {
     let total: Int
     let previousPage: String?
     let nextPage: String?
+}
+
+extension AuditPage {
+    /// The entries the filters match, newest first, a page of `AuditLogController.pageSize` at a time, and how many
+    /// there are in all.
+    static func make(filters: AuditFilters, layout: Layout, on db: any Database) async throws -> AuditPage {
+        let pageSize = AuditLogController.pageSize
+        var query = AuditEvent.query(on: db)
+        if let actor = filters.actor { query = query.filter(\.$actor == actor) }
+        if let action = filters.action { query = query.filter(\.$action == action) }
+        if let object = filters.object { query = query.filter(\.$objectID == object) }
+        if let from = filters.from { query = query.filter(\.$at >= from) }
+        if let to = filters.to { query = query.filter(\.$at < to + "T99") }
+        let total = try await query.count()
+        let events = try await query.sort(\.$seq, .descending)
+            .range(lower: (filters.page - 1) * pageSize, upper: filters.page * pageSize).all()
+        let pages = max(1, (total + pageSize - 1) / pageSize)
+        return AuditPage(
+            layout: layout,
+            actor: FormField("actor", value: filters.actor ?? "").drawn("Email of the person acting"),
+            action: FormField("action", value: filters.action ?? "").drawn("Action"),
+            object: FormField("object", value: filters.object ?? "").drawn("Record id"),
+            from: FormField("from", value: filters.from ?? "").drawn("From", as: .date),
+            to: FormField("to", value: filters.to ?? "").drawn("To", as: .date),
+            events: events.map(Row.init), total: total,
+            previousPage: filters.page > 1 ? filters.link(page: filters.page - 1) : nil,
+            nextPage: filters.page < pages ? filters.link(page: filters.page + 1) : nil)
+    }
 }

@@ -47,24 +47,9 @@ struct CodeListsAdminController {
     }
 
     private func render(_ req: Request, failedList: CodeList?, code: FormField, label: FormField) async throws -> View {
-        let items = try await CodeListItem.query(on: req.db).sort(\.$list).sort(\.$position).all()
-        let lists = CodeList.allCases.map { list in
-            let isFailed = list == failedList
-            return CodeListsPage.List(
-                id: list.rawValue, label: list.label, action: SiteURL.adminCodeList(list.rawValue).path,
-                items: items.filter { $0.list == list.rawValue }.map { .init(code: $0.code, label: $0.label) },
-                code: (isFailed ? prefixed(code, list) : FormField("\(list.rawValue)-code"))
-                    .drawn("Code", name: "code", ["spellcheck": "false"]),
-                newLabel: (isFailed ? prefixed(label, list) : FormField("\(list.rawValue)-label")).drawn("Label", name: "label"))
-        }
-        let errors = failedList.flatMap { [prefixed(code, $0), prefixed(label, $0)].errorLinks }
-        return try await req.view.render("admin/code-lists", CodeListsPage(layout: req.layout(title: "Code lists"),
-                                                                           lists: lists, errorLinks: errors))
-    }
-
-    /// Each list has its own form on one page, so field ids carry the list's name.
-    private func prefixed(_ field: FormField, _ list: CodeList) -> FormField {
-        FormField("\(list.rawValue)-\(field.id)", value: field.value, error: field.error)
+        let page = try await CodeListsPage.make(failedList: failedList, code: code, label: label,
+                                                layout: req.layout(title: "Code lists"), on: req.db)
+        return try await req.view.render("admin/code-lists", page)
     }
 }
 
@@ -86,4 +71,29 @@ struct CodeListsPage: Encodable {
     let layout: Layout
     let lists: [List]
     let errorLinks: [FormErrorLink]?
+}
+
+extension CodeListsPage {
+    /// Every list with its codes in order, each with its own add form; `failedList`'s form holds what was typed and
+    /// its problems.
+    static func make(failedList: CodeList?, code: FormField, label: FormField, layout: Layout,
+                     on db: any Database) async throws -> CodeListsPage {
+        let items = try await CodeListItem.query(on: db).sort(\.$list).sort(\.$position).all()
+        let lists = CodeList.allCases.map { list in
+            let isFailed = list == failedList
+            return List(
+                id: list.rawValue, label: list.label, action: SiteURL.adminCodeList(list.rawValue).path,
+                items: items.filter { $0.list == list.rawValue }.map { .init(code: $0.code, label: $0.label) },
+                code: (isFailed ? prefixed(code, list) : FormField("\(list.rawValue)-code"))
+                    .drawn("Code", name: "code", ["spellcheck": "false"]),
+                newLabel: (isFailed ? prefixed(label, list) : FormField("\(list.rawValue)-label")).drawn("Label", name: "label"))
+        }
+        let errors = failedList.flatMap { [prefixed(code, $0), prefixed(label, $0)].errorLinks }
+        return CodeListsPage(layout: layout, lists: lists, errorLinks: errors)
+    }
+
+    /// Each list has its own form on one page, so field ids carry the list's name.
+    private static func prefixed(_ field: FormField, _ list: CodeList) -> FormField {
+        FormField("\(list.rawValue)-\(field.id)", value: field.value, error: field.error)
+    }
 }

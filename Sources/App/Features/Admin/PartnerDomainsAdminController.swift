@@ -54,12 +54,7 @@ struct PartnerDomainsAdminController {
     }
 
     private func render(_ req: Request, domain: FormField) async throws -> View {
-        let domains = try await PartnerDomain.query(on: req.db).sort(\.$domain).all()
-        let page = PartnerDomainsPage(
-            layout: try req.layout(title: "Partner domains"), action: SiteURL.adminPartnerDomains.path,
-            domain: domain.drawn("Domain", hint: "For example, nhs.net.", ["spellcheck": "false", "autocomplete": "off"]),
-            errorLinks: [domain].errorLinks,
-            domains: domains.isEmpty ? nil : domains.map { .init(domain: $0.domain, removeAction: SiteURL.adminPartnerDomainRemove($0.id).path) })
+        let page = try await PartnerDomainsPage.make(domain: domain, layout: req.layout(title: "Partner domains"), on: req.db)
         return try await req.view.render("admin/partner-domains", page)
     }
 }
@@ -75,4 +70,16 @@ struct PartnerDomainsPage: Encodable {
     let domain: FormField
     let errorLinks: [FormErrorLink]?
     let domains: [Row]?
+}
+
+extension PartnerDomainsPage {
+    /// The listed domains in order, each with its remove button, and the add form (as typed, when it was refused).
+    static func make(domain: FormField, layout: Layout, on db: any Database) async throws -> PartnerDomainsPage {
+        let domains = try await PartnerDomain.query(on: db).sort(\.$domain).all()
+        return PartnerDomainsPage(
+            layout: layout, action: SiteURL.adminPartnerDomains.path,
+            domain: domain.drawn("Domain", hint: "For example, nhs.net.", ["spellcheck": "false", "autocomplete": "off"]),
+            errorLinks: [domain].errorLinks,
+            domains: domains.isEmpty ? nil : domains.map { .init(domain: $0.domain, removeAction: SiteURL.adminPartnerDomainRemove($0.id).path) })
+    }
 }

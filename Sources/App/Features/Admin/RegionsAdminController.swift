@@ -82,15 +82,7 @@ struct RegionsAdminController {
     }
 
     private func renderList(_ req: Request, code: FormField, name: FormField) async throws -> View {
-        let regions = try await Region.query(on: req.db).with(\.$localAuthorities).sort(\.$name).all()
-        let rows = regions.map {
-            RegionsPage.Row(code: $0.code, name: $0.name, localAuthorities: $0.localAuthorities.count,
-                            path: SiteURL.adminRegion($0.code).path)
-        }
-        let page = try RegionsPage(layout: req.layout(title: "Regions"), regions: rows, action: SiteURL.adminRegions.path,
-                               code: code.drawn("Code", hint: "Lower case with hyphens, used in CSV files and reports: it cannot be changed later.",
-                                                ["spellcheck": "false"]),
-                               name: name.drawn("Name"), errorLinks: [code, name].errorLinks)
+        let page = try await RegionsPage.make(code: code, name: name, layout: req.layout(title: "Regions"), on: req.db)
         return try await req.view.render("admin/regions", page)
     }
 
@@ -120,6 +112,20 @@ struct RegionsPage: Encodable {
     let code: FormField
     let name: FormField
     let errorLinks: [FormErrorLink]?
+}
+
+extension RegionsPage {
+    /// Every region by name with how many local authorities it has, and the new-region form (as typed, when refused).
+    static func make(code: FormField, name: FormField, layout: Layout, on db: any Database) async throws -> RegionsPage {
+        let regions = try await Region.query(on: db).with(\.$localAuthorities).sort(\.$name).all()
+        let rows = regions.map {
+            Row(code: $0.code, name: $0.name, localAuthorities: $0.localAuthorities.count, path: SiteURL.adminRegion($0.code).path)
+        }
+        return RegionsPage(layout: layout, regions: rows, action: SiteURL.adminRegions.path,
+                           code: code.drawn("Code", hint: "Lower case with hyphens, used in CSV files and reports: it cannot be changed later.",
+                                            ["spellcheck": "false"]),
+                           name: name.drawn("Name"), errorLinks: [code, name].errorLinks)
+    }
 }
 
 struct RegionPage: Encodable {

@@ -18,11 +18,8 @@ struct UsersAdminController {
     }
 
     func list(req: Request) async throws -> View {
-        let users = try await User.query(on: req.db).with(\.$region).sort(\.$email).all()
-        let now = req.now
-        let rows = users.map { UserRow($0, now: now) }
-        return try await req.view.render("admin/users", UsersPage(layout: req.layout(title: "Users"), users: rows,
-                                                                  newUserPath: SiteURL.adminUserNew.path))
+        let page = try await UsersPage.make(layout: req.layout(title: "Users"), now: req.now, on: req.db)
+        return try await req.view.render("admin/users", page)
     }
 
     func showNew(req: Request) async throws -> View {
@@ -65,16 +62,9 @@ struct UsersAdminController {
 
     func show(req: Request) async throws -> View {
         let user = try await findUser(req)
-        let regions = try await Region.query(on: req.db).sort(\.$name).all()
-        let page = try UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
-                            role: FormField("role", value: user.role.rawValue)
-                                .select("Role", options: roleOptions(selected: user.role.rawValue)),
-                            region: FormField("region", value: user.region?.code ?? "")
-                                .select("Region", options: regionOptions(regions, selected: user.region?.code ?? "")),
-                            isSelf: user.id == req.currentUser?.id,
-                            rolePath: SiteURL.adminUserRole(user.id).path, disablePath: SiteURL.adminUserDisable(user.id).path,
-                            enablePath: SiteURL.adminUserEnable(user.id).path,
-                            resetPath: SiteURL.adminUserResetAccess(user.id).path, errorLinks: nil)
+        let page = try await UserPage.make(user: user, role: user.role.rawValue, region: user.region?.code ?? "", problems: [],
+                                           isSelf: user.id == req.currentUser?.id, layout: req.layout(title: user.displayName),
+                                           now: req.now, on: req.db)
         return try await req.view.render("admin/user", page)
     }
 
@@ -85,19 +75,8 @@ struct UsersAdminController {
         try refuseSelf(user, req)
         let checked = try await UserForm.checkRole(form.role ?? "", region: form.region ?? "", on: req.db)
         if !checked.problems.isEmpty {
-            let regions = try await Region.query(on: req.db).sort(\.$name).all()
-            let roleError = checked.problems.first { $0.field == "role" }?.message
-            let regionError = checked.problems.first { $0.field == "region" }?.message
-            let page = try UserPage(layout: req.layout(title: user.displayName), user: UserRow(user, now: req.now),
-                                role: FormField("role", value: form.role ?? "", error: roleError)
-                                    .select("Role", options: roleOptions(selected: form.role ?? "")),
-                                region: FormField("region", value: form.region ?? "", error: regionError)
-                                    .select("Region", options: regionOptions(regions, selected: form.region ?? "")), isSelf: false,
-                                rolePath: SiteURL.adminUserRole(user.id).path,
-                                disablePath: SiteURL.adminUserDisable(user.id).path,
-                                enablePath: SiteURL.adminUserEnable(user.id).path,
-                                resetPath: SiteURL.adminUserResetAccess(user.id).path,
-                                errorLinks: checked.problems.map { FormErrorLink(href: "#\($0.field)", message: $0.message) })
+            let page = try await UserPage.make(user: user, role: form.role ?? "", region: form.region ?? "", problems: checked.problems,
+                                               isSelf: false, layout: req.layout(title: user.displayName), now: req.now, on: req.db)
             return try await req.view.render("admin/user", page).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let userID = try user.requireID()
@@ -203,15 +182,7 @@ struct UsersAdminController {
     }
 
     private func renderNew(_ req: Request, fields: UserFields) async throws -> View {
-        let regions = try await Region.query(on: req.db).sort(\.$name).all()
-        let page = try NewUserPage(layout: req.layout(title: "Create an account"), action: SiteURL.adminUserNew.path,
-                               email: fields.email.drawn("Email address", as: .email, ["spellcheck": "false", "autocomplete": "off"]),
-                               name: fields.name.drawn("Full name", ["autocomplete": "off"]),
-                               role: fields.role.select("Role", options: [SelectOption(value: "", label: "Choose a role", selected: false)]
-                                                            + roleOptions(selected: fields.role.value)),
-                               region: fields.region.select("Region", hint: "Caseworkers and managers belong to one region.",
-                                                            options: regionOptions(regions, selected: fields.region.value)),
-                               errorLinks: [fields.email, fields.name, fields.role, fields.region].errorLinks)
+        let page = try await NewUserPage.make(fields: fields, layout: req.layout(title: "Create an account"), on: req.db)
         return try await req.view.render("admin/user-new", page)
     }
 
@@ -235,15 +206,6 @@ struct UsersAdminController {
 
     private static func approvalEntry(_ req: Request, userID: UUID, _ detail: String) -> AuditEntry {
         req.auditEntry(.userApprovalRequested, objectType: .user, objectID: userID.uuidString, detail: detail)
-    }
-
-    private func roleOptions(selected: String) -> [SelectOption] {
-        Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
-    }
-
-    private func regionOptions(_ regions: [Region], selected: String) -> [SelectOption] {
-        [SelectOption(value: "", label: "No region (national lead, admin, commissioner)", selected: selected.isEmpty)]
-            + regions.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == selected) }
     }
 }
 

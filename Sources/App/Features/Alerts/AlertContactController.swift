@@ -20,10 +20,7 @@ struct AlertContactController {
     func show(req: Request) async throws -> View {
         let user = try req.requireUser()
         guard let person = try await User.find(user.id, on: req.db) else { throw Abort(.unauthorized) }
-        let contact = try AlertContact(person, cipher: req.application.cipher)
-        let form = Form(phone: contact.phone ?? "", email: try person.alertEmail.map(req.application.cipher.open) ?? "",
-                        channels: contact.channels.map(\.rawValue))
-        return try await render(req, form: form, errors: FieldErrors(), person: person)
+        return try await render(req, form: nil, errors: FieldErrors(), person: person)
     }
 
     func save(req: Request) async throws -> Response {
@@ -105,10 +102,7 @@ struct AlertContactController {
     private func refuseCode(_ req: Request, _ person: User, _ message: String) async throws -> Response {
         var errors = FieldErrors()
         errors.add("code", message)
-        let contact = try AlertContact(person, cipher: req.application.cipher)
-        let form = Form(phone: contact.phone ?? "", email: try person.alertEmail.map(req.application.cipher.open) ?? "",
-                        channels: contact.channels.map(\.rawValue))
-        return try await render(req, form: form, errors: errors, person: person).encodeResponse(status: .unprocessableEntity, for: req)
+        return try await render(req, form: nil, errors: errors, person: person).encodeResponse(status: .unprocessableEntity, for: req)
     }
 
     static func looksLikeAnAddress(_ text: String) -> Bool {
@@ -117,28 +111,11 @@ struct AlertContactController {
             && !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || !$0.isASCII || "<>()[],;:\"\\".unicodeScalars.contains($0) })
     }
 
-    private func render(_ req: Request, form: Form, errors: FieldErrors, person: User) async throws -> View {
-        let providers = req.application.alertProviders
-        let chosen = Set(form.channels ?? [])
-        let pending = try person.alertPhonePending.map(req.application.cipher.open)
-        let page = AlertContactPage(
-            layout: try req.layout(title: errors.isEmpty ? "How you are alerted" : "Error: how you are alerted"),
-            errorLinks: errors.links, action: SiteURL.accountAlerts.path,
-            phone: FormField("phone", value: form.phone ?? "", error: errors["phone"]).drawn(
-                "Mobile number", hint: "For text messages and calls. Kept sealed; shown only to you. A new number gets a code by text to confirm it.",
-                as: .tel, ["autocomplete": "tel"]),
-            email: FormField("email", value: form.email ?? "", error: errors["email"]).drawn(
-                "Email address for alerts (optional)", hint: "Leave empty to use your sign-in address, \(person.email).", as: .email,
-                ["autocomplete": "email"]),
-            pendingNumber: pending.map(PhoneNumber.masked), confirmPath: SiteURL.accountAlertsConfirm.path,
-            code: FormField("code", value: "", error: errors["code"]).drawn(
-                "Code", ["inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "10", "class": "input--code"]),
-            channel: FormField("channels", error: errors["channel-sms"]),
-            channels: AlertChannel.allCases.map { channel in
-                AlertContactPage.Channel(id: "channel-\(channel.rawValue)", value: channel.rawValue, label: channel.label,
-                                         checked: chosen.contains(channel.rawValue),
-                                         off: providers.isOn(channel) ? nil : AlertProviders.offReason(channel))
-            })
+    /// `form` nil: what the person has saved.
+    private func render(_ req: Request, form: Form?, errors: FieldErrors, person: User) async throws -> View {
+        let page = try AlertContactPage.make(person: person, form: form, errors: errors, providers: req.application.alertProviders,
+                                             cipher: req.application.cipher,
+                                             layout: req.layout(title: errors.isEmpty ? "How you are alerted" : "Error: how you are alerted"))
         return try await req.view.render("account/alerts", page)
     }
 }
@@ -165,4 +142,39 @@ struct AlertContactPage: Encodable {
     /// The channels' problem, if any (their checkboxes carry each channel's own note, so are drawn here).
     let channel: FormField
     let channels: [Channel]
+}
+
+extension AlertContactPage {
+    /// The person's alert contact form: `form` as sent and refused, or (nil) what they have saved, opened with `cipher`;
+    /// a new number waiting for its code, masked; each channel with why it is off on this service, if it is.
+    static func make(person: User, form: AlertContactController.Form?, errors: FieldErrors, providers: AlertProviders,
+                     cipher: FieldCipher, layout: Layout) throws -> AlertContactPage {
+        let form = try form ?? saved(person, cipher: cipher)
+        let chosen = Set(form.channels ?? [])
+        let pending = try person.alertPhonePending.map(cipher.open)
+        return AlertContactPage(
+            layout: layout, errorLinks: errors.links, action: SiteURL.accountAlerts.path,
+            phone: FormField("phone", value: form.phone ?? "", error: errors["phone"]).drawn(
+                "Mobile number", hint: "For text messages and calls. Kept sealed; shown only to you. A new number gets a code by text to confirm it.",
+                as: .tel, ["autocomplete": "tel"]),
+            email: FormField("email", value: form.email ?? "", error: errors["email"]).drawn(
+                "Email address for alerts (optional)", hint: "Leave empty to use your sign-in address, \(person.email).", as: .email,
+                ["autocomplete": "email"]),
+            pendingNumber: pending.map(PhoneNumber.masked), confirmPath: SiteURL.accountAlertsConfirm.path,
+            code: FormField("code", value: "", error: errors["code"]).drawn(
+                "Code", ["inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "10", "class": "input--code"]),
+            channel: FormField("channels", error: errors["channel-sms"]),
+            channels: AlertChannel.allCases.map { channel in
+                Channel(id: "channel-\(channel.rawValue)", value: channel.rawValue, label: channel.label,
+                        checked: chosen.contains(channel.rawValue),
+                        off: providers.isOn(channel) ? nil : AlertProviders.offReason(channel))
+            })
+    }
+
+    /// The form as the person last saved it.
+    private static func saved(_ person: User, cipher: FieldCipher) throws -> AlertContactController.Form {
+        let contact = try AlertContact(person, cipher: cipher)
+        return AlertContactController.Form(phone: contact.phone ?? "", email: try person.alertEmail.map(cipher.open) ?? "",
+                                           channels: contact.channels.map(\.rawValue))
+    }
 }

@@ -17,18 +17,9 @@ struct AlertsController {
 
     func list(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let now = req.now
-        let alerts = try await Self.visible(to: user, on: req.db).filter(\.$raisedAt > now.addingTimeInterval(-7 * 86400))
-            .sort(\.$raisedAt, .descending).limit(200).all()
-        let names = try await Self.names(of: alerts.compactMap(\.acknowledgedByID)
-            + alerts.filter { $0.kind == .helpByText || $0.kind == .duress }.compactMap(\.workerID), on: req.db)
-        let rows = alerts.map { AlertsPage.Row($0, names: names, now: now) }
-        let undelivered = user.role == .caseworker ? [] : try await Self.undelivered(to: user, now: now, on: req.db)
+        let page = try await AlertsPage.make(user: user, layout: req.layout(title: "Alerts"), now: req.now, on: req.db)
         try await req.audit(.alertListViewed, objectType: .alert, region: user.regionCode ?? "")
-        return try await req.view.render("alerts/list", AlertsPage(
-            layout: req.layout(title: "Alerts"), open: rows.filter(\.isOpen), closed: rows.filter { !$0.isOpen },
-            undelivered: undelivered.isEmpty ? nil : undelivered, accountAlertsPath: SiteURL.accountAlerts.path,
-            onCallPath: user.role == .nationalLead ? nil : SiteURL.onCall.path))
+        return try await req.view.render("alerts/list", page)
     }
 
     func acknowledgeOnPage(req: Request) async throws -> Response {
@@ -105,12 +96,9 @@ struct AlertsController {
     }
 
     private func render(_ req: Request, _ found: Linked, acknowledgedNow: Bool) async throws -> Response {
-        // Staff names only to someone signed in: the link alone shows the alert's kind, reference and state.
-        let names = req.currentUser == nil ? [:] : try await Self.names(of: found.alert.acknowledgedByID.map { [$0] } ?? [], on: req.db)
-        let row = AlertsPage.Row(found.alert, names: names, now: req.now)
-        let page = try AlertLinkPage(layout: req.layout(title: "Alert \(found.alert.reference)"), alert: row,
-                                 recipient: found.recipient.displayName, acknowledgedNow: acknowledgedNow,
-                                 action: req.url.path, forSomeoneElse: false)
+        let page = try await AlertLinkPage.make(found, signedIn: req.currentUser != nil, acknowledgedNow: acknowledgedNow,
+                                                action: req.url.path, layout: req.layout(title: "Alert \(found.alert.reference)"),
+                                                now: req.now, on: req.db)
         let response = try await req.view.render("alerts/acknowledge", page).encodeResponse(for: req)
         // The link is a secret: not cached, not sent on as a referrer.
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -235,6 +223,23 @@ struct AlertsPage: Encodable {
     let onCallPath: String?
 }
 
+extension AlertsPage {
+    /// The alerts of the last week `user` may see, newest first (at most 200), open then closed, with the names of who
+    /// acknowledged them and who raised a call for help; for a manager or a national lead, the messages that did not go.
+    static func make(user: CurrentUser, layout: Layout, now: Date, on db: any Database) async throws -> AlertsPage {
+        let alerts = try await AlertsController.visible(to: user, on: db).filter(\.$raisedAt > now.addingTimeInterval(-7 * 86400))
+            .sort(\.$raisedAt, .descending).limit(200).all()
+        let names = try await AlertsController.names(of: alerts.compactMap(\.acknowledgedByID)
+            + alerts.filter { $0.kind == .helpByText || $0.kind == .duress }.compactMap(\.workerID), on: db)
+        let rows = alerts.map { Row($0, names: names, now: now) }
+        let undelivered = user.role == .caseworker ? [] : try await AlertsController.undelivered(to: user, now: now, on: db)
+        return AlertsPage(
+            layout: layout, open: rows.filter(\.isOpen), closed: rows.filter { !$0.isOpen },
+            undelivered: undelivered.isEmpty ? nil : undelivered, accountAlertsPath: SiteURL.accountAlerts.path,
+            onCallPath: user.role == .nationalLead ? nil : SiteURL.onCall.path)
+    }
+}
+
 struct AlertLinkPage: Encodable {
     let layout: Layout
     /// Nil when the link is unknown, used or out of date.
@@ -244,4 +249,16 @@ struct AlertLinkPage: Encodable {
     let action: String
     /// Opened by someone signed in who is not the person it was sent to.
     let forSomeoneElse: Bool
+}
+
+extension AlertLinkPage {
+    /// The alert a link names, for its recipient. Staff names only to someone `signedIn`: the link alone shows the
+    /// alert's kind, reference and state.
+    static func make(_ found: AlertsController.Linked, signedIn: Bool, acknowledgedNow: Bool, action: String, layout: Layout,
+                     now: Date, on db: any Database) async throws -> AlertLinkPage {
+        let names = signedIn ? try await AlertsController.names(of: found.alert.acknowledgedByID.map { [$0] } ?? [], on: db) : [:]
+        return AlertLinkPage(layout: layout, alert: AlertsPage.Row(found.alert, names: names, now: now),
+                             recipient: found.recipient.displayName, acknowledgedNow: acknowledgedNow,
+                             action: action, forSomeoneElse: false)
+    }
 }

@@ -125,37 +125,9 @@ struct OnCallController {
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {
         let user = try req.requireUser()
         guard let regionID = user.regionID else { throw Abort(.forbidden) }
-        let now = req.now
-        let shifts = try await Self.shifts(regionID: regionID, now: now, on: req.db)
-        let isManager = user.role == .manager
-        let people = isManager ? try await Self.eligible(regionID: regionID, on: req.db) : []
-        let page = OnCallPage(
-            layout: try req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
-            errorLinks: errors.links, isManager: isManager,
-            now: OnCallRole.allCases.map { role in
-                OnCallPage.Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now && Self.stillHolds($0) }
-                    .map(\.user.displayName).joined(separator: ", "))
-            },
-            gaps: OnCallPage.gaps(Self.covering(shifts), now: now),
-            shifts: shifts.map { shift in
-                OnCallPage.Shift(person: shift.user.displayName + (Self.stillHolds(shift) ? "" : " (cannot hold this place now: not covering)"),
-                                 role: shift.role.label,
-                                 from: DateFormats.shown(shift.startsAt), to: DateFormats.shown(shift.endsAt),
-                                 removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)
-            },
-            action: SiteURL.onCall.path,
-            person: FormField("person", value: form.person ?? "", error: errors["person"]).select(
-                "Who", options: [SelectOption(value: "", label: "Choose", selected: (form.person ?? "").isEmpty)] + people.map {
-                    SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.label.lowercased()))",
-                                 selected: $0.id!.uuidString == form.person)
-                }),
-            role: FormField("role", value: form.role ?? "", error: errors["role"]).select(
-                "Place on the rota", options: [SelectOption(value: "", label: "Choose", selected: (form.role ?? "").isEmpty)]
-                    + OnCallRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) }),
-            startsAt: FormField("startsAt", value: form.startsAt ?? CasePage.localInput(now), error: errors["startsAt"])
-                .drawn("From", as: .dateTime),
-            endsAt: FormField("endsAt", value: form.endsAt ?? CasePage.localInput(now.addingTimeInterval(12 * 3600)), error: errors["endsAt"])
-                .drawn("To", hint: "A shift lasts at most 14 days.", as: .dateTime))
+        let page = try await OnCallPage.make(regionID: regionID, isManager: user.role == .manager, form: form, errors: errors,
+                                             layout: req.layout(title: errors.isEmpty ? "On-call rota" : "Error: on-call rota"),
+                                             now: req.now, on: req.db)
         return try await req.view.render("workforce/on-call", page)
     }
 }
@@ -183,5 +155,41 @@ struct OnCallPage: Encodable {
             Gap(role: $0.role.label, from: DateFormats.shown($0.start), to: DateFormats.shown($0.end))
         }
         return gaps.isEmpty ? nil : gaps
+    }
+}
+
+extension OnCallPage {
+    /// The region's rota: who is on call now, the gaps in the week ahead and the shifts that have not ended; for a
+    /// manager, the form to add a shift (as sent, with its `errors`, when refused) and a remove button on each.
+    static func make(regionID: UUID, isManager: Bool, form: OnCallController.Form, errors: FieldErrors, layout: Layout,
+                     now: Date, on db: any Database) async throws -> OnCallPage {
+        let shifts = try await OnCallController.shifts(regionID: regionID, now: now, on: db)
+        let people = isManager ? try await OnCallController.eligible(regionID: regionID, on: db) : []
+        return OnCallPage(
+            layout: layout, errorLinks: errors.links, isManager: isManager,
+            now: OnCallRole.allCases.map { role in
+                Now(role: role.label, people: shifts.filter { $0.role == role && $0.startsAt <= now && OnCallController.stillHolds($0) }
+                    .map(\.user.displayName).joined(separator: ", "))
+            },
+            gaps: Self.gaps(OnCallController.covering(shifts), now: now),
+            shifts: shifts.map { shift in
+                Shift(person: shift.user.displayName + (OnCallController.stillHolds(shift) ? "" : " (cannot hold this place now: not covering)"),
+                      role: shift.role.label,
+                      from: DateFormats.shown(shift.startsAt), to: DateFormats.shown(shift.endsAt),
+                      removePath: isManager ? SiteURL.onCallShiftRemove(shift.id).path : nil)
+            },
+            action: SiteURL.onCall.path,
+            person: FormField("person", value: form.person ?? "", error: errors["person"]).select(
+                "Who", options: [SelectOption(value: "", label: "Choose", selected: (form.person ?? "").isEmpty)] + people.map {
+                    SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.label.lowercased()))",
+                                 selected: $0.id!.uuidString == form.person)
+                }),
+            role: FormField("role", value: form.role ?? "", error: errors["role"]).select(
+                "Place on the rota", options: [SelectOption(value: "", label: "Choose", selected: (form.role ?? "").isEmpty)]
+                    + OnCallRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) }),
+            startsAt: FormField("startsAt", value: form.startsAt ?? CasePage.localInput(now), error: errors["startsAt"])
+                .drawn("From", as: .dateTime),
+            endsAt: FormField("endsAt", value: form.endsAt ?? CasePage.localInput(now.addingTimeInterval(12 * 3600)), error: errors["endsAt"])
+                .drawn("To", hint: "A shift lasts at most 14 days.", as: .dateTime))
     }
 }

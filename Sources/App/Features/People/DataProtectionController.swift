@@ -23,19 +23,10 @@ struct DataProtectionController {
 
     func requests(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let today = CivilDate.today(at: req.now).description
-        let all = try await SubjectAccessRequest.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .with(\.$person).sort(\.$dueOn).all()
-        let rows = all.map { request in
-            SubjectAccessListPage.Row(name: "\(request.person.firstName) \(request.person.lastName)", received: request.receivedOn,
-                                      due: request.dueOn, completed: request.completedOn, awaitsApproval: request.awaitsApproval,
-                                      overdue: request.completedOn == nil && request.dueOn < today,
-                                      path: SiteURL.subjectAccess(request.id).path)
-        }
+        let page = try await SubjectAccessListPage.make(regionID: user.regionID, layout: req.layout(title: "Subject access requests"),
+                                                        today: CivilDate.today(at: req.now), on: req.db)
         try await req.audit(.subjectAccessListViewed, objectType: .subjectAccess, region: user.regionCode ?? "")
-        return try await req.view.render("people/subject-access-list", SubjectAccessListPage(
-            layout: req.layout(title: "Subject access requests"), open: rows.filter { $0.completed == nil },
-            done: rows.filter { $0.completed != nil }))
+        return try await req.view.render("people/subject-access-list", page)
     }
 
     func openRequest(req: Request) async throws -> Response {
@@ -89,21 +80,8 @@ struct DataProtectionController {
         let export = try await export(of: request, req: req)
         try await req.audit(.subjectAccessExported, objectType: .person, objectID: request.$person.id.uuidString,
                             detail: "html")
-        let names = ([export.person] + export.otherRecords).flatMap { ["\($0.firstName) \($0.lastName)"] + $0.aliases }
-        var approval: String?
-        if let approvedAt = request.approvedAt, let approver = request.approvedByID {
-            let who = try await User.find(approver, on: req.db)?.displayName ?? "a national lead"
-            approval = "Includes the records of \(request.otherRegions), approved by \(who) on \(DateFormats.display.string(from: approvedAt))."
-        }
-        let page = SubjectAccessPage(
-            layout: try req.layout(title: "Subject access: everything held"), export: export,
-            requester: try req.application.cipher.open(request.requester), due: request.dueOn, completed: request.completedOn,
-            approval: approval,
-            narratives: export.narratives.map {
-                SubjectAccessPage.Narrative(title: $0.title, segments: RedactionReview.segments($0.text, subjectNames: names))
-            },
-            files: export.attachments.isEmpty ? nil : export.attachments,
-            jsonPath: SiteURL.subjectAccessJSON(request.id).path, zipPath: SiteURL.subjectAccessZIP(request.id).path, completePath: SiteURL.subjectAccessComplete(request.id).path)
+        let page = try await SubjectAccessPage.make(request, export: export, layout: req.layout(title: "Subject access: everything held"),
+                                                    cipher: req.application.cipher, on: req.db)
         return try await req.view.render("people/subject-access", page)
     }
 
@@ -203,7 +181,8 @@ struct DataProtectionController {
 
     /// The export of a request's person, which spans every region.
     private func export(of request: SubjectAccessRequest, req: Request) async throws -> SubjectAccessExport {
-        try await SubjectAccessExport.build(personID: request.$person.id, request: request, app: req.application, on: req.db)
+        try await SubjectAccessExport.build(personID: request.$person.id, request: request, cipher: req.application.cipher,
+                                            now: req.application.clock.now(), on: req.db)
     }
 
 }
@@ -252,3 +231,38 @@ struct SubjectAccessWaitingPage: Encodable {
     let due: String
 }
 
+extension SubjectAccessListPage {
+    /// The region's subject access requests, open (the overdue marked) and done.
+    static func make(regionID: UUID?, layout: Layout, today: CivilDate, on db: any Database) async throws -> SubjectAccessListPage {
+        let all = try await SubjectAccessRequest.query(on: db).filter(\.$region.$id == (regionID ?? UUID()))
+            .with(\.$person).sort(\.$dueOn).all()
+        let rows = all.map { request in
+            Row(name: "\(request.person.firstName) \(request.person.lastName)", received: request.receivedOn,
+                due: request.dueOn, completed: request.completedOn, awaitsApproval: request.awaitsApproval,
+                overdue: request.completedOn == nil && request.dueOn < today.description,
+                path: SiteURL.subjectAccess(request.id).path)
+        }
+        return SubjectAccessListPage(layout: layout, open: rows.filter { $0.completed == nil }, done: rows.filter { $0.completed != nil })
+    }
+}
+
+extension SubjectAccessPage {
+    /// Everything held on the request's person, for review before it is sent: the narratives with the subject's names
+    /// marked, and who approved including other regions' records.
+    static func make(_ request: SubjectAccessRequest, export: SubjectAccessExport, layout: Layout, cipher: FieldCipher,
+                     on db: any Database) async throws -> SubjectAccessPage {
+        let names = ([export.person] + export.otherRecords).flatMap { ["\($0.firstName) \($0.lastName)"] + $0.aliases }
+        var approval: String?
+        if let approvedAt = request.approvedAt, let approver = request.approvedByID {
+            let who = try await User.find(approver, on: db)?.displayName ?? "a national lead"
+            approval = "Includes the records of \(request.otherRegions), approved by \(who) on \(DateFormats.display.string(from: approvedAt))."
+        }
+        return SubjectAccessPage(
+            layout: layout, export: export, requester: try cipher.open(request.requester), due: request.dueOn,
+            completed: request.completedOn, approval: approval,
+            narratives: export.narratives.map { Narrative(title: $0.title, segments: RedactionReview.segments($0.text, subjectNames: names)) },
+            files: export.attachments.isEmpty ? nil : export.attachments,
+            jsonPath: SiteURL.subjectAccessJSON(request.id).path, zipPath: SiteURL.subjectAccessZIP(request.id).path,
+            completePath: SiteURL.subjectAccessComplete(request.id).path)
+    }
+}

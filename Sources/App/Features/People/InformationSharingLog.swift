@@ -7,37 +7,10 @@ import Vapor
 extension DataProtectionController {
     func sharingLog(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let shares = try await InformationShare.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .with(\.$person).sort(\.$sharedOn, .descending).limit(200).all()
-        let cipher = try req.application.cipher
-        let rows = try shares.map {
-            SharingLogPage.Row(date: $0.sharedOn, name: "\($0.person.firstName) \($0.person.lastName)",
-                               personPath: SiteURL.person($0.$person.id).path, agency: try cipher.openUnlessEmptied($0.agency),
-                               what: try cipher.openUnlessEmptied($0.what), why: try cipher.openUnlessEmptied($0.why),
-                               basis: LawfulBasis(rawValue: $0.lawfulBasis)?.label ?? $0.lawfulBasis,
-                               consent: $0.consentSought ? "Yes" : "No")
-        }
-        // Other regions' requests to share a young person this region holds: its managers decide.
-        var requests: [SharingLogPage.Request] = []
-        if user.role == .manager {
-            let waiting = try await ShareRequest.query(on: req.db).filter(\.$holdingRegionID == (user.regionID ?? UUID()))
-                .filter(\.$decidedAt == nil).sort(\.$requestedAt).all()
-            let people = try await Person.query(on: req.db).filter(\.$id ~~ waiting.map(\.holdingPersonID)).all()
-            let regions = try await Region.query(on: req.db).all()
-            requests = try waiting.map { request in
-                let person = people.first { $0.id == request.holdingPersonID }
-                return SharingLogPage.Request(
-                    name: person.map { "\($0.firstName) \($0.lastName), born \($0.dateOfBirth)" } ?? "",
-                    personPath: SiteURL.person(request.holdingPersonID).path,
-                    askedBy: regions.first { $0.id == request.askingRegionID }?.name ?? "Another region",
-                    reason: try cipher.open(request.reason), asked: DateFormats.display.string(from: request.requestedAt),
-                    approvePath: SiteURL.shareRequestApprove(request.id).path, refusePath: SiteURL.shareRequestRefuse(request.id).path)
-            }
-        }
+        let page = try await SharingLogPage.make(user: user, layout: req.layout(title: "Information sharing"), cipher: req.application.cipher,
+                                                 on: req.db)
         try await req.audit(.informationSharingViewed, objectType: .informationSharing, region: user.regionCode ?? "")
-        return try await req.view.render("people/information-sharing", SharingLogPage(layout: req.layout(title: "Information sharing"),
-                                                                                     rows: rows, hasRows: !rows.isEmpty,
-                                                                                     requests: requests, hasRequests: !requests.isEmpty))
+        return try await req.view.render("people/information-sharing", page)
     }
 
     func recordShare(req: Request) async throws -> Response {
@@ -121,4 +94,37 @@ struct SharingLogPage: Encodable {
     let hasRows: Bool
     let requests: [Request]
     let hasRequests: Bool
+}
+
+extension SharingLogPage {
+    /// What the user's region shared (the last 200), and for its managers other regions' requests to share a young person it holds.
+    static func make(user: CurrentUser, layout: Layout, cipher: FieldCipher, on db: any Database) async throws -> SharingLogPage {
+        let shares = try await InformationShare.query(on: db).filter(\.$region.$id == (user.regionID ?? UUID()))
+            .with(\.$person).sort(\.$sharedOn, .descending).limit(200).all()
+        let rows = try shares.map {
+            Row(date: $0.sharedOn, name: "\($0.person.firstName) \($0.person.lastName)",
+                               personPath: SiteURL.person($0.$person.id).path, agency: try cipher.openUnlessEmptied($0.agency),
+                               what: try cipher.openUnlessEmptied($0.what), why: try cipher.openUnlessEmptied($0.why),
+                               basis: LawfulBasis(rawValue: $0.lawfulBasis)?.label ?? $0.lawfulBasis,
+                               consent: $0.consentSought ? "Yes" : "No")
+        }
+        // Other regions' requests to share a young person this region holds: its managers decide.
+        var requests: [Request] = []
+        if user.role == .manager {
+            let waiting = try await ShareRequest.query(on: db).filter(\.$holdingRegionID == (user.regionID ?? UUID()))
+                .filter(\.$decidedAt == nil).sort(\.$requestedAt).all()
+            let people = try await Person.query(on: db).filter(\.$id ~~ waiting.map(\.holdingPersonID)).all()
+            let regions = try await Region.query(on: db).all()
+            requests = try waiting.map { request in
+                let person = people.first { $0.id == request.holdingPersonID }
+                return Request(
+                    name: person.map { "\($0.firstName) \($0.lastName), born \($0.dateOfBirth)" } ?? "",
+                    personPath: SiteURL.person(request.holdingPersonID).path,
+                    askedBy: regions.first { $0.id == request.askingRegionID }?.name ?? "Another region",
+                    reason: try cipher.open(request.reason), asked: DateFormats.display.string(from: request.requestedAt),
+                    approvePath: SiteURL.shareRequestApprove(request.id).path, refusePath: SiteURL.shareRequestRefuse(request.id).path)
+            }
+        }
+        return SharingLogPage(layout: layout, rows: rows, hasRows: !rows.isEmpty, requests: requests, hasRequests: !requests.isEmpty)
+    }
 }

@@ -6,27 +6,10 @@ import Vapor
 /// records themselves to judge by, until approved (or the other records judged someone else's).
 extension DataProtectionController {
     func approvals(req: Request) async throws -> View {
-        let waiting = try await SubjectAccessRequest.query(on: req.db).filter(\.$otherRegions != "")
-            .filter(\.$approvedAt == nil).filter(\.$completedOn == nil).with(\.$region).with(\.$person).sort(\.$dueOn).all()
-        let askers = try await User.query(on: req.db).filter(\.$id ~~ waiting.map(\.requestedByID)).all()
-        var rows: [SubjectAccessApprovalsPage.Row] = []
-        for request in waiting {
-            // What the national lead judges by: the young person, and each record the export would take in.
-            let records = try await SubjectAccessExport.records(of: request.$person.id, separate: !request.separateRecordsExcluded, on: req.db)
-            let referrals = try await Referral.query(on: req.db).filter(\.$person.$id ~~ records)
-                .filter(\.$region.$id != request.$region.id).with(\.$region).sort(\.$receivedDate).all()
-            rows.append(SubjectAccessApprovalsPage.Row(
-                name: "\(request.person.firstName) \(request.person.lastName)", dateOfBirth: request.person.dateOfBirth,
-                region: request.region.name, askedBy: askers.first { $0.id == request.requestedByID }?.displayName ?? "",
-                otherRegions: request.otherRegions,
-                elsewhere: referrals.map { "\($0.region.name): \($0.firstName) \($0.lastName), referred \($0.receivedDate) from \(PlaceName.fromCode($0.homeLocalAuthority))" },
-                received: request.receivedOn, due: request.dueOn, approvePath: SiteURL.subjectAccessApprove(request.id).path,
-                separatePath: request.separateRecordsExcluded ? nil : SiteURL.subjectAccessSeparate(request.id).path))
-        }
+        let page = try await SubjectAccessApprovalsPage.make(layout: req.layout(title: "Subject access approvals"), on: req.db)
         // The page names young people and other regions' referrals: reading it is audited like any such page.
-        try await req.audit(.subjectAccessApprovalsViewed, objectType: .subjectAccess, detail: "\(rows.count) waiting")
-        return try await req.view.render("people/subject-access-approvals", SubjectAccessApprovalsPage(
-            layout: req.layout(title: "Subject access approvals"), rows: rows, hasRows: !rows.isEmpty))
+        try await req.audit(.subjectAccessApprovalsViewed, objectType: .subjectAccess, detail: "\(page.rows.count) waiting")
+        return try await req.view.render("people/subject-access-approvals", page)
     }
 
     func approve(req: Request) async throws -> Response {
@@ -97,4 +80,28 @@ struct SubjectAccessApprovalsPage: Encodable {
     let layout: Layout
     let rows: [Row]
     let hasRows: Bool
+}
+
+extension SubjectAccessApprovalsPage {
+    /// The exports waiting for a national lead, with each record in another region they would take in.
+    static func make(layout: Layout, on db: any Database) async throws -> SubjectAccessApprovalsPage {
+        let waiting = try await SubjectAccessRequest.query(on: db).filter(\.$otherRegions != "")
+            .filter(\.$approvedAt == nil).filter(\.$completedOn == nil).with(\.$region).with(\.$person).sort(\.$dueOn).all()
+        let askers = try await User.query(on: db).filter(\.$id ~~ waiting.map(\.requestedByID)).all()
+        var rows: [Row] = []
+        for request in waiting {
+            // What the national lead judges by: the young person, and each record the export would take in.
+            let records = try await SubjectAccessExport.records(of: request.$person.id, separate: !request.separateRecordsExcluded, on: db)
+            let referrals = try await Referral.query(on: db).filter(\.$person.$id ~~ records)
+                .filter(\.$region.$id != request.$region.id).with(\.$region).sort(\.$receivedDate).all()
+            rows.append(Row(
+                name: "\(request.person.firstName) \(request.person.lastName)", dateOfBirth: request.person.dateOfBirth,
+                region: request.region.name, askedBy: askers.first { $0.id == request.requestedByID }?.displayName ?? "",
+                otherRegions: request.otherRegions,
+                elsewhere: referrals.map { "\($0.region.name): \($0.firstName) \($0.lastName), referred \($0.receivedDate) from \(PlaceName.fromCode($0.homeLocalAuthority))" },
+                received: request.receivedOn, due: request.dueOn, approvePath: SiteURL.subjectAccessApprove(request.id).path,
+                separatePath: request.separateRecordsExcluded ? nil : SiteURL.subjectAccessSeparate(request.id).path))
+        }
+        return SubjectAccessApprovalsPage(layout: layout, rows: rows, hasRows: !rows.isEmpty)
+    }
 }

@@ -197,8 +197,8 @@ struct SubjectAccessExport: Content {
             .union(try await SupportCase.query(on: db).filter(\.$person.$id ~~ personIDs).all(\.$region.$id))
     }
 
-    static func build(personID: UUID, request: SubjectAccessRequest, app: Application, on db: any Database) async throws -> SubjectAccessExport {
-        let cipher = try app.cipher
+    static func build(personID: UUID, request: SubjectAccessRequest, cipher: FieldCipher, now: Date,
+                      on db: any Database) async throws -> SubjectAccessExport {
         func open(_ sealed: String?) throws -> String? { try sealed.flatMap { $0.isEmpty ? nil : try cipher.open($0) } }
         let ids = try await records(of: personID, separate: !request.separateRecordsExcluded, on: db)
         let people = try await Person.query(on: db).filter(\.$id ~~ ids).with(\.$aliases).all()
@@ -223,7 +223,7 @@ struct SubjectAccessExport: Content {
         let actions = try await MeetingAction.query(on: db).filter(\.$meeting.$id ~~ meetingIDs).all()
         let attachments = try await attachmentParts(cases: cases, referrals: referrals, cipher: cipher, on: db)
         return SubjectAccessExport(
-            generatedAt: app.clock.now(), requestReceivedOn: request.receivedOn, person: try part(person),
+            generatedAt: now, requestReceivedOn: request.receivedOn, person: try part(person),
             otherRecords: try people.filter { $0.id != personID }.map(part),
             referrals: try referrals.map { r in
                 let rescue = try rescues.first { $0.$referral.id == r.id }.map { rescue in

@@ -26,21 +26,9 @@ struct ContextsController {
 
     /// The list and its form; after a refusal, each problem beside its field and what was typed kept.
     private func renderList(_ req: Request, refused: RefusedForm) async throws -> View {
-        let user = try req.requireUser()
-        let contexts = try await SafeguardingContext.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .sort(\.$name).all()
-        let links = contexts.isEmpty ? [] : try await ContextLink.query(on: req.db).filter(\.$context.$id ~~ contexts.compactMap(\.id))
-            .with(\.$referral).all()
-        let quarter = Self.quarterStart(CivilDate.today(at: req.now)).description
-        let rows = contexts.map { context in
-            let own = links.filter { $0.$context.id == context.id }
-            return ContextsPage.Row(path: SiteURL.context(context.id).path, name: context.name,
-                                    kind: context.kind.replacingOccurrences(of: "_", with: " "),
-                                    referrals: own.count, thisQuarter: own.filter { $0.referral.receivedDate >= quarter }.count)
-        }.sorted { ($0.thisQuarter, $0.referrals) > ($1.thisQuarter, $1.referrals) }
-        return try await req.view.render("workforce/contexts", ContextsPage(
-            layout: req.layout(title: "Places and groups"), rows: rows, action: SiteURL.contexts.path,
-            fields: ContextsPage.Fields(refused), errorLinks: refused.errors.links))
+        let page = try await ContextsPage.make(regionID: req.requireUser().regionID, refused: refused,
+                                               layout: req.layout(title: "Places and groups"), now: req.now, on: req.db)
+        return try await req.view.render("workforce/contexts", page)
     }
 
     func create(req: Request) async throws -> Response {
@@ -76,20 +64,8 @@ struct ContextsController {
     }
 
     private func render(_ req: Request, _ context: SafeguardingContext, refused: RefusedForm) async throws -> View {
-        let scope = try req.scope
-        let links = try await ContextLink.query(on: req.db).filter(\.$context.$id == context.id!).all()
-        let referrals = links.isEmpty ? [] : try await scope.referrals(on: req.db).filter(\.$id ~~ links.map(\.$referral.id))
-            .sort(\.$receivedDate, .descending).all()
-        let notes = try await ContextNote.query(on: req.db).filter(\.$context.$id == context.id!).sort(\.$notedAt, .descending).all()
-        let cipher = try req.application.cipher
-        let page = ContextPage(
-            layout: try req.layout(title: context.name), name: context.name, kind: context.kind.replacingOccurrences(of: "_", with: " "),
-            referrals: referrals.map {
-                ContextPage.Linked(name: "\($0.firstName) \($0.lastName)", received: $0.receivedDate, path: SiteURL.referral($0.id).path)
-            },
-            notes: try notes.map { "\(DateFormats.shown($0.notedAt)): \(try cipher.open($0.note))" },
-            linkPath: SiteURL.contextLinks(context.id).path, notePath: SiteURL.contextNotes(context.id).path,
-            fields: ContextPage.Fields(refused), errorLinks: refused.errors.links)
+        let page = try await ContextPage.make(context, scope: req.scope, refused: refused, layout: req.layout(title: context.name),
+                                              cipher: req.application.cipher, on: req.db)
         return try await req.view.render("workforce/context", page)
     }
 
@@ -149,60 +125,5 @@ struct ContextsController {
     private func find(_ req: Request) async throws -> SafeguardingContext {
         try await (try req.scope).findInOwnRegion(SafeguardingContext.self, id: req.parameters.get("contextID", as: UUID.self),
                                                   region: \.$region, objectType: .context, req: req)
-    }
-}
-
-struct ContextsPage: Encodable {
-    struct Row: Encodable {
-        let path: String
-        let name: String
-        let kind: String
-        let referrals: Int
-        let thisQuarter: Int
-    }
-
-    let layout: Layout
-    let rows: [Row]
-    let action: String
-    let fields: Fields
-    let errorLinks: [FormErrorLink]?
-
-    struct Fields: Encodable {
-        let kind, name: FormField
-
-        init(_ refused: RefusedForm) {
-            let kind = refused.value("kind")
-            self.kind = refused.field("kind").select("Kind", options: SafeguardingContext.kinds.map {
-                SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " ").capitalized, selected: $0 == kind)
-            })
-            name = refused.field("name").drawn("Name")
-        }
-    }
-}
-
-struct ContextPage: Encodable {
-    struct Linked: Encodable {
-        let name: String
-        let received: String
-        let path: String
-    }
-
-    let layout: Layout
-    let name: String
-    let kind: String
-    let referrals: [Linked]
-    let notes: [String]
-    let linkPath: String
-    let notePath: String
-    let fields: Fields
-    let errorLinks: [FormErrorLink]?
-
-    struct Fields: Encodable {
-        let ref, note: FormField
-
-        init(_ refused: RefusedForm) {
-            ref = refused.field("ref").drawn("Link a referral by its reference", ["spellcheck": "false"])
-            note = refused.field("note").drawn("Add a note", as: .textarea, ["rows": "2"])
-        }
     }
 }

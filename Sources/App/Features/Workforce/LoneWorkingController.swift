@@ -227,61 +227,9 @@ struct LoneWorkingController {
     /// The page; after a refused form, with each problem beside its field and what was typed kept (`typed`, by
     /// field id).
     func render(_ req: Request, errors: FieldErrors, typed: [String: String] = [:]) async throws -> View {
-        let user = try req.requireUser()
-        var query = LoneWorkingVisit.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .with(\.$caseworker).sort(\.$expectedEnd)
-        if user.role == .caseworker {
-            // A caseworker's own visits under way; a duress check-out is checked out here like any other.
-            query = query.filter(\.$caseworker.$id == user.id).filter(\.$checkedOutAt == nil)
-        } else {
-            // Managers also see a duress alarm nobody has acted on yet, but never their own.
-            query = query.group(.or) { $0.filter(\.$checkedOutAt == nil).group(.and) {
-                $0.filter(\.$duressAt != nil).filter(\.$duressAcknowledgedAt == nil).filter(\.$caseworker.$id != user.id)
-            } }
-        }
-        let visits = try await query.all()
-        let escalations = visits.isEmpty ? [] : try await VisitEscalation.query(on: req.db)
-            .filter(\.$visit.$id ~~ visits.compactMap(\.id)).sort(\.$at).all()
-        let cipher = try req.application.cipher
-        let now = req.now
-        let rows = try visits.map { visit in
-            LoneWorkingPage.Row(
-                id: visit.id!.uuidString, worker: visit.caseworker.displayName, place: try cipher.open(visit.place),
-                withWhom: try cipher.open(visit.withWhom), note: try cipher.open(visit.checkInNote),
-                expectedEnd: DateFormats.shown(visit.expectedEnd), overdue: visit.expectedEnd < now,
-                acknowledged: visit.isAcknowledged ? try visit.acknowledgement.map(cipher.open) : nil,
-                howLate: visit.expectedEnd < now ? LoneWorkingVisit.howLate(visit.expectedEnd, now: now) : nil,
-                extend: FormField("expectedEnd-\(visit.id!)", value: typed["expectedEnd-\(visit.id!)"] ?? "",
-                                  error: errors["expectedEnd-\(visit.id!)"])
-                    .drawn("New end, if later (optional)", hint: "At most 12 hours from now.", name: "expectedEnd", as: .dateTime),
-                checkOutNote: FormField("checkout-note-\(visit.id!)").drawn("Check-out note (optional)", name: "note",
-                                                                           ["autocomplete": "off"]),
-                acknowledgement: FormField("note-\(visit.id!)", error: errors["note-\(visit.id!)"])
-                    .drawn("Acknowledge: what you have done", name: "note"),
-                step: FormField("step-\(visit.id!)", error: errors["step-\(visit.id!)"]).drawn("Record an escalation step", name: "step"),
-                escalations: try escalations.filter { $0.$visit.id == visit.id }.map { "\(DateFormats.shown($0.at)): \(try cipher.open($0.step))" },
-                own: visit.$caseworker.id == user.id, checkInPath: SiteURL.visitCheckIn(visit.id).path,
-                checkOutPath: SiteURL.visitCheckOut(visit.id).path, acknowledgePath: SiteURL.visitAcknowledge(visit.id).path,
-                escalatePath: SiteURL.visitEscalate(visit.id).path,
-                duress: visit.duressAt != nil && visit.duressAcknowledgedAt == nil && user.role == .manager
-                    && visit.$caseworker.id != user.id,
-                duressAcknowledgePath: SiteURL.visitDuressAcknowledge(visit.id).path)
-        }
-        let hasDuressWord = try await User.find(user.id, on: req.db)?.duressWordHash != nil
-        let page = try LoneWorkingPage(layout: req.layout(title: "Lone working"), rows: rows, isManager: user.role == .manager,
-                                   duressWordPath: SiteURL.loneWorkingDuressWord.path, hasDuressWord: hasDuressWord,
-                                   duressWordSet: req.query[String.self, at: "duress-word-set"] != nil,
-                                   duressWord: FormField("duressWord", error: errors["duressWord"]).drawn(
-                                       "Your duress word",
-                                       hint: "4 to 40 characters, a word you would not otherwise write. It is never shown again; saving one replaces any before it.",
-                                       as: .password, ["autocomplete": "off"]),
-                                   action: SiteURL.loneWorking.path, errorLinks: errors.links,
-                                   place: FormField("place", value: typed["place"] ?? "", error: errors["place"]).drawn("Where"),
-                                   withWhom: FormField("withWhom", value: typed["withWhom"] ?? "", error: errors["withWhom"]).drawn("With whom"),
-                                   expectedEnd: FormField("expectedEnd", value: typed["expectedEnd"] ?? CasePage.localInput(now.addingTimeInterval(3600)),
-                                                          error: errors["expectedEnd"]).drawn("Expected end", as: .dateTime),
-                                   checkInNote: FormField("checkInNote", value: typed["checkInNote"] ?? "", error: errors["checkInNote"])
-                                       .drawn("Safe word or check-in note", ["autocomplete": "off"]))
+        let page = try await LoneWorkingPage.make(
+            user: req.requireUser(), errors: errors, typed: typed, duressWordSet: req.query[String.self, at: "duress-word-set"] != nil,
+            layout: req.layout(title: "Lone working"), cipher: req.application.cipher, now: req.now, on: req.db)
         return try await req.view.render("workforce/lone-working", page)
     }
 }

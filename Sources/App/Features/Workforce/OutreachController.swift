@@ -70,40 +70,8 @@ struct OutreachController {
     }
 
     private func render(_ req: Request, form: Form, errors: FieldErrors) async throws -> View {
-        let user = try req.requireUser()
-        let sessions = try await OutreachSession.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .sort(\.$date, .descending).limit(100).all()
-        let labels = try await CodeLabels.load(on: req.db)
-        let items = try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.audience.rawValue).sort(\.$position).all()
-        func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
-        let page = OutreachPage(
-            layout: try req.layout(title: "Outreach"), action: SiteURL.outreach.path, errorLinks: errors.links,
-            date: field("date", form.date ?? CivilDate.today(at: req.now).description).drawn("Date", as: .date),
-            kind: field("kind", form.kind).select("Kind", options: [
-                ("session", "Training or awareness session"), ("event", "Event"), ("webinar", "Webinar"),
-            ].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (form.kind ?? "session")) }),
-            format: field("format", form.format).select("Format", options: [("in_person", "In person"), ("webinar", "Online")].map {
-                SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (form.format ?? "in_person"))
-            }),
-            audience: field("audience", form.audience).select(
-                "Audience", options: [SelectOption(value: "", label: "Select the audience", selected: (form.audience ?? "").isEmpty)]
-                    + items.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == form.audience) }),
-            organisation: field("organisation", form.organisation).drawn("Organisation"),
-            topic: field("topic", form.topic).drawn("Topic"),
-            registrations: field("registrations", form.registrations).drawn("Registrations (events and webinars)", as: .number, ["min": "0"]),
-            attendees: field("attendees", form.attendees).drawn("Attended", as: .number, ["min": "0"]),
-            confidenceBefore: field("confidenceBefore", form.confidenceBefore)
-                .drawn("Average confidence before, 1 to 10 (optional)", ["inputmode": "decimal"]),
-            confidenceAfter: field("confidenceAfter", form.confidenceAfter)
-                .drawn("Average confidence after, 1 to 10 (optional)", ["inputmode": "decimal"]),
-            rows: sessions.map { session in
-                OutreachPage.Row(date: session.date, kind: (session.kind ?? "session").capitalized,
-                                 audience: labels.label(.audience)(session.audience), organisation: session.organisation ?? "",
-                                 topic: session.topic ?? "", attendees: session.attendees,
-                                 registrations: session.registrations.map(String.init) ?? "",
-                                 confidence: session.confidenceBefore.flatMap { b in session.confidenceAfter.map { a in
-                                     String(format: "%.1f → %.1f", b, a) } } ?? "")
-            })
+        let page = try await OutreachPage.make(regionID: req.requireUser().regionID, form: form, errors: errors,
+                                               layout: req.layout(title: "Outreach"), today: CivilDate.today(at: req.now), on: req.db)
         return try await req.view.render("workforce/outreach", page)
     }
 }
@@ -125,4 +93,44 @@ struct OutreachPage: Encodable {
     let errorLinks: [FormErrorLink]?
     let date, kind, format, audience, organisation, topic, registrations, attendees, confidenceBefore, confidenceAfter: FormField
     let rows: [Row]
+}
+
+extension OutreachPage {
+    /// The region's last 100 sessions, newest first, and the form to record one (as typed, after a refusal).
+    static func make(regionID: UUID?, form: OutreachController.Form, errors: FieldErrors, layout: Layout, today: CivilDate,
+                     on db: any Database) async throws -> OutreachPage {
+        let sessions = try await OutreachSession.query(on: db).filter(\.$region.$id == (regionID ?? UUID()))
+            .sort(\.$date, .descending).limit(100).all()
+        let labels = try await CodeLabels.load(on: db)
+        let items = try await CodeListItem.query(on: db).filter(\.$list == CodeList.audience.rawValue).sort(\.$position).all()
+        func field(_ id: String, _ value: String?) -> FormField { FormField(id, value: value ?? "", error: errors[id]) }
+        return OutreachPage(
+            layout: layout, action: SiteURL.outreach.path, errorLinks: errors.links,
+            date: field("date", form.date ?? today.description).drawn("Date", as: .date),
+            kind: field("kind", form.kind).select("Kind", options: [
+                ("session", "Training or awareness session"), ("event", "Event"), ("webinar", "Webinar"),
+            ].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (form.kind ?? "session")) }),
+            format: field("format", form.format).select("Format", options: [("in_person", "In person"), ("webinar", "Online")].map {
+                SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (form.format ?? "in_person"))
+            }),
+            audience: field("audience", form.audience).select(
+                "Audience", options: [SelectOption(value: "", label: "Select the audience", selected: (form.audience ?? "").isEmpty)]
+                    + items.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == form.audience) }),
+            organisation: field("organisation", form.organisation).drawn("Organisation"),
+            topic: field("topic", form.topic).drawn("Topic"),
+            registrations: field("registrations", form.registrations).drawn("Registrations (events and webinars)", as: .number, ["min": "0"]),
+            attendees: field("attendees", form.attendees).drawn("Attended", as: .number, ["min": "0"]),
+            confidenceBefore: field("confidenceBefore", form.confidenceBefore)
+                .drawn("Average confidence before, 1 to 10 (optional)", ["inputmode": "decimal"]),
+            confidenceAfter: field("confidenceAfter", form.confidenceAfter)
+                .drawn("Average confidence after, 1 to 10 (optional)", ["inputmode": "decimal"]),
+            rows: sessions.map { session in
+                Row(date: session.date, kind: (session.kind ?? "session").capitalized,
+                                 audience: labels.label(.audience)(session.audience), organisation: session.organisation ?? "",
+                                 topic: session.topic ?? "", attendees: session.attendees,
+                                 registrations: session.registrations.map(String.init) ?? "",
+                                 confidence: session.confidenceBefore.flatMap { b in session.confidenceAfter.map { a in
+                                     String(format: "%.1f → %.1f", b, a) } } ?? "")
+            })
+    }
 }

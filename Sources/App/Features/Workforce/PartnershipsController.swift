@@ -21,32 +21,9 @@ struct PartnershipsController {
 
     /// The list and the meeting form; after a refusal, each problem beside its field and what was typed kept.
     private func renderList(_ req: Request, refused: RefusedForm, ticked: Set<String> = []) async throws -> View {
-        let user = try req.requireUser()
-        let labels = try await CodeLabels.load(on: req.db)
-        let meetings = try await PartnershipMeeting.query(on: req.db).filter(\.$region.$id == (user.regionID ?? UUID()))
-            .sort(\.$heldOn, .descending).limit(100).all()
-        let open = meetings.isEmpty ? [] : try await MeetingAction.query(on: req.db).filter(\.$meeting.$id ~~ meetings.compactMap(\.id))
-            .filter(\.$doneOn == nil).sort(\.$dueOn).all()
-        let cipher = try req.application.cipher
-        let scope = try req.scope
-        let cases = try await scope.cases(on: req.db).filter(\.$closedDate == nil).with(\.$person).sort(\.$openedDate).limit(300).all()
-        let today = CivilDate.today(at: req.now).description
-        let page = PartnershipsPage(
-            layout: try req.layout(title: "Partnerships"), action: SiteURL.partnerships.path, today: today,
-            fields: PartnershipsPage.Fields(
-                refused, today: today, types: labels.byCode(.meetingType),
-                cases: cases.map { Choice(id: "case-\($0.id!)", value: $0.id!.uuidString, label: "\($0.person.firstName) \($0.person.lastName)",
-                                          checked: ticked.contains($0.id!.uuidString)) }),
-            errorLinks: refused.errors.links,
-            meetings: meetings.map {
-                PartnershipsPage.Meeting(path: SiteURL.partnershipMeeting($0.id).path, date: $0.heldOn,
-                                         type: labels.label(.meetingType)($0.type), agencies: $0.agencies)
-            },
-            openActions: try open.map { action in
-                PartnershipsPage.Action(description: try cipher.open(action.description), owner: action.owner, due: action.dueOn ?? "",
-                                        overdue: (action.dueOn ?? "9999") < today,
-                                        path: SiteURL.partnershipMeeting(action.$meeting.id).path)
-            })
+        let page = try await PartnershipsPage.make(
+            regionID: req.requireUser().regionID, scope: req.scope, refused: refused, ticked: ticked,
+            layout: req.layout(title: "Partnerships"), cipher: req.application.cipher, today: CivilDate.today(at: req.now), on: req.db)
         return try await req.view.render("workforce/partnerships", page)
     }
 
@@ -99,23 +76,8 @@ struct PartnershipsController {
     }
 
     private func render(_ req: Request, _ meeting: PartnershipMeeting, refused: RefusedForm) async throws -> View {
-        let labels = try await CodeLabels.load(on: req.db)
-        let links = try await MeetingCase.query(on: req.db).filter(\.$meeting.$id == meeting.id!).all()
-        let visible = links.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ links.map(\.$supportCase.id))
-            .with(\.$person).all()
-        let cipher = try req.application.cipher
-        let actions = try await MeetingAction.query(on: req.db).filter(\.$meeting.$id == meeting.id!).sort(\.$dueOn).all()
-        let page = MeetingPage(
-            layout: try req.layout(title: "Partnership meeting"), type: labels.label(.meetingType)(meeting.type), date: meeting.heldOn,
-            agencies: meeting.agencies, notes: try cipher.open(meeting.notes),
-            cases: visible.map { MeetingPage.CaseLink(name: "\($0.person.firstName) \($0.person.lastName)", path: SiteURL.supportCase($0.id).path) },
-            hidden: links.count - visible.count,
-            actions: try actions.map {
-                MeetingPage.ActionRow(id: $0.id!.uuidString, description: try cipher.open($0.description), owner: $0.owner,
-                                      due: $0.dueOn ?? "", done: $0.doneOn)
-            },
-            actionPath: SiteURL.meetingActions(meeting.id).path, donePath: SiteURL.meetingActionDone(meeting.id).path,
-            fields: MeetingPage.Fields(refused), errorLinks: refused.errors.links)
+        let page = try await MeetingPage.make(meeting, scope: req.scope, refused: refused, layout: req.layout(title: "Partnership meeting"),
+                                              cipher: req.application.cipher, on: req.db)
         return try await req.view.render("workforce/meeting", page)
     }
 
@@ -169,87 +131,5 @@ struct PartnershipsController {
     private func find(_ req: Request) async throws -> PartnershipMeeting {
         try await (try req.scope).findInOwnRegion(PartnershipMeeting.self, id: req.parameters.get("meetingID", as: UUID.self),
                                                   region: \.$region, objectType: .meeting, req: req)
-    }
-}
-
-struct PartnershipsPage: Encodable {
-    struct Meeting: Encodable {
-        let path: String
-        let date: String
-        let type: String
-        let agencies: String
-    }
-
-    struct Action: Encodable {
-        let description: String
-        let owner: String
-        let due: String
-        let overdue: Bool
-        let path: String
-    }
-
-    let layout: Layout
-    let action: String
-    let today: String
-    let fields: Fields
-    let errorLinks: [FormErrorLink]?
-    let meetings: [Meeting]
-    let openActions: [Action]
-}
-
-extension PartnershipsPage {
-    /// The new meeting's form.
-    struct Fields: Encodable {
-        let type, heldOn, agencies, notes, cases: FormField
-
-        init(_ refused: RefusedForm, today: String, types: [(code: String, label: String)], cases: [Choice]) {
-            let type = refused.value("type")
-            self.type = refused.field("type").select("Type", options: types.map {
-                SelectOption(value: $0.code, label: $0.label, selected: $0.code == type)
-            })
-            heldOn = refused.field("heldOn", otherwise: today).drawn("Date", as: .date)
-            agencies = refused.field("agencies").drawn("Agencies present")
-            notes = refused.field("notes").drawn("Notes", as: .textarea, ["rows": "3"])
-            self.cases = refused.field("cases").group("Young people discussed", name: "cases[]", as: .checkboxes, choices: cases)
-        }
-    }
-}
-
-struct MeetingPage: Encodable {
-    struct CaseLink: Encodable {
-        let name: String
-        let path: String
-    }
-
-    struct ActionRow: Encodable {
-        let id: String
-        let description: String
-        let owner: String
-        let due: String
-        let done: String?
-    }
-
-    let layout: Layout
-    let type: String
-    let date: String
-    let agencies: String
-    let notes: String
-    let cases: [CaseLink]
-    let hidden: Int
-    let actions: [ActionRow]
-    let actionPath: String
-    let donePath: String
-    let fields: Fields
-    let errorLinks: [FormErrorLink]?
-
-    /// The new action's form.
-    struct Fields: Encodable {
-        let description, owner, dueOn: FormField
-
-        init(_ refused: RefusedForm) {
-            description = refused.field("description").drawn("Action")
-            owner = refused.field("owner").drawn("Owner")
-            dueOn = refused.field("dueOn").drawn("Due", as: .date)
-        }
     }
 }

@@ -20,21 +20,8 @@ struct StaffController {
 
     func list(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let staff = try await CaseLeaders.all(in: user.regionID ?? UUID(), on: req.db)
-            .filter { user.role != .caseworker || $0.id == user.id }
-        let rows = try await StaffQueries.rows(for: staff, today: CivilDate.today(at: req.now), on: req.db)
-        let today = CivilDate.today(at: req.now)
-        let horizon = CivilDate(daysSinceEpoch: today.daysSinceEpoch + Self.renewalWindowDays).description
-        let courses = try await CodeLabels.load(on: req.db).label(.trainingCourse)
-        let renewals = staff.isEmpty ? [] : try await TrainingRecord.query(on: req.db).filter(\.$user.$id ~~ staff.compactMap(\.id))
-            .filter(\.$renewalDue != nil).filter(\.$renewalDue <= horizon).sort(\.$renewalDue).with(\.$user).all()
-        let page = StaffListPage(
-            layout: try req.layout(title: "Staff"), rows: rows,
-            totalCapacity: rows.map(\.available).reduce(0, +), totalOpen: rows.map(\.openCases).reduce(0, +),
-            renewals: renewals.map {
-                StaffListPage.Renewal(name: $0.user.displayName, course: courses($0.course), due: $0.renewalDue ?? "",
-                                      overdue: ($0.renewalDue ?? "") < today.description)
-            })
+        let page = try await StaffListPage.make(user: user, layout: req.layout(title: "Staff"), today: CivilDate.today(at: req.now),
+                                                on: req.db)
         try await req.audit(.staffList, objectType: .staff, region: user.regionCode ?? "")
         return try await req.view.render("workforce/staff", page)
     }

@@ -72,3 +72,24 @@ struct StaffPage: Encodable {
                          training: SiteURL.staffTraining(memberID).path))
     }
 }
+
+extension StaffListPage {
+    /// The region's staff who may lead cases (a caseworker sees only themself), caseload against capacity, and the
+    /// training due for renewal within `StaffController.renewalWindowDays`.
+    static func make(user: CurrentUser, layout: Layout, today: CivilDate, on db: any Database) async throws -> StaffListPage {
+        let staff = try await CaseLeaders.all(in: user.regionID ?? UUID(), on: db)
+            .filter { user.role != .caseworker || $0.id == user.id }
+        let rows = try await StaffQueries.rows(for: staff, today: today, on: db)
+        let horizon = CivilDate(daysSinceEpoch: today.daysSinceEpoch + StaffController.renewalWindowDays).description
+        let courses = try await CodeLabels.load(on: db).label(.trainingCourse)
+        let renewals = staff.isEmpty ? [] : try await TrainingRecord.query(on: db).filter(\.$user.$id ~~ staff.compactMap(\.id))
+            .filter(\.$renewalDue != nil).filter(\.$renewalDue <= horizon).sort(\.$renewalDue).with(\.$user).all()
+        return StaffListPage(
+            layout: layout, rows: rows,
+            totalCapacity: rows.map(\.available).reduce(0, +), totalOpen: rows.map(\.openCases).reduce(0, +),
+            renewals: renewals.map {
+                Renewal(name: $0.user.displayName, course: courses($0.course), due: $0.renewalDue ?? "",
+                                      overdue: ($0.renewalDue ?? "") < today.description)
+            })
+    }
+}
