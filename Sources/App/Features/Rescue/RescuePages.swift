@@ -240,3 +240,26 @@ struct RescueLogQueries {
         try await rescues(where: "s.outcome IS NOT NULL", orderBy: "s.call_at DESC", limit: pageSize + 1, offset: (page - 1) * pageSize)
     }
 }
+
+extension RescueLogPage {
+    /// Rescues under way (every one, oldest call first, the unidentified among them), then finished rescues, newest
+    /// first, `page` by page.
+    static func make(scope: RegionScope, page: Int, layout: Layout, now: Date, on db: any Database) async throws -> RescueLogPage {
+        let log = RescueLogQueries(scope: scope, sql: db as! any SQLDatabase)
+        let unidentified = try await PendingRescueLog.rows(scope: scope, now: now, on: db)
+        let open = try await unidentified + log.open().map { rescue in
+            Row(rescue, clock: rescue.call_at.map { elapsed(from: $0, to: now) } ?? "",
+                stage: rescue.arrived_at == nil ? (rescue.departed_at == nil ? "Awaiting departure" : "On the way") : "With the young person")
+        }
+        let finishedRows = try await log.finished(page: page, pageSize: pageSize)
+        let finished = finishedRows.prefix(pageSize).map { rescue in
+            Row(rescue, clock: rescue.call_at.flatMap { call in rescue.arrived_at.map { elapsed(from: call, to: $0) } } ?? "",
+                stage: rescue.outcome.map { RescueOutcome(rawValue: $0)?.label ?? $0 } ?? "")
+        }
+        return RescueLogPage(
+            layout: layout, rows: open, finished: finished.isEmpty ? nil : Array(finished),
+            previousPage: page > 1 ? SiteURL.rescues.path + "?page=\(page - 1)" : nil,
+            nextPage: finishedRows.count > pageSize ? SiteURL.rescues.path + "?page=\(page + 1)" : nil,
+            newPath: scope.canWrite ? SiteURL.rescueNew.path : nil)
+    }
+}

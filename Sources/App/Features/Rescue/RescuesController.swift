@@ -20,27 +20,10 @@ struct RescuesController {
 
     /// Rescues under way (every one, oldest call first), then finished rescues, newest first, a page at a time.
     func log(req: Request) async throws -> View {
-        let scope = try req.scope
-        let now = req.now
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
-        let log = RescueLogQueries(scope: scope, sql: req.db as! any SQLDatabase)
-        let unidentified = try await PendingRescueLog.rows(scope: scope, now: now, on: req.db)
-        let open = try await unidentified + log.open().map { rescue in
-            RescueLogPage.Row(rescue, clock: rescue.call_at.map { RescueLogPage.elapsed(from: $0, to: now) } ?? "",
-                              stage: rescue.arrived_at == nil ? (rescue.departed_at == nil ? "Awaiting departure" : "On the way")
-                                  : "With the young person")
-        }
-        let finishedRows = try await log.finished(page: page, pageSize: RescueLogPage.pageSize)
-        let finished = finishedRows.prefix(RescueLogPage.pageSize).map { rescue in
-            RescueLogPage.Row(rescue, clock: rescue.call_at.flatMap { call in rescue.arrived_at.map { RescueLogPage.elapsed(from: call, to: $0) } } ?? "",
-                              stage: rescue.outcome.map { RescueOutcome(rawValue: $0)?.label ?? $0 } ?? "")
-        }
-        try await req.audit(.rescueList, objectType: .rescue, detail: "\(open.count) open, finished page \(page)")
-        return try await req.view.render("rescues/log", RescueLogPage(
-            layout: req.layout(title: "Rescues"), rows: open, finished: finished.isEmpty ? nil : Array(finished),
-            previousPage: page > 1 ? SiteURL.rescues.path + "?page=\(page - 1)" : nil,
-            nextPage: finishedRows.count > RescueLogPage.pageSize ? SiteURL.rescues.path + "?page=\(page + 1)" : nil,
-            newPath: scope.canWrite ? SiteURL.rescueNew.path : nil))
+        let log = try await RescueLogPage.make(scope: req.scope, page: page, layout: req.layout(title: "Rescues"), now: req.now, on: req.db)
+        try await req.audit(.rescueList, objectType: .rescue, detail: "\(log.rows.count) open, finished page \(page)")
+        return try await req.view.render("rescues/log", log)
     }
 
     /// The rescue form for this request's user.
