@@ -9,6 +9,22 @@ struct Choice: Encodable, Sendable {
     let checked: Bool
 }
 
+extension Choice {
+    /// The exploitation indicators as checkboxes with ids `<idPrefix>-<code>`, those in `checked` ticked.
+    static func riskIndicators(idPrefix: String, checked: Set<String>) -> [Choice] {
+        RiskIndicator.allCases.map {
+            Choice(id: "\(idPrefix)-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: checked.contains($0.rawValue))
+        }
+    }
+
+    /// The answers a referral form offers about consent, as radios with ids `consent-<code>`.
+    static func consents(chosen: String?) -> [Choice] {
+        Consent.formChoices.map {
+            Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == chosen)
+        }
+    }
+}
+
 /// The code lists as a form offers them, in the administrators' order: a select's options, or checkboxes.
 struct CodeListChoices: Sendable {
     let items: [CodeListItem]

@@ -42,9 +42,7 @@ struct CaseFormFields: Encodable {
             }),
             riskReason: field("riskReason", text("risk", "reason")).drawn("Reason", name: "reason", as: .textarea, ["rows": "2"]),
             indicators: field("indicators").group("Exploitation indicators seen now", name: "indicators[]", as: .checkboxes,
-                                                  choices: RiskIndicator.allCases.map {
-                Choice(id: "indicator-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: indicators.contains($0.rawValue))
-            }),
+                                                  choices: Choice.riskIndicators(idPrefix: "indicator", checked: indicators)),
             goalArea: field("goalArea", area).select("Outcome area", name: "area", options: areas.map {
                 SelectOption(value: $0.code, label: $0.label, selected: $0.code == area)
             }),

@@ -73,14 +73,10 @@ struct FrontDoorFormPage: Encodable {
                 as: .checkboxes, choices: lists.choices(.exploitationType, idPrefix: "type", checked: types)),
             riskIndicators: field("riskIndicators", nil).group(
                 "Have you seen any of these signs?", hint: "Select all that apply.", name: "riskIndicators[]", as: .checkboxes,
-                choices: RiskIndicator.allCases.map {
-                    Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))
-                }),
+                choices: Choice.riskIndicators(idPrefix: "risk", checked: risks)),
             consent: field("consent", form.consent).group(
                 "Did the young person agree to this referral?",
-                choices: Consent.formChoices.map {
-                    Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == form.consent)
-                }),
+                choices: Choice.consents(chosen: form.consent)),
             concerns: urgent
                 ? field("concerns", form.concerns).drawn("Anything else we should know now (optional)", as: .textarea,
                                                          ["rows": "3", "autocomplete": "off"])

@@ -79,14 +79,10 @@ struct ReferralFormPage: Encodable {
                 choices: lists.choices(.exploitationType, idPrefix: "type", checked: types)),
             riskIndicators: field("riskIndicators", nil).group(
                 "Risk indicators", name: "riskIndicators[]", as: .checkboxes,
-                choices: RiskIndicator.allCases.map {
-                    Choice(id: "risk-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: risks.contains($0.rawValue))
-                }),
+                choices: Choice.riskIndicators(idPrefix: "risk", checked: risks)),
             consent: field("consent", form.consent).group(
                 "Consent to the referral",
-                choices: Consent.formChoices.map {
-                    Choice(id: "consent-\($0.rawValue)", value: $0.rawValue, label: $0.label, checked: $0.rawValue == form.consent)
-                }),
+                choices: Choice.consents(chosen: form.consent)),
             concerns: field("concerns", form.concerns).drawn("What the referrer is worried about (optional)", hint: "Stored encrypted.",
                                                              as: .textarea, ["rows": "6"]),
             partnerReferral: try await form.partnerReferral.flatMap { UUID(uuidString: $0) }.asyncMap { id in
