@@ -66,7 +66,8 @@ extension ContextsPage {
             .with(\.$referral).all()
         let quarter = ContextsController.quarterStart(CivilDate.today(at: now)).description
         let rows = contexts.map { context in
-            let own = links.filter { $0.$context.id == context.id }
+            // Only the region's own referrals count: a link to one that has since moved region is not this region's to see.
+            let own = links.filter { $0.$context.id == context.id && $0.referral.$region.id == regionID }
             return Row(path: SiteURL.context(context.id).path, name: context.name, kind: context.kind.replacingOccurrences(of: "_", with: " "),
                        referrals: own.count, thisQuarter: own.filter { $0.referral.receivedDate >= quarter }.count)
         }.sorted { ($0.thisQuarter, $0.referrals) > ($1.thisQuarter, $1.referrals) }
