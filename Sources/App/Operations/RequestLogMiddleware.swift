@@ -18,18 +18,23 @@ struct RequestLogMiddleware: AsyncMiddleware {
             response = try await next.respond(to: req)
         } catch {
             // Error pages are made inside; anything escaping them is still counted and logged.
-            try record(req, status: (error as? any AbortError)?.status.code ?? 500, since: started)
+            record(req, status: (error as? any AbortError)?.status.code ?? 500, since: started)
             throw error
         }
         response.headers.replaceOrAdd(name: Self.header, value: id)
-        try record(req, status: response.status.code, since: started)
+        record(req, status: response.status.code, since: started)
         return response
     }
 
-    private func record(_ req: Request, status: UInt, since started: ContinuousClock.Instant) throws {
+    private func record(_ req: Request, status: UInt, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
         let route = req.routePattern
-        try req.application.operationalMetrics.recordRequest(method: req.method.rawValue, route: route, status: status, duration: elapsed)
+        do {
+            try req.application.operationalMetrics.recordRequest(method: req.method.rawValue, route: route, status: status, duration: elapsed)
+        } catch {
+            // Counted or not, the request keeps its own answer (or its own error); the missing set-up is logged.
+            req.logger.error("\(error)")
+        }
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         req.logger.log(level: status >= 500 ? .error : .info, "\(req.method.rawValue) \(route) \(status)",
                        metadata: ["duration_ms": .string(String(format: "%.1f", milliseconds))])
