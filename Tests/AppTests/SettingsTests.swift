@@ -87,9 +87,12 @@ struct ProductionStanceTests {
             } catch {
                 #expect(error.description == "The data key has not been set up: configure(_:settings:) sets it before use")
             }
+            app.middleware.use(ErrorPageMiddleware())
             app.get("layout") { req in try req.layout(title: "A page").title }
             try await app.testing().test(.GET, "layout") { response async in
+                // The error page's own frame needs the settings too: the plain answer goes instead, with its reference.
                 #expect(response.status == .internalServerError)
+                #expect(response.body.string.hasPrefix("Sorry, something went wrong. Reference "))
             }
             app.use(try Settings.load(from: [:]))
             #expect(try app.settings.sessionIdle == 30 * 60)

@@ -30,9 +30,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if req.url.path.hasPrefix("/api/") {
             return try APIProblem.response(status: status, error: error, headers: headers)
         }
-        let model = try ErrorPage(layout: req.layout(title: title), title: title, message: message, reference: reference)
         let view: View
         do {
+            // The page's frame needs the settings: when even they are missing, the plain answer below still goes.
+            let model = try ErrorPage(layout: req.layout(title: title), title: title, message: message, reference: reference)
             view = try await req.view.render("error", model)
         } catch {
             req.logger.error("The error page itself failed: \(String(reflecting: error))")
