@@ -59,8 +59,7 @@ struct AnnualReportPage: Encodable {
     }
 
     static func make(report: AnnualReport, previous: AnnualReport?, monthly: [Double] = [], previousMonthly: [Double] = [],
-                     layout: Layout?, suppression: Suppressions?, app: Application, on db: (any Database)? = nil) async throws -> AnnualReportPage {
-        let database = db ?? app.db
+                     layout: Layout?, suppression: Suppressions?, on database: any Database) async throws -> AnnualReportPage {
         let labels = try await CodeLabels.load(on: database)
         let regionName = report.region == "all" ? "All regions"
             : try await Region.query(on: database).filter(\.$code == report.region).first()?.name ?? report.region

@@ -9,7 +9,7 @@ enum AnnualReportPrint {
         let monthly = try await MonthlyReferralsQuery.run(region: report.region, year: year, on: app.db)
         let previousMonthly = try await MonthlyReferralsQuery.run(region: report.region, year: year.previous, on: app.db)
         let model = try await AnnualReportPage.make(report: report, previous: previous, monthly: monthly,
-                                                    previousMonthly: previousMonthly, layout: nil, suppression: nil, app: app)
+                                                    previousMonthly: previousMonthly, layout: nil, suppression: nil, on: app.db)
         let buffer = try await app.leaf.renderer.render(path: "reports/annual-print", context: model).get()
         return String(buffer: buffer)
     }

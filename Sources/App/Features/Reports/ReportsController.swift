@@ -93,7 +93,6 @@ struct ReportsController {
             previousMonthly = try await MonthlyReferralsQuery.run(region: region, year: year.previous, on: req.db)
         }
         return try await AnnualReportPage.make(report: report, previous: previous, monthly: monthly, previousMonthly: previousMonthly,
-                                               layout: layout, suppression: suppression, app: req.application,
-                                               on: req.db)
+                                               layout: layout, suppression: suppression, on: req.db)
     }
 }
