@@ -156,3 +156,20 @@ struct OutcomeSumsAddingTests {
         #expect(Mirror(reflecting: together).children.allSatisfy { ($0.value as? Int ?? 0) != 0 })
     }
 }
+
+@Suite("Lists of codes in one column")
+struct StoredCodesTests {
+    @Test("Codes are joined by semicolons and read back in order; an empty column is no codes", arguments: [
+        ([], ""), (["county_lines"], "county_lines"), (["county_lines", "cuckooing"], "county_lines;cuckooing"),
+        (["young_person", "parent_carer", "professional"], "young_person;parent_carer;professional"),
+    ] as [([String], String)])
+    func roundTrip(codes: [String], stored: String) {
+        #expect(StoredCodes.join(codes) == stored)
+        #expect(StoredCodes.split(stored) == codes)
+    }
+
+    @Test("Empty places between semicolons are no codes")
+    func emptyPlaces() {
+        #expect(StoredCodes.split(";county_lines;;cuckooing;") == ["county_lines", "cuckooing"])
+    }
+}

@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Foundation
 
@@ -63,7 +64,7 @@ final class Referral: Model, @unchecked Sendable {
     init() {}
 
     var exploitationTypeCodes: [String] {
-        exploitationTypes.split(separator: ";").map(String.init)
+        StoredCodes.split(exploitationTypes)
     }
 }
 

@@ -101,7 +101,7 @@ struct AttachmentJSON: Encodable {
         size = attachment.size
         sensitive = attachment.sensitive
         uploadedAt = attachment.uploadedAt
-        metadataRemoved = attachment.metadataRemoved.split(separator: ";").map(String.init)
+        metadataRemoved = StoredCodes.split(attachment.metadataRemoved)
         href = SiteURL.apiAttachment(attachment.id).path
     }
 }

@@ -61,7 +61,7 @@ struct ReferralJSON: Encodable {
                               reasons: reasons.map { .init(code: $0.rawValue, explanation: $0.explanation) })
     }
 
-    static func list(_ joined: String) -> [String] { joined.split(separator: ";").map(String.init) }
+    static func list(_ joined: String) -> [String] { StoredCodes.split(joined) }
 }
 
 /// What `POST /referrals` answers: the referral as stored, with its screening, and who the young person was

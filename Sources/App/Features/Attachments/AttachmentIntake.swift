@@ -75,7 +75,7 @@ final class AttachmentIntake: @unchecked Sendable {
         var entry = entryTemplate
         entry.objectID = attachmentID.uuidString
         entry.detail = "\(kind.rawValue), \(stored) bytes, on \(owner.type.label) \(owner.id)" + (sensitive ? ", sensitive" : "")
-        let removed = stripper?.removed.joined(separator: ";") ?? ""
+        let removed = stripper.map { StoredCodes.join($0.removed) } ?? ""
         let (chunkCount, size, sensitive, now, uploaded) = (chunks, stored, self.sensitive, self.now, entry)
         return try await app.writes.transaction(on: app.db) { db in
             guard let attachment = try await Attachment.find(attachmentID, on: db) else { throw Abort(.internalServerError) }

@@ -41,7 +41,7 @@ struct AttachmentList: Encodable {
                  size: size(attachment.size), uploaded: DateFormats.display.string(from: attachment.uploadedAt),
                  sensitive: attachment.sensitive,
                  metadataRemoved: attachment.metadataRemoved.isEmpty ? nil
-                     : "Removed before it was stored: " + attachment.metadataRemoved.replacingOccurrences(of: ";", with: "; ") + ".",
+                     : "Removed before it was stored: " + StoredCodes.split(attachment.metadataRemoved).joined(separator: "; ") + ".",
                  href: SiteURL.attachment(attachment.id).path,
                  deleteAction: canWrite ? SiteURL.attachmentDelete(attachment.id).path : nil)
         }

@@ -59,7 +59,7 @@ extension ContactInput.Checked {
         contact.happenedAt = happenedAt
         contact.kind = kind
         contact.durationMinutes = durationMinutes
-        contact.present = present.joined(separator: ";")
+        contact.present = StoredCodes.join(present)
         contact.notes = try notes.map(cipher.seal)
         contact.sensitive = sensitive
         contact.recordedByID = userID

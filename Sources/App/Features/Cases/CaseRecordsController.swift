@@ -118,7 +118,7 @@ struct CaseRecordsController {
             row.reason = sealed
             row.ratedAt = now
             row.ratedByID = user.id
-            row.indicators = (form.indicators ?? []).filter { RiskIndicator(rawValue: $0) != nil }.joined(separator: ";")
+            row.indicators = StoredCodes.join((form.indicators ?? []).filter { RiskIndicator(rawValue: $0) != nil })
             try await row.create(on: db)
         }
     }

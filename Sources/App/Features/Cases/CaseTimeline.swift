@@ -45,7 +45,7 @@ struct CaseTimeline {
         }
         let contacts = try await TimelineContact.newest(of: caseID, limit: latest.map { $0 + 1 }, on: db)
         for contact in contacts {
-            let present = contact.present.split(separator: ";").map { presentLabel(String($0)) }.joined(separator: ", ")
+            let present = StoredCodes.split(contact.present).map(presentLabel).joined(separator: ", ")
             let hidden = contact.sensitive && !canSeeSensitive
             let notes = hidden ? nil : try contact.notes.map(cipher.open)
             events.append(Event(
@@ -71,7 +71,7 @@ struct CaseTimeline {
         let ratings = try await sql.select().columns("rating", "reason", "rated_at", "indicators")
             .from(RiskRating.schema).where("case_id", .equal, caseID).orderBy("rated_at").all(decoding: Rating.self)
         for rating in ratings {
-            let indicators = rating.indicators.split(separator: ";").compactMap { RiskIndicator(rawValue: String($0))?.label }
+            let indicators = StoredCodes.split(rating.indicators).compactMap { RiskIndicator(rawValue: $0)?.label }
             let reason = rating.reason.isEmpty ? "" : try cipher.open(rating.reason)
             events.append(Event(sortKey: stamp(rating.rated_at), when: display(rating.rated_at),
                                 title: "Risk rated \(rating.rating)",

@@ -126,8 +126,8 @@ enum ReferralImport {
         /// Ineligible by the rules: the page says so (`ReferralPage`); no note is stored, as none was written.
         var notAcceptedReason: String? { nil }
         var age: Int { row.dateOfBirth.age(on: row.receivedDate) }
-        var exploitationTypes: String { row.exploitationTypes.joined(separator: ";") }
-        var ineligibilityReasons: String { eligibility.reasons.map(\.rawValue).joined(separator: ";") }
+        var exploitationTypes: String { StoredCodes.join(row.exploitationTypes) }
+        var ineligibilityReasons: String { StoredCodes.join(eligibility.reasons.map(\.rawValue)) }
 
         func apply(to referral: Referral) {
             referral.ref = row.ref

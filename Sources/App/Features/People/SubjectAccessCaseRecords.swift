@@ -37,11 +37,11 @@ struct CaseRecordsForExport {
             },
             contacts: try contacts.filter { $0.$supportCase.id == c.id }.map {
                 .init(happenedAt: $0.happenedAt, when: DateFormats.display.string(from: $0.happenedAt), kind: $0.kind.rawValue, durationMinutes: $0.durationMinutes,
-                      present: $0.present.split(separator: ";").map(String.init), notes: try open($0.notes), sensitive: $0.sensitive)
+                      present: StoredCodes.split($0.present), notes: try open($0.notes), sensitive: $0.sensitive)
             },
             riskRatings: try ratings.filter { $0.$supportCase.id == c.id }.map {
                 .init(ratedAt: $0.ratedAt, when: DateFormats.display.string(from: $0.ratedAt), rating: $0.rating, reason: try open($0.reason) ?? "",
-                      indicators: $0.indicators.split(separator: ";").map(String.init))
+                      indicators: StoredCodes.split($0.indicators))
             },
             goals: try goals.filter { $0.$supportCase.id == c.id }.map {
                 .init(area: $0.area, description: try open($0.description) ?? "", status: $0.status, progress: $0.progress)

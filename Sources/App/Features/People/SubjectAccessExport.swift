@@ -237,9 +237,9 @@ struct SubjectAccessExport: Content {
                     referralSource: r.referralSource, referrerOrganisation: r.referrerOrganisation,
                     referrerContact: try open(r.referrerContact), firstName: r.firstName, lastName: r.lastName,
                     exploitationTypes: r.exploitationTypeCodes,
-                    riskIndicators: r.riskIndicators.split(separator: ";").map(String.init), consent: r.consent,
+                    riskIndicators: StoredCodes.split(r.riskIndicators), consent: r.consent,
                     concerns: try open(r.concerns), eligible: r.eligible,
-                    ineligibilityReasons: r.ineligibilityReasons.split(separator: ";").map(String.init), status: r.status.rawValue,
+                    ineligibilityReasons: StoredCodes.split(r.ineligibilityReasons), status: r.status.rawValue,
                     notAcceptedReason: try open(r.notAcceptedReason), signpostedTo: r.signpostedTo, signpostedOn: r.signpostedOn,
                     rescue: rescue, placesAndGroups: links.filter { $0.$referral.id == r.id }.map(\.context.name))
             },

@@ -76,12 +76,12 @@ enum ReferralIntake {
             referral.gender = form.gender
             referral.ethnicity = form.ethnicity
             referral.homeLocalAuthority = form.homeLocalAuthority
-            referral.exploitationTypes = form.exploitationTypes.joined(separator: ";")
-            referral.riskIndicators = form.riskIndicators.joined(separator: ";")
+            referral.exploitationTypes = StoredCodes.join(form.exploitationTypes)
+            referral.riskIndicators = StoredCodes.join(form.riskIndicators)
             referral.consent = form.consent
             referral.concerns = sealedConcerns
             referral.eligible = eligibility.isEligible
-            referral.ineligibilityReasons = eligibility.reasons.map(\.rawValue).joined(separator: ";")
+            referral.ineligibilityReasons = StoredCodes.join(eligibility.reasons.map(\.rawValue))
             referral.firstIneligibilityReason = eligibility.firstReason?.rawValue
             referral.isRepeat = RepeatReferral.isRepeat(received: form.received, caseClosings: closings)
             referral.status = .awaitingScreening

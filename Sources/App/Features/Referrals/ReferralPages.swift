@@ -157,7 +157,7 @@ struct ReferralPage: Encodable {
                      layout: Layout, settings: Settings, cipher: FieldCipher, now: Date,
                      on db: any Database) async throws -> ReferralPage {
         let labels = try await CodeLabels.load(on: db)
-        let reasons = referral.ineligibilityReasons.split(separator: ";").compactMap {
+        let reasons = StoredCodes.split(referral.ineligibilityReasons).compactMap {
             Eligibility.Reason(rawValue: String($0))?.explanation
         }
         let person = try await Person.query(on: db).filter(\.$id == referral.$person.id).with(\.$aliases).first()
@@ -186,7 +186,7 @@ struct ReferralPage: Encodable {
             Item(label: "Home local authority", value: PlaceName.fromCode(referral.homeLocalAuthority)),
             Item(label: "Exploitation", value: referral.exploitationTypeCodes.map(labels.label(.exploitationType))
                 .joined(separator: ", ").nonEmpty ?? "None recorded"),
-            Item(label: "Risk indicators", value: referral.riskIndicators.split(separator: ";")
+            Item(label: "Risk indicators", value: StoredCodes.split(referral.riskIndicators)
                 .compactMap { RiskIndicator(rawValue: String($0))?.label }.joined(separator: ", ").nonEmpty ?? "None recorded"),
             Item(label: "Consent", value: Consent(rawValue: referral.consent)?.label ?? referral.consent),
         ]

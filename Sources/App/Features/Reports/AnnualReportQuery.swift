@@ -276,7 +276,7 @@ enum AnnualReportQuery {
             let inRegion = areasOfRegion[try row.decode(column: "region_id", as: UUID.self)]?.contains(area) ?? false
             let share = try scope.share(of: row)
             shares[share, default: .init()].localAuthority[inRegion ? area : "outside_region", default: 0] += n
-            for code in try row.decode(column: "types", as: String.self).split(separator: ";") where !code.isEmpty {
+            for code in StoredCodes.split(try row.decode(column: "types", as: String.self)) {
                 shares[share, default: .init()].exploitationType[String(code), default: 0] += n
             }
         }

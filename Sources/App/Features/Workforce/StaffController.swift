@@ -42,7 +42,7 @@ struct StaffController {
                                     typedSpecialisms: form.specialisms ?? []).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let known = Set(try await CodeListItem.query(on: req.db).filter(\.$list == CodeList.specialism.rawValue).all().map(\.code))
-        let specialisms = (form.specialisms ?? []).filter(known.contains).joined(separator: ";")
+        let specialisms = StoredCodes.join((form.specialisms ?? []).filter(known.contains))
         let memberID = try member.requireID()
         return try await save(req, member, .staffProfileSaved, detail: "capacity \(capacity)") { db in
             if let profile = try await StaffProfile.query(on: db).filter(\.$user.$id == memberID).first() {
@@ -182,7 +182,7 @@ enum StaffQueries {
                 name: member.displayName, path: SiteURL.staffMember(id).path, role: member.role.label, contracted: contracted,
                 available: Capacity.available(contracted: contracted, absences: periods, on: today), openCases: caseload[id] ?? 0,
                 absentNow: absentNow.map { $0.kind.replacingOccurrences(of: "_", with: " ") },
-                specialisms: (profiles[id]?.specialisms ?? "").split(separator: ";").map { labels(String($0)) }.joined(separator: ", "))
+                specialisms: StoredCodes.split(profiles[id]?.specialisms ?? "").map(labels).joined(separator: ", "))
         }
     }
 

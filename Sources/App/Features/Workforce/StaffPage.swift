@@ -33,7 +33,7 @@ struct StaffPage: Encodable {
         let labels = try await CodeLabels.load(on: db)
         let items = try await CodeListItem.query(on: db).filter(\.$list ~~ ["specialism", "training_course"]).sort(\.$position).all()
         let profile = try await StaffProfile.query(on: db).filter(\.$user.$id == memberID).first()
-        let chosen = typedSpecialisms.map(Set.init) ?? Set((profile?.specialisms ?? "").split(separator: ";").map(String.init))
+        let chosen = typedSpecialisms.map(Set.init) ?? Set(StoredCodes.split(profile?.specialisms ?? ""))
         let absences = try await Absence.query(on: db).filter(\.$user.$id == memberID).sort(\.$fromDate, .descending).all()
         let training = try await TrainingRecord.query(on: db).filter(\.$user.$id == memberID).sort(\.$completedOn, .descending).all()
         let refused = RefusedForm(errors: errors, typed: typed)
