@@ -32,6 +32,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     // Bodies are taken as sent: a compressed body that inflates a thousandfold was a 500 and a reset; the size limits
     // (a route's, an attachment's) count the bytes that arrive.
     app.http.server.configuration.requestDecompression = .disabled
+    CleanedContent.use()
     app.middleware = Middlewares()
     app.use(OperationalMetrics())
     app.middleware.use(RequestLogMiddleware())

@@ -110,8 +110,10 @@ struct SearchTests {
             #expect(entries.count == 1 && entries.allSatisfy { !$0.detail.contains("Mia") && !$0.detail.contains("Roberts") })
             let hostile = try await Self.search(browser, "<script>alert(1)</script> =HYPERLINK(\"x\")")
             #expect(!hostile.contains("<script>alert"))
-            for text in ["", "!!! ---", String(repeating: "a", count: 201)] {
-                let page = try await Self.search(browser, text)
+            for text in ["", "!!! ---", String(repeating: "a", count: 201), "\u{202E}\u{200B}"] {
+                let refused = try await browser.post(SiteURL.search.path, ["q": text])
+                #expect(refused.status == .unprocessableEntity, "a refused search answers as every refused form does")
+                let page = refused.body.string
                 #expect(page.contains("There is a problem") && page.contains("aria-describedby=\"q-hint q-error\""), "\(text)")
                 #expect(!page.contains("young people found"))
             }

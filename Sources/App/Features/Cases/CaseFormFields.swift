@@ -23,6 +23,7 @@ struct CaseFormFields: Encodable {
         let indicators = typed.form == "risk" ? Set(typed.lists["indicators"] ?? []) : []
         let kind = text("contact", "kind", Contact.Kind.faceToFace.rawValue)
         let rating = text("risk", "rating"), area = text("goal", "area"), stage = text("wheel", "stage", "entry")
+        let closureReason = text("close", "reason", ClosureReason.planned.rawValue)
         return CaseFormFields(
             happenedAt: field("happenedAt", text("contact", "happenedAt", CasePage.localInput(now))).drawn("When", as: .dateTime),
             kind: field("kind", kind).select("Type", options: Contact.Kind.allCases.map {
@@ -48,10 +49,10 @@ struct CaseFormFields: Encodable {
             }),
             goalDescription: field("goalDescription", text("goal", "description"))
                 .drawn("The goal", name: "description", as: .textarea, ["rows": "2"]),
-            closureReason: field("reason", ClosureReason.planned.rawValue).select(
+            closureReason: field("reason", closureReason).select(
                 "Reason", hint: "A planned closure needs the exit measures and, when asked for by a caseworker, a manager's approval.",
-                options: closureReasons.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == ClosureReason.planned.rawValue) }),
-            closureNote: field("note").drawn("Note for the manager (optional)"),
+                options: closureReasons.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == closureReason) }),
+            closureNote: field("note", text("close", "note")).drawn("Note for the manager (optional)"),
             caseworker: field("caseworker").select("Lead caseworker", options: leads),
             wheelStage: field("wheelStage", stage).select("Stage", name: "stage", options: [
                 ("entry", "Entry"), ("review", "Review"), ("exit", "Exit"),

@@ -143,7 +143,8 @@ struct CaseRecordsController {
             case .noReason: "Select why the case is closing"
             case .needsExitMeasures: "A planned closure needs the exit outcome measures first"
             }
-            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: message)
+            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: message,
+                                                 typed: CaseFormEcho(text: ["reason": form.reason ?? "", "note": form.note ?? ""], form: "close"))
         case .askManager:
             let user = try req.requireUser()
             let note = String((form.note ?? "").prefix(500))

@@ -150,16 +150,21 @@ struct PathwayController {
         let (supportCase, _) = try await CaseWrites.writableCase(req)
         let form = try req.content.decode(Form.self)
         let caseID = try supportCase.requireID()
-        guard let goalID = form.goal else {
-            return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose the goal to update")
-        }
+        guard let goalID = form.goal else { throw Abort(.badRequest, reason: "No goal named") }
         guard try await Goal.query(on: req.db).filter(\.$id == goalID).filter(\.$supportCase.$id == caseID).count() == 1 else {
             try await req.audit(.accessRefused, outcome: .refused, objectType: .goal, objectID: goalID.uuidString)
             throw Abort(.notFound)
         }
-        guard let status = form.status.flatMap(GoalStatus.init(rawValue:)),
-              let progress = Int(form.progress ?? ""), (0...100).contains(progress) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "goalProgress", message: "Choose a status and a progress from 0 to 100")
+        let status = form.status.flatMap(GoalStatus.init(rawValue:))
+        let progress = Int((form.progress ?? "").trimmingCharacters(in: .whitespaces)).flatMap { (0...100).contains($0) ? $0 : nil }
+        guard let status, let progress else {
+            // Each problem beside the goal's own field, and what was typed in both kept (the page has a form per goal).
+            var errors = FieldErrors()
+            if status == nil { errors.add("status-\(goalID)", "Choose the goal's status") }
+            if progress == nil { errors.add("progress-\(goalID)", "Enter the goal's progress as a whole number from 0 to 100") }
+            let typed = CaseFormEcho(text: ["goal": goalID.uuidString, "status": form.status ?? "", "progress": form.progress ?? ""],
+                                     form: "goalUpdate")
+            return try await CaseWrites.rerender(req, supportCase, errors: errors, typed: typed)
         }
         return try await CaseWrites.save(req, supportCase, .goalUpdated, detail: "\(status.rawValue) \(progress)%") { db, _ in
             try await Goal.query(on: db).filter(\.$id == goalID).set(\.$status, to: status.rawValue).set(\.$progress, to: progress).update()
@@ -201,7 +206,9 @@ struct Pathway: Encodable {
     }
 
     /// `labels`: the code lists the case page has already read (the wheel's areas are one of them).
-    static func make(caseID: UUID, cipher: FieldCipher, labels: CodeLabels, on db: any Database) async throws -> Pathway {
+    /// `errors` and `typed`: a goal's update form sent back refused (its fields are named for the goal).
+    static func make(caseID: UUID, cipher: FieldCipher, labels: CodeLabels, errors: FieldErrors = FieldErrors(),
+                     typed: CaseFormEcho = CaseFormEcho(), on db: any Database) async throws -> Pathway {
         let areas = labels.ordered(.outcomeArea).map { Area(code: $0.code, label: $0.label) }
         let assessments = try await WheelAssessment.query(on: db).filter(\.$supportCase.$id == caseID).with(\.$scores)
             .sort(\.$assessedOn).all()
@@ -220,16 +227,24 @@ struct Pathway: Encodable {
         let table = areas.map { area in
             [area.label] + series.map { entry in String(Int(entry.values[areas.firstIndex { $0.code == area.code }!])) }
         }
+        // What a refused update of one goal held, for that goal only.
+        let refusedGoal = typed.form == "goalUpdate" ? typed.text["goal"] : nil
+        func typedStatus(_ goal: Goal) -> String? { refusedGoal == goal.id?.uuidString ? typed.text["status"] : nil }
+        func typedProgress(_ goal: Goal) -> String? { refusedGoal == goal.id?.uuidString ? typed.text["progress"] : nil }
         return Pathway(
             areas: areas, radar: series.isEmpty ? nil : RadarChart(areas: areas.map(\.label), series: series), table: table,
             goals: try goals.map { goal in
                 GoalRow(id: goal.id!.uuidString, area: label[goal.area] ?? goal.area,
                         description: goal.description.isEmpty ? "" : try cipher.open(goal.description),
                         status: GoalStatus(rawValue: goal.status)?.label.lowercased() ?? goal.status, progress: goal.progress,
-                        statusField: FormField("status-\(goal.id!)", value: goal.status).select(
+                        statusField: FormField("status-\(goal.id!)", value: typedStatus(goal) ?? goal.status,
+                                               error: errors["status-\(goal.id!)"]).select(
                             "Status", name: "status",
-                            options: GoalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == goal.status) }),
-                        progressField: FormField("progress-\(goal.id!)", value: String(goal.progress))
+                            options: GoalStatus.allCases.map {
+                                SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (typedStatus(goal) ?? goal.status))
+                            }),
+                        progressField: FormField("progress-\(goal.id!)", value: typedProgress(goal) ?? String(goal.progress),
+                                                 error: errors["progress-\(goal.id!)"])
                             .drawn("Progress (%)", name: "progress", as: .number, ["min": "0", "max": "100"]))
             },
             missingGoals: missing.isEmpty ? nil : missing, planComplete: entry != nil && missing.isEmpty, hasEntry: entry != nil)

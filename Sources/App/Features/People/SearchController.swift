@@ -28,10 +28,10 @@ struct SearchController {
                 return req.redirect(to: SiteURL.partnerReferral(partner.id).path)
             }
         }
-        return try await searchPeople(text, req: req).encodeResponse(for: req)
+        return try await searchPeople(text, req: req)
     }
 
-    private func searchPeople(_ text: String, req: Request) async throws -> View {
+    private func searchPeople(_ text: String, req: Request) async throws -> Response {
         let layout = try req.layout(title: "Find a young person")
         guard text.count <= PersonSearchQuery.maximumLength, let query = PersonSearchQuery(text) else {
             let error = text.isEmpty ? "Enter a name, an alias, a date of birth or a reference"
@@ -39,13 +39,14 @@ struct SearchController {
                 : "Enter a name, an alias, a date of birth or a reference: letters or digits"
             return try await req.view.render("people/search", SearchPage(layout: layout, query: String(text.prefix(200)),
                                                                          error: error, searched: false, results: [], more: false))
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let found = try await PeopleSearch.find(query, within: try req.scope.reach, on: req.db)
         // What was searched for stays out of the audit log (names are what it protects); how many were shown is in.
         try await req.audit(.personSearched, objectType: .person, detail: "search box, \(found.people.count) shown")
         return try await req.view.render("people/search", SearchPage(
             layout: layout, query: text, error: nil, searched: true,
-            results: found.people.map(SearchPage.Row.init), more: found.more))
+            results: found.people.map(SearchPage.Row.init), more: found.more)).encodeResponse(for: req)
     }
 }
 

@@ -66,7 +66,7 @@ struct ReferralFormPage: Encodable {
             dateOfBirth: field("dateOfBirth", form.dateOfBirth).drawn("Date of birth", as: .date),
             gender: field("gender", form.gender).select("Gender", options: options(.gender, selected: form.gender, blank: "Select gender")),
             ethnicity: field("ethnicity", form.ethnicity).select(
-                "Ethnicity (optional)", options: options(.ethnicity, selected: form.ethnicity, blank: "Not known")),
+                "Ethnicity (optional)", options: options(.ethnicity, selected: form.ethnicity, blank: "Not recorded")),
             homeLocalAuthority: field("homeLocalAuthority", form.homeLocalAuthority).select("Home local authority",
                                                                                             options: authorityOptions),
             otherLocalAuthority: field("otherLocalAuthority", form.otherLocalAuthority).drawn("If outside the region: the local authority"),
