@@ -91,4 +91,53 @@ struct TypedTextTests {
             #expect(close.body.string.contains("id=\"note\" name=\"note\" type=\"text\" value=\"Moving to Leeds in May\""))
         }
     }
+
+    @Test("The API is cleaned as the forms are: a name's direction override dropped, a name of fillers alone refused")
+    func apiCleaned() async throws {
+        try await withApp { app in
+            let caseworker = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let token = try await APITestSupport.token(app, for: caseworker)
+            let created = try await APITestSupport.send(app, .POST, SiteURL.apiReferrals.path, token: token,
+                                                        json: APITestSupport.json(APITestSupport.referral(firstName: "Evil\u{202E}NAME\u{0000}")))
+            #expect(created.status == .created)
+            #expect(try await Referral.query(on: app.db).first()?.firstName == "EvilNAME")
+            let fillers = try await APITestSupport.send(app, .POST, SiteURL.apiReferrals.path, token: token,
+                                                        json: APITestSupport.json(APITestSupport.referral(lastName: "\u{3164}\u{115F}")))
+            #expect(fillers.status == .unprocessableEntity || fillers.status == .badRequest)
+            #expect(try await Referral.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("A closure sent again from a page of before is a conflict, not a problem beside a form that is gone; a long note is refused")
+    func closureEdges() async throws {
+        try await withApp { app in
+            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(manager)
+            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            let long = try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "moved_away", "note": String(repeating: "n", count: 501)])
+            #expect(long.status == .unprocessableEntity && long.body.string.contains("id=\"note-error\""))
+            #expect(try await SupportCase.find(caseID, on: app.db)?.closedDate == nil)
+            #expect(try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "moved_away", "note": "Moved"]).status == .seeOther)
+            #expect(try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "moved_away"]).status == .conflict)
+        }
+    }
+
+    @Test("A code list refuses a second code people could not tell apart from one it has")
+    func codeLabelsDistinct() async throws {
+        try await withApp { app in
+            let admin = try await Fixtures.account(app, role: .admin, region: nil)
+            let browser = Browser(app)
+            try await browser.signIn(admin)
+            try await browser.get(SiteURL.adminCodeLists.path)
+            let existing = try #require(try await CodeListItem.query(on: app.db).filter(\.$list == CodeList.ethnicity.rawValue).first())
+            for label in [existing.label, " \(existing.label.uppercased()) ", "\(existing.label)\u{200B}"] {
+                let refused = try await browser.post(SiteURL.adminCodeList(CodeList.ethnicity.rawValue).path,
+                                                     ["code": "duplicate_label", "label": label])
+                #expect(refused.status == .unprocessableEntity, "\(label)")
+            }
+            #expect(try await CodeListItem.query(on: app.db).filter(\.$code == "duplicate_label").count() == 0)
+        }
+    }
 }

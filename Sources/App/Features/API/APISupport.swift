@@ -36,7 +36,8 @@ extension Request {
             throw APIRequestProblem(status: .unsupportedMediaType, reason: "Send the body as application/json.")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            // Cleaned as every form is (`CleanedContent`): the API is another door to the same records.
+            return try JSONDecoder().decode(T.self, from: Data(buffer: CleanedJSONDecoder.cleaned(buffer)))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw APIRequestProblem(status: .badRequest, reason: "\(Self.path(context)): wrong type of value.")
         } catch let DecodingError.keyNotFound(key, context) {

@@ -29,7 +29,13 @@ struct CodeListsAdminController {
             .filter(\.$code == code.value).count() > 0 {
             code.error = "\(list.label) already has the code \(code.value)"
         }
-        if label.value.isEmpty { label.error = "Enter the label people will read" }
+        if label.value.isEmpty {
+            label.error = "Enter the label people will read"
+        } else if try await CodeListItem.query(on: req.db).filter(\.$list == list.rawValue).all()
+            .contains(where: { $0.label.compare(label.value, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame }) {
+            // Two options people cannot tell apart would split one answer in two in every report.
+            label.error = "\(list.label) already has a code labelled \(label.value)"
+        }
         if code.error != nil || label.error != nil {
             return try await render(req, failedList: list, code: code, label: label)
                 .encodeResponse(status: .unprocessableEntity, for: req)

@@ -136,15 +136,21 @@ struct CaseRecordsController {
         let hasExit = reason == .planned
             ? try await OutcomeMeasure.query(on: req.db).filter(\.$supportCase.$id == caseID).filter(\.$stage == .exit).count() > 0
             : false
+        let typed = CaseFormEcho(text: ["reason": form.reason ?? "", "note": form.note ?? ""], form: "close")
+        if (form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).count > 500 {
+            return try await CaseWrites.rerender(req, supportCase, field: "note", message: "The note must be 500 characters or fewer",
+                                                 typed: typed)
+        }
         switch CaseClosure.decide(isOpen: supportCase.isOpen, reason: reason, hasExitMeasures: hasExit, byManager: scope.isManager) {
+        case .refused(.alreadyClosed):
+            // A page from before the closure, sent again: there is no form left to show the problem beside.
+            throw Abort(.conflict)
         case .refused(let refusal):
             let message = switch refusal {
-            case .alreadyClosed: "The case is already closed"
-            case .noReason: "Select why the case is closing"
+            case .alreadyClosed, .noReason: "Select why the case is closing"
             case .needsExitMeasures: "A planned closure needs the exit outcome measures first"
             }
-            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: message,
-                                                 typed: CaseFormEcho(text: ["reason": form.reason ?? "", "note": form.note ?? ""], form: "close"))
+            return try await CaseWrites.rerender(req, supportCase, field: "reason", message: message, typed: typed)
         case .askManager:
             let user = try req.requireUser()
             let note = String((form.note ?? "").prefix(500))
