@@ -41,6 +41,7 @@ struct CleanedFormDecoder: ContentDecoder {
 
     static func cleaned(_ body: ByteBuffer) -> ByteBuffer {
         guard let text = body.getString(at: body.readerIndex, length: body.readableBytes) else { return body }
+        var changed = false
         let pairs = text.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
             let name = pair[..<equals], raw = pair[pair.index(after: equals)...]
@@ -50,9 +51,11 @@ struct CleanedFormDecoder: ContentDecoder {
                   let value = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { return String(pair) }
             let clean = TypedText.clean(value)
             guard clean != value else { return String(pair) }
+            changed = true
             return String(name) + "=" + (clean.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
         }
-        return ByteBuffer(string: pairs.joined(separator: "&"))
+        // Unchanged, the body goes on byte for byte (bytes that are not UTF-8 included, for Vapor to refuse).
+        return changed ? ByteBuffer(string: pairs.joined(separator: "&")) : body
     }
 
     /// `cases[]` and `cases[0]` are the field `cases`.

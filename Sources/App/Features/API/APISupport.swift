@@ -35,9 +35,14 @@ extension Request {
         guard headers.contentType?.type == "application", headers.contentType?.subType == "json" else {
             throw APIRequestProblem(status: .unsupportedMediaType, reason: "Send the body as application/json.")
         }
+        // What a form would clean (`CleanedContent`), a system sending JSON is told of: it is not silently changed, and a
+        // text's length is checked as sent.
+        guard CleanedJSONDecoder.cleaned(buffer) == buffer else {
+            throw APIRequestProblem(status: .unprocessableEntity, reason: "A text holds control characters or invisible formatting "
+                                    + "(a NUL, a direction override, zero-width text) or nothing visible: send it without them.")
+        }
         do {
-            // Cleaned as every form is (`CleanedContent`): the API is another door to the same records.
-            return try JSONDecoder().decode(T.self, from: Data(buffer: CleanedJSONDecoder.cleaned(buffer)))
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw APIRequestProblem(status: .badRequest, reason: "\(Self.path(context)): wrong type of value.")
         } catch let DecodingError.keyNotFound(key, context) {
