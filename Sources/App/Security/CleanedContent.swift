@@ -5,7 +5,8 @@ import Vapor
 /// Every form and JSON body is read through `TypedText.clean` before any handler sees it: one place drops the
 /// characters nobody types on purpose (a NUL, direction overrides that disguise a name, zero-width text) and empties
 /// a field with nothing visible in it, so that every required field refuses it and no page shows it back. Secrets
-/// (passwords, the duress word) are left exactly as typed: they are compared, never shown.
+/// (passwords, the duress word) are left exactly as typed: they are compared, never shown. The API's own bodies
+/// are not changed but refused when they hold such text (`Request.apiBody`): a system is told what it sent.
 enum CleanedContent {
     static let secretFields: Set<String> = ["password", "confirmation", "duressWord"]
 
