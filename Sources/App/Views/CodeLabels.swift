@@ -9,7 +9,15 @@ struct CodeLabels: Sendable {
     private let items: [CodeListRows.Row]
 
     static func load(on db: any Database) async throws -> CodeLabels {
-        let items = try await CodeListRows.all(on: db)
+        from(try await CodeListRows.all(on: db))
+    }
+
+    /// Only the lists a page shows: the case page needs two of thirteen, and is read far more than any other.
+    static func load(_ lists: Set<CodeList>, on db: any Database) async throws -> CodeLabels {
+        from(try await CodeListRows.all(lists.map(\.rawValue), on: db))
+    }
+
+    private static func from(_ items: [CodeListRows.Row]) -> CodeLabels {
         var byList: [String: [String: String]] = [:]
         for item in items { byList[item.list, default: [:]][item.code] = item.label }
         return CodeLabels(byList: byList, items: items)
@@ -51,5 +59,10 @@ enum CodeListRows {
     static func all(on db: any Database) async throws -> [Row] {
         try await (db as! any SQLDatabase).select().columns("list", "code", "label", "position").from(CodeListItem.schema)
             .all(decoding: Row.self)
+    }
+
+    static func all(_ lists: [String], on db: any Database) async throws -> [Row] {
+        try await (db as! any SQLDatabase).select().columns("list", "code", "label", "position").from(CodeListItem.schema)
+            .where("list", .in, lists).all(decoding: Row.self)
     }
 }

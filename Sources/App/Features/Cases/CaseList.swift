@@ -211,7 +211,7 @@ extension CaseListPage {
             awaitingClosure = try await queries.rows(where: "c.closure_requested_on IS NOT NULL", order: .oldest, limit: 100, offset: 0)
                 .map { CaseListPage.Row($0, now: now) }
             // Caseload per caseworker: the open cases each leads (SPEC §2.5), for managers assigning work.
-            leads = try await CaseStaff.load(regionID: regionID, today: CivilDate.today(at: now), withCaseloads: true, on: db).leads
+            leads = try await CaseStaff.leads(regionID: regionID, today: CivilDate.today(at: now), on: db)
             caseloads = leads.map { CaseListPage.Caseload(name: $0.name, open: $0.openCases) }
         }
         let pages = max(1, (total + CaseListPage.pageSize - 1) / CaseListPage.pageSize)

@@ -29,9 +29,10 @@ struct CasePage: Encodable {
     let canWrite: Bool
     let isManager: Bool
     let errorLinks: [FormErrorLink]?
-    /// Each field's problem by its id, shown beside it.
-    let fields: CaseFormFields
-    let measuresForm: MeasuresFormView
+    /// The forms' fields with their problems and what was typed: only when the forms are drawn (the case is open and
+    /// the user may write to it), since building and encoding them cost a tenth of every view of any case.
+    let fields: CaseFormFields?
+    let measuresForm: MeasuresFormView?
     let paths: Paths
     let hasExitMeasures: Bool
     let pathway: Pathway
@@ -67,19 +68,23 @@ struct CasePage: Encodable {
     static func make(_ supportCase: SupportCase, scope: RegionScope, errors: FieldErrors, typed: CaseFormEcho = CaseFormEcho(),
                      layout: Layout, settings: Settings, cipher: FieldCipher, now: Date, on db: any Database) async throws -> CasePage {
         let caseID = try supportCase.requireID()
-        let labels = try await CodeLabels.load(on: db)
+        let labels = try await CodeLabels.load([.closureReason, .outcomeArea], on: db)
         let canSeeSensitive = scope.canReadSensitive(supportCase)
+        let canWrite = scope.canWrite(supportCase)
         let isManager = scope.isManager && scope.contains(regionID: supportCase.$region.id)
-        let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: now),
-                                             withCaseloads: isManager, on: db)
-        let users = staff.names
-        let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: canSeeSensitive, names: users, labels: labels,
+        let drawsForms = (canWrite || isManager) && supportCase.isOpen
+        // The lead caseworkers to choose from: a manager's, on an open case only.
+        let leads = isManager && drawsForms
+            ? try await CaseStaff.leads(regionID: supportCase.$region.id, today: CivilDate.today(at: now), on: db)
+            : []
+        let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: canSeeSensitive, labels: labels,
                                                    cipher: cipher, latest: CaseTimeline.onCasePage, on: db)
         let person = supportCase.person
-        let pathway = try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, errors: errors, typed: typed, on: db)
+        let pathway = try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, forms: canWrite, errors: errors,
+                                             typed: typed, on: db)
         let safeContact = try person.safeContact.map(cipher.open)
         let attachments = try await AttachmentList.make(
-            owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: scope.canWrite(supportCase),
+            owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: canWrite,
             uploadPath: SiteURL.caseAttachments(caseID).path, csrfToken: layout.csrfToken, settings: settings,
             cipher: cipher, on: db)
         return CasePage(
@@ -94,17 +99,18 @@ struct CasePage: Encodable {
                 .map { "A planned closure was asked for on \(supportCase.closureRequestedOn ?? ""): \($0)" },
             safeContact: safeContact, doNotText: person.doNotText,
             phoneMayBeControlled: person.phoneMayBeControlled, events: timeline.events,
-            timelinePath: timeline.isWhole ? nil : SiteURL.caseTimeline(caseID).path, canWrite: scope.canWrite(supportCase),
+            timelinePath: timeline.isWhole ? nil : SiteURL.caseTimeline(caseID).path, canWrite: canWrite,
             isManager: isManager, errorLinks: errors.links,
-            fields: CaseFormFields.make(
+            fields: !drawsForms ? nil : CaseFormFields.make(
                 typed: typed, errors: errors, areas: pathway.areas, closureReasons: labels.byCode(.closureReason),
                 // Caseload against capacity beside each name, for the manager choosing a lead (SPEC §2.5).
-                leads: staff.leads.map { lead in
+                leads: leads.map { lead in
                     SelectOption(value: lead.id.uuidString, label: "\(lead.name) (\(lead.openCases) open, capacity \(lead.available))",
                                  selected: lead.id == supportCase.$leadCaseworker.id)
                 },
                 safeContact: safeContact, now: now),
-            measuresForm: MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
+            measuresForm: !drawsForms ? nil
+                : MeasuresFormView.make(typed: typed, errors: errors, today: CivilDate.today(at: now).description),
             paths: Paths(caseID: caseID, personID: person.id),
             hasExitMeasures: timeline.hasExitMeasures,
             pathway: pathway,

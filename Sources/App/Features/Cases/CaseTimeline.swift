@@ -27,7 +27,7 @@ struct CaseTimeline {
 
     /// `latest: nil` reads every event. Contacts are the only records a case has hundreds of: only the newest
     /// `latest + 1` are read, enough to fill the page and to know whether more exist.
-    static func load(_ supportCase: SupportCase, canSeeSensitive: Bool, names users: [UUID: String], labels: CodeLabels,
+    static func load(_ supportCase: SupportCase, canSeeSensitive: Bool, labels: CodeLabels,
                      cipher: FieldCipher, latest: Int?, on db: any Database) async throws -> CaseTimeline {
         let caseID = try supportCase.requireID()
         let sql = db as! any SQLDatabase
@@ -51,7 +51,7 @@ struct CaseTimeline {
             events.append(Event(
                 sortKey: stamp(contact.happened_at), when: display(contact.happened_at),
                 title: "\(contact.kind.label), \(contact.duration_minutes) min" + (present.isEmpty ? "" : " (\(present))")
-                    + " · \(users[contact.recorded_by_id] ?? "someone")",
+                    + " · \(contact.recorded_by ?? "someone")",
                 detail: notes, hiddenSensitive: hidden, sensitive: contact.sensitive))
         }
         let measures = try await TimelineMeasure.all(of: caseID, on: db)
@@ -105,8 +105,8 @@ struct CaseTimeline {
     static func display(_ date: Date) -> String { DateFormats.shown(date) }
 }
 
-/// A contact as the timeline shows it, read as a plain row: a busy case has hundreds, and decoding each as a
-/// Fluent model (by reflection) was the largest single cost of the case page.
+/// A contact as the timeline shows it, with the name of whoever recorded it, read as a plain row: a busy case has
+/// hundreds, and decoding each as a Fluent model (by reflection) was the largest single cost of the case page.
 struct TimelineContact: Decodable {
     let happened_at: Date
     let kind: Contact.Kind
@@ -114,15 +114,15 @@ struct TimelineContact: Decodable {
     let present: String
     let notes: String?
     let sensitive: Bool
-    let recorded_by_id: UUID
+    let recorded_by: String?
 
     /// The case's contacts, newest first; with `limit`, only that many.
     static func newest(of caseID: UUID, limit: Int?, on db: any Database) async throws -> [TimelineContact] {
-        var query = (db as! any SQLDatabase).select()
-            .columns("happened_at", "kind", "duration_minutes", "present", "notes", "sensitive", "recorded_by_id")
-            .from(Contact.schema).where("case_id", .equal, caseID).orderBy("happened_at", .descending)
-        if let limit { query = query.limit(limit) }
-        return try await query.all(decoding: TimelineContact.self)
+        try await (db as! any SQLDatabase).raw("""
+            SELECT c.happened_at, c.kind, c.duration_minutes, c.present, c.notes, c.sensitive, u.display_name AS recorded_by
+            FROM contacts c LEFT JOIN users u ON u.id = c.recorded_by_id
+            WHERE c.case_id = \(bind: caseID) ORDER BY c.happened_at DESC\(unsafeRaw: limit.map { " LIMIT \($0)" } ?? "")
+            """).all(decoding: TimelineContact.self)
     }
 }
 

@@ -51,10 +51,8 @@ extension CasesController {
         let caseID = try supportCase.requireID()
         try await req.audit(.caseViewed, objectType: .supportCase, objectID: caseID.uuidString, region: supportCase.region.code,
                             detail: "whole timeline")
-        let staff = try await CaseStaff.load(regionID: supportCase.$region.id, today: CivilDate.today(at: req.now),
-                                             withCaseloads: false, on: req.db)
         let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: scope.canReadSensitive(supportCase),
-                                                   names: staff.names, labels: try await CodeLabels.load(on: req.db),
+                                                   labels: try await CodeLabels.load([.closureReason], on: req.db),
                                                    cipher: req.application.cipher, latest: nil, on: req.db)
         let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"
         return try await req.view.render("cases/timeline", CaseSubPage(

@@ -186,8 +186,8 @@ struct Pathway: Encodable {
         let description: String
         let status: String
         let progress: Int
-        /// The goal's own update form.
-        let statusField, progressField: FormField
+        /// The goal's own update form, for those who may write to the case.
+        let statusField, progressField: FormField?
     }
 
     static let lowScore = 4
@@ -206,8 +206,9 @@ struct Pathway: Encodable {
     }
 
     /// `labels`: the code lists the case page has already read (the wheel's areas are one of them).
+    /// `forms`: whether each goal's update form is drawn.
     /// `errors` and `typed`: a goal's update form sent back refused (its fields are named for the goal).
-    static func make(caseID: UUID, cipher: FieldCipher, labels: CodeLabels, errors: FieldErrors = FieldErrors(),
+    static func make(caseID: UUID, cipher: FieldCipher, labels: CodeLabels, forms: Bool, errors: FieldErrors = FieldErrors(),
                      typed: CaseFormEcho = CaseFormEcho(), on db: any Database) async throws -> Pathway {
         let areas = labels.ordered(.outcomeArea).map { Area(code: $0.code, label: $0.label) }
         let assessments = try await WheelAssessment.query(on: db).filter(\.$supportCase.$id == caseID).with(\.$scores)
@@ -237,13 +238,13 @@ struct Pathway: Encodable {
                 GoalRow(id: goal.id!.uuidString, area: label[goal.area] ?? goal.area,
                         description: goal.description.isEmpty ? "" : try cipher.open(goal.description),
                         status: GoalStatus(rawValue: goal.status)?.label.lowercased() ?? goal.status, progress: goal.progress,
-                        statusField: FormField("status-\(goal.id!)", value: typedStatus(goal) ?? goal.status,
+                        statusField: !forms ? nil : FormField("status-\(goal.id!)", value: typedStatus(goal) ?? goal.status,
                                                error: errors["status-\(goal.id!)"]).select(
                             "Status", name: "status",
                             options: GoalStatus.allCases.map {
                                 SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (typedStatus(goal) ?? goal.status))
                             }),
-                        progressField: FormField("progress-\(goal.id!)", value: typedProgress(goal) ?? String(goal.progress),
+                        progressField: !forms ? nil : FormField("progress-\(goal.id!)", value: typedProgress(goal) ?? String(goal.progress),
                                                  error: errors["progress-\(goal.id!)"])
                             .drawn("Progress (%)", name: "progress", as: .number, ["min": "0", "max": "100"]))
             },
