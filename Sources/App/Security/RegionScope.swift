@@ -118,13 +118,7 @@ struct RegionScope: Sendable {
     /// A case this person may see, or 404 (audited).
     func findCase(_ id: UUID?, req: Request) async throws -> SupportCase {
         // One joined query rather than one per relation: every case page and case action starts here.
-        if let id, let found = try await cases(on: req.db).filter(\.$id == id)
-            .join(Region.self, on: \SupportCase.$region.$id == \Region.$id)
-            .join(Person.self, on: \SupportCase.$person.$id == \Person.$id)
-            .join(User.self, on: \SupportCase.$leadCaseworker.$id == \User.$id, method: .left).first() {
-            found.$region.value = try found.joined(Region.self)
-            found.$person.value = try found.joined(Person.self)
-            found.$leadCaseworker.value = .some(found.$leadCaseworker.id == nil ? nil : try found.joined(User.self))
+        if let id, let found = try await ScopedCaseQuery.find(id, scope: self, on: req.db as! any SQLDatabase) {
             return found
         }
         try await req.audit(.accessRefused, outcome: .refused, objectType: .supportCase, objectID: id?.uuidString ?? "")

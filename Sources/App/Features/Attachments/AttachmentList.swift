@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// A record's documents and photos as its page shows them, with the form to add one: read in one query.
@@ -27,8 +28,10 @@ struct AttachmentList: Encodable {
 
     static func make(owner ownerID: UUID, scope: RegionScope, mayReadSensitive: Bool, canWrite: Bool, uploadPath: String,
                      csrfToken: String, settings: Settings, cipher: FieldCipher, on db: any Database) async throws -> AttachmentList {
-        let all = try await Attachment.query(on: db).filter(\.$ownerID == ownerID).filter(\.$status == .stored)
-            .sort(\.$uploadedAt).all()
+        let all = try await (db as! any SQLDatabase).raw("""
+            SELECT * FROM \(ident: Attachment.schema) WHERE owner_id = \(bind: ownerID) AND status = \(bind: Attachment.Status.stored.rawValue)
+            ORDER BY uploaded_at, id
+            """).all().map { try $0.decode(fluentModel: Attachment.self) }
         return try make(all, scope: scope, mayReadSensitive: mayReadSensitive, canWrite: canWrite, uploadPath: uploadPath,
                         csrfToken: csrfToken, settings: settings, cipher: cipher)
     }

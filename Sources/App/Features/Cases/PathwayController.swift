@@ -1,6 +1,7 @@
 import Charts
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// The tailored intervention pathway: outcome-wheel assessments (every configured area scored 1 to 10 at
@@ -211,8 +212,12 @@ struct Pathway: Encodable {
     static func make(caseID: UUID, cipher: FieldCipher, labels: CodeLabels, forms: Bool, errors: FieldErrors = FieldErrors(),
                      typed: CaseFormEcho = CaseFormEcho(), on db: any Database) async throws -> Pathway {
         let areas = labels.ordered(.outcomeArea).map { Area(code: $0.code, label: $0.label) }
-        let assessments = try await WheelAssessment.query(on: db).filter(\.$supportCase.$id == caseID).with(\.$scores)
-            .sort(\.$assessedOn).all()
+        let sql = db as! any SQLDatabase
+        let assessments = try await sql.rows(of: WheelAssessment.self, where: "case_id", in: [caseID], orderedBy: "assessed_on, id")
+        let scores = Dictionary(grouping: try await sql.rows(of: WheelScore.self, where: "assessment_id",
+                                                               in: assessments.compactMap(\.id), orderedBy: "area"),
+                                by: \.$assessment.id)
+        for assessment in assessments { assessment.$scores.value = scores[assessment.id!] ?? [] }
         let entry = assessments.first { $0.stage == "entry" }
         let latest = assessments.last
         func values(_ assessment: WheelAssessment?) -> [Double] {
@@ -221,7 +226,7 @@ struct Pathway: Encodable {
         var series: [(name: String, values: [Double])] = []
         if let entry { series.append(("Entry \(entry.assessedOn)", values(entry))) }
         if let latest, latest.id != entry?.id { series.append(("\(latest.stage.capitalized) \(latest.assessedOn)", values(latest))) }
-        let goals = try await Goal.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$createdAt).all()
+        let goals = try await sql.rows(of: Goal.self, where: "case_id", in: [caseID], orderedBy: "created_at, id")
         let label = Dictionary(uniqueKeysWithValues: areas.map { ($0.code, $0.label) })
         let lowAtEntry = areas.filter { area in (entry?.scores.first { $0.area == area.code }?.score ?? 10) <= lowScore }
         let missing = lowAtEntry.filter { area in !goals.contains { $0.area == area.code } }.map(\.label)

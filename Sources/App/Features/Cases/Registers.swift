@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import SQLKit
 import Vapor
 
 /// A case's registers: each kind's entries and, on the registers page, a form built from the kind's fields that
@@ -26,7 +27,8 @@ struct Registers: Encodable {
     /// `forms: false` (the case page) leaves every register's inputs empty. `typed` and `errors` are a form sent back.
     static func make(caseID: UUID, cipher: FieldCipher, forms: Bool, typed: [String: String] = [:], errors: FieldErrors = FieldErrors(),
                      on db: any Database) async throws -> Registers {
-        let stored = try await CaseRegisterEntry.query(on: db).filter(\.$supportCase.$id == caseID).sort(\.$occurredOn).all()
+        let stored = try await (db as! any SQLDatabase).rows(of: CaseRegisterEntry.self, where: "case_id", in: [caseID],
+                                                             orderedBy: "occurred_on, created_at, id")
         return Registers(registers: try RegisterKind.allCases.map { kind in
             let entries = try stored.filter { $0.kind == kind.rawValue }.map { entry -> Entry in
                 let values = entry.fields.isEmpty ? [:]
