@@ -36,17 +36,14 @@ enum Audit {
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: chainLockKey))").run()
         }
-        // Plain SQL rather than Fluent models: every page view appends an entry, and Fluent's reflection cost more
-        // than the statements themselves.
+        // Plain SQL strings rather than Fluent models or SQLKit's builders: every page view appends an entry, and
+        // Fluent's reflection, then the builders' quoting of each identifier, cost more than the statements themselves.
         struct Link: Decodable { let seq: Int; let hash: String }
-        let last = try await sql.select().column("seq").column("hash").from(AuditEvent.schema)
-            .orderBy("seq", .descending).limit(1).first(decoding: Link.self)
+        let last = try await sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first(decoding: Link.self)
         var seq = last?.seq ?? 0
         var prevHash = last?.hash ?? genesisHash
         for chunk in entries.chunked(into: 200) {
-            var insert = sql.insert(into: AuditEvent.schema)
-                .columns("id", "seq", "at", "user_id", "actor", "action", "outcome", "object_type", "object_id", "region",
-                         "address", "detail", "prev_hash", "hash")
+            var rows: [SQLQueryString] = []
             for (entry, date) in chunk {
                 seq += 1
                 let at = timestamp(date)
@@ -54,14 +51,19 @@ enum Audit {
                     String(seq), at, entry.userID?.uuidString ?? "", entry.actor, entry.action.rawValue, entry.outcome.rawValue,
                     entry.objectType?.rawValue ?? "", entry.objectID, entry.region, entry.address, entry.detail, prevHash,
                 ])
-                insert = insert.values(
-                    SQLBind(OrderedID.make()), SQLBind(seq), SQLBind(at), SQLBind(entry.userID), SQLBind(entry.actor),
-                    SQLBind(entry.action.rawValue), SQLBind(entry.outcome.rawValue), SQLBind(entry.objectType?.rawValue ?? ""),
-                    SQLBind(entry.objectID), SQLBind(entry.region), SQLBind(entry.address), SQLBind(entry.detail),
-                    SQLBind(prevHash), SQLBind(hash))
+                rows.append("""
+                    (\(bind: OrderedID.make()), \(bind: seq), \(bind: at), \(bind: entry.userID), \(bind: entry.actor), \
+                    \(bind: entry.action.rawValue), \(bind: entry.outcome.rawValue), \(bind: entry.objectType?.rawValue ?? ""), \
+                    \(bind: entry.objectID), \(bind: entry.region), \(bind: entry.address), \(bind: entry.detail), \
+                    \(bind: prevHash), \(bind: hash))
+                    """)
                 prevHash = hash
             }
-            try await insert.run()
+            try await sql.raw("""
+                INSERT INTO audit_events (id, seq, at, user_id, actor, action, outcome, object_type, object_id, region, address,
+                                          detail, prev_hash, hash)
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
         }
     }
 

@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 
 /// The statement behind `RegionScope.findCase`: a case with its region, young person and lead caseworker in one
@@ -8,22 +9,25 @@ import SQLKit
 enum ScopedCaseQuery {
     static let region = "r_", person = "p_", lead = "u_"
 
-    static let selectList: String = {
+    /// Everything of the statement but its condition, written once (the tables' and columns' names from the models).
+    static let selectFrom: String = {
         func columns(_ keys: [FieldKey], table: String, prefix: String) -> [String] {
             keys.map { "\(table).\"\($0.description)\" AS \"\(prefix)\($0.description)\"" }
         }
-        return (["c.*"] + columns(Region.keys, table: "r", prefix: region) + columns(Person.keys, table: "p", prefix: person)
-            + columns(User.keys, table: "u", prefix: lead)).joined(separator: ", ")
+        let list = ["c.*"] + columns(Region.keys, table: "r", prefix: region) + columns(Person.keys, table: "p", prefix: person)
+            + columns(User.keys, table: "u", prefix: lead)
+        return """
+            SELECT \(list.joined(separator: ", "))
+            FROM \(SupportCase.schema) c
+            JOIN \(Region.schema) r ON r.id = c.region_id
+            JOIN \(Person.schema) p ON p.id = c.person_id
+            LEFT JOIN \(User.schema) u ON u.id = c.lead_caseworker_id
+            """
     }()
 
     static func find(_ id: UUID, scope: RegionScope, on db: any SQLDatabase) async throws -> SupportCase? {
         guard let row = try await db.raw("""
-            SELECT \(unsafeRaw: selectList)
-            FROM \(ident: SupportCase.schema) c
-            JOIN \(ident: Region.schema) r ON r.id = c.region_id
-            JOIN \(ident: Person.schema) p ON p.id = c.person_id
-            LEFT JOIN \(ident: User.schema) u ON u.id = c.lead_caseworker_id
-            WHERE c.id = \(bind: id) AND \(scope.condition(on: "c.region_id"))
+            \(unsafeRaw: selectFrom) WHERE c.id = \(bind: id) AND \(scope.condition(on: "c.region_id"))
             """).first() else { return nil }
         let found = try row.decode(fluentModel: SupportCase.self)
         found.$region.value = try decode(Region.self, prefix: region, from: row)

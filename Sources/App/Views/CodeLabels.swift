@@ -62,7 +62,8 @@ enum CodeListRows {
     }
 
     static func all(_ lists: [String], on db: any Database) async throws -> [Row] {
-        try await (db as! any SQLDatabase).select().columns("list", "code", "label", "position").from(CodeListItem.schema)
-            .where("list", .in, lists).all(decoding: Row.self)
+        try await (db as! any SQLDatabase).raw("""
+            SELECT list, code, label, position FROM code_list_items WHERE list IN (\(binds: lists))
+            """).all(decoding: Row.self)
     }
 }
