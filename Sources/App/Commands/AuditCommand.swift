@@ -44,26 +44,28 @@ struct AuditCommand: AsyncCommand {
 
 /// Writes the chain's head to the structured log at start-up and every few minutes, so that the log (shipped
 /// off the machine) holds heads the database cannot take back.
-struct AuditHeadLogger: LifecycleHandler {
+final class AuditHeadLogger: LifecycleHandler, Sendable {
     let interval: TimeAmount
+    private let work = RepeatingWork()
+
+    init(interval: TimeAmount) { self.interval = interval }
 
     func didBootAsync(_ app: Application) async throws {
         guard CommandLine.isServe(app.environment.arguments), app.environment != .testing else { return }
-        let loop = app.eventLoopGroup.next()
         // Written whatever LOG_LEVEL says: the head must leave the database even when the log keeps warnings only.
         var headLogger = app.logger
         headLogger.logLevel = min(headLogger.logLevel, .notice)
         let logger = headLogger
-        loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: interval) { _ in
-            loop.makeFutureWithTask {
-                do {
-                    if let head = try await Audit.head(on: app.db) {
-                        logger.notice("audit.head", metadata: ["audit_seq": "\(head.seq)", "audit_hash": "\(head.hash)"])
-                    }
-                } catch {
-                    logger.error("Reading the audit head failed: \(String(reflecting: error))")
+        work.start(on: app.eventLoopGroup.next(), initialDelay: .seconds(1), delay: interval) {
+            do {
+                if let head = try await Audit.head(on: app.db) {
+                    logger.notice("audit.head", metadata: ["audit_seq": "\(head.seq)", "audit_hash": "\(head.hash)"])
                 }
+            } catch {
+                logger.error("Reading the audit head failed: \(String(reflecting: error))")
             }
         }
     }
+
+    func shutdownAsync(_ app: Application) async { await work.stop() }
 }

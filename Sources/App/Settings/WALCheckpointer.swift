@@ -17,12 +17,11 @@ import Vapor
 final class WALCheckpointer: LifecycleHandler, Sendable {
     let interval: TimeAmount
     private let state = NIOLockedValueBox(State())
+    private let work = RepeatingWork()
 
     private struct State {
         var connection: SQLiteConnection?
         var threadPool: NIOThreadPool?
-        var task: RepeatedTask?
-        var loop: (any EventLoop)?
         var latest: (logPages: Int, copiedPages: Int)?
     }
 
@@ -50,34 +49,26 @@ final class WALCheckpointer: LifecycleHandler, Sendable {
             throw error
         }
         let logger = app.logger
-        let task = loop.scheduleRepeatedAsyncTask(initialDelay: interval, delay: interval) { _ in
-            loop.makeFutureWithTask {
-                do {
-                    let result = try await Self.checkpoint(connection)
-                    self.state.withLockedValue { $0.latest = result }
-                } catch {
-                    logger.warning("Write-ahead log checkpoint failed: \(String(reflecting: error))")
-                }
-            }
-        }
         state.withLockedValue {
             $0.connection = connection
             $0.threadPool = threadPool
-            $0.task = task
-            $0.loop = loop
+        }
+        work.start(on: loop, initialDelay: interval, delay: interval) {
+            do {
+                let result = try await Self.checkpoint(connection)
+                self.state.withLockedValue { $0.latest = result }
+            } catch {
+                logger.warning("Write-ahead log checkpoint failed: \(String(reflecting: error))")
+            }
         }
     }
 
     func shutdownAsync(_ app: Application) async {
+        // Waits for a checkpoint under way, so the connection is not closed beneath it.
+        await work.stop()
         let stopping = state.withLockedValue { state in
             defer { state = State() }
             return state
-        }
-        if let task = stopping.task, let loop = stopping.loop {
-            // Waits for a checkpoint under way, so the connection is not closed beneath it.
-            let stopped = loop.makePromise(of: Void.self)
-            task.cancel(promise: stopped)
-            try? await stopped.futureResult.get()
         }
         try? await stopping.connection?.close()
         try? await stopping.threadPool?.shutdownGracefully()

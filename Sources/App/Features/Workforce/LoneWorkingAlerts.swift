@@ -83,31 +83,33 @@ enum LoneWorkingAlerts {
 
 /// Runs the overdue check on a timer in every serving instance; the database decides who raises what, so a
 /// restart loses nothing and two instances never raise one visit twice.
-struct LoneWorkingTimer: LifecycleHandler {
+final class LoneWorkingTimer: LifecycleHandler, Sendable {
     let interval: TimeAmount
+    private let work = RepeatingWork()
+
+    init(interval: TimeAmount) { self.interval = interval }
 
     func didBootAsync(_ app: Application) async throws {
         guard CommandLine.isServe(app.environment.arguments), app.environment != .testing else { return }
-        let loop = app.eventLoopGroup.next()
         let logger = app.logger
-        loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: interval) { _ in
-            loop.makeFutureWithTask {
-                do {
-                    let raised = try await LoneWorkingAlerts.raiseOverdue(app: app, now: app.clock.now())
-                    if raised > 0 { logger.warning("Lone working: \(raised) visit(s) overdue") }
-                    let late = try await PartnerCallBacks.raiseOverdue(app: app, now: app.clock.now())
-                    if late > 0 { logger.warning("Partner referrals: \(late) past their call-back time") }
-                    // Alerts by phone and email: the steps that are due, then the messages queued.
-                    try await AlertEngine.tick(app: app)
-                    // Uploads cut off by a crash or a dropped connection, an hour on (none is that slow).
-                    let abandoned = try await AttachmentStore.clearAbandoned(before: app.clock.now().addingTimeInterval(-3600), app: app)
-                    if abandoned > 0 { logger.notice("Attachments: cleared \(abandoned) upload(s) left part-way") }
-                } catch {
-                    logger.error("Lone-working check failed: \(String(reflecting: error))")
-                }
+        work.start(on: app.eventLoopGroup.next(), initialDelay: .seconds(5), delay: interval) {
+            do {
+                let raised = try await LoneWorkingAlerts.raiseOverdue(app: app, now: app.clock.now())
+                if raised > 0 { logger.warning("Lone working: \(raised) visit(s) overdue") }
+                let late = try await PartnerCallBacks.raiseOverdue(app: app, now: app.clock.now())
+                if late > 0 { logger.warning("Partner referrals: \(late) past their call-back time") }
+                // Alerts by phone and email: the steps that are due, then the messages queued.
+                try await AlertEngine.tick(app: app)
+                // Uploads cut off by a crash or a dropped connection, an hour on (none is that slow).
+                let abandoned = try await AttachmentStore.clearAbandoned(before: app.clock.now().addingTimeInterval(-3600), app: app)
+                if abandoned > 0 { logger.notice("Attachments: cleared \(abandoned) upload(s) left part-way") }
+            } catch {
+                logger.error("Lone-working check failed: \(String(reflecting: error))")
             }
         }
     }
+
+    func shutdownAsync(_ app: Application) async { await work.stop() }
 }
 
 /// Loads, for a manager, the overdue visits of their region on every request, so the layout can put them at the
