@@ -7,8 +7,9 @@ import VaporTesting
 @Suite("Casework")
 struct CaseTests {
     /// A West Midlands referral accepted into a case led by `lead`; returns the case id.
-    static func openCase(_ app: Application, lead: Account, browser: Browser) async throws -> UUID {
-        #expect(try await ReferralTests.record(browser, ReferralTests.form()).location != nil, "saved, and sent to the referral")
+    static func openCase(_ app: Application, lead: Account, browser: Browser,
+                         referral form: [String: String] = ReferralTests.form()) async throws -> UUID {
+        #expect(try await ReferralTests.record(browser, form).location != nil, "saved, and sent to the referral")
         let referral = try #require(try await Referral.query(on: app.db).sort(\.$createdAt, .descending).first())
         try await browser.get(SiteURL.referral(referral.id).path)
         let accepted = try await browser.post(SiteURL.referralAccept(referral.id).path, ["caseworker": lead.id.uuidString])

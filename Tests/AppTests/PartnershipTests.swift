@@ -43,4 +43,42 @@ struct PartnershipTests {
             #expect(!(try await browser.get(SiteURL.partnerships.path).body.string.contains("id=\"open-actions\"><li>")))
         }
     }
+
+    @Test("A meeting naming a young person the recorder may not see, or text past its limit, is refused whole, never cut or dropped")
+    func refusedLinksAndLengths() async throws {
+        try await withApp { app in
+            let london = try await Fixtures.account(app, role: .manager, region: "london")
+            let londonBrowser = Browser(app)
+            try await londonBrowser.signIn(london)
+            let londonCase = try await CaseTests.openCase(app, lead: london, browser: londonBrowser,
+                                                          referral: ReferralTests.form(first: "Amir", last: "Khan", home: "camden"))
+            let lead = try await Fixtures.account(app, role: .manager, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let ownCase = try await CaseTests.openCase(app, lead: lead, browser: browser)
+            try await browser.get(SiteURL.partnerships.path)
+            let meeting = ["type": "county_lines_vulnerability", "heldOn": "2024-01-18", "agencies": "West Midlands Police",
+                           "notes": "Discussed the Aston line"]
+            for cases in [[ownCase.uuidString, londonCase.uuidString], ["not-a-case"]] {
+                var form = meeting
+                for (index, id) in cases.enumerated() { form["cases[\(index)]"] = id }
+                let refused = try await browser.post(SiteURL.partnerships.path, form)
+                #expect(refused.status == .unprocessableEntity, "\(cases)")
+                #expect(refused.body.string.contains("<a href=\"#cases\">"), "the summary names the field")
+                #expect(refused.body.string.contains("Discussed the Aston line"), "what was typed is kept")
+                #expect(!refused.body.string.contains(londonCase.uuidString), "nothing of the other region's case is shown")
+            }
+            var tooLong = meeting
+            tooLong["notes"] = String(repeating: "n", count: 5001)
+            tooLong["agencies"] = String(repeating: "a", count: 1001)
+            let long = try await browser.post(SiteURL.partnerships.path, tooLong)
+            #expect(long.status == .unprocessableEntity)
+            #expect(long.body.string.contains("<a href=\"#notes\">") && long.body.string.contains("<a href=\"#agencies\">"))
+            #expect(try await PartnershipMeeting.query(on: app.db).count() == 0, "nothing half-written")
+            #expect(try await MeetingCase.query(on: app.db).count() == 0)
+            let refusals = try await AuditEvent.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue)
+                .filter(\.$objectID == londonCase.uuidString).count()
+            #expect(refusals == 1, "the other region's case is an audited refusal")
+        }
+    }
 }

@@ -37,21 +37,31 @@ struct PartnershipsController {
         let date = CivilDate(form.heldOn ?? "")
         if date == nil { errors.add("heldOn", "Enter the date of the meeting") }
         else if date! > CivilDate.today(at: req.now) { errors.add("heldOn", "The meeting's date cannot be in the future") }
+        if (form.agencies ?? "").count > 1000 { errors.add("agencies", "The agencies present must be 1,000 characters or fewer") }
+        if (form.notes ?? "").count > 5000 { errors.add("notes", "The notes must be 5,000 characters or fewer") }
+        // Only cases the recorder may see can be linked; anything else in the list is refused, never dropped unsaid.
+        let chosen = form.cases ?? []
+        let wanted = chosen.compactMap { UUID(uuidString: $0) }
+        let linkable = wanted.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ wanted).all().compactMap(\.id)
+        if wanted.count != chosen.count || Set(linkable) != Set(wanted) {
+            errors.add("cases", "Choose the young people discussed from the list")
+            for id in Set(wanted).subtracting(linkable) {
+                try await req.audit(.accessRefused, outcome: .refused, objectType: .supportCase, objectID: id.uuidString,
+                                    detail: "linked to a partnership meeting")
+            }
+        }
         guard errors.isEmpty, let type = form.type, let date, let regionID = user.regionID else {
             let typed = ["type": form.type ?? "", "heldOn": form.heldOn ?? "", "agencies": form.agencies ?? "", "notes": form.notes ?? ""]
             return try await renderList(req, refused: RefusedForm(errors: errors, typed: typed), ticked: Set(form.cases ?? []))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        // Only cases the recorder may see can be linked.
-        let wanted = (form.cases ?? []).compactMap { UUID(uuidString: $0) }
-        let linkable = wanted.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ wanted).all().compactMap(\.id)
         let meeting = PartnershipMeeting()
         meeting.id = UUID()
         meeting.$region.id = regionID
         meeting.type = type
         meeting.heldOn = date.description
-        meeting.agencies = String((form.agencies ?? "").prefix(1000))
-        meeting.notes = try req.application.cipher.seal(String((form.notes ?? "").prefix(5000)))
+        meeting.agencies = form.agencies ?? ""
+        meeting.notes = try req.application.cipher.seal(form.notes ?? "")
         meeting.recordedByID = user.id
         let entry = req.auditEntry(.partnershipMeetingRecorded, objectType: .meeting, objectID: meeting.id!.uuidString,
                                    region: user.regionCode ?? "", detail: "\(type), \(linkable.count) cases discussed")
