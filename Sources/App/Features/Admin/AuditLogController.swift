@@ -24,18 +24,23 @@ struct AuditFilters: CustomStringConvertible {
     let object: String?
     let from: String?
     let to: String?
+    /// The dates as typed, shown back with their problem when they are not dates.
+    let fromFilter: DateFilter
+    let toFilter: DateFilter
     let page: Int
 
     init(actor: String? = nil, action: String? = nil, object: String? = nil, from: String? = nil, to: String? = nil, page: Int = 1) {
         self.actor = actor
         self.action = action
         self.object = object
-        self.from = from
-        self.to = to
+        fromFilter = DateFilter(from)
+        toFilter = DateFilter(to)
+        self.from = fromFilter.date?.description
+        self.to = toFilter.date?.description
         self.page = page
     }
 
-    /// The filters from the address, trimmed and cut to 200 characters; dates only when they look like dates.
+    /// The filters from the address, trimmed and cut to 200 characters; dates only when they are real dates.
     init(_ req: Request) {
         func text(_ name: String) -> String? {
             guard let value = req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
@@ -44,8 +49,10 @@ struct AuditFilters: CustomStringConvertible {
         actor = text("actor")?.lowercased()
         action = text("action")
         object = text("object")
-        from = text("from").flatMap { CivilDateText.valid($0) }
-        to = text("to").flatMap { CivilDateText.valid($0) }
+        fromFilter = DateFilter(text("from"))
+        toFilter = DateFilter(text("to"))
+        from = fromFilter.date?.description
+        to = toFilter.date?.description
         page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 1_000_000))
     }
 
@@ -63,11 +70,6 @@ struct AuditFilters: CustomStringConvertible {
     }
 }
 
-enum CivilDateText {
-    static func valid(_ text: String) -> String? {
-        text.count == 10 && text.allSatisfy { $0.isNumber || $0 == "-" } ? text : nil
-    }
-}
 
 struct AuditPage: Encodable {
     struct Row: Encodable {
@@ -128,8 +130,8 @@ extension AuditPage {
             actor: FormField("actor", value: filters.actor ?? "").drawn("Email of the person acting"),
             action: FormField("action", value: filters.action ?? "").drawn("Action"),
             object: FormField("object", value: filters.object ?? "").drawn("Record id"),
-            from: FormField("from", value: filters.from ?? "").drawn("From", as: .date),
-            to: FormField("to", value: filters.to ?? "").drawn("To", as: .date),
+            from: filters.fromFilter.field("from", label: "From"),
+            to: filters.toFilter.field("to", label: "To"),
             events: events.map(Row.init), total: total,
             previousPage: filters.page > 1 ? filters.link(page: filters.page - 1) : nil,
             nextPage: filters.page < pages ? filters.link(page: filters.page + 1) : nil)

@@ -74,8 +74,8 @@ struct ReferralListPage: Encodable {
             layout: layout, heading: "Referrals: \(filters.status.label.lowercased())", tabs: tabs,
             referrals: referrals.map { ReferralRowView($0, labels: labels, fromPartner: fromPartners.contains($0.id ?? UUID())) }, total: total, hasReferrals: !referrals.isEmpty,
             newPath: canWrite ? SiteURL.referralNew.path : nil,
-            from: FormField("from", value: filters.from?.description ?? "").drawn("Received from", as: .date),
-            to: FormField("to", value: filters.to?.description ?? "").drawn("to", as: .date),
+            from: filters.fromFilter.field("from", label: "Received from"),
+            to: filters.toFilter.field("to", label: "to"),
             source: FormField("source").select("Source", options: sources),
             localAuthority: FormField("localAuthority").select("Local authority", options: authorityOptions),
             order: FormField("order").select("Order", options: [

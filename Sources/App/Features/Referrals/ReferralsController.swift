@@ -87,11 +87,14 @@ struct ReferralsController {
     }
 }
 
-/// The list's filters, read from the query string; bad values are ignored rather than refused.
+/// The list's filters, read from the query string; bad values are ignored rather than refused (a date that is not
+/// one is shown back in its field with the problem beside it).
 struct ReferralFilters: Sendable {
     var status: Referral.Status
-    var from: CivilDate?
-    var to: CivilDate?
+    var fromFilter: DateFilter
+    var toFilter: DateFilter
+    var from: CivilDate? { fromFilter.date }
+    var to: CivilDate? { toFilter.date }
     var source: String?
     var localAuthority: String?
     var page: Int
@@ -103,8 +106,8 @@ struct ReferralFilters: Sendable {
 
     init(_ req: Request) {
         status = req.query[String.self, at: "status"].flatMap(Referral.Status.init) ?? .awaitingScreening
-        from = req.query[String.self, at: "from"].flatMap(CivilDate.init)
-        to = req.query[String.self, at: "to"].flatMap(CivilDate.init)
+        fromFilter = DateFilter(req.query[String.self, at: "from"])
+        toFilter = DateFilter(req.query[String.self, at: "to"])
         source = req.query[String.self, at: "source"].flatMap { $0.isEmpty ? nil : $0 }
         localAuthority = req.query[String.self, at: "localAuthority"].flatMap { $0.isEmpty ? nil : $0 }
         page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
