@@ -21,7 +21,9 @@ struct CodeListsAdminController {
             throw Abort(.notFound)
         }
         let form = try req.content.decode(Form.self)
-        var code = FormField("code", value: (form.code ?? "").trimmingCharacters(in: .whitespaces).lowercased())
+        // Stored lower-cased; shown back as typed when the form is refused.
+        let typedCode = (form.code ?? "").trimmingCharacters(in: .whitespaces)
+        var code = FormField("code", value: typedCode.lowercased())
         var label = FormField("label", value: (form.label ?? "").trimmingCharacters(in: .whitespaces))
         if !Code.isValid(code.value) {
             code.error = "Enter a code of lower-case letters, digits and underscores, like youth_offending"
@@ -37,6 +39,7 @@ struct CodeListsAdminController {
             label.error = "\(list.label) already has a code labelled \(label.value)"
         }
         if code.error != nil || label.error != nil {
+            code.value = typedCode
             return try await render(req, failedList: list, code: code, label: label)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }

@@ -19,7 +19,9 @@ struct RegionsAdminController {
     func create(req: Request) async throws -> Response {
         struct Form: Content { var code: String?; var name: String? }
         let form = try req.content.decode(Form.self)
-        var code = FormField("code", value: (form.code ?? "").trimmingCharacters(in: .whitespaces).lowercased())
+        // Stored lower-cased; shown back as typed when the form is refused.
+        let typedCode = (form.code ?? "").trimmingCharacters(in: .whitespaces)
+        var code = FormField("code", value: typedCode.lowercased())
         var name = FormField("name", value: (form.name ?? "").trimmingCharacters(in: .whitespaces))
         if !Code.isValid(code.value) {
             code.error = "Enter a code of lower-case letters, digits and hyphens, like west-midlands"
@@ -28,6 +30,7 @@ struct RegionsAdminController {
         }
         if name.value.isEmpty { name.error = "Enter the region's name" }
         if code.error != nil || name.error != nil {
+            code.value = typedCode
             return try await renderList(req, code: code, name: name).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let entry = req.auditEntry(.regionCreated, objectType: .region, objectID: code.value, region: code.value)
@@ -49,7 +52,9 @@ struct RegionsAdminController {
         struct Form: Content { var code: String?; var name: String? }
         let region = try await findRegion(req)
         let form = try req.content.decode(Form.self)
-        var code = FormField("code", value: (form.code ?? "").trimmingCharacters(in: .whitespaces).lowercased())
+        // Stored lower-cased; shown back as typed when the form is refused.
+        let typedCode = (form.code ?? "").trimmingCharacters(in: .whitespaces)
+        var code = FormField("code", value: typedCode.lowercased())
         let name = FormField("name", value: (form.name ?? "").trimmingCharacters(in: .whitespaces))
         if !Code.isValid(code.value) {
             code.error = "Enter a code of lower-case letters and hyphens, like kingston-upon-thames"
@@ -58,6 +63,7 @@ struct RegionsAdminController {
             code.error = "\(existing.name) is already in \(existing.region.name)"
         }
         if code.error != nil {
+            code.value = typedCode
             return try await renderRegion(req, region: region, code: code, name: name)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
