@@ -56,6 +56,8 @@ struct ReportPageTests {
             try await browser.signIn(lead)
             #expect(try await browser.get(SiteURL.annualReport.path + "?region=all&year=2023-24").status == .ok)
             #expect(try await browser.get(SiteURL.annualReport.path + "?region=merseyside&year=2023-24").status == .ok)
+            let old = try await browser.get(SiteURL.annualReport.path + "?region=all&year=2009-10").body.string
+            #expect(old.contains("<option value=\"2009-10\" selected>"), "a year before the picker's ten is shown chosen")
             #expect(try await browser.get(SiteURL.annualReport.path + "?region=atlantis&year=2023-24").status == .notFound)
             for role in [Role.caseworker, .admin] {
                 let account = try await Fixtures.account(app, role: role, region: role == .caseworker ? "london" : nil)

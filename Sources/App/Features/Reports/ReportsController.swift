@@ -24,7 +24,9 @@ struct ReportsController {
             regionOptions.insert(SelectOption(value: "all", label: "All regions", selected: region == "all"), at: 0)
         }
         let latest = FinancialYear.containing(CivilDate.today(at: req.now))
-        let years = (0..<10).map { FinancialYear(startYear: latest.startYear - $0) }
+        var years = (0..<10).map { FinancialYear(startYear: latest.startYear - $0) }
+        // A year asked for by its address outside the latest ten is still the one the picker shows chosen.
+        if !years.contains(year) { years = (years + [year]).sorted { $0.startYear > $1.startYear } }
         page.picker = ReportPicker(
             action: SiteURL.annualReport.path, region: FormField("region").select("Region", options: regionOptions),
             year: FormField("year").select("Financial year", options: years.map {
