@@ -39,7 +39,7 @@ func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(APIMethodMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: PackageResources.publicDirectory))
+    app.middleware.use(StaticFilesMiddleware(files: FileMiddleware(publicDirectory: PackageResources.publicDirectory)))
     app.middleware.use(APITokenMiddleware())
     app.middleware.use(SessionLoader())
     // Who may use a route is decided before its body is read: the CSRF check reads the body, and a signed-in user

@@ -74,7 +74,7 @@ struct APICasesController {
 
     func addContact(req: Request) async throws -> Response {
         let body = try req.apiBody(ContactBody.self)
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let input = ContactInput(happenedAt: body.happenedAt, kind: body.kind, durationMinutes: body.durationMinutes?.value ?? (body.durationMinutes == nil ? nil : -1),
                                  present: body.present, notes: body.notes, sensitive: body.sensitive ?? false)
         let checked: ContactInput.Checked
@@ -134,7 +134,7 @@ struct APICasesController {
 
     func addMeasures(req: Request) async throws -> Response {
         let body = try req.apiBody(MeasuresBody.self)
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let input = MeasuresInput(stage: body.stage, recordedOn: body.recordedOn, source: body.source, cells: body.cells)
         let codes = try await ImportReferenceData.load(on: req.db).codes
         let checked: MeasuresInput.Checked

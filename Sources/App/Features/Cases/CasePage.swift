@@ -80,8 +80,8 @@ struct CasePage: Encodable {
         let timeline = try await CaseTimeline.load(supportCase, canSeeSensitive: canSeeSensitive, labels: labels,
                                                    cipher: cipher, latest: CaseTimeline.onCasePage, on: db)
         let person = supportCase.person
-        let pathway = try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, forms: canWrite, errors: errors,
-                                             typed: typed, on: db)
+        let pathway = try await Pathway.make(caseID: caseID, cipher: cipher, labels: labels, forms: canWrite && supportCase.isOpen,
+                                             errors: errors, typed: typed, on: db)
         let safeContact = try person.safeContact.map(cipher.open)
         let attachments = try await AttachmentList.make(
             owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: canWrite,

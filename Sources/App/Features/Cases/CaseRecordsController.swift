@@ -19,7 +19,7 @@ struct CaseRecordsController {
 
     func assign(req: Request) async throws -> Response {
         struct Form: Content { var caseworker: String? }
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let id = try req.content.decode(Form.self).caseworker.flatMap { UUID(uuidString: $0) }
         guard let id, let worker = try await CaseLeaders.find(id, in: supportCase.$region.id, on: req.db) else {
             return try await CaseWrites.rerender(req, supportCase, field: "caseworker", message: "Select a caseworker of this region")
@@ -42,7 +42,7 @@ struct CaseRecordsController {
             var happenedAt: String?; var kind: String?; var durationMinutes: String?; var present: [String]?
             var notes: String?; var sensitive: String?
         }
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let input = ContactInput(happenedAt: form.happenedAt, kind: form.kind, durationMinutes: Int(form.durationMinutes ?? ""),
                                  present: form.present, notes: form.notes, sensitive: form.sensitive == "yes")
@@ -66,7 +66,7 @@ struct CaseRecordsController {
     }
 
     func addMeasures(req: Request) async throws -> Response {
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         var cells = (try? req.content.decode([String: String].self)) ?? [:]
         let typed = CaseFormEcho(text: cells.filter { $0.key != CSRFMiddleware.field }, form: "measures")
         let input = MeasuresInput(stage: cells.removeValue(forKey: "stage"), recordedOn: cells.removeValue(forKey: "recordedOn"),
@@ -89,7 +89,7 @@ struct CaseRecordsController {
 
     func rateRisk(req: Request) async throws -> Response {
         struct Form: Content { var rating: String?; var reason: String?; var indicators: [String]? }
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let typed = CaseFormEcho(text: ["rating": form.rating ?? "", "reason": form.reason ?? ""],
                                  lists: ["indicators": form.indicators ?? []], form: "risk")

@@ -18,6 +18,15 @@ enum CaseWrites {
         return (supportCase, scope)
     }
 
+    /// A case the user may write to, and open: a closed case takes no new contact, measures, rating, goal, wheel,
+    /// register entry or lead until a manager of its region reopens it (its records are what its closure and the
+    /// reports counted). Documents may still be added, and the young person's safe contact belongs to them.
+    static func openCaseToWrite(_ req: Request) async throws -> (SupportCase, RegionScope) {
+        let (supportCase, scope) = try await writableCase(req)
+        guard supportCase.isOpen else { throw CaseIsClosed() }
+        return (supportCase, scope)
+    }
+
     /// The day the case's referral was received: nothing recorded on the case can be from before it.
     static func earliest(_ supportCase: SupportCase, on db: any Database) async throws -> CivilDate {
         let received = try await Referral.query(on: db).filter(\.$id == supportCase.$referral.id).field(\.$receivedDate).first()?.receivedDate
@@ -75,4 +84,10 @@ struct CaseFormEcho: Sendable {
     var lists: [String: [String]] = [:]
     /// Which form it came from ("contact", "risk", "goal"): the others show their defaults.
     var form: String = ""
+}
+
+/// A write to a closed case: 409, with a sentence for people and API callers alike.
+struct CaseIsClosed: AbortError, APIExplainedError {
+    var status: HTTPResponseStatus { .conflict }
+    var reason: String { "This case is closed. A manager of its region can reopen it to record more." }
 }

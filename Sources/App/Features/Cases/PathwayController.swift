@@ -48,7 +48,7 @@ struct PathwayController {
     }
 
     func addRegisterEntry(req: Request) async throws -> Response {
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         var cells = (try? req.content.decode([String: String].self)) ?? [:]
         cells[CSRFMiddleware.field] = nil
         guard let kind = RegisterKind(rawValue: cells["kind"] ?? "") else {
@@ -84,7 +84,7 @@ struct PathwayController {
     }
 
     func assess(req: Request) async throws -> Response {
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let cells = (try? req.content.decode([String: String].self)) ?? [:]
         let typed = CaseFormEcho(text: cells, form: "wheel")
         guard let stage = cells["stage"], ["entry", "review", "exit"].contains(stage) else {
@@ -120,7 +120,7 @@ struct PathwayController {
 
     func addGoal(req: Request) async throws -> Response {
         struct Form: Content { var area: String?; var description: String? }
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let areas = try await Pathway.areas(on: req.db)
         let typed = CaseFormEcho(text: ["area": form.area ?? "", "description": form.description ?? ""], form: "goal")
@@ -148,7 +148,7 @@ struct PathwayController {
 
     func updateGoal(req: Request) async throws -> Response {
         struct Form: Content { var goal: UUID?; var status: String?; var progress: String? }
-        let (supportCase, _) = try await CaseWrites.writableCase(req)
+        let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let caseID = try supportCase.requireID()
         guard let goalID = form.goal else { throw Abort(.badRequest, reason: "No goal named") }
