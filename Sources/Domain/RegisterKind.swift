@@ -9,6 +9,8 @@ public enum RegisterKind: String, CaseIterable, Sendable {
 
     public enum FieldType: Sendable, Equatable {
         case text, date, yesNo
+        /// A whole number from 0 to 999 (sessions held).
+        case count
         case choice([String])
     }
 
@@ -69,13 +71,16 @@ public enum RegisterKind: String, CaseIterable, Sendable {
         case .prisonInReach:
             [Field(key: "establishment", label: "Establishment", type: .text, required: true),
              Field(key: "expected_release", label: "Expected release date", type: .date, required: false),
-             Field(key: "pre_release_sessions", label: "Pre-release sessions held", type: .text, required: false),
+             Field(key: "pre_release_sessions", label: "Pre-release sessions held", type: .count, required: false),
              Field(key: "handover_on_release", label: "Handover on release arranged", type: .yesNo, required: false)]
         }
     }
 
-    /// The checked values (empty ones left out), or the first problem as (field key, message).
+    /// The checked values (empty ones left out), or the first problem as (field key, message). Every date of an
+    /// entry follows its own date (`occurred_on`): found after going missing, a decision after the submission, a
+    /// release after the first session.
     public func check(_ values: [String: String]) -> Result<[String: String], RegisterProblem> {
+        let entryDate = CivilDate(values["occurred_on"] ?? "")
         var clean: [String: String] = [:]
         for field in fields {
             let value = (values[field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -87,7 +92,17 @@ public enum RegisterKind: String, CaseIterable, Sendable {
             case .text:
                 if value.count > 2000 { return .failure(RegisterProblem(field: field.key, message: "\(field.label) must be 2,000 characters or fewer")) }
             case .date:
-                if CivilDate(value) == nil { return .failure(RegisterProblem(field: field.key, message: "\(field.label) must be a real date")) }
+                guard let date = CivilDate(value) else {
+                    return .failure(RegisterProblem(field: field.key, message: "\(field.label) must be a real date"))
+                }
+                if let entryDate, date < entryDate {
+                    return .failure(RegisterProblem(field: field.key,
+                                                    message: "\(field.label) cannot be before \(dateLabel.lowercased()) (\(entryDate))"))
+                }
+            case .count:
+                guard let count = Int(value), (0...999).contains(count) else {
+                    return .failure(RegisterProblem(field: field.key, message: "\(field.label): a whole number from 0 to 999"))
+                }
             case .yesNo:
                 if value != "yes" && value != "no" { return .failure(RegisterProblem(field: field.key, message: "\(field.label): yes or no")) }
             case let .choice(options):

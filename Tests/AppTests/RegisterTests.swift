@@ -46,4 +46,31 @@ struct RegisterTests {
             #expect(try await CaseRegisterEntry.query(on: app.db).all().allSatisfy { !$0.fields.contains("Stoke") }, "sealed")
         }
     }
+
+    @Test("Nothing on a case is dated before its referral: a register entry and a wheel assessment from before it are refused")
+    func nothingBeforeTheReferral() async throws {
+        try await withApp { app in
+            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
+            let browser = Browser(app)
+            try await browser.signIn(lead)
+            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)  // received 2024-01-10
+            try await browser.get(SiteURL.supportCase(caseID).path)
+            let register = try await browser.post(SiteURL.caseRegisters(caseID).path, [
+                "kind": "onward_referral", "onward_referral.occurred_on": "1800-01-01", "onward_referral.service": "kooth"])
+            #expect(register.status == .unprocessableEntity)
+            #expect(register.body.string.contains("cannot be before the referral was received (2024-01-10)"))
+            let missing = try await browser.post(SiteURL.caseRegisters(caseID).path, [
+                "kind": "missing_episode", "missing_episode.occurred_on": "2024-02-20", "missing_episode.found_on": "2024-02-10"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("href=\"#missing_episode.found_on\""))
+            let areas = try await Pathway.areas(on: app.db)
+            var wheel = ["stage": "entry", "assessedOn": "1900-01-01"]
+            for area in areas { wheel["score_\(area.code)"] = "5" }
+            let early = try await browser.post(SiteURL.caseWheel(caseID).path, wheel)
+            #expect(early.status == .unprocessableEntity)
+            #expect(early.body.string.contains("The assessment cannot be before the referral was received (2024-01-10)"))
+            #expect(try await CaseRegisterEntry.query(on: app.db).count() == 0)
+            #expect(try await WheelAssessment.query(on: app.db).count() == 0)
+        }
+    }
 }

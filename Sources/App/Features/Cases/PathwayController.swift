@@ -61,6 +61,11 @@ struct PathwayController {
             return try await rerender(req, supportCase, typed: cells, field: prefix + "occurred_on",
                                       message: "\(kind.dateLabel): enter a date, not in the future")
         }
+        let earliest = try await CaseWrites.earliest(supportCase, on: req.db)
+        guard date >= earliest else {
+            return try await rerender(req, supportCase, typed: cells, field: prefix + "occurred_on",
+                                      message: "\(kind.dateLabel) cannot be before the referral was received (\(earliest))")
+        }
         let checked: [String: String]
         switch kind.check(values) {
         case let .success(clean): checked = clean
@@ -92,6 +97,12 @@ struct PathwayController {
         }
         guard let date = CivilDate(cells["assessedOn"] ?? ""), date <= CivilDate.today(at: req.now) else {
             return try await CaseWrites.rerender(req, supportCase, field: "assessedOn", message: "Enter the date of the assessment",
+                                                 typed: typed)
+        }
+        let earliest = try await CaseWrites.earliest(supportCase, on: req.db)
+        guard date >= earliest else {
+            return try await CaseWrites.rerender(req, supportCase, field: "assessedOn",
+                                                 message: "The assessment cannot be before the referral was received (\(earliest))",
                                                  typed: typed)
         }
         let areas = try await Pathway.areas(on: req.db)

@@ -42,9 +42,12 @@ struct Registers: Encodable {
                        _ options: [(value: String, label: String)] = []) -> FormField {
                 let value = typed[name] ?? ""
                 let field = FormField(name, value: value, error: errors[name])
-                return control == .select
-                    ? field.select(label, options: options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == value) })
-                    : field.drawn(label, as: control)
+                return switch control {
+                case .select:
+                    field.select(label, options: options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == value) })
+                case .number: field.drawn(label, as: control, ["min": "0", "max": "999"])
+                default: field.drawn(label, as: control)
+                }
             }
             let inputs = !forms ? [] : [input("\(kind.rawValue).occurred_on", kind.dateLabel, .date)]
                 + kind.fields.map { field in
@@ -52,6 +55,7 @@ struct Registers: Encodable {
                     switch field.type {
                     case .text: return input(name, field.label, .text)
                     case .date: return input(name, field.label, .date)
+                    case .count: return input(name, field.label, .number)
                     case .yesNo: return input(name, field.label, .select, [("", "Not recorded"), ("yes", "Yes"), ("no", "No")])
                     case let .choice(choices):
                         return input(name, field.label, .select,
