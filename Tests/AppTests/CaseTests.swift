@@ -45,6 +45,10 @@ struct CaseTests {
             #expect(page.contains("value=\"parent_carer\" checked") && !page.contains("value=\"young_person\" checked"))
             #expect(page.contains("id=\"sensitive\" name=\"sensitive\" value=\"yes\" checked"))
             #expect(page.contains("value=\"2024-01-12T10:00\"") && page.contains("value=\"-5\""))
+            // Every problem at once, not the first alone.
+            let twoProblems = try await browser.post(SiteURL.caseContacts(caseID).path, [
+                "happenedAt": "", "kind": "phone", "durationMinutes": "abc", "notes": "Kept"])
+            #expect(twoProblems.body.string.contains("href=\"#happenedAt\"") && twoProblems.body.string.contains("href=\"#durationMinutes\""))
 
             let risk = try await browser.post(SiteURL.caseRisk(caseID).path, ["reason": "Seen with the line's runners.",
                                                                              "indicators[0]": "extra_phones"])
@@ -52,6 +56,11 @@ struct CaseTests {
             #expect(risk.body.string.contains(">Seen with the line&#39;s runners.</textarea>") || risk.body.string.contains(">Seen with the line's runners.</textarea>"))
             #expect(risk.body.string.contains("value=\"extra_phones\" checked"))
             #expect(risk.body.string.contains("id=\"rating-error\""))
+            let bogus = try await browser.post(SiteURL.caseRisk(caseID).path, ["rating": "amber", "reason": "Seen with runners.",
+                                                                              "indicators[0]": "extra_phones", "indicators[1]": "bogus"])
+            #expect(bogus.status == .unprocessableEntity, "an indicator not on the list is refused, not dropped")
+            #expect(bogus.body.string.contains("href=\"#indicators\""))
+            #expect(try await RiskRating.query(on: app.db).count() == 0)
 
             let area = try #require(try await Pathway.areas(on: app.db).last).code
             let goal = try await browser.post(SiteURL.caseGoals(caseID).path, ["area": area, "description": " "])

@@ -48,12 +48,11 @@ struct CaseRecordsController {
                                  present: form.present, notes: form.notes, sensitive: form.sensitive == "yes")
         switch input.check(now: req.now, earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
-            let first = errors.entries[0]
             let typed = CaseFormEcho(text: ["happenedAt": form.happenedAt ?? "", "kind": form.kind ?? "",
                                             "durationMinutes": form.durationMinutes ?? "", "notes": form.notes ?? "",
                                             "sensitive": form.sensitive ?? ""],
                                      lists: ["present": form.present ?? []], form: "contact")
-            return try await CaseWrites.rerender(req, supportCase, field: first.id, message: first.message, typed: typed)
+            return try await CaseWrites.rerender(req, supportCase, errors: errors, typed: typed)
         case let .success(checked):
             let contact = try checked.contact(caseID: try supportCase.requireID(), recordedBy: try req.requireUser().id,
                                               cipher: req.application.cipher)
@@ -93,14 +92,17 @@ struct CaseRecordsController {
         let form = try req.content.decode(Form.self)
         let typed = CaseFormEcho(text: ["rating": form.rating ?? "", "reason": form.reason ?? ""],
                                  lists: ["indicators": form.indicators ?? []], form: "risk")
-        guard let rating = form.rating.flatMap(RiskLevel.init(rawValue:)) else {
-            return try await CaseWrites.rerender(req, supportCase, field: "rating", message: "Select red, amber or green", typed: typed)
-        }
+        // Every problem at once, each beside its field.
+        var errors = FieldErrors()
+        let rating = form.rating.flatMap(RiskLevel.init(rawValue:))
+        if rating == nil { errors.add("rating", "Select red, amber or green") }
         let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
-            return try await CaseWrites.rerender(req, supportCase, field: "riskReason", message: "Enter the reason for the rating (up to 2,000 characters)",
-                                                 typed: typed)
+        if reason.isEmpty || reason.count > 2000 { errors.add("riskReason", "Enter the reason for the rating (up to 2,000 characters)") }
+        let indicators = form.indicators ?? []
+        if indicators.contains(where: { RiskIndicator(rawValue: $0) == nil }) {
+            errors.add("indicators", "Choose the indicators from the list")
         }
+        guard errors.isEmpty, let rating else { return try await CaseWrites.rerender(req, supportCase, errors: errors, typed: typed) }
         let sealed = try req.application.cipher.seal(reason)
         let user = try req.requireUser()
         let caseID = try supportCase.requireID()
@@ -118,7 +120,7 @@ struct CaseRecordsController {
             row.reason = sealed
             row.ratedAt = now
             row.ratedByID = user.id
-            row.indicators = StoredCodes.join((form.indicators ?? []).filter { RiskIndicator(rawValue: $0) != nil })
+            row.indicators = StoredCodes.join(indicators)
             try await row.create(on: db)
         }
     }
