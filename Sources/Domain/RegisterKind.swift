@@ -19,6 +19,10 @@ public enum RegisterKind: String, CaseIterable, Sendable {
         public let label: String
         public let type: FieldType
         public let required: Bool
+        /// A date that may be after today (an expected release); every other date of an entry has happened.
+        public var mayBeFuture = false
+        /// Another date of the same entry this one cannot precede (a conclusive decision, the reasonable-grounds one).
+        public var notBefore: String?
     }
 
     public var title: String {
@@ -58,7 +62,8 @@ public enum RegisterKind: String, CaseIterable, Sendable {
              Field(key: "reasonable_grounds", label: "Reasonable-grounds decision", type: .choice(["pending", "positive", "negative"]), required: false),
              Field(key: "reasonable_grounds_on", label: "Reasonable-grounds decision date", type: .date, required: false),
              Field(key: "conclusive_grounds", label: "Conclusive-grounds decision", type: .choice(["pending", "positive", "negative"]), required: false),
-             Field(key: "conclusive_grounds_on", label: "Conclusive-grounds decision date", type: .date, required: false)]
+             Field(key: "conclusive_grounds_on", label: "Conclusive-grounds decision date", type: .date, required: false,
+                   notBefore: "reasonable_grounds_on")]
         case .onwardReferral:
             [Field(key: "service", label: "Service", type: .choice(["safecall", "kooth", "camhs", "substance_misuse", "housing",
                                                                    "youth_justice", "la_exploitation_team", "other"]), required: true),
@@ -70,51 +75,63 @@ public enum RegisterKind: String, CaseIterable, Sendable {
              Field(key: "attending", label: "Still attending", type: .yesNo, required: false)]
         case .prisonInReach:
             [Field(key: "establishment", label: "Establishment", type: .text, required: true),
-             Field(key: "expected_release", label: "Expected release date", type: .date, required: false),
+             Field(key: "expected_release", label: "Expected release date", type: .date, required: false, mayBeFuture: true),
              Field(key: "pre_release_sessions", label: "Pre-release sessions held", type: .count, required: false),
              Field(key: "handover_on_release", label: "Handover on release arranged", type: .yesNo, required: false)]
         }
     }
 
-    /// The checked values (empty ones left out), or the first problem as (field key, message). Every date of an
-    /// entry follows its own date (`occurred_on`): found after going missing, a decision after the submission, a
-    /// release after the first session.
-    public func check(_ values: [String: String]) -> Result<[String: String], RegisterProblem> {
+    /// The checked values (empty ones left out), or every problem, each with its field's key. Every date of an entry
+    /// follows the entry's own date (`occurred_on`) and, but an expected release, is not after `today`: found after
+    /// going missing, a decision after the submission, a release after the first session.
+    public func check(_ values: [String: String], today: CivilDate) -> Result<[String: String], RegisterProblems> {
         let entryDate = CivilDate(values["occurred_on"] ?? "")
         var clean: [String: String] = [:]
+        var problems: [RegisterProblem] = []
+        func refuse(_ field: Field, _ message: String) { problems.append(RegisterProblem(field: field.key, message: message)) }
         for field in fields {
             let value = (values[field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if value.isEmpty {
-                if field.required { return .failure(RegisterProblem(field: field.key, message: "Enter \(field.label.lowercased())")) }
+                if field.required { refuse(field, "Enter \(field.label.lowercased())") }
                 continue
             }
             switch field.type {
             case .text:
-                if value.count > 2000 { return .failure(RegisterProblem(field: field.key, message: "\(field.label) must be 2,000 characters or fewer")) }
+                if value.count > 2000 { refuse(field, "\(field.label) must be 2,000 characters or fewer"); continue }
             case .date:
-                guard let date = CivilDate(value) else {
-                    return .failure(RegisterProblem(field: field.key, message: "\(field.label) must be a real date"))
-                }
+                guard let date = CivilDate(value) else { refuse(field, "\(field.label) must be a real date"); continue }
                 if let entryDate, date < entryDate {
-                    return .failure(RegisterProblem(field: field.key,
-                                                    message: "\(field.label) cannot be before \(dateLabel.lowercased()) (\(entryDate))"))
+                    refuse(field, "\(field.label) cannot be before \(dateLabel.lowercased()) (\(entryDate))"); continue
+                }
+                if !field.mayBeFuture, date > today { refuse(field, "\(field.label) cannot be in the future"); continue }
+                if let other = field.notBefore, let otherDate = CivilDate(values[other] ?? ""), date < otherDate {
+                    let otherLabel = fields.first { $0.key == other }?.label.lowercased() ?? other
+                    refuse(field, "\(field.label) cannot be before the \(otherLabel) (\(otherDate))"); continue
                 }
             case .count:
-                guard let count = Int(value), (0...999).contains(count) else {
-                    return .failure(RegisterProblem(field: field.key, message: "\(field.label): a whole number from 0 to 999"))
+                // Stored as the number it is: "+5" and "05" are 5.
+                guard value.allSatisfy(\.isASCII), let count = Int(value), (0...999).contains(count) else {
+                    refuse(field, "\(field.label): a whole number from 0 to 999"); continue
                 }
+                clean[field.key] = String(count)
+                continue
             case .yesNo:
-                if value != "yes" && value != "no" { return .failure(RegisterProblem(field: field.key, message: "\(field.label): yes or no")) }
+                if value != "yes" && value != "no" { refuse(field, "\(field.label): yes or no"); continue }
             case let .choice(options):
-                if !options.contains(value) { return .failure(RegisterProblem(field: field.key, message: "Select \(field.label.lowercased())")) }
+                if !options.contains(value) { refuse(field, "Select \(field.label.lowercased())"); continue }
             }
             clean[field.key] = value
         }
-        return .success(clean)
+        return problems.isEmpty ? .success(clean) : .failure(RegisterProblems(problems: problems))
     }
 }
 
 public struct RegisterProblem: Error, Equatable, Sendable {
     public let field: String
     public let message: String
+}
+
+/// Every problem of a register entry, in the form's order.
+public struct RegisterProblems: Error, Equatable, Sendable {
+    public let problems: [RegisterProblem]
 }

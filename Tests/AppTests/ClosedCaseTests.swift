@@ -26,6 +26,8 @@ struct ClosedCaseTests {
             let page = try await browser.get(SiteURL.supportCase(caseID).path).body.string
             #expect(!page.contains(SiteURL.caseContacts(caseID).path) && !page.contains(SiteURL.caseGoalUpdate(caseID).path),
                     "no form to write to a closed case")
+            let registers = try await browser.get(SiteURL.caseRegisters(caseID).path).body.string
+            #expect(!registers.contains("action=\"\(SiteURL.caseRegisters(caseID).path)\""), "nor on its registers page")
             let today = CivilDate.today(at: app.clock.now()).description
             let writes: [(String, [String: String])] = [
                 (SiteURL.caseContacts(caseID).path, CaseTests.contact("After closing", sensitive: false)),

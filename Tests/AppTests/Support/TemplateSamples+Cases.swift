@@ -24,7 +24,7 @@ extension TemplateSamples {
         },
         TemplateSample("cases/registers", shows: "Sample register entry 7f3") { _ in
             RegistersPage(layout: layout("Registers"), name: "Sample Person", region: "Sample Region", casePath: "/cases/1",
-                          postPath: "/cases/1/registers", canWrite: true,
+                          postPath: "/cases/1/registers", canAdd: true,
                           errorLinks: errorLinks(("missing_episode.occurred_on", "Enter the date")),
                           registers: registers(withForms: true))
         },

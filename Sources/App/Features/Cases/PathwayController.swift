@@ -36,11 +36,9 @@ struct PathwayController {
                                             settings: req.application.settings, cipher: req.application.cipher, on: req.db)
     }
 
-    /// The registers page again, with the problem beside its field and what was typed kept.
-    private func rerender(_ req: Request, _ supportCase: SupportCase, typed: [String: String], field: String,
-                          message: String) async throws -> Response {
-        var errors = FieldErrors()
-        errors.add(field, message)
+    /// The registers page again, with every problem beside its field and what was typed kept.
+    private func rerender(_ req: Request, _ supportCase: SupportCase, typed: [String: String],
+                          errors: FieldErrors) async throws -> Response {
         let page = try await Self.registers(req, supportCase, scope: try req.scope, canWrite: true, typed: typed, errors: errors)
         let response = try await req.view.render("cases/registers", page).encodeResponse(for: req)
         response.status = .unprocessableEntity
@@ -51,27 +49,29 @@ struct PathwayController {
         let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         var cells = (try? req.content.decode([String: String].self)) ?? [:]
         cells[CSRFMiddleware.field] = nil
+        var errors = FieldErrors()
         guard let kind = RegisterKind(rawValue: cells["kind"] ?? "") else {
-            return try await rerender(req, supportCase, typed: cells, field: "kind", message: "Choose a register")
+            errors.add("kind", "Choose a register")
+            return try await rerender(req, supportCase, typed: cells, errors: errors)
         }
         let prefix = kind.rawValue + "."
         var values: [String: String] = [:]
         for (key, value) in cells where key.hasPrefix(prefix) { values[String(key.dropFirst(prefix.count))] = value }
-        guard let date = CivilDate(values["occurred_on"] ?? ""), date <= CivilDate.today(at: req.now) else {
-            return try await rerender(req, supportCase, typed: cells, field: prefix + "occurred_on",
-                                      message: "\(kind.dateLabel): enter a date, not in the future")
-        }
+        // Every problem at once: the entry's own date (not in the future, not before the referral), then its fields.
+        let today = CivilDate.today(at: req.now)
         let earliest = try await CaseWrites.earliest(supportCase, on: req.db)
-        guard date >= earliest else {
-            return try await rerender(req, supportCase, typed: cells, field: prefix + "occurred_on",
-                                      message: "\(kind.dateLabel) cannot be before the referral was received (\(earliest))")
+        let date = CivilDate(values["occurred_on"] ?? "")
+        if date == nil || date! > today {
+            errors.add(prefix + "occurred_on", "\(kind.dateLabel): enter a date, not in the future")
+        } else if date! < earliest {
+            errors.add(prefix + "occurred_on", "\(kind.dateLabel) cannot be before the referral was received (\(earliest))")
         }
-        let checked: [String: String]
-        switch kind.check(values) {
+        var checked: [String: String] = [:]
+        switch kind.check(values, today: today) {
         case let .success(clean): checked = clean
-        case let .failure(problem):
-            return try await rerender(req, supportCase, typed: cells, field: prefix + problem.field, message: problem.message)
+        case let .failure(refused): for problem in refused.problems { errors.add(prefix + problem.field, problem.message) }
         }
+        guard errors.isEmpty, let date else { return try await rerender(req, supportCase, typed: cells, errors: errors) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let sealed = try req.application.cipher.seal(String(decoding: try encoder.encode(checked), as: UTF8.self))

@@ -9,7 +9,8 @@ struct RegistersPage: Encodable {
     let region: String
     let casePath: String
     let postPath: String
-    let canWrite: Bool
+    /// Whether the add-entry forms are drawn: for those who may write to the case, while it is open.
+    let canAdd: Bool
     let errorLinks: [FormErrorLink]?
     let registers: Registers
 
@@ -18,7 +19,8 @@ struct RegistersPage: Encodable {
                      errors: FieldErrors = FieldErrors(), layout: Layout, settings: Settings, cipher: FieldCipher,
                      on db: any Database) async throws -> RegistersPage {
         let caseID = try supportCase.requireID()
-        var registers = try await Registers.make(caseID: caseID, cipher: cipher, forms: canWrite, typed: typed,
+        let canAdd = canWrite && supportCase.isOpen
+        var registers = try await Registers.make(caseID: caseID, cipher: cipher, forms: canAdd, typed: typed,
                                                  errors: errors, on: db)
         // Every entry's documents in one query.
         let entryIDs = registers.registers.flatMap { $0.entries.compactMap { UUID(uuidString: $0.id) } }
@@ -37,7 +39,7 @@ struct RegistersPage: Encodable {
         return RegistersPage(
             layout: layout, name: name,
             region: supportCase.region.name, casePath: SiteURL.supportCase(caseID).path,
-            postPath: SiteURL.caseRegisters(caseID).path, canWrite: canWrite, errorLinks: errors.links,
+            postPath: SiteURL.caseRegisters(caseID).path, canAdd: canAdd, errorLinks: errors.links,
             registers: registers)
     }
 }
