@@ -6,6 +6,17 @@ import VaporTesting
 
 @Suite("Casework")
 struct CaseTests {
+    /// A West Midlands account of `role`, signed in, leading a case whose page it has open (so the page's forms and
+    /// their CSRF token are current).
+    static func leadWithOpenCase(_ app: Application, role: Role = .caseworker) async throws -> (lead: Account, browser: Browser, caseID: UUID) {
+        let lead = try await Fixtures.account(app, role: role, region: "west-midlands")
+        let browser = Browser(app)
+        try await browser.signIn(lead)
+        let caseID = try await openCase(app, lead: lead, browser: browser)
+        try await browser.get(SiteURL.supportCase(caseID).path)
+        return (lead, browser, caseID)
+    }
+
     /// A West Midlands referral accepted into a case led by `lead`; returns the case id.
     static func openCase(_ app: Application, lead: Account, browser: Browser,
                          referral form: [String: String] = ReferralTests.form()) async throws -> UUID {

@@ -9,11 +9,7 @@ struct ClosedCaseTests {
     @Test("Every case form and the API refuse a closed case with 409 and write nothing, until a manager reopens it")
     func closedCaseRefusesWrites() async throws {
         try await withApp { app in
-            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(manager)
-            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (manager, browser, caseID) = try await CaseTests.leadWithOpenCase(app, role: .manager)
             #expect(try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "disengaged"]).status == .seeOther)
             #expect(try await SupportCase.find(caseID, on: app.db)?.isOpen == false)
             func counts() async throws -> [Int] {
@@ -55,16 +51,6 @@ struct ClosedCaseTests {
             #expect(try await browser.post(SiteURL.caseContacts(caseID).path, CaseTests.contact("Reopened", sensitive: false))
                 .status == .seeOther)
             #expect(try await Contact.query(on: app.db).count() == before[0] + 1)
-        }
-    }
-
-    @Test("An address longer than any file's path is not found, not a server error")
-    func longPath() async throws {
-        try await withApp { app in
-            for length in [300, 1_100, 5_000] {
-                let response = try await app.testing().sendRequest(.GET, "/" + String(repeating: "A", count: length))
-                #expect(response.status == .notFound, "\(length) characters")
-            }
         }
     }
 }

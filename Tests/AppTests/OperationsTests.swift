@@ -66,4 +66,14 @@ struct OperationsTests {
             #expect(!text.contains(caseworker.email) && !text.contains("Youth centre"), "no personal data in metrics")
         }
     }
+
+    @Test("An address longer than any file's path is not found, not a server error")
+    func longPath() async throws {
+        try await withApp { app in
+            for length in [300, 1_100, 5_000] {
+                let response = try await app.testing().sendRequest(.GET, "/" + String(repeating: "A", count: length))
+                #expect(response.status == .notFound, "\(length) characters")
+            }
+        }
+    }
 }

@@ -9,11 +9,7 @@ struct PathwayTests {
     @Test("Outcome wheel at entry and review draws a radar; low areas need goals before the plan is complete")
     func wheelAndGoals() async throws {
         try await withApp { app in
-            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(lead)
-            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app)
             let areas = try await Pathway.areas(on: app.db)
             #expect(areas.count == 8)
             var entry = ["stage": "entry", "assessedOn": "2024-01-12"]

@@ -9,11 +9,7 @@ struct RegisterTests {
     @Test("Missing episodes, NRM decisions and onward referrals are recorded on the case, sealed, and checked")
     func registers() async throws {
         try await withApp { app in
-            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(lead)
-            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app)
             try await browser.post(SiteURL.caseRegisters(caseID).path, [
                 "kind": "missing_episode", "missing_episode.occurred_on": "2024-01-14", "missing_episode.found_on": "2024-01-16",
                 "missing_episode.where_found": "A flat in Stoke", "missing_episode.rhi_offered": "yes",
@@ -50,11 +46,7 @@ struct RegisterTests {
     @Test("Nothing on a case is dated before its referral: a register entry and a wheel assessment from before it are refused")
     func nothingBeforeTheReferral() async throws {
         try await withApp { app in
-            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(lead)
-            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)  // received 2024-01-10
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app)  // received 2024-01-10
             let register = try await browser.post(SiteURL.caseRegisters(caseID).path, [
                 "kind": "onward_referral", "onward_referral.occurred_on": "1800-01-01", "onward_referral.service": "kooth"])
             #expect(register.status == .unprocessableEntity)

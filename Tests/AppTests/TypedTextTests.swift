@@ -14,11 +14,7 @@ struct TypedTextTests {
     @Test("A required field of invisible characters is refused like an empty one: a goal, a risk reason, a place's name")
     func invisibleIsEmpty() async throws {
         try await withApp { app in
-            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(lead)
-            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app)
             let area = try #require(try await CodeListItem.query(on: app.db).filter(\.$list == CodeList.outcomeArea.rawValue).first()).code
             for invisible in ["\u{202E}", "\u{200D}", "\u{3164}", "\u{2800}", "\u{0000}", "\u{00AD}\u{034F}", " \u{2066}\u{2069} "] {
                 let goal = try await browser.post(SiteURL.caseGoals(caseID).path, ["area": area, "description": invisible])
@@ -67,11 +63,7 @@ struct TypedTextTests {
     @Test("A refused goal update shows its problems beside that goal's fields and keeps what was typed; a refused closure keeps its note")
     func goalAndClosureKeepTyped() async throws {
         try await withApp { app in
-            let lead = try await Fixtures.account(app, role: .caseworker, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(lead)
-            let caseID = try await CaseTests.openCase(app, lead: lead, browser: browser)
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app)
             let area = try #require(try await CodeListItem.query(on: app.db).filter(\.$list == CodeList.outcomeArea.rawValue).first()).code
             #expect(try await browser.post(SiteURL.caseGoals(caseID).path, ["area": area, "description": "Back at school"]).status == .seeOther)
             let goal = try #require(try await Goal.query(on: app.db).first())
@@ -114,11 +106,7 @@ struct TypedTextTests {
     @Test("A closure sent again from a page of before is a conflict, not a problem beside a form that is gone; a long note is refused")
     func closureEdges() async throws {
         try await withApp { app in
-            let manager = try await Fixtures.account(app, role: .manager, region: "west-midlands")
-            let browser = Browser(app)
-            try await browser.signIn(manager)
-            let caseID = try await CaseTests.openCase(app, lead: manager, browser: browser)
-            try await browser.get(SiteURL.supportCase(caseID).path)
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app, role: .manager)
             let long = try await browser.post(SiteURL.caseClose(caseID).path, ["reason": "moved_away", "note": String(repeating: "n", count: 501)])
             #expect(long.status == .unprocessableEntity && long.body.string.contains("id=\"note-error\""))
             #expect(try await SupportCase.find(caseID, on: app.db)?.closedDate == nil)

@@ -18,24 +18,29 @@ enum CleanedContent {
         let configuration = ContentConfiguration.global
         let urlEncoded = (try? configuration.requireDecoder(for: .urlEncodedForm)) ?? URLEncodedFormDecoder()
         let json = (try? configuration.requireDecoder(for: .json)) ?? JSONDecoder()
-        ContentConfiguration.global.use(decoder: CleanedFormDecoder(base: urlEncoded), for: .urlEncodedForm)
-        ContentConfiguration.global.use(decoder: CleanedJSONDecoder(base: json), for: .json)
+        ContentConfiguration.global.use(decoder: CleaningDecoder(base: urlEncoded, clean: CleanedFormDecoder.cleaned), for: .urlEncodedForm)
+        ContentConfiguration.global.use(decoder: CleaningDecoder(base: json, clean: CleanedJSONDecoder.cleaned), for: .json)
         return true
     }()
 }
 
-/// `application/x-www-form-urlencoded`: each value is decoded, cleaned and encoded again for Vapor's own decoder.
-struct CleanedFormDecoder: ContentDecoder {
+/// A content type's own decoder, given the body once `clean` has cleaned it.
+struct CleaningDecoder: ContentDecoder {
     let base: any ContentDecoder
+    let clean: @Sendable (ByteBuffer) -> ByteBuffer
 
     func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders) throws -> D {
-        try base.decode(D.self, from: Self.cleaned(body), headers: headers)
+        try base.decode(D.self, from: clean(body), headers: headers)
     }
 
     func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders,
                               userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
-        try base.decode(D.self, from: Self.cleaned(body), headers: headers, userInfo: userInfo)
+        try base.decode(D.self, from: clean(body), headers: headers, userInfo: userInfo)
     }
+}
+
+/// `application/x-www-form-urlencoded`: each value is decoded, cleaned and encoded again for Vapor's own decoder.
+enum CleanedFormDecoder {
 
     /// Only the characters a query's name or value may hold unencoded.
     private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
@@ -66,17 +71,7 @@ struct CleanedFormDecoder: ContentDecoder {
 }
 
 /// `application/json`: every string in the document, at any depth, is cleaned (but a secret's).
-struct CleanedJSONDecoder: ContentDecoder {
-    let base: any ContentDecoder
-
-    func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders) throws -> D {
-        try base.decode(D.self, from: Self.cleaned(body), headers: headers)
-    }
-
-    func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders,
-                              userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
-        try base.decode(D.self, from: Self.cleaned(body), headers: headers, userInfo: userInfo)
-    }
+enum CleanedJSONDecoder {
 
     static func cleaned(_ body: ByteBuffer) -> ByteBuffer {
         let data = Data(body.readableBytesView)

@@ -45,9 +45,12 @@ struct PartnershipsController {
         let linkable = wanted.isEmpty ? [] : try await (try req.scope).cases(on: req.db).filter(\.$id ~~ wanted).all().compactMap(\.id)
         if wanted.count != chosen.count || Set(linkable) != Set(wanted) {
             errors.add("cases", "Choose the young people discussed from the list")
-            for id in Set(wanted).subtracting(linkable) {
-                try await req.audit(.accessRefused, outcome: .refused, objectType: .supportCase, objectID: id.uuidString,
-                                    detail: "linked to a partnership meeting")
+            // One audited refusal naming the first few, however many a form was made to carry.
+            let refused = wanted.filter { !linkable.contains($0) }
+            if let first = refused.first {
+                try await req.audit(.accessRefused, outcome: .refused, objectType: .supportCase, objectID: first.uuidString,
+                                    detail: "linked to a partnership meeting; \(refused.count) case(s) refused: "
+                                        + refused.prefix(10).map(\.uuidString).joined(separator: " "))
             }
         }
         guard errors.isEmpty, let type = form.type, let date, let regionID = user.regionID else {
