@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 extension SQLDatabase {
@@ -9,8 +10,32 @@ extension SQLDatabase {
     /// view, most of them empty. `column` and `order` are names from the code, never from a request.
     func rows<M: Model>(of _: M.Type, where column: String, in values: [UUID], orderedBy order: String) async throws -> [M] {
         guard !values.isEmpty else { return [] }
-        return try await raw("""
-            SELECT * FROM \(unsafeRaw: M.schema) WHERE \(unsafeRaw: column) IN (\(binds: values)) ORDER BY \(unsafeRaw: order)
-            """).all().map { try $0.decode(fluentModel: M.self) }
+        // One value (a case's own records, on every view of it) is a statement of one shape, kept prepared.
+        let rows = if values.count == 1 {
+            try await prepared("""
+                SELECT \(unsafeRaw: M.columnList) FROM \(unsafeRaw: M.schema) WHERE \(unsafeRaw: column) = \(bind: values[0])
+                ORDER BY \(unsafeRaw: order)
+                """).all()
+        } else {
+            try await raw("""
+                SELECT \(unsafeRaw: M.columnList) FROM \(unsafeRaw: M.schema) WHERE \(unsafeRaw: column) IN (\(binds: values))
+                ORDER BY \(unsafeRaw: order)
+                """).all()
+        }
+        return try rows.map { try $0.decode(fluentModel: M.self) }
     }
 }
+
+extension Model {
+    /// The model's columns by name, quoted, for a select list written in SQL: a statement kept prepared must not
+    /// say `*` (see `prepared`). Worked out once per model (Fluent finds a model's keys by reflection).
+    static var columnList: String {
+        let type = ObjectIdentifier(Self.self)
+        if let known = columnLists.withLockedValue({ $0[type] }) { return known }
+        let list = keys.map { "\"\($0.description)\"" }.joined(separator: ", ")
+        columnLists.withLockedValue { $0[type] = list }
+        return list
+    }
+}
+
+private let columnLists = NIOLockedValueBox<[ObjectIdentifier: String]>([:])

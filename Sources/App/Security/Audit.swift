@@ -34,12 +34,12 @@ enum Audit {
         guard !entries.isEmpty else { return }
         let sql = db as! any SQLDatabase
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: chainLockKey))").run()
+            try await sql.prepared("SELECT pg_advisory_xact_lock(\(bind: chainLockKey))").run()
         }
         // Plain SQL strings rather than Fluent models or SQLKit's builders: every page view appends an entry, and
         // Fluent's reflection, then the builders' quoting of each identifier, cost more than the statements themselves.
         struct Link: Decodable { let seq: Int; let hash: String }
-        let last = try await sql.raw("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first(decoding: Link.self)
+        let last = try await sql.prepared("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").first(decoding: Link.self)
         var seq = last?.seq ?? 0
         var prevHash = last?.hash ?? genesisHash
         for chunk in entries.chunked(into: 200) {

@@ -14,7 +14,7 @@ enum ScopedCaseQuery {
         func columns(_ keys: [FieldKey], table: String, prefix: String) -> [String] {
             keys.map { "\(table).\"\($0.description)\" AS \"\(prefix)\($0.description)\"" }
         }
-        let list = ["c.*"] + columns(Region.keys, table: "r", prefix: region) + columns(Person.keys, table: "p", prefix: person)
+        let list = columns(SupportCase.keys, table: "c", prefix: "") + columns(Region.keys, table: "r", prefix: region) + columns(Person.keys, table: "p", prefix: person)
             + columns(User.keys, table: "u", prefix: lead)
         return """
             SELECT \(list.joined(separator: ", "))
@@ -26,7 +26,7 @@ enum ScopedCaseQuery {
     }()
 
     static func find(_ id: UUID, scope: RegionScope, on db: any SQLDatabase) async throws -> SupportCase? {
-        guard let row = try await db.raw("""
+        guard let row = try await db.prepared("""
             \(unsafeRaw: selectFrom) WHERE c.id = \(bind: id) AND \(scope.condition(on: "c.region_id"))
             """).first() else { return nil }
         let found = try row.decode(fluentModel: SupportCase.self)

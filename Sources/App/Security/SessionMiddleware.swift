@@ -43,7 +43,7 @@ struct SessionLoader: AsyncMiddleware {
     private func load(token: String, req: Request) async throws -> Response? {
         let sql = req.db as! any SQLDatabase
         let tokenHash = SecretToken.hash(token)
-        guard let session = try await sql.raw("""
+        guard let session = try await sql.prepared("""
             SELECT s.id, s.stage, s.csrf_token, s.created_at, s.last_seen_at, s.ended_at, u.id AS user_id, u.email,
                    u.display_name, u.role, u.disabled, u.region_id, r.code AS region_code, r.name AS region_name
             FROM user_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN regions r ON r.id = u.region_id

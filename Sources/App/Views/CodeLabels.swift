@@ -62,7 +62,7 @@ enum CodeListRows {
     }
 
     static func all(_ lists: [String], on db: any Database) async throws -> [Row] {
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).prepared("""
             SELECT list, code, label, position FROM code_list_items WHERE list IN (\(binds: lists))
             """).all(decoding: Row.self)
     }

@@ -28,8 +28,8 @@ struct AttachmentList: Encodable {
 
     static func make(owner ownerID: UUID, scope: RegionScope, mayReadSensitive: Bool, canWrite: Bool, uploadPath: String,
                      csrfToken: String, settings: Settings, cipher: FieldCipher, on db: any Database) async throws -> AttachmentList {
-        let all = try await (db as! any SQLDatabase).raw("""
-            SELECT * FROM \(unsafeRaw: Attachment.schema)
+        let all = try await (db as! any SQLDatabase).prepared("""
+            SELECT \(unsafeRaw: Attachment.columnList) FROM \(unsafeRaw: Attachment.schema)
             WHERE owner_id = \(bind: ownerID) AND status = \(bind: Attachment.Status.stored.rawValue) ORDER BY uploaded_at, id
             """).all().map { try $0.decode(fluentModel: Attachment.self) }
         return try make(all, scope: scope, mayReadSensitive: mayReadSensitive, canWrite: canWrite, uploadPath: uploadPath,

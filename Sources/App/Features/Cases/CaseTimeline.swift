@@ -34,7 +34,7 @@ struct CaseTimeline {
         var events: [Event] = [Event(sortKey: supportCase.openedDate, when: supportCase.openedDate, title: "Case opened",
                                      detail: nil, hiddenSensitive: false, sensitive: false)]
         struct Assignment: Decodable { let assigned_at: Date; let display_name: String }
-        let assignments = try await sql.raw("""
+        let assignments = try await sql.prepared("""
             SELECT a.assigned_at AS assigned_at, u.display_name AS display_name
             FROM case_assignments a JOIN users u ON u.id = a.caseworker_id WHERE a.case_id = \(bind: caseID)
             """).all(decoding: Assignment.self)
@@ -68,7 +68,7 @@ struct CaseTimeline {
                                 detail: parts.compactMap { $0 }.joined(separator: ", "), hiddenSensitive: false, sensitive: false))
         }
         struct Rating: Decodable { let rating: String; let reason: String; let rated_at: Date; let indicators: String }
-        let ratings = try await sql.raw("""
+        let ratings = try await sql.prepared("""
             SELECT rating, reason, rated_at, indicators FROM risk_ratings WHERE case_id = \(bind: caseID) ORDER BY rated_at
             """).all(decoding: Rating.self)
         for rating in ratings {
@@ -122,7 +122,7 @@ struct TimelineContact: Decodable {
 
     /// The case's contacts, newest first; with `limit`, only that many.
     static func newest(of caseID: UUID, limit: Int?, on db: any Database) async throws -> [TimelineContact] {
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).prepared("""
             SELECT c.happened_at, c.kind, c.duration_minutes, c.present, c.notes, c.sensitive, u.display_name AS recorded_by
             FROM contacts c LEFT JOIN users u ON u.id = c.recorded_by_id
             WHERE c.case_id = \(bind: caseID) ORDER BY c.happened_at DESC\(unsafeRaw: limit.map { " LIMIT \($0)" } ?? "")
@@ -146,7 +146,7 @@ struct TimelineMeasure: Decodable {
     let source: String
 
     static func all(of caseID: UUID, on db: any Database) async throws -> [TimelineMeasure] {
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).prepared("""
             SELECT stage, recorded_on, safety, mental_health, criminogenic_need, missing_episodes, offences,
                    county_lines_active, family_conflict, eet, goal_progress, source
             FROM outcome_measures WHERE case_id = \(bind: caseID)

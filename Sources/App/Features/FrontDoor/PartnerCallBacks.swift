@@ -46,8 +46,8 @@ enum PartnerCallBacks {
         // Written in SQL: it runs on every page a caseworker or manager opens, where Fluent's query builder (its
         // reflection of the model and its select list) cost more than the statement.
         let region: SQLQueryString = if let regionID { "region_id = \(bind: regionID)" } else { "region_id IS NULL" }
-        return try await (db as! any SQLDatabase).raw("""
-            SELECT * FROM \(unsafeRaw: PartnerReferral.schema)
+        return try await (db as! any SQLDatabase).prepared("""
+            SELECT \(unsafeRaw: PartnerReferral.columnList) FROM \(unsafeRaw: PartnerReferral.schema)
             WHERE status <> \(bind: PartnerReferral.Status.spam.rawValue) AND called_back_at IS NULL
               AND call_back_due < \(bind: now) AND \(region)
             ORDER BY call_back_due LIMIT 10
