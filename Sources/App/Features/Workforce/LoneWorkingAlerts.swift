@@ -41,7 +41,7 @@ enum LoneWorkingAlerts {
     /// opens asks): visits overdue and not checked out (an acknowledged one stays, marked as such, because
     /// acknowledging is not knowing the worker is safe), and duress check-outs nobody has acted on.
     static func overdue(regionID: UUID, now: Date, on db: any Database) async throws -> [OverdueVisit] {
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).prepared("""
             SELECT u.id AS caseworker_id, u.display_name AS caseworker, v.expected_end AS expected_end, v.acknowledged_at AS acknowledged_at,
                 v.checked_out_at AS checked_out_at, v.duress_at AS duress_at
             FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
@@ -54,7 +54,7 @@ enum LoneWorkingAlerts {
 
     /// Duress check-outs nobody has acted on, everywhere: what every national lead sees.
     static func duress(on db: any Database) async throws -> [DuressAlarm] {
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).prepared("""
             SELECT u.display_name AS caseworker, v.duress_at AS duress_at
             FROM lone_working_visits v JOIN users u ON u.id = v.caseworker_id
             WHERE v.duress_at IS NOT NULL AND v.duress_acknowledged_at IS NULL
