@@ -24,13 +24,14 @@ struct AttachmentTests {
     }()
 
     /// A page's upload form as a browser sends it: the token in the action's query, the file a multipart part.
+    /// `sensitiveAs`: what the ticked box sends (a browser sends "yes").
     static func upload(_ browser: Browser, _ path: String, name: String, bytes: [UInt8], sensitive: Bool = false,
-                       token: String? = nil) async throws -> TestingHTTPResponse {
+                       sensitiveAs: String = "yes", token: String? = nil) async throws -> TestingHTTPResponse {
         let boundary = "----reachable-\(UUID().uuidString)"
         var body = ByteBuffer()
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token ?? browser.lastToken ?? "")\r\n")
         if sensitive {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\nyes\r\n")
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\n\(sensitiveAs)\r\n")
         }
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\n"
                          + "Content-Type: application/octet-stream\r\n\r\n")
@@ -89,7 +90,7 @@ struct AttachmentTests {
         }
     }
 
-    @Test("The type is the content's: a renamed program, a ZIP and a HEIC are refused with a clear message, and nothing is kept")
+    @Test("The type is the content's: a renamed program, a text file named as a PDF, a ZIP and a HEIC are refused with a clear message, and nothing is kept")
     func typeByContent() async throws {
         try await withApp { app in
             let w = try await Self.world(app)
@@ -102,6 +103,9 @@ struct AttachmentTests {
             #expect(heic.status == .unprocessableEntity && heic.body.string.contains("HEIC"))
             let empty = try await Self.upload(w.leadBrowser, path, name: "empty.txt", bytes: [])
             #expect(empty.status == .unprocessableEntity)
+            let misnamed = try await Self.upload(w.leadBrowser, path, name: "consent.pdf", bytes: Array("Consent given by phone.".utf8))
+            #expect(misnamed.status == .unprocessableEntity
+                    && misnamed.body.string.contains("The file is named as a PDF but it is plain text"))
             #expect(try await Attachment.query(on: app.db).count() == 0)
             #expect(try await AttachmentChunk.query(on: app.db).count() == 0)
         }

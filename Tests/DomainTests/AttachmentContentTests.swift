@@ -4,6 +4,20 @@ import Testing
 
 @Suite("Attachments: a file's type from its content, and photos without their location")
 struct AttachmentContentTests {
+    @Test("A name that claims a type the content is not is refused; a name that claims none, or the right one, is not")
+    func nameAgainstContent() {
+        #expect(AttachmentType.check(name: "report.pdf", content: .text) == .nameDoesNotMatch(named: .pdf, content: .text))
+        #expect(AttachmentType.check(name: "photo.JPG", content: .png) == .nameDoesNotMatch(named: .jpeg, content: .png))
+        #expect(AttachmentType.check(name: "minutes.xlsx", content: .docx) == .nameDoesNotMatch(named: .xlsx, content: .docx))
+        #expect(AttachmentType.check(name: "photo.jpeg", content: .jpeg) == nil)
+        #expect(AttachmentType.check(name: "Report.PDF", content: .pdf) == nil)
+        #expect(AttachmentType.check(name: "notes", content: .text) == nil)
+        #expect(AttachmentType.check(name: "letter.hta", content: .text) == nil) // claims nothing the service takes
+        #expect(AttachmentType.check(name: "report.pdf.txt", content: .text) == nil)
+        #expect(AttachmentRefusal.nameDoesNotMatch(named: .pdf, content: .text).message
+                == "The file is named as a PDF but it is plain text. Attach the real file, or rename it to end .txt")
+    }
+
     static func sniff(_ bytes: [UInt8], chunk: Int = 7) -> Result<AttachmentType, AttachmentRefusal> {
         var sniffer = AttachmentSniffer()
         var index = 0

@@ -33,6 +33,18 @@ public enum AttachmentType: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// "a PDF", "plain text": the type in the middle of a sentence.
+    public var inSentence: String {
+        switch self {
+        case .pdf: "a PDF"
+        case .jpeg: "a JPEG photo"
+        case .png: "a PNG image"
+        case .text: "plain text"
+        case .docx: "a Word document"
+        case .xlsx: "an Excel spreadsheet"
+        }
+    }
+
     public var fileExtension: String {
         switch self {
         case .pdf: "pdf"
@@ -52,6 +64,21 @@ public enum AttachmentType: String, Sendable, CaseIterable, Codable {
         case .jpeg: ["jpg", "jpeg"]
         default: [fileExtension]
         }
+    }
+
+    /// The type a file's name claims by its extension, if it is one of the types the service takes (`report.PDF`
+    /// claims a PDF; `letter.hta` and `notes` claim nothing).
+    public static func named(_ name: String) -> AttachmentType? {
+        guard let dot = name.lastIndex(of: ".") else { return nil }
+        let ext = name[name.index(after: dot)...].lowercased()
+        return allCases.first { $0.extensions.contains(ext) }
+    }
+
+    /// Refuses a file whose name claims a type its content is not: a caseworker who attaches `report.pdf` expects
+    /// a PDF on the record, not a text file under that name.
+    public static func check(name: String, content: AttachmentType) -> AttachmentRefusal? {
+        guard let named = named(name), named != content else { return nil }
+        return .nameDoesNotMatch(named: named, content: content)
     }
 
     /// The name a file is downloaded as: its own name when its extension is its type's, else with its type's
@@ -89,6 +116,8 @@ public enum AttachmentRefusal: Error, Equatable, Sendable {
     case tooLarge(limitBytes: Int)
     case damaged
     case macros
+    /// The name says one kind of file the service takes, the content is another: a text file named `.pdf`.
+    case nameDoesNotMatch(named: AttachmentType, content: AttachmentType)
 
     public var message: String {
         switch self {
@@ -99,6 +128,9 @@ public enum AttachmentRefusal: Error, Equatable, Sendable {
         case let .tooLarge(limit): "The file must be \(limit / 1_048_576) MB or smaller"
         case .damaged: "The photo could not be read, so its location data could not be removed. Attach it again, or as a PDF"
         case .macros: "Word and Excel files with macros cannot be attached. Save it without macros (.docx or .xlsx), then attach it"
+        case let .nameDoesNotMatch(named, content):
+            "The file is named as \(named.inSentence) but it is \(content.inSentence). Attach the real file, or rename it "
+                + "to end .\(content.fileExtension)"
         }
     }
 }

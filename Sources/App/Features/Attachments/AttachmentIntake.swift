@@ -68,6 +68,7 @@ final class AttachmentIntake: @unchecked Sendable {
         case let .success(type): kind = type
         case let .failure(refusal): throw AttachmentProblem(refusal)
         }
+        if let mismatch = AttachmentType.check(name: fileName, content: kind) { throw AttachmentProblem(mismatch) }
         if !decided { try await decide() }
         do { try stripper?.finish() } catch { throw AttachmentProblem(error) }
         if !pending.isEmpty || chunks == 0 { try await flush() }

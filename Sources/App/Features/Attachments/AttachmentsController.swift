@@ -31,7 +31,10 @@ struct AttachmentsController {
         let attachment = try await MultipartUpload.receive(req, file: "file") { fileName in
             try AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
         } finish: { intake, fields in
-            intake.sensitive = MultipartUpload.isTicked(fields["sensitive"])
+            guard let sensitive = TickBox.parse(fields["sensitive"]) else {
+                throw FormProblem("Sensitive: tick the box to mark the file sensitive, or leave it clear")
+            }
+            intake.sensitive = sensitive
         }
         guard attachment != nil else { throw FormProblem("Choose a file to attach") }
         return try req.redirect(to: back, saved: .attachmentUploaded)

@@ -16,7 +16,7 @@ enum MultipartUpload {
     /// form with two files stores neither); nil when it holds no file.
     static func receive(_ req: Request, file fieldName: String,
                         intake makeIntake: (_ fileName: String) throws -> AttachmentIntake,
-                        finish: (AttachmentIntake, _ fields: [String: String]) -> Void) async throws -> Attachment? {
+                        finish: (AttachmentIntake, _ fields: [String: String]) throws -> Void) async throws -> Attachment? {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
               let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
             throw FormProblem("Choose a file to attach")
@@ -83,7 +83,7 @@ enum MultipartUpload {
                 }
             }
             guard let intake, fileEnded else { return nil }
-            finish(intake, fields)
+            try finish(intake, fields)
             return try await intake.finish()
         } catch {
             await intake?.abandon()
@@ -115,8 +115,4 @@ enum MultipartUpload {
         return nil
     }
 
-    /// A ticked box: what browsers and people send for "yes".
-    static func isTicked(_ value: String?) -> Bool {
-        ["yes", "on", "true", "1"].contains((value ?? "").lowercased())
-    }
 }

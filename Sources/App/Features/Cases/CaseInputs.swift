@@ -9,7 +9,8 @@ struct ContactInput: Sendable {
     var durationMinutes: Int?
     var present: [String]?
     var notes: String?
-    var sensitive: Bool
+    /// Nil when the form's box sent something that is neither ticked nor clear (`TickBox`).
+    var sensitive: Bool?
 
     static let presentChoices = ["young_person", "parent_carer", "professional"]
     static let notesLimit = 10_000
@@ -44,7 +45,8 @@ struct ContactInput: Sendable {
         }
         let text = (notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.count > Self.notesLimit { errors.add("notes", "Notes must be 10,000 characters or fewer") }
-        guard errors.isEmpty, let happened, let kind, let durationMinutes else { return .failure(errors) }
+        if sensitive == nil { errors.add("sensitive", "Tick the box to mark the notes sensitive, or leave it clear") }
+        guard errors.isEmpty, let happened, let kind, let durationMinutes, let sensitive else { return .failure(errors) }
         return .success(Checked(happenedAt: happened, kind: kind, durationMinutes: durationMinutes, present: present,
                                 notes: text.isEmpty ? nil : text, sensitive: sensitive))
     }

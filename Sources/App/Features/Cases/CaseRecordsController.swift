@@ -45,7 +45,7 @@ struct CaseRecordsController {
         let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let input = ContactInput(happenedAt: form.happenedAt, kind: form.kind, durationMinutes: Int(form.durationMinutes ?? ""),
-                                 present: form.present, notes: form.notes, sensitive: form.sensitive == "yes")
+                                 present: form.present, notes: form.notes, sensitive: TickBox.parse(form.sensitive))
         switch input.check(now: req.now, earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
             let typed = CaseFormEcho(text: ["happenedAt": form.happenedAt ?? "", "kind": form.kind ?? "",
