@@ -82,8 +82,10 @@ struct ReportsController {
         var suppression: AnnualReportPage.Suppressions?
         if user.role == .commissioner {
             // The plan reads every scope's figures for both years; the page shows its own scope's from them.
-            let current = try await CommissionerSuppression.year(year, reading: req.reportReaders, on: req.db)
-            let before = try await CommissionerSuppression.year(year.previous, reading: req.reportReaders, on: req.db)
+            // The two years at once: each keeps both readers busy only part of the time.
+            async let currentYear = CommissionerSuppression.year(year, reading: req.reportReaders, on: req.db)
+            async let yearBefore = CommissionerSuppression.year(year.previous, reading: req.reportReaders, on: req.db)
+            let (current, before) = try await (currentYear, yearBefore)
             guard let shown = current.reports[region], let shownBefore = before.reports[region] else { throw Abort(.notFound) }
             (report, previous) = (shown, shownBefore)
             (monthly, previousMonthly) = (current.months[region] ?? [], before.months[region] ?? [])
