@@ -12,7 +12,11 @@ struct TickBoxTests {
     func parse() {
         for ticked in ["yes", "on", "true", "1", "YES"] { #expect(TickBox.parse(ticked) == true) }
         for clear in [nil, "", "no", "off", "false", "0"] { #expect(TickBox.parse(clear) == false) }
-        for neither in ["maybe", "y", "2", " yes", "sensitive"] { #expect(TickBox.parse(neither) == nil) }
+        for neither in ["maybe", "y", "2", " yes", "sensitive", "yes\u{0}"] { #expect(TickBox.parse(neither) == nil) }
+        #expect(TickBox.parse(all: []) == false)
+        #expect(TickBox.parse(all: ["yes", "yes"]) == true)
+        #expect(TickBox.parse(all: ["yes", "no"]) == nil)
+        #expect(TickBox.parse(all: ["no", "yes"]) == nil)
     }
 
     @Test("A contact or a file whose sensitive box sends neither a tick nor nothing is refused, and nothing is stored")
@@ -23,7 +27,7 @@ struct TickBoxTests {
             form["sensitive"] = "maybe"
             let contact = try await w.leadBrowser.post(SiteURL.caseContacts(w.caseID).path, form)
             #expect(contact.status == .unprocessableEntity)
-            #expect(contact.body.string.contains("Tick the box to mark the notes sensitive, or leave it clear"))
+            #expect(contact.body.string.contains("Sensitive: tick the box to mark the notes sensitive, or leave it clear"))
             #expect(contact.body.string.contains("Told us where the line is run from."), "what was typed is kept")
             #expect(try await Contact.query(on: app.db).count() == 0)
 
@@ -37,6 +41,78 @@ struct TickBoxTests {
             form["sensitive"] = "yes"
             #expect(try await w.leadBrowser.post(SiteURL.caseContacts(w.caseID).path, form).status == .seeOther)
             #expect(try await Contact.query(on: app.db).first()?.sensitive == true)
+        }
+    }
+
+    /// The adversary's: `sensitive=yes&sensitive=no` had been stored as not sensitive (the decoder keeps the last).
+    @Test("A box sent twice with different answers is refused, on a contact and on a file")
+    func sentTwice() async throws {
+        try await withApp { app in
+            let w = try await AttachmentTests.world(app)
+            let base = CaseTests.contact("Named who runs the line.", sensitive: false).map { ($0.key, $0.value) }
+            for pairs in [base + [("sensitive", "yes"), ("sensitive", "no")], base + [("sensitive", "no"), ("sensitive", "yes")]] {
+                let refused = try await w.leadBrowser.post(SiteURL.caseContacts(w.caseID).path, pairs: pairs)
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.body.string.contains("Sensitive: tick the box"))
+            }
+            #expect(try await Contact.query(on: app.db).count() == 0)
+            #expect(try await w.leadBrowser.post(SiteURL.caseContacts(w.caseID).path,
+                                                 pairs: base + [("sensitive", "yes"), ("sensitive", "yes")]).status == .seeOther)
+            #expect(try await Contact.query(on: app.db).first()?.sensitive == true)
+
+            // A multipart form: the box before the file, then again after it.
+            let boundary = "----reachable-\(UUID().uuidString)"
+            var body = ByteBuffer()
+            for (name, value) in [("_csrf", w.leadBrowser.lastToken ?? ""), ("sensitive", "yes")] {
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+            }
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n\r\nNotes\r\n")
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\nno\r\n--\(boundary)--\r\n")
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            headers.replaceOrAdd(name: .cookie, value: w.leadBrowser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let csrf = (w.leadBrowser.lastToken ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let file = try await app.testing().sendRequest(.POST, SiteURL.caseAttachments(w.caseID).path + "?_csrf=" + csrf,
+                                                           headers: headers, body: body)
+            #expect(file.status == .unprocessableEntity)
+            #expect(file.body.string.contains("The form sent &quot;sensitive&quot; twice with different values"))
+            #expect(try await Attachment.query(on: app.db).count() == 0)
+            #expect(try await AttachmentChunk.query(on: app.db).count() == 0)
+        }
+    }
+
+    /// The adversary's: 3,000 characters of safe-contact details had been saved as their first 1,000, said to be saved.
+    @Test("Safe-contact details too long, or a box that is neither, come back on the case page with the field named; nothing is saved")
+    func safeContact() async throws {
+        try await withApp { app in
+            let (_, browser, caseID) = try await CaseTests.leadWithOpenCase(app)
+            let supportCase = try #require(try await SupportCase.find(caseID, on: app.db))
+            let path = SiteURL.personSafeContact(supportCase.$person.id).path
+            let long = String(repeating: "Aunt's landline after 6pm. ", count: 60)
+            let refused = try await browser.post(path, ["safeContact": long, "caseID": caseID.uuidString, "doNotText": "maybe"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Safe times and numbers must be 1,000 characters or fewer"))
+            #expect(refused.body.string.contains("Do not text: tick the box or leave it clear"))
+            #expect(refused.body.string.contains("Aunt&#39;s landline after 6pm. Aunt"), "what was typed is kept")
+            let person = try #require(try await Person.find(supportCase.$person.id, on: app.db))
+            #expect(person.safeContact == nil && person.doNotText == false)
+
+            let saved = try await browser.post(path, ["safeContact": "Aunt's landline after 6pm", "caseID": caseID.uuidString,
+                                                      "doNotText": "yes"])
+            #expect(saved.status == .seeOther)
+            #expect(saved.headers.first(name: .location)?.hasPrefix(SiteURL.supportCase(caseID).path) == true)
+            #expect(try await Person.find(supportCase.$person.id, on: app.db)?.doNotText == true)
+
+            // Another young person's case as the way back is not followed; a case nobody may see is refused, audited.
+            let (lead, leadBrowser, _) = try await CaseTests.leadWithOpenCase(app)
+            let otherCase = try await CaseTests.openCase(app, lead: lead, browser: leadBrowser,
+                                                          referral: ReferralTests.form(first: "Amal", last: "Haddad", born: "2007-05-06"))
+            let elsewhere = try await browser.post(path, ["safeContact": "Aunt's landline", "caseID": otherCase.uuidString])
+            #expect(elsewhere.status == .seeOther)
+            #expect(elsewhere.headers.first(name: .location)?.hasPrefix(SiteURL.person(supportCase.$person.id).path) == true)
+            let nowhere = try await browser.post(path, ["safeContact": "Call the man at the shop", "caseID": UUID().uuidString])
+            #expect(nowhere.status == .notFound)
+            #expect(try await Person.find(supportCase.$person.id, on: app.db)?.safeContact.map(app.cipher.open) == "Aunt's landline")
         }
     }
 }

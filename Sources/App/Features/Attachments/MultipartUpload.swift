@@ -74,7 +74,12 @@ enum MultipartUpload {
                         if intake != nil, name == fieldName {
                             fileEnded = true
                         } else if let name, fileName == nil {
-                            fields[name] = String(decoding: value, as: UTF8.self)
+                            let text = String(decoding: value, as: UTF8.self)
+                            // A box sent twice with different answers (`sensitive` yes, then no) is no answer.
+                            if let earlier = fields[name], earlier != text {
+                                throw FormProblem("The form sent \"\(name)\" twice with different values: send it again from the page")
+                            }
+                            fields[name] = text
                         }
                         name = nil
                         fileName = nil

@@ -61,6 +61,6 @@ struct CaseFormFields: Encodable {
             scores: areas.map {
                 field("score_\($0.code)", text("wheel", "score_\($0.code)")).drawn("\($0.label) (1 to 10)", as: .number, ["min": "1", "max": "10"])
             },
-            safeContact: field("safeContact", safeContact ?? "").drawn("Safe times and numbers", as: .textarea, ["rows": "2"]))
+            safeContact: field("safeContact", text("safeContact", "safeContact", safeContact ?? "")).drawn("Safe times and numbers", as: .textarea, ["rows": "2"]))
     }
 }

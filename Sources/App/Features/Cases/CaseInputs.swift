@@ -45,7 +45,7 @@ struct ContactInput: Sendable {
         }
         let text = (notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.count > Self.notesLimit { errors.add("notes", "Notes must be 10,000 characters or fewer") }
-        if sensitive == nil { errors.add("sensitive", "Tick the box to mark the notes sensitive, or leave it clear") }
+        if sensitive == nil { errors.add("sensitive", "Sensitive: tick the box to mark the notes sensitive, or leave it clear") }
         guard errors.isEmpty, let happened, let kind, let durationMinutes, let sensitive else { return .failure(errors) }
         return .success(Checked(happenedAt: happened, kind: kind, durationMinutes: durationMinutes, present: present,
                                 notes: text.isEmpty ? nil : text, sensitive: sensitive))

@@ -45,7 +45,7 @@ struct CaseRecordsController {
         let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let input = ContactInput(happenedAt: form.happenedAt, kind: form.kind, durationMinutes: Int(form.durationMinutes ?? ""),
-                                 present: form.present, notes: form.notes, sensitive: TickBox.parse(form.sensitive))
+                                 present: form.present, notes: form.notes, sensitive: TickBox.parse(all: req.formValues(named: "sensitive")))
         switch input.check(now: req.now, earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
             let typed = CaseFormEcho(text: ["happenedAt": form.happenedAt ?? "", "kind": form.kind ?? "",
@@ -202,6 +202,9 @@ struct CaseRecordsController {
         }
     }
 
+    /// What the case page's safe-contact box takes: times and numbers, not a narrative.
+    static let safeContactLimit = 1_000
+
     func safeContact(req: Request) async throws -> Response {
         struct Form: Content { var safeContact: String?; var doNotText: String?; var phoneMayBeControlled: String?; var caseID: UUID? }
         let scope = try req.scope
@@ -212,17 +215,34 @@ struct CaseRecordsController {
                                 detail: "safe contact: not the lead caseworker or a manager")
             throw Abort(.forbidden)
         }
-        let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let sealed = try text.isEmpty ? nil : req.application.cipher.seal(String(text.prefix(1000)))
         let personID = try person.requireID()
+        // The case page the form was sent from, found through the scope like any other (another region's: 404,
+        // audited); one of another young person's is not where this person's details go back to.
+        let fromCase = try await form.caseID.asyncMap { try await scope.findCase($0, req: req) }
+            .flatMap { $0.$person.id == personID ? $0 : nil }
+        let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let doNotText = TickBox.parse(all: req.formValues(named: "doNotText"))
+        let controlled = TickBox.parse(all: req.formValues(named: "phoneMayBeControlled"))
+        var errors = FieldErrors()
+        if text.count > Self.safeContactLimit {
+            errors.add("safeContact", "Safe times and numbers must be 1,000 characters or fewer (this is \(text.count))")
+        }
+        if doNotText == nil { errors.add("doNotText", "Do not text: tick the box or leave it clear") }
+        if controlled == nil { errors.add("phoneMayBeControlled", "Phone may be controlled: tick the box or leave it clear") }
+        guard errors.isEmpty, let doNotText, let controlled else {
+            guard let fromCase else { throw FormProblem(errors.entries.map(\.message).joined(separator: ". ")) }
+            return try await CaseWrites.rerender(req, fromCase, errors: errors,
+                                                 typed: CaseFormEcho(text: ["safeContact": form.safeContact ?? ""], form: "safeContact"))
+        }
+        let sealed = try text.isEmpty ? nil : req.application.cipher.seal(text)
         let entry = req.auditEntry(.personSafeContactChanged, objectType: .person, objectID: personID.uuidString)
         let now = req.now
         try await req.write { db in
             try await Person.query(on: db).filter(\.$id == personID).set(\.$safeContact, to: sealed)
-                .set(\.$doNotText, to: form.doNotText == "yes").set(\.$phoneMayBeControlled, to: form.phoneMayBeControlled == "yes").update()
+                .set(\.$doNotText, to: doNotText).set(\.$phoneMayBeControlled, to: controlled).update()
             try await Audit.append(entry, on: db, at: now)
         }
-        return try req.redirect(to: form.caseID.map { SiteURL.supportCase($0).path } ?? SiteURL.person(personID).path,
-                            saved: .personSafeContactChanged)
+        return try req.redirect(to: fromCase.map { SiteURL.supportCase(try $0.requireID()).path } ?? SiteURL.person(personID).path,
+                                saved: .personSafeContactChanged)
     }
 }
