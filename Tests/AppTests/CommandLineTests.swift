@@ -99,6 +99,21 @@ struct DemoCommandTests {
         for email in ["admin@", "national.lead@", "commissioner@", "manager.west-midlands@", "caseworker.london@"] {
             #expect(first.errors.contains(email))
         }
+        // No contact after the moment the demo was made (one at 18:00 on the day it was made, in the evening's future,
+        // had stayed at the top of its case's timeline above everything recorded after it).
+        let future = Process()
+        future.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        future.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1])
+            print(db.execute("SELECT count(*), sum(happened_at > ?) FROM contacts", (time.time(),)).fetchone())
+            """, String(database.dropFirst("sqlite:".count))]
+        let futureOut = Pipe()
+        future.standardOutput = futureOut
+        try future.run()
+        future.waitUntilExit()
+        let counts = String(decoding: futureOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(counts.hasSuffix(", 0)\n") && !counts.hasPrefix("(0,"), "contacts, none in the future: \(counts)")
         let second = try CommandLineTests.run(["demo"], database: database)
         #expect(second.status == 0)
         #expect(second.errors.contains("already holds referrals"))

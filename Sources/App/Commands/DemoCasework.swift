@@ -63,7 +63,10 @@ enum DemoCasework {
                                                 (.professionalMeeting, 1), (.didNotAttend, 1)])
                     contacts.append([
                         BulkValue(OrderedID.make()), BulkValue(supportCase.id),
-                        BulkValue(Date(timeIntervalSince1970: Double(day) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600)),
+                        // Never after the moment the demo is made: a contact the forms would refuse as in the future
+                        // would stay at the top of its case's timeline, above everything recorded after it.
+                        BulkValue(min(Date(timeIntervalSince1970: Double(day) * 86400 + Double(Int.random(in: 9...19, using: &random)) * 3600),
+                                      now.addingTimeInterval(-60))),
                         BulkValue(kind.rawValue), BulkValue(kind == .didNotAttend ? 0 : Int.random(in: 10...90, using: &random)),
                         BulkValue(kind == .professionalMeeting ? "professional" : "young_person"),
                         BulkValue(random.element(sealedNotes)), BulkValue(random.chance(0.1)), BulkValue(worker), BulkValue(now),
