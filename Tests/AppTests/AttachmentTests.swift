@@ -37,6 +37,12 @@ struct AttachmentTests {
                          + "Content-Type: application/octet-stream\r\n\r\n")
         body.writeBytes(bytes)
         body.writeString("\r\n--\(boundary)--\r\n")
+        return try await postMultipart(browser, path, boundary: boundary, body: body, token: token)
+    }
+
+    /// Posts a multipart body as the browser's session, the token in the action's query as the page's form has it.
+    static func postMultipart(_ browser: Browser, _ path: String, boundary: String, body: ByteBuffer,
+                              token: String? = nil) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         headers.replaceOrAdd(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))

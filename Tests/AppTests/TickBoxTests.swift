@@ -68,12 +68,8 @@ struct TickBoxTests {
             }
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n\r\nNotes\r\n")
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"sensitive\"\r\n\r\nno\r\n--\(boundary)--\r\n")
-            var headers = HTTPHeaders()
-            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            headers.replaceOrAdd(name: .cookie, value: w.leadBrowser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
-            let csrf = (w.leadBrowser.lastToken ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            let file = try await app.testing().sendRequest(.POST, SiteURL.caseAttachments(w.caseID).path + "?_csrf=" + csrf,
-                                                           headers: headers, body: body)
+            let file = try await AttachmentTests.postMultipart(w.leadBrowser, SiteURL.caseAttachments(w.caseID).path,
+                                                               boundary: boundary, body: body)
             #expect(file.status == .unprocessableEntity)
             #expect(file.body.string.contains("The form sent &quot;sensitive&quot; twice with different values"))
             #expect(try await Attachment.query(on: app.db).count() == 0)
