@@ -119,5 +119,4 @@ enum MultipartUpload {
         }
         return nil
     }
-
 }
