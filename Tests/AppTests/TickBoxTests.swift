@@ -111,4 +111,40 @@ struct TickBoxTests {
             #expect(try await Person.find(supportCase.$person.id, on: app.db)?.safeContact.map(app.cipher.open) == "Aunt's landline")
         }
     }
+
+    /// The adversary's second round: a raw space, bracket or accented letter in a form's body stopped the whole
+    /// process (Foundation's URL parser traps on them), and a tick under a near-miss name (`Sensitive=yes`,
+    /// `sensitive[]=yes`) was read as an unknown field, the box as clear.
+    @Test("A body as a script sends it neither stops the server nor slips a tick past the box")
+    func rawBodies() async throws {
+        try await withApp { app in
+            let w = try await AttachmentTests.world(app)
+            let path = SiteURL.caseContacts(w.caseID).path
+            let base = "happenedAt=2024-01-12T10:00&kind=face_to_face&durationMinutes=45&present[0]=young_person"
+            // Characters a URL may not hold: answered (the form decoder may refuse them as a whole), never a stop.
+            let odd = try await w.leadBrowser.postRaw(path, base + "&notes=Met at the café [by the \"bridge\"] {ok} | ^ \\ <b> ` # 100%")
+            #expect([.seeOther, .badRequest].contains(odd.status), "\(odd.status)")
+            #expect(try await w.leadBrowser.postRaw(path, base + "&notes=a b&sensitive=yes").status == .seeOther)
+            #expect(try await Contact.query(on: app.db).filter(\.$sensitive == true).count() == 1)
+            for (raw, stored) in [("&notes=Named&Sensitive=yes", true), ("&notes=Named&sensitive%00=yes", true),
+                                  ("&notes=Named&SENSITIVE=on", true), ("&notes=Named&sensitive+=no", false)] {
+                let before = try await Contact.query(on: app.db).filter(\.$sensitive == stored).count()
+                #expect(try await w.leadBrowser.postRaw(path, base + raw).status == .seeOther, "\(raw)")
+                #expect(try await Contact.query(on: app.db).filter(\.$sensitive == stored).count() == before + 1, "\(raw)")
+            }
+            let count = try await Contact.query(on: app.db).count()
+            for raw in ["&notes=Named&sensitive%5B%5D=yes&sensitive=no", "&notes=Named&Sensitive=yes&sensitive=no"] {
+                #expect(try await w.leadBrowser.postRaw(path, base + raw).status != .seeOther, "\(raw)")
+            }
+            #expect(try await Contact.query(on: app.db).count() == count)
+
+            let supportCase = try #require(try await SupportCase.find(w.caseID, on: app.db))
+            let safe = try await w.leadBrowser.postRaw(SiteURL.personSafeContact(supportCase.$person.id).path,
+                                                       "caseID=\(w.caseID.uuidString)&safeContact=Aunt on 0700 [evenings]&DoNotText=yes")
+            #expect(safe.status == .seeOther)
+            let person = try #require(try await Person.find(supportCase.$person.id, on: app.db))
+            #expect(person.doNotText == true)
+            #expect(try person.safeContact.map(app.cipher.open) == "Aunt on 0700 [evenings]")
+        }
+    }
 }

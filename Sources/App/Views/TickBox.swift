@@ -23,12 +23,34 @@ enum TickBox {
     }
 }
 
+extension TickBox {
+    /// Whether a field's name is the box's, read as leniently as a tampered form could spell it (`Sensitive`,
+    /// `sensitive[]`, `sensitive%00`, a full-width letter): a box's answer under a near-miss name still counts, so
+    /// that a tick cannot be slipped past as an unknown field and the box read as clear.
+    static func isNamed(_ name: String, _ box: String) -> Bool {
+        fold(name) == fold(box)
+    }
+
+    private static func fold(_ name: String) -> String {
+        String(name.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars
+            .filter { $0.isASCII && $0.properties.isAlphabetic }.map(Character.init))
+    }
+}
+
 extension Request {
-    /// Every value a URL-encoded form sent under `name`, in order (a decoder keeps only one of them).
+    /// Every value a URL-encoded form sent under the box `name` (a decoder keeps only one of them), in order. The
+    /// body is split by hand: Foundation's `URLComponents` stops the process on a character a URL may not hold, and
+    /// a form's body is whatever its sender chose.
     func formValues(named name: String) -> [String] {
         guard let body = body.string else { return [] }
-        var components = URLComponents()
-        components.percentEncodedQuery = body.replacingOccurrences(of: "+", with: "%20")
-        return (components.queryItems ?? []).filter { $0.name == name }.map { $0.value ?? "" }
+        return body.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ part: Substring) -> String {
+                let spaced = part.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            guard TickBox.isNamed(decoded(parts[0]), name) else { return nil }
+            return parts.count > 1 ? decoded(parts[1]) : ""
+        }
     }
 }

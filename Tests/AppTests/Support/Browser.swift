@@ -55,6 +55,12 @@ final class Browser: @unchecked Sendable {
 
     func setCookie(_ name: String, _ value: String?) { cookies[name] = value }
 
+    /// Posts a URL-encoded body exactly as given (the token appended), as a script rather than a browser might.
+    func postRaw(_ path: String, _ body: String) async throws -> TestingHTTPResponse {
+        let token = (lastToken ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return try await send(.POST, path, body: body + "&_csrf=" + token, contentType: "application/x-www-form-urlencoded")
+    }
+
     private func send(_ method: HTTPMethod, _ path: String, body: String?, contentType: String = "") async throws -> TestingHTTPResponse {
         var headers = extraHeaders
         if !cookies.isEmpty {

@@ -31,7 +31,7 @@ struct AttachmentsController {
         let attachment = try await MultipartUpload.receive(req, file: "file") { fileName in
             try AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
         } finish: { intake, fields in
-            guard let sensitive = TickBox.parse(fields["sensitive"]) else {
+            guard let sensitive = TickBox.parse(all: fields.filter { TickBox.isNamed($0.key, "sensitive") }.map(\.value)) else {
                 throw FormProblem("Sensitive: tick the box to mark the file sensitive, or leave it clear")
             }
             intake.sensitive = sensitive
