@@ -38,10 +38,14 @@ extension TickBox {
 }
 
 extension Request {
-    /// Every value a URL-encoded form sent under the box `name` (a decoder keeps only one of them), in order. The
-    /// body is split by hand: Foundation's `URLComponents` stops the process on a character a URL may not hold, and
-    /// a form's body is whatever its sender chose.
-    func formValues(named name: String) -> [String] {
+    /// The answer of the URL-encoded form's tick box `name` (`TickBox.parse(all:)`): false when not sent, nil when
+    /// neither ticked nor clear.
+    func tickBox(_ name: String) -> Bool? { TickBox.parse(all: tickBoxValues(named: name)) }
+
+    /// Every value the form sent under the box's name or a near miss of it (a decoder keeps only one of them), in
+    /// order. The body is split by hand: Foundation's `URLComponents` stops the process on a character a URL may not
+    /// hold, and a form's body is whatever its sender chose.
+    private func tickBoxValues(named name: String) -> [String] {
         guard let body = body.string else { return [] }
         return body.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -45,7 +45,7 @@ struct CaseRecordsController {
         let (supportCase, _) = try await CaseWrites.openCaseToWrite(req)
         let form = try req.content.decode(Form.self)
         let input = ContactInput(happenedAt: form.happenedAt, kind: form.kind, durationMinutes: Int(form.durationMinutes ?? ""),
-                                 present: form.present, notes: form.notes, sensitive: TickBox.parse(all: req.formValues(named: "sensitive")))
+                                 present: form.present, notes: form.notes, sensitive: req.tickBox("sensitive"))
         switch input.check(now: req.now, earliest: try await CaseWrites.earliest(supportCase, on: req.db)) {
         case let .failure(errors):
             let typed = CaseFormEcho(text: ["happenedAt": form.happenedAt ?? "", "kind": form.kind ?? "",
@@ -221,8 +221,8 @@ struct CaseRecordsController {
         let fromCase = try await form.caseID.asyncMap { try await scope.findCase($0, req: req) }
             .flatMap { $0.$person.id == personID ? $0 : nil }
         let text = (form.safeContact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let doNotText = TickBox.parse(all: req.formValues(named: "doNotText"))
-        let controlled = TickBox.parse(all: req.formValues(named: "phoneMayBeControlled"))
+        let doNotText = req.tickBox("doNotText")
+        let controlled = req.tickBox("phoneMayBeControlled")
         var errors = FieldErrors()
         if text.count > Self.safeContactLimit {
             errors.add("safeContact", "Safe times and numbers must be 1,000 characters or fewer (this is \(text.count))")
