@@ -28,15 +28,26 @@ struct AttachmentsController {
     func upload(_ req: Request, _ type: Attachment.Owner, back: String) async throws -> Response {
         let owner = try await AttachmentAccess.owner(type, req: req)
         let user = try req.requireUser()
-        let attachment = try await MultipartUpload.receive(req, file: "file") { fileName in
-            try AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
-        } finish: { intake, fields in
-            guard let sensitive = TickBox.parse(all: fields.filter { TickBox.isNamed($0.key, "sensitive") }.map(\.value)) else {
-                throw FormProblem("Sensitive: tick the box to mark the file sensitive, or leave it clear")
+        var fields: [String: String] = [:]
+        let attachment: Attachment?
+        do {
+            attachment = try await MultipartUpload.receive(req, file: "file", fields: &fields) { fileName in
+                try AttachmentIntake(owner: owner, fileName: fileName, sensitive: false, user: user, req: req)
+            } finish: { intake, fields in
+                guard let sensitive = TickBox.parse(all: fields.filter { TickBox.isNamed($0.key, "sensitive") }.map(\.value)) else {
+                    throw FormProblem("Sensitive: tick the box to mark the file sensitive, or leave it clear")
+                }
+                intake.sensitive = sensitive
             }
-            intake.sensitive = sensitive
+        } catch let problem as FormProblem {
+            return try await RefusedUploadPage.render(req, owner, problem: problem.message, status: problem.status, fields: fields)
+        } catch let problem as AttachmentProblem {
+            return try await RefusedUploadPage.render(req, owner, problem: problem.reason, status: problem.status, fields: fields)
         }
-        guard attachment != nil else { throw FormProblem("Choose a file to attach") }
+        guard attachment != nil else {
+            return try await RefusedUploadPage.render(req, owner, problem: "Choose a file to attach", status: .unprocessableEntity,
+                                                    fields: fields)
+        }
         return try req.redirect(to: back, saved: .attachmentUploaded)
     }
 

@@ -14,7 +14,8 @@ enum MultipartUpload {
 
     /// Reads the form and stores its file once every part has arrived (so the fields after the file count, and a
     /// form with two files stores neither); nil when it holds no file.
-    static func receive(_ req: Request, file fieldName: String,
+    /// `fields` holds the small fields read, also when the form is refused (a refused form's page keeps its boxes).
+    static func receive(_ req: Request, file fieldName: String, fields: inout [String: String],
                         intake makeIntake: (_ fileName: String) throws -> AttachmentIntake,
                         finish: (AttachmentIntake, _ fields: [String: String]) throws -> Void) async throws -> Attachment? {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
@@ -31,7 +32,7 @@ enum MultipartUpload {
         parser.onBody = { events.append(.body($0)) }
         parser.onPartComplete = { events.append(.end) }
 
-        var fields: [String: String] = [:]
+        fields = [:]
         var name: String?, fileName: String?, value: [UInt8] = []
         var intake: AttachmentIntake?, fileEnded = false
         do {

@@ -39,7 +39,7 @@ struct CasePage: Encodable {
     let registers: Registers
     /// Who has looked at the case, for the region's managers.
     let viewersPath: String?
-    let attachments: AttachmentList
+    var attachments: AttachmentList
 
     /// Where each of the page's forms posts.
     struct Paths: Encodable {
@@ -86,7 +86,7 @@ struct CasePage: Encodable {
         let attachments = try await AttachmentList.make(
             owner: caseID, scope: scope, mayReadSensitive: canSeeSensitive, canWrite: canWrite,
             uploadPath: SiteURL.caseAttachments(caseID).path, csrfToken: layout.csrfToken, settings: settings,
-            cipher: cipher, on: db)
+            cipher: cipher, error: errors[AttachmentList.fileField], on: db)
         return CasePage(
             layout: layout,
             name: "\(person.firstName) \(person.lastName)", personPath: SiteURL.person(person.id).path,

@@ -12,7 +12,7 @@ struct RegistersPage: Encodable {
     /// Whether the add-entry forms are drawn: for those who may write to the case, while it is open.
     let canAdd: Bool
     let errorLinks: [FormErrorLink]?
-    let registers: Registers
+    var registers: Registers
 
     /// The registers of a case the caller has found in `scope`; `typed` and `errors` are a refused entry's.
     static func make(_ supportCase: SupportCase, scope: RegionScope, canWrite: Bool, typed: [String: String] = [:],
@@ -32,7 +32,8 @@ struct RegistersPage: Encodable {
                 registers.registers[r].entries[e].files = try AttachmentList.make(
                     files.filter { $0.ownerID == entryID }, scope: scope, mayReadSensitive: scope.canReadSensitive(supportCase),
                     canWrite: canWrite, uploadPath: SiteURL.registerEntryAttachments(caseID: caseID, entryID: entryID).path,
-                    csrfToken: layout.csrfToken, settings: settings, cipher: cipher)
+                    csrfToken: layout.csrfToken, settings: settings, cipher: cipher,
+                    error: errors[AttachmentList.fileField(entry: entry.id)])
             }
         }
         let name = "\(supportCase.person.firstName) \(supportCase.person.lastName)"

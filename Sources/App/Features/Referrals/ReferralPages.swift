@@ -137,7 +137,7 @@ struct ReferralPage: Encodable {
     let shareReason: FormField
     /// Sent through the partners' form: its reference, and whether the referrer's email was a listed partner's.
     let fromPartner: FromPartner?
-    let attachments: AttachmentList
+    var attachments: AttachmentList
 
     struct FromPartner: Encodable {
         let ref: String
@@ -227,7 +227,7 @@ struct ReferralPage: Encodable {
         let attachments = try await AttachmentList.make(
             owner: referral.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
             uploadPath: SiteURL.referralAttachments(referral.id).path, csrfToken: layout.csrfToken, settings: settings,
-            cipher: cipher, on: db)
+            cipher: cipher, error: errors[AttachmentList.fileField], on: db)
         return ReferralPage(
             layout: layout,
             ref: referral.ref, name: "\(referral.firstName) \(referral.lastName)",

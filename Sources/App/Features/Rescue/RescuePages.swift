@@ -145,7 +145,7 @@ struct RescuePage: Encodable {
     /// The progress form: the rescue's times and outcome so far, or what a refused form held, with its problems.
     let fields: ProgressFields
     let errorLinks: [FormErrorLink]?
-    let attachments: AttachmentList
+    var attachments: AttachmentList
 
     struct ProgressFields: Encodable {
         let departedAt, arrivedAt, journeyMode, homeAt, outcome: FormField
@@ -177,7 +177,7 @@ struct RescuePage: Encodable {
         let attachments = try await AttachmentList.make(
             owner: rescue.requireID(), scope: scope, mayReadSensitive: scope.isManager && writable, canWrite: writable,
             uploadPath: SiteURL.rescueAttachments(rescue.id).path, csrfToken: layout.csrfToken, settings: settings,
-            cipher: cipher, on: db)
+            cipher: cipher, error: errors[AttachmentList.fileField], on: db)
         return RescuePage(
             layout: layout, name: "\(referral.firstName) \(referral.lastName)", isOpen: rescue.isOpen,
             clock: rescue.callAt.map { RescueLogPage.elapsed(from: $0, to: rescue.homeAt ?? now) } ?? "",
