@@ -33,6 +33,20 @@ struct PreparedQueryTests {
         }
     }
 
+    /// The reports' grouped passes over a year cost more than PostgreSQL's threshold for compiling a statement, and
+    /// compiling took longer than it saved: every connection of the pool is opened with it off.
+    @Test("On PostgreSQL every pooled connection runs without just-in-time compilation")
+    func noJustInTimeCompilation() async throws {
+        try await withApp { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "postgresql" else { return }
+            for _ in 0..<12 { // more times than the pool has connections
+                let row = try #require(try await sql.raw("SHOW jit").first())
+                #expect(try row.decode(column: "jit", as: String.self) == "off")
+            }
+        }
+    }
+
     /// An instance keeps its statements prepared while a newer one migrates the database beside it: a statement
     /// that selected `*` would then fail ("cached plan must not change result type") until its connection closed.
     @Test("A table that gains a column does not break the statements already prepared on it")

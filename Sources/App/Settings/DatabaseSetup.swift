@@ -12,7 +12,12 @@ enum DatabaseSetup {
             app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace),
                               as: .sqlite)
         case let .postgres(url):
-            let configuration = try SQLPostgresConfiguration(url: url)
+            var configuration = try SQLPostgresConfiguration(url: url)
+            // No just-in-time compilation: PostgreSQL compiles any statement its planner costs above 100,000, which
+            // every report's grouped pass over a year's referrals is at national scale, and the compiling (10–60 ms a
+            // statement) took longer than it saved. With it off, the commissioner's annual report page at about
+            // 10,000 referrals a year went from 0.35–0.53 s to 0.21–0.39 s (docs/performance.md).
+            configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
             app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: poolSize,
                                         connectionPoolTimeout: .seconds(Int64(poolTimeout)), sqlLogLevel: .trace), as: .psql)
         }
