@@ -25,6 +25,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         var (title, message) = Self.text(for: status)
         // Our own form problems name the field in words meant for people; other errors' detail stays in the log.
         if let problem = error as? FormProblem { message = problem.message + " Go back, correct it and send the form again." }
+        if let unreadable = UnreadableForm.sentence(for: error, req: req) { message = unreadable }
         if let limited = error as? TooManyAttempts, let advice = limited.advice { message = advice }
         if let refused = error as? AttachmentProblem { message = refused.reason + ". Go back and choose another file." }
         if let closed = error as? CaseIsClosed { message = closed.reason }
