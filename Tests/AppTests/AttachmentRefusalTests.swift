@@ -47,7 +47,7 @@ struct AttachmentRefusalTests {
         }
     }
 
-    @Test("Too large, or no file at all: the case page with the problem, 413 and 422")
+    @Test("Too large, or no file at all: the case page with the problem, 413 and 422; a box not read is shown ticked")
     func sizeAndNone() async throws {
         try await withApp(env: ["REACHABLE_ATTACHMENT_MAX_MB": "1"]) { app in
             let w = try await AttachmentTests.world(app)
@@ -59,6 +59,16 @@ struct AttachmentRefusalTests {
             let none = try await AttachmentTests.upload(w.leadBrowser, path, name: "", bytes: [])
             #expect(none.status == .unprocessableEntity)
             Self.expectRefusedOnPage(none.body.string, inputID: "attachment-file", message: "Choose a file to attach")
+            // Declared larger than the limit, it is refused before the form's first field is read: its box is not known,
+            // so it is shown ticked rather than clear.
+            let declared = try await AttachmentTests.upload(w.leadBrowser, path, name: "big.txt",
+                                                            bytes: [UInt8](repeating: 0x41, count: 1_048_576 + 100_000))
+            #expect(declared.status == .payloadTooLarge && declared.body.string.contains("value=\"yes\" checked"))
+            // A box sent too long to read is shown ticked too.
+            let long = try await AttachmentTests.upload(w.leadBrowser, path, name: "a.txt", bytes: Array("a".utf8), sensitive: true,
+                                                        sensitiveAs: String(repeating: "y", count: 5_000))
+            #expect(long.status == .unprocessableEntity && long.body.string.contains("A field of the form is too long"))
+            #expect(long.body.string.contains("value=\"yes\" checked"))
             #expect(try await Attachment.query(on: app.db).count() == 0)
         }
     }

@@ -36,7 +36,8 @@ enum MultipartUpload {
         var name: String?, fileName: String?, value: [UInt8] = []
         var intake: AttachmentIntake?, fileEnded = false
         do {
-            for try await var buffer in req.body {
+            var body = req.body.makeAsyncIterator()
+            while var buffer = try await nextPiece(of: &body) {
                 // In pieces of at most 64 KB, whatever size the network read was (a test's body arrives whole).
                 while let piece = buffer.readSlice(length: min(buffer.readableBytes, 64 * 1024)), piece.readableBytes > 0 {
                     do { try parser.execute(piece) } catch { throw FormProblem("The upload could not be read: send the form again") }
@@ -68,7 +69,11 @@ enum MultipartUpload {
                             // A file under another field's name: refused rather than quietly dropped.
                             throw FormProblem("Attach one file at a time")
                         } else if fileName == nil {
-                            guard value.count + bytes.readableBytes <= 1024 else { throw FormProblem("A field of the form is too long") }
+                            guard value.count + bytes.readableBytes <= 1024 else {
+                                // Kept as unreadable, so that a tick box sent too long shows ticked on the page again.
+                                if let name { fields[name] = "\u{FFFD}" }
+                                throw FormProblem("A field of the form is too long")
+                            }
                             value += bytes.readableBytesView
                         }
                     case .end:
@@ -94,6 +99,16 @@ enum MultipartUpload {
         } catch {
             await intake?.abandon()
             throw error
+        }
+    }
+
+    /// The body's next network read; a body that ends before its length, or breaks off, is the sender's problem
+    /// (answered 400 and logged as such), not the server's.
+    private static func nextPiece(of body: inout Request.Body.AsyncIterator) async throws -> ByteBuffer? {
+        do {
+            return try await body.next()
+        } catch {
+            throw FormProblem("The upload was cut off before it ended: send the form again")
         }
     }
 

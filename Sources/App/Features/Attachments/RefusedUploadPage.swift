@@ -9,9 +9,11 @@ enum RefusedUploadPage {
     static func render(_ req: Request, _ owner: AttachmentOwner, problem: String, status: HTTPResponseStatus,
                      fields: [String: String]) async throws -> Response {
         let scope = try req.scope
-        // Ticked unless the form said plainly that it was not: a box sent as nonsense is shown ticked, so that the
+        // Ticked unless the form said plainly that it was not: a box sent as nonsense is shown ticked, and so is one
+        // never read (a file declared too large is refused before the form's first field, its token), so that the
         // file chosen again is not stored unmarked by mistake.
-        let ticked = fields.contains { TickBox.isNamed($0.key, "sensitive") && TickBox.parse($0.value) != false }
+        let read = fields[CSRFMiddleware.field] != nil
+        let ticked = !read || fields.contains { TickBox.isNamed($0.key, "sensitive") && TickBox.parse($0.value) != false }
         var errors = FieldErrors()
         let view: View
         switch owner.type {

@@ -51,7 +51,7 @@ enum CaseWrites {
     static func page(_ req: Request, _ supportCase: SupportCase, scope: RegionScope, errors: FieldErrors = FieldErrors(),
                      typed: CaseFormEcho = CaseFormEcho()) async throws -> CasePage {
         let person = supportCase.person
-        let layout = try req.layout(title: "Case: \(person.firstName) \(person.lastName)")
+        let layout = try req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Case: \(person.firstName) \(person.lastName)")
         let settings = try req.application.settings, cipher = try req.application.cipher, now = req.now
         return try await req.db.withConnection { db in
             try await CasePage.make(supportCase, scope: scope, errors: errors, typed: typed, layout: layout, settings: settings,

@@ -66,7 +66,7 @@ struct ReferralsController {
     static func page(_ req: Request, _ referral: Referral, scope: RegionScope, errors: FieldErrors = FieldErrors(),
                      typed: ScreeningController.DeclineForm? = nil, shareReason: String = "") async throws -> ReferralPage {
         try await ReferralPage.make(referral, scope: scope, errors: errors, typed: typed, shareReason: shareReason,
-                                    user: try req.requireUser(), layout: req.layout(title: "Referral \(referral.ref)"),
+                                    user: try req.requireUser(), layout: req.layout(title: (errors.isEmpty ? "" : "Error: ") + "Referral \(referral.ref)"),
                                     settings: req.application.settings, cipher: req.application.cipher, now: req.now,
                                     on: req.db)
     }
