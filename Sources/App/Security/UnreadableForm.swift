@@ -6,7 +6,9 @@ import Vapor
 /// that are not text), so the page is not drawn again; the answer says which field and what to do.
 enum UnreadableForm {
     static func sentence(for error: any Error, req: Request) -> String? {
-        guard let decoding = error as? DecodingError else { return nil }
+        // Only a form's own fields: a decoding error of anything else (a query string, a stored row) names nothing
+        // its sender chose.
+        guard let decoding = error as? DecodingError, req.headers.contentType == .urlEncodedForm else { return nil }
         let notText = firstFieldNotText(in: req.body.string ?? "")
         switch decoding {
         case let .keyNotFound(key, context):
