@@ -2,6 +2,7 @@
 import Domain
 import Fluent
 import Foundation
+import NIOCore
 import Testing
 import VaporTesting
 
@@ -39,6 +40,19 @@ struct AttachmentRefusalTests {
                                                             sensitive: true, sensitiveAs: "maybe")
             #expect(nonsense.status == .unprocessableEntity && nonsense.body.string.contains("Sensitive: tick the box"))
             #expect(nonsense.body.string.contains("value=\"yes\" checked"), "a box sent as nonsense is shown ticked")
+            // Sent twice, clear then ticked; sent as a file: shown ticked whatever the order.
+            for parts in [[("sensitive", nil, ""), ("sensitive", nil, "yes")], [("sensitive", "s.txt", "yes")]] {
+                let boundary = "----refused-\(UUID().uuidString)"
+                var body = ByteBuffer()
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(w.leadBrowser.lastToken ?? "")\r\n")
+                for (name, file, value) in parts {
+                    body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"" } ?? "")
+                                     + "\r\n\r\n\(value)\r\n")
+                }
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nnote\r\n--\(boundary)--\r\n")
+                let refusedTwice = try await AttachmentTests.postMultipart(w.leadBrowser, path, boundary: boundary, body: body)
+                #expect(refusedTwice.status == .unprocessableEntity && refusedTwice.body.string.contains("value=\"yes\" checked"), "\(parts)")
+            }
 
             // A new token on the refused page; the right file then goes in.
             #expect(try await AttachmentTests.upload(w.leadBrowser, path, name: "consent.txt", bytes: Self.textNamedPDF,

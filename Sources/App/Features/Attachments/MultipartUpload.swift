@@ -66,12 +66,14 @@ enum MultipartUpload {
                             if intake == nil { intake = try makeIntake(fileName) }
                             try await intake!.write(bytes)
                         } else if let fileName, !fileName.isEmpty {
-                            // A file under another field's name: refused rather than quietly dropped.
+                            // A file under another field's name: refused rather than quietly dropped (and the field
+                            // unreadable, so that a tick box sent as a file shows ticked on the page again).
+                            if let name { fields[name] = unreadable }
                             throw FormProblem("Attach one file at a time")
                         } else if fileName == nil {
                             guard value.count + bytes.readableBytes <= 1024 else {
                                 // Kept as unreadable, so that a tick box sent too long shows ticked on the page again.
-                                if let name { fields[name] = "\u{FFFD}" }
+                                if let name { fields[name] = unreadable }
                                 throw FormProblem("A field of the form is too long")
                             }
                             value += bytes.readableBytesView
@@ -83,6 +85,7 @@ enum MultipartUpload {
                             let text = String(decoding: value, as: UTF8.self)
                             // A box sent twice with different answers (`sensitive` yes, then no) is no answer.
                             if let earlier = fields[name], earlier != text {
+                                fields[name] = unreadable
                                 throw FormProblem("The form sent \"\(name)\" twice with different values: send it again from the page")
                             }
                             fields[name] = text
@@ -101,6 +104,9 @@ enum MultipartUpload {
             throw error
         }
     }
+
+    /// What a refused field is kept as: no tick box's answer, so the page again shows such a box ticked.
+    private static let unreadable = "\u{FFFD}"
 
     /// The body's next network read; a body that ends before its length, or breaks off, is the sender's problem
     /// (answered 400 and logged as such), not the server's.
