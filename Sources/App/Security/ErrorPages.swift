@@ -27,7 +27,6 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let problem = error as? FormProblem { message = problem.message + " Go back, correct it and send the form again." }
         if let unreadable = UnreadableForm.sentence(for: error, req: req) { message = unreadable }
         if let limited = error as? TooManyAttempts, let advice = limited.advice { message = advice }
-        if let refused = error as? AttachmentProblem { message = refused.reason + ". Go back and choose another file." }
         if let closed = error as? CaseIsClosed { message = closed.reason }
         if req.url.path.hasPrefix("/api/") {
             return try APIProblem.response(status: status, error: error, headers: headers)

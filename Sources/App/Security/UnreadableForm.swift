@@ -39,13 +39,7 @@ enum UnreadableForm {
 
     /// The first field of a URL-encoded body whose value's percent-escapes do not make UTF-8 text.
     static func firstFieldNotText(in body: String) -> String? {
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let value = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-            guard value.removingPercentEncoding == nil else { continue }
-            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            return String(key.prefix { $0 != "[" })
-        }
-        return nil
+        FormBody.pairs(of: body).first { FormBody.decoded($0.value) == nil }
+            .map { String((FormBody.decoded($0.name) ?? "").prefix { $0 != "[" }) }
     }
 }

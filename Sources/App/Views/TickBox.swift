@@ -43,18 +43,10 @@ extension Request {
     func tickBox(_ name: String) -> Bool? { TickBox.parse(all: tickBoxValues(named: name)) }
 
     /// Every value the form sent under the box's name or a near miss of it (a decoder keeps only one of them), in
-    /// order. The body is split by hand: Foundation's `URLComponents` stops the process on a character a URL may not
-    /// hold, and a form's body is whatever its sender chose.
+    /// order; a name or value whose escapes are not text is read as sent.
     private func tickBoxValues(named name: String) -> [String] {
         guard let body = body.string else { return [] }
-        return body.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ part: Substring) -> String {
-                let spaced = part.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            guard TickBox.isNamed(decoded(parts[0]), name) else { return nil }
-            return parts.count > 1 ? decoded(parts[1]) : ""
-        }
+        func text(_ part: Substring) -> String { FormBody.decoded(part) ?? part.replacingOccurrences(of: "+", with: " ") }
+        return FormBody.pairs(of: body).compactMap { pair in TickBox.isNamed(text(pair.name), name) ? text(pair.value) : nil }
     }
 }
